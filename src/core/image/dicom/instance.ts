@@ -1,0 +1,147 @@
+import type { DataSet } from './dicom-parser.js';
+import { ErrorCode, VoxmarkError } from '../../errors.js';
+import type { ParsedDicom } from './parse.js';
+
+/** What voxmark needs to know about one DICOM instance to decode and place its frames. */
+export interface DicomImageInfo {
+  parsed: ParsedDicom;
+  transferSyntaxUID: string;
+  rows: number;
+  columns: number;
+  numberOfFrames: number;
+  samplesPerPixel: number;
+  photometricInterpretation: string;
+  planarConfiguration: number;
+  bitsAllocated: number;
+  bitsStored: number;
+  highBit: number;
+  pixelRepresentation: number;
+  /** Which element holds pixels: (7FE0,0010) integer, (7FE0,0008) float, (7FE0,0009) double. */
+  pixelTag: 'x7fe00010' | 'x7fe00008' | 'x7fe00009';
+  rescaleSlope: number;
+  rescaleIntercept: number;
+  modality?: string;
+  sopInstanceUID?: string;
+  sopClassUID?: string;
+  seriesInstanceUID?: string;
+  studyInstanceUID?: string;
+  frameOfReferenceUID?: string;
+  instanceNumber?: number;
+  imagePositionPatient?: [number, number, number];
+  imageOrientationPatient?: [number, number, number, number, number, number];
+  pixelSpacing?: [number, number];
+  sliceThickness?: number;
+  spacingBetweenSlices?: number;
+  windowCenters: number[];
+  windowWidths: number[];
+  windowExplanations: string[];
+  voiLutFunction?: string;
+}
+
+export function str(ds: DataSet, tag: string): string | undefined {
+  const v = ds.string(tag);
+  return v === undefined || v === '' ? undefined : v.replace(/\0/g, '').trim() || undefined;
+}
+
+export function nums(ds: DataSet, tag: string): number[] {
+  const el = ds.elements[tag];
+  if (!el || el.length === 0) return [];
+  const count = ds.numStringValues(tag) ?? 0;
+  const out: number[] = [];
+  for (let i = 0; i < count && i < 64; i++) {
+    const v = ds.floatString(tag, i);
+    if (v !== undefined && Number.isFinite(v)) out.push(v);
+  }
+  return out;
+}
+
+export function num(ds: DataSet, tag: string): number | undefined {
+  return nums(ds, tag)[0];
+}
+
+export function us(ds: DataSet, tag: string): number | undefined {
+  const el = ds.elements[tag];
+  if (!el || el.length < 2) return undefined;
+  return ds.uint16(tag);
+}
+
+/** Reads the image attributes of an instance, checking them for sanity before anything allocates. */
+export function readImageInfo(parsed: ParsedDicom): DicomImageInfo {
+  const ds = parsed.dataSet;
+  const pixelTag = ds.elements.x7fe00010
+    ? 'x7fe00010'
+    : ds.elements.x7fe00008
+      ? 'x7fe00008'
+      : ds.elements.x7fe00009
+        ? 'x7fe00009'
+        : undefined;
+  if (!pixelTag) throw new VoxmarkError(ErrorCode.NoPixelData, 'This DICOM file has no pixel data');
+  const rows = us(ds, 'x00280010');
+  const columns = us(ds, 'x00280011');
+  if (!rows || !columns)
+    throw new VoxmarkError(ErrorCode.Corrupt, 'DICOM Rows or Columns is missing or zero');
+  const bitsAllocated =
+    us(ds, 'x00280100') ?? (pixelTag === 'x7fe00009' ? 64 : pixelTag === 'x7fe00008' ? 32 : undefined);
+  if (bitsAllocated === undefined || ![1, 8, 16, 32, 64].includes(bitsAllocated)) {
+    throw new VoxmarkError(ErrorCode.Unsupported, `Unsupported Bits Allocated: ${bitsAllocated}`);
+  }
+  const bitsStored = us(ds, 'x00280101') ?? bitsAllocated;
+  if (bitsStored < 1 || bitsStored > bitsAllocated) {
+    throw new VoxmarkError(
+      ErrorCode.Corrupt,
+      `Bits Stored ${bitsStored} does not fit Bits Allocated ${bitsAllocated}`,
+    );
+  }
+  const framesRaw = num(ds, 'x00280008');
+  const numberOfFrames = framesRaw === undefined ? 1 : Math.trunc(framesRaw);
+  if (!(numberOfFrames >= 1) || numberOfFrames > 1_000_000) {
+    throw new VoxmarkError(ErrorCode.Corrupt, `Invalid Number of Frames: ${framesRaw}`);
+  }
+  const samplesPerPixel = us(ds, 'x00280002') ?? 1;
+  if (samplesPerPixel !== 1 && samplesPerPixel !== 3) {
+    throw new VoxmarkError(ErrorCode.Unsupported, `Unsupported Samples per Pixel: ${samplesPerPixel}`);
+  }
+  const ipp = nums(ds, 'x00200032');
+  const iop = nums(ds, 'x00200037');
+  const ps = nums(ds, 'x00280030');
+  const info: DicomImageInfo = {
+    parsed,
+    transferSyntaxUID: parsed.transferSyntaxUID,
+    rows,
+    columns,
+    numberOfFrames,
+    samplesPerPixel,
+    photometricInterpretation: str(ds, 'x00280004') ?? (samplesPerPixel === 3 ? 'RGB' : 'MONOCHROME2'),
+    planarConfiguration: us(ds, 'x00280006') ?? 0,
+    bitsAllocated,
+    bitsStored,
+    highBit: us(ds, 'x00280102') ?? bitsStored - 1,
+    pixelRepresentation: us(ds, 'x00280103') ?? 0,
+    pixelTag,
+    rescaleSlope: num(ds, 'x00281053') ?? 1,
+    rescaleIntercept: num(ds, 'x00281052') ?? 0,
+    windowCenters: nums(ds, 'x00281050'),
+    windowWidths: nums(ds, 'x00281051'),
+    windowExplanations: (ds.string('x00281055') ?? '').split('\\').map((s) => s.trim()),
+  };
+  if (info.rescaleSlope === 0) info.rescaleSlope = 1;
+  const optional: Partial<DicomImageInfo> = {
+    modality: str(ds, 'x00080060'),
+    sopInstanceUID: str(ds, 'x00080018'),
+    sopClassUID: str(ds, 'x00080016'),
+    seriesInstanceUID: str(ds, 'x0020000e'),
+    studyInstanceUID: str(ds, 'x0020000d'),
+    frameOfReferenceUID: str(ds, 'x00200052'),
+    instanceNumber: num(ds, 'x00200013'),
+    imagePositionPatient: ipp.length >= 3 ? [ipp[0]!, ipp[1]!, ipp[2]!] : undefined,
+    imageOrientationPatient:
+      iop.length >= 6 ? [iop[0]!, iop[1]!, iop[2]!, iop[3]!, iop[4]!, iop[5]!] : undefined,
+    pixelSpacing: ps.length >= 2 && ps[0]! > 0 && ps[1]! > 0 ? [ps[0]!, ps[1]!] : undefined,
+    sliceThickness: num(ds, 'x00180050'),
+    spacingBetweenSlices: num(ds, 'x00180088'),
+    voiLutFunction: str(ds, 'x00281056'),
+  };
+  for (const [k, v] of Object.entries(optional))
+    if (v !== undefined) (info as unknown as Record<string, unknown>)[k] = v;
+  return info;
+}

@@ -1,0 +1,150 @@
+import dicomParser from './dicom-parser.js';
+import type { DataSet } from './dicom-parser.js';
+import { ErrorCode, VoxmarkError, toVoxmarkError, throwIfAborted } from '../../errors.js';
+
+export const TransferSyntax = {
+  ImplicitLittle: '1.2.840.10008.1.2',
+  ExplicitLittle: '1.2.840.10008.1.2.1',
+  DeflatedExplicitLittle: '1.2.840.10008.1.2.1.99',
+  ExplicitBig: '1.2.840.10008.1.2.2',
+} as const;
+
+/** Deflate cannot expand data by more than about 1032:1; anything claiming more is a bomb. */
+const MAX_DEFLATE_RATIO = 1032;
+
+export interface ParseOptions {
+  signal?: AbortSignal;
+  /** Largest inflated dataset, in bytes. */
+  maxBytes?: number;
+}
+
+export interface ParsedDicom {
+  dataSet: DataSet;
+  transferSyntaxUID: string;
+  /** The bytes the dataset's offsets point into (the inflated bytes for deflated files). */
+  bytes: Uint8Array;
+}
+
+/**
+ * Parses DICOM bytes (Part 10, or a bare dataset) with dicom-parser. Deflated datasets are inflated with
+ * DecompressionStream first, bounded by the deflate ratio and `maxBytes`. Every failure is a VoxmarkError.
+ */
+export async function parseDicomBytes(bytes: Uint8Array, options: ParseOptions = {}): Promise<ParsedDicom> {
+  throwIfAborted(options.signal);
+  const hasPreamble =
+    bytes.length >= 132 &&
+    bytes[128] === 0x44 &&
+    bytes[129] === 0x49 &&
+    bytes[130] === 0x43 &&
+    bytes[131] === 0x4d;
+  let input = bytes;
+  if (
+    !hasPreamble &&
+    bytes.length >= 4 &&
+    bytes[0] === 0x44 &&
+    bytes[1] === 0x49 &&
+    bytes[2] === 0x43 &&
+    bytes[3] === 0x4d
+  ) {
+    // "DICM" without the 128-byte preamble: put one back so the standard reader applies.
+    input = new Uint8Array(bytes.length + 128);
+    input.set(bytes, 128);
+  }
+  const isPart10 =
+    input.length >= 132 &&
+    input[128] === 0x44 &&
+    input[129] === 0x49 &&
+    input[130] === 0x43 &&
+    input[131] === 0x4d;
+
+  let transferSyntaxUID: string = TransferSyntax.ImplicitLittle;
+  let metaEnd = 0;
+  if (isPart10) {
+    let meta: DataSet;
+    try {
+      meta = dicomParser.readPart10Header(input) as DataSet;
+    } catch (e) {
+      throw toVoxmarkError(e, ErrorCode.Corrupt, 'Unreadable DICOM meta header');
+    }
+    const ts = meta.string('x00020010');
+    if (!ts)
+      throw new VoxmarkError(ErrorCode.Corrupt, 'DICOM meta header has no transfer syntax (0002,0010)');
+    transferSyntaxUID = ts.replace(/\0/g, '').trim();
+    metaEnd = (meta as unknown as { position: number }).position;
+  } else {
+    transferSyntaxUID = guessBareTransferSyntax(input);
+  }
+
+  if (transferSyntaxUID === TransferSyntax.DeflatedExplicitLittle) {
+    const cap = Math.min(
+      options.maxBytes ?? Number.MAX_SAFE_INTEGER,
+      (input.length - metaEnd) * MAX_DEFLATE_RATIO + 1024,
+    );
+    const inflated = await inflateRaw(input.subarray(metaEnd), cap, options.signal);
+    const full = new Uint8Array(metaEnd + inflated.length);
+    full.set(input.subarray(0, metaEnd), 0);
+    full.set(inflated, metaEnd);
+    input = full;
+  }
+
+  let dataSet: DataSet;
+  try {
+    dataSet = isPart10
+      ? dicomParser.parseDicom(input, {
+          // The dataset was inflated above; hand it back as is.
+          inflater: (array: Uint8Array) => array,
+        } as Parameters<typeof dicomParser.parseDicom>[1])
+      : dicomParser.parseDicom(input, { TransferSyntaxUID: transferSyntaxUID } as Parameters<
+          typeof dicomParser.parseDicom
+        >[1]);
+  } catch (e) {
+    throw toVoxmarkError(e, ErrorCode.Corrupt, 'Unreadable DICOM dataset');
+  }
+  return { dataSet, transferSyntaxUID, bytes: input };
+}
+
+function guessBareTransferSyntax(bytes: Uint8Array): string {
+  if (bytes.length < 6) return TransferSyntax.ImplicitLittle;
+  const vr = String.fromCharCode(bytes[4]!, bytes[5]!);
+  const explicit = /^[A-Z]{2}$/.test(vr);
+  const groupLE = bytes[0]! | (bytes[1]! << 8);
+  const bigEndian = groupLE > 0x00ff && (bytes[0]! === 0 || groupLE === 0x0800 || groupLE === 0x1000);
+  if (explicit) return bigEndian ? TransferSyntax.ExplicitBig : TransferSyntax.ExplicitLittle;
+  return TransferSyntax.ImplicitLittle;
+}
+
+/** Inflates raw deflate data with the platform's DecompressionStream, refusing output beyond `cap` bytes. */
+export async function inflateRaw(data: Uint8Array, cap: number, signal?: AbortSignal): Promise<Uint8Array> {
+  if (typeof DecompressionStream === 'undefined') {
+    throw new VoxmarkError(
+      ErrorCode.Unsupported,
+      'This platform has no DecompressionStream to inflate deflated DICOM',
+    );
+  }
+  const stream = new Blob([data as BlobPart]).stream().pipeThrough(new DecompressionStream('deflate-raw'));
+  const reader = stream.getReader();
+  const chunks: Uint8Array[] = [];
+  let total = 0;
+  try {
+    for (;;) {
+      throwIfAborted(signal);
+      const { done, value } = await reader.read();
+      if (done) break;
+      total += value.byteLength;
+      if (total > cap) {
+        throw new VoxmarkError(ErrorCode.TooLarge, `Deflated data expands beyond the ${cap}-byte limit`);
+      }
+      chunks.push(value);
+    }
+  } catch (e) {
+    void reader.cancel().catch(() => undefined);
+    throw toVoxmarkError(e, ErrorCode.Corrupt, 'Deflated DICOM data is corrupt');
+  }
+  const out = new Uint8Array(total);
+  let offset = 0;
+  for (const c of chunks) {
+    out.set(c, offset);
+    offset += c.byteLength;
+  }
+  return out;
+}

@@ -1,0 +1,363 @@
+import dicomParser from './dicom-parser.js';
+import { ErrorCode, VoxmarkError, toVoxmarkError } from '../../errors.js';
+import type { DataType, Frame, PixelArray } from '../types.js';
+import type { DicomImageInfo } from './instance.js';
+import { TransferSyntax } from './parse.js';
+import { decodeEncapsulatedFrame } from './codecs.js';
+
+const NATIVE = new Set<string>([
+  TransferSyntax.ImplicitLittle,
+  TransferSyntax.ExplicitLittle,
+  TransferSyntax.DeflatedExplicitLittle,
+  TransferSyntax.ExplicitBig,
+]);
+
+export function isNativeTransferSyntax(uid: string): boolean {
+  return NATIVE.has(uid);
+}
+
+/** The dtype that frames of this instance are delivered in. */
+export function frameDataType(info: DicomImageInfo): DataType {
+  if (info.pixelTag === 'x7fe00008') return 'float32';
+  if (info.pixelTag === 'x7fe00009') return 'float64';
+  const signed = info.pixelRepresentation === 1;
+  if (info.photometricInterpretation === 'PALETTE COLOR') return paletteDataType(info);
+  switch (info.bitsAllocated) {
+    case 1:
+      return 'uint8';
+    case 8:
+      return signed ? 'int8' : 'uint8';
+    case 16:
+      return signed ? 'int16' : 'uint16';
+    case 32:
+      return signed ? 'int32' : 'uint32';
+    default:
+      throw new VoxmarkError(ErrorCode.Unsupported, `Unsupported Bits Allocated: ${info.bitsAllocated}`);
+  }
+}
+
+function paletteDataType(info: DicomImageInfo): DataType {
+  const ds = info.parsed.dataSet;
+  const bits = ds.elements.x00281101 ? ds.uint16('x00281101', 2) : undefined;
+  return bits !== undefined && bits > 8 ? 'uint16' : 'uint8';
+}
+
+/** Samples per pixel of delivered frames: colour (RGB, YBR_*, PALETTE COLOR) comes out as RGB. */
+export function frameSamplesPerPixel(info: DicomImageInfo): number {
+  return info.photometricInterpretation === 'PALETTE COLOR' ? 3 : info.samplesPerPixel;
+}
+
+export function allocate(dataType: DataType, length: number): PixelArray {
+  switch (dataType) {
+    case 'uint8':
+      return new Uint8Array(length);
+    case 'int8':
+      return new Int8Array(length);
+    case 'uint16':
+      return new Uint16Array(length);
+    case 'int16':
+      return new Int16Array(length);
+    case 'uint32':
+      return new Uint32Array(length);
+    case 'int32':
+      return new Int32Array(length);
+    case 'float32':
+      return new Float32Array(length);
+    case 'float64':
+      return new Float64Array(length);
+  }
+}
+
+/** Decodes frame `index` (0-based) of a DICOM instance into stored values. */
+export async function decodeDicomFrame(
+  info: DicomImageInfo,
+  index: number,
+  signal?: AbortSignal,
+): Promise<Frame> {
+  if (index < 0 || index >= info.numberOfFrames) {
+    throw new VoxmarkError(ErrorCode.OutOfRange, `Frame ${index} is outside 0…${info.numberOfFrames - 1}`);
+  }
+  const { dataSet } = info.parsed;
+  const element = dataSet.elements[info.pixelTag]!;
+  let data: PixelArray;
+  if (element.encapsulatedPixelData) {
+    let fragment: Uint8Array;
+    try {
+      fragment = encapsulatedFrameBytes(info, index);
+    } catch (e) {
+      throw toVoxmarkError(e, ErrorCode.Corrupt, `Unreadable encapsulated frame ${index}`);
+    }
+    data = await decodeEncapsulatedFrame(info, fragment, signal);
+  } else {
+    if (!isNativeTransferSyntax(info.transferSyntaxUID)) {
+      throw new VoxmarkError(
+        ErrorCode.Corrupt,
+        `Transfer syntax ${info.transferSyntaxUID} requires encapsulated pixel data, but it is native`,
+      );
+    }
+    data = decodeNativeFrame(info, index);
+  }
+  return {
+    width: info.columns,
+    height: info.rows,
+    samplesPerPixel: frameSamplesPerPixel(info),
+    data,
+    rescaleSlope: info.rescaleSlope,
+    rescaleIntercept: info.rescaleIntercept,
+  };
+}
+
+/** The compressed bytes of one frame, whether or not there is a basic offset table, and however fragmented. */
+export function encapsulatedFrameBytes(info: DicomImageInfo, index: number): Uint8Array {
+  const { dataSet } = info.parsed;
+  const element = dataSet.elements[info.pixelTag]!;
+  const fragments = element.fragments ?? [];
+  if (fragments.length === 0)
+    throw new VoxmarkError(ErrorCode.Corrupt, 'Encapsulated pixel data has no fragments');
+  const bot = element.basicOffsetTable ?? [];
+  if (bot.length > 0) {
+    return dicomParser.readEncapsulatedImageFrame(dataSet, element, index) as Uint8Array;
+  }
+  if (info.numberOfFrames === 1) {
+    return dicomParser.readEncapsulatedPixelDataFromFragments(
+      dataSet,
+      element,
+      0,
+      fragments.length,
+    ) as Uint8Array;
+  }
+  if (fragments.length === info.numberOfFrames) {
+    return dicomParser.readEncapsulatedPixelDataFromFragments(dataSet, element, index, 1) as Uint8Array;
+  }
+  // No offset table and several fragments per frame: find frame starts by codec markers.
+  const starts = frameStartFragments(info);
+  if (starts.length !== info.numberOfFrames) {
+    throw new VoxmarkError(
+      ErrorCode.Corrupt,
+      `Cannot find frame ${index} among ${fragments.length} fragments`,
+    );
+  }
+  const start = starts[index]!;
+  const end = index + 1 < starts.length ? starts[index + 1]! : fragments.length;
+  return dicomParser.readEncapsulatedPixelDataFromFragments(
+    dataSet,
+    element,
+    start,
+    end - start,
+  ) as Uint8Array;
+}
+
+/** Fragments that begin a frame: JPEG family starts with SOI (FFD8), JPEG 2000 codestreams with SOC (FF4F). */
+function frameStartFragments(info: DicomImageInfo): number[] {
+  const { dataSet } = info.parsed;
+  const element = dataSet.elements[info.pixelTag]!;
+  const bytes = dataSet.byteArray;
+  const starts: number[] = [];
+  const base = element.dataOffset;
+  (element.fragments ?? []).forEach((f, i) => {
+    const p = base + f.position;
+    const b0 = bytes[p];
+    const b1 = bytes[p + 1];
+    if (b0 === 0xff && (b1 === 0xd8 || b1 === 0x4f)) starts.push(i);
+    else if (b0 === 0x00 && bytes[p + 1] === 0x00 && bytes[p + 2] === 0x00 && bytes[p + 3] === 0x0c)
+      starts.push(i); // JP2 box
+  });
+  if (info.transferSyntaxUID === '1.2.840.10008.1.2.5') return (element.fragments ?? []).map((_, i) => i);
+  return starts;
+}
+
+/** Native (uncompressed) pixel data of one frame, sign-corrected, colour interleaved and converted to RGB. */
+export function decodeNativeFrame(info: DicomImageInfo, index: number): PixelArray {
+  const { dataSet } = info.parsed;
+  const element = dataSet.elements[info.pixelTag]!;
+  const bytes = dataSet.byteArray as Uint8Array;
+  const samples = info.rows * info.columns * info.samplesPerPixel;
+  const littleEndian = info.transferSyntaxUID !== TransferSyntax.ExplicitBig;
+  const dataType = frameDataType(info);
+  const start = element.dataOffset;
+  const available = Math.min(element.length, bytes.length - start);
+
+  if (info.bitsAllocated === 1) {
+    const bitOffset = index * samples;
+    const needBits = bitOffset + samples;
+    if (Math.ceil(needBits / 8) > available) throw truncated(index);
+    const out = new Uint8Array(samples);
+    for (let i = 0; i < samples; i++) {
+      const bit = bitOffset + i;
+      out[i] = (bytes[start + (bit >> 3)]! >> (bit & 7)) & 1;
+    }
+    return out;
+  }
+
+  // YBR_FULL_422 native: two luma samples share one Cb/Cr pair, so a frame has 2 bytes per pixel.
+  const is422 = info.photometricInterpretation === 'YBR_FULL_422' && info.samplesPerPixel === 3;
+  const bytesPerSample = info.bitsAllocated / 8;
+  const frameBytes = is422 ? info.rows * info.columns * 2 * bytesPerSample : samples * bytesPerSample;
+  const offset = index * frameBytes;
+  if (offset + frameBytes > available) throw truncated(index);
+  const view = new DataView(bytes.buffer, bytes.byteOffset + start + offset, frameBytes);
+
+  if (is422) return ybr422ToRgb(view, info);
+
+  let out = allocate(dataType, samples);
+  if (info.pixelTag !== 'x7fe00010') {
+    for (let i = 0; i < samples; i++) {
+      out[i] =
+        bytesPerSample === 4 ? view.getFloat32(i * 4, littleEndian) : view.getFloat64(i * 8, littleEndian);
+    }
+  } else if (bytesPerSample === 1) {
+    out.set(new Uint8Array(view.buffer, view.byteOffset, samples) as unknown as ArrayLike<number>);
+    if (dataType === 'int8') {
+      const raw = new Uint8Array(view.buffer, view.byteOffset, samples);
+      const signed = out as Int8Array;
+      for (let i = 0; i < samples; i++) signed[i] = (raw[i]! << 24) >> 24;
+    }
+  } else if (bytesPerSample === 2) {
+    if (littleEndian && (view.byteOffset & 1) === 0) {
+      out.set(new Uint16Array(view.buffer, view.byteOffset, samples) as unknown as ArrayLike<number>);
+      if (dataType === 'int16')
+        (out as Int16Array).set(new Int16Array(view.buffer, view.byteOffset, samples));
+    } else {
+      for (let i = 0; i < samples; i++)
+        out[i] =
+          dataType === 'int16' ? view.getInt16(i * 2, littleEndian) : view.getUint16(i * 2, littleEndian);
+    }
+  } else if (bytesPerSample === 4) {
+    for (let i = 0; i < samples; i++)
+      out[i] =
+        dataType === 'int32' ? view.getInt32(i * 4, littleEndian) : view.getUint32(i * 4, littleEndian);
+  }
+  applyBitsStored(out, info);
+  if (info.samplesPerPixel === 3) {
+    if (info.planarConfiguration === 1) out = planarToInterleaved(out, info.rows * info.columns);
+    convertColourToRgb(out, info.photometricInterpretation);
+  }
+  if (info.photometricInterpretation === 'PALETTE COLOR') return applyPalette(out, info);
+  return out;
+}
+
+function truncated(index: number): VoxmarkError {
+  return new VoxmarkError(ErrorCode.Truncated, `Pixel data ends before frame ${index} is complete`);
+}
+
+/** Masks bits above Bits Stored (and below its high bit), sign-extending when Pixel Representation is 1. */
+export function applyBitsStored(out: PixelArray, info: DicomImageInfo): void {
+  const { bitsStored, bitsAllocated, pixelRepresentation } = info;
+  if (bitsStored >= bitsAllocated || bitsAllocated > 32 || info.pixelTag !== 'x7fe00010') return;
+  const shift = Math.max(0, info.highBit + 1 - bitsStored);
+  const mask = bitsStored === 32 ? 0xffffffff : (1 << bitsStored) - 1;
+  const n = out.length;
+  if (pixelRepresentation === 1) {
+    const ext = 32 - bitsStored;
+    for (let i = 0; i < n; i++) out[i] = (((out[i]! >>> shift) & mask) << ext) >> ext;
+  } else {
+    for (let i = 0; i < n; i++) out[i] = (out[i]! >>> shift) & mask;
+  }
+}
+
+export function planarToInterleaved(data: PixelArray, pixels: number): PixelArray {
+  const out = allocate(arrayDataType(data), pixels * 3);
+  for (let i = 0; i < pixels; i++) {
+    out[i * 3] = data[i]!;
+    out[i * 3 + 1] = data[pixels + i]!;
+    out[i * 3 + 2] = data[2 * pixels + i]!;
+  }
+  return out;
+}
+
+export function arrayDataType(data: PixelArray): DataType {
+  if (data instanceof Uint8Array) return 'uint8';
+  if (data instanceof Int8Array) return 'int8';
+  if (data instanceof Uint16Array) return 'uint16';
+  if (data instanceof Int16Array) return 'int16';
+  if (data instanceof Uint32Array) return 'uint32';
+  if (data instanceof Int32Array) return 'int32';
+  if (data instanceof Float32Array) return 'float32';
+  return 'float64';
+}
+
+/** Converts interleaved YBR_FULL (and YBR_FULL_422 once upsampled) to RGB in place. Other colour spaces pass. */
+export function convertColourToRgb(data: PixelArray, photometric: string): void {
+  if (photometric !== 'YBR_FULL' && photometric !== 'YBR_FULL_422') return;
+  const max = data instanceof Uint16Array ? 65535 : 255;
+  const half = (max + 1) / 2;
+  for (let i = 0; i + 2 < data.length; i += 3) {
+    const y = data[i]!;
+    const cb = data[i + 1]! - half;
+    const cr = data[i + 2]! - half;
+    data[i] = clamp(Math.round(y + 1.402 * cr), max);
+    data[i + 1] = clamp(Math.round(y - 0.344136 * cb - 0.714136 * cr), max);
+    data[i + 2] = clamp(Math.round(y + 1.772 * cb), max);
+  }
+}
+
+function clamp(v: number, max: number): number {
+  return v < 0 ? 0 : v > max ? max : v;
+}
+
+function ybr422ToRgb(view: DataView, info: DicomImageInfo): PixelArray {
+  const pixels = info.rows * info.columns;
+  const sixteen = info.bitsAllocated === 16;
+  const out = sixteen ? new Uint16Array(pixels * 3) : new Uint8Array(pixels * 3);
+  const read = (i: number) => (sixteen ? view.getUint16(i * 2, true) : view.getUint8(i));
+  // Each pair of pixels is stored as Y1 Y2 Cb Cr.
+  for (let p = 0, s = 0; p < pixels; p += 2, s += 4) {
+    const y1 = read(s);
+    const y2 = read(s + 1);
+    const cb = read(s + 2);
+    const cr = read(s + 3);
+    out[p * 3] = y1;
+    out[p * 3 + 1] = cb;
+    out[p * 3 + 2] = cr;
+    if (p + 1 < pixels) {
+      out[p * 3 + 3] = y2;
+      out[p * 3 + 4] = cb;
+      out[p * 3 + 5] = cr;
+    }
+  }
+  convertColourToRgb(out, 'YBR_FULL');
+  return out;
+}
+
+/** Maps PALETTE COLOR indices through the red, green and blue lookup tables to interleaved RGB. */
+export function applyPalette(indices: PixelArray, info: DicomImageInfo): PixelArray {
+  const ds = info.parsed.dataSet;
+  const channels = ['x00281201', 'x00281202', 'x00281203'];
+  const descriptors = ['x00281101', 'x00281102', 'x00281103'];
+  const luts: { data: Uint16Array | Uint8Array; first: number; count: number }[] = [];
+  for (let c = 0; c < 3; c++) {
+    const d = descriptors[c]!;
+    const countRaw = ds.uint16(d, 0);
+    const first = ds.elements[d]?.vr === 'SS' ? (ds.int16(d, 1) ?? 0) : (ds.uint16(d, 1) ?? 0);
+    const bits = ds.uint16(d, 2) ?? 16;
+    const count = countRaw === 0 ? 65536 : (countRaw ?? 0);
+    const el = ds.elements[channels[c]!];
+    if (!el || count === 0)
+      throw new VoxmarkError(ErrorCode.Corrupt, 'PALETTE COLOR image without its lookup tables');
+    const bytes = ds.byteArray as Uint8Array;
+    const byteView = new DataView(
+      bytes.buffer,
+      bytes.byteOffset + el.dataOffset,
+      Math.min(el.length, bytes.length - el.dataOffset),
+    );
+    const data = bits > 8 ? new Uint16Array(count) : new Uint8Array(count);
+    const littleEndian = info.transferSyntaxUID !== TransferSyntax.ExplicitBig;
+    const entryBytes = el.length >= count * 2 ? 2 : 1;
+    for (let i = 0; i < count && (i + 1) * entryBytes <= byteView.byteLength; i++) {
+      const v = entryBytes === 2 ? byteView.getUint16(i * 2, littleEndian) : byteView.getUint8(i);
+      data[i] = bits > 8 ? v : entryBytes === 2 ? v >> 8 || v & 0xff : v;
+    }
+    luts.push({ data, first, count });
+  }
+  const out = allocate(luts[0]!.data instanceof Uint16Array ? 'uint16' : 'uint8', indices.length * 3);
+  for (let i = 0; i < indices.length; i++) {
+    for (let c = 0; c < 3; c++) {
+      const lut = luts[c]!;
+      let k = indices[i]! - lut.first;
+      if (k < 0) k = 0;
+      else if (k >= lut.count) k = lut.count - 1;
+      out[i * 3 + c] = lut.data[k]!;
+    }
+  }
+  return out;
+}

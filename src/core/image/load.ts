@@ -1,0 +1,110 @@
+import { ErrorCode, VoxmarkError, throwIfAborted, toVoxmarkError } from '../errors.js';
+import { readInput } from './input.js';
+import { sniffFormat } from './sniff.js';
+import { parseDicomBytes } from './dicom/parse.js';
+import { readImageInfo, type DicomImageInfo } from './dicom/instance.js';
+import { buildDicomStack } from './dicom/stack.js';
+import { loadTiffStack } from './tiff/index.js';
+import type { ImageInput, ImageStack, LoadOptions } from './types.js';
+
+export const DEFAULT_MAX_FRAME_BYTES = 1024 * 1024 * 1024;
+
+/**
+ * Loads DICOM or TIFF bytes into an ImageStack. The format is sniffed from the bytes. Several DICOM inputs
+ * of one series become one stack sorted along the slice normal; a multi-frame DICOM or multi-page TIFF is
+ * one stack. Frames decode lazily through `getFrame`. Every failure is a VoxmarkError.
+ */
+export async function loadImageStack(
+  input: ImageInput | ImageInput[],
+  options: LoadOptions = {},
+): Promise<ImageStack> {
+  try {
+    return await load(input, options);
+  } catch (e) {
+    throw toVoxmarkError(e, ErrorCode.Corrupt, 'Could not load the image');
+  }
+}
+
+async function load(input: ImageInput | ImageInput[], options: LoadOptions): Promise<ImageStack> {
+  const inputs = Array.isArray(input) ? input : [input];
+  if (inputs.length === 0) throw new VoxmarkError(ErrorCode.InvalidArgument, 'No input given');
+  const maxFrameBytes = options.maxFrameBytes ?? DEFAULT_MAX_FRAME_BYTES;
+  const loaded = new Array<number>(inputs.length).fill(0);
+  const totals = new Array<number>(inputs.length).fill(0);
+  const report = () => {
+    options.onProgress?.({ loaded: sum(loaded), total: Math.max(sum(totals), sum(loaded)) });
+  };
+
+  const byteArrays = await Promise.all(
+    inputs.map((item, i) =>
+      readInput(item, {
+        ...(options.signal ? { signal: options.signal } : {}),
+        ...(options.maxInputBytes === undefined ? {} : { maxInputBytes: options.maxInputBytes }),
+        onProgress: (l, t) => {
+          loaded[i] = l;
+          totals[i] = t;
+          report();
+        },
+      }).then((bytes) => {
+        loaded[i] = bytes.byteLength;
+        totals[i] = bytes.byteLength;
+        report();
+        return bytes;
+      }),
+    ),
+  );
+  throwIfAborted(options.signal);
+
+  const formats = byteArrays.map((b) => sniffFormat(b));
+  const first = formats[0]!;
+  if (first.format === 'unknown' || formats.some((f) => f.format !== first.format)) {
+    const bad = formats.findIndex((f) => f.format === 'unknown');
+    throw new VoxmarkError(
+      ErrorCode.NotAnImage,
+      bad >= 0 ? `Input ${bad + 1} is neither DICOM nor TIFF` : 'Inputs mix DICOM and TIFF',
+    );
+  }
+
+  if (first.format === 'tiff') {
+    if (byteArrays.length > 1) {
+      throw new VoxmarkError(
+        ErrorCode.Unsupported,
+        'Load one TIFF at a time: a multi-page TIFF is already a stack',
+      );
+    }
+    return loadTiffStack(byteArrays[0]!, {
+      ...(options.signal ? { signal: options.signal } : {}),
+      maxFrameBytes,
+      ...(options.cacheBytes === undefined ? {} : { cacheBytes: options.cacheBytes }),
+      ...(options.deidentify ? { deidentify: options.deidentify } : {}),
+    });
+  }
+
+  let dicomBytes = byteArrays;
+  if (options.deidentify) {
+    const { deidentify } = await import('../deid/index.js');
+    const deidOptions = options.deidentify === true ? {} : options.deidentify;
+    dicomBytes = await Promise.all(
+      byteArrays.map(async (b) => new Uint8Array((await deidentify(b, deidOptions)).bytes)),
+    );
+  }
+  const infos: DicomImageInfo[] = [];
+  for (const bytes of dicomBytes) {
+    throwIfAborted(options.signal);
+    const parsed = await parseDicomBytes(bytes, {
+      ...(options.signal ? { signal: options.signal } : {}),
+      ...(options.maxInputBytes === undefined ? {} : { maxBytes: options.maxInputBytes }),
+    });
+    infos.push(readImageInfo(parsed));
+  }
+  return buildDicomStack(infos, {
+    maxFrameBytes,
+    ...(options.cacheBytes === undefined ? {} : { cacheBytes: options.cacheBytes }),
+  });
+}
+
+function sum(values: number[]): number {
+  let s = 0;
+  for (const v of values) s += v;
+  return s;
+}

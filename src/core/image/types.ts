@@ -1,0 +1,99 @@
+import type { DeidentifyOptions } from '../deid/types.js';
+
+export type ImageInput = ArrayBuffer | Uint8Array | Blob | string;
+
+export const DataTypes = [
+  'uint8',
+  'int8',
+  'uint16',
+  'int16',
+  'uint32',
+  'int32',
+  'float32',
+  'float64',
+] as const;
+export type DataType = (typeof DataTypes)[number];
+
+export type PixelArray =
+  Uint8Array | Int8Array | Uint16Array | Int16Array | Uint32Array | Int32Array | Float32Array | Float64Array;
+
+export interface LoadOptions {
+  signal?: AbortSignal;
+  onProgress?: (p: { loaded: number; total: number }) => void;
+  /** De-identify DICOM before anything else reads it. */
+  deidentify?: boolean | DeidentifyOptions;
+  /** Largest decoded frame, in bytes, that voxmark will allocate. Default 1 GiB. */
+  maxFrameBytes?: number;
+  /** Largest input, in bytes, that voxmark will read. Default 4 GiB. */
+  maxInputBytes?: number;
+  /** Memory budget for decoded frames kept in the cache, in bytes. Default 512 MiB. */
+  cacheBytes?: number;
+}
+
+export interface WindowPreset {
+  name: string;
+  center: number;
+  width: number;
+}
+
+export type VoiLutFunction = 'LINEAR' | 'LINEAR_EXACT' | 'SIGMOID';
+
+export interface SliceRef {
+  sopInstanceUID?: string;
+  frameNumber?: number;
+  page?: number;
+  position?: [number, number, number];
+}
+
+export interface Frame {
+  width: number;
+  height: number;
+  samplesPerPixel: number;
+  /** Stored values: decompressed, sign-corrected, row-major, samples interleaved (RGB), before rescale. */
+  data: PixelArray;
+  rescaleSlope: number;
+  rescaleIntercept: number;
+}
+
+export interface ImageStack {
+  readonly format: 'dicom' | 'tiff';
+  readonly width: number;
+  readonly height: number;
+  readonly depth: number;
+  readonly samplesPerPixel: number;
+  readonly dataType: DataType;
+  /** Physical size of a pixel in x and y and the slice step in z (mm for DICOM). */
+  readonly spacing: [number, number, number];
+  readonly windowPresets: WindowPreset[];
+  readonly slices: SliceRef[];
+  readonly metadata: Record<string, unknown>;
+  getFrame(index: number, options?: { signal?: AbortSignal }): Promise<Frame>;
+}
+
+/**
+ * Well-known keys of `ImageStack.metadata`. Every key is optional; readers add more.
+ * DICOM identifiers are the (possibly de-identified) values from the first instance of the stack.
+ */
+export interface StackMetadata extends Record<string, unknown> {
+  modality?: string;
+  /** Photometric interpretation of the source (frames are always delivered as RGB for colour). */
+  photometricInterpretation?: string;
+  transferSyntaxUID?: string;
+  sopClassUID?: string;
+  patientId?: string;
+  patientName?: string;
+  studyInstanceUID?: string;
+  seriesInstanceUID?: string;
+  frameOfReferenceUID?: string;
+  seriesDescription?: string;
+  /** Row and column direction cosines (DICOM ImageOrientationPatient). */
+  imageOrientationPatient?: [number, number, number, number, number, number];
+  voiLutFunction?: VoiLutFunction;
+  bitsAllocated?: number;
+  bitsStored?: number;
+  pixelRepresentation?: number;
+  /** Smallest and largest stored value the data can hold, when known (bits stored, or sample format). */
+  storedRange?: [number, number];
+  /** Physical unit of `spacing` ('mm' for DICOM; 'µm', 'mm', 'inch', 'cm' or 'pixel' for TIFF). */
+  spacingUnit?: string;
+}

@@ -1,0 +1,25 @@
+import { playwrightLauncher } from '@web/test-runner-playwright';
+import { findChromium, CHROMIUM_ARGS } from './scripts/chromium.mjs';
+import { devServerPlugins } from './scripts/dev-server-plugins.mjs';
+
+const executablePath = findChromium();
+
+export default {
+  files: ['test/**/*.test.ts'],
+  nodeResolve: { exportConditions: ['browser', 'production'] },
+  plugins: devServerPlugins(),
+  concurrency: 2,
+  concurrentBrowsers: 1,
+  browserStartTimeout: 60_000,
+  testsStartTimeout: 120_000,
+  testsFinishTimeout: 300_000,
+  browsers: [
+    playwrightLauncher({
+      product: 'chromium',
+      launchOptions: { executablePath, headless: true, args: CHROMIUM_ARGS },
+    }),
+  ],
+  testFramework: {
+    config: { timeout: 20_000 },
+  },
+};
