@@ -113,7 +113,13 @@ function guessBareTransferSyntax(bytes: Uint8Array): string {
   return TransferSyntax.ImplicitLittle;
 }
 
-/** Inflates raw deflate data with the platform's DecompressionStream, refusing output beyond `cap` bytes. */
+/**
+ * Inflates raw deflate data with the platform's DecompressionStream, refusing output beyond `cap` bytes.
+ * Writers often pad the deflated dataset to an even length, or leave other bytes after the end of the
+ * deflate stream, which DecompressionStream rejects as junk. When that happens the end of the stream is
+ * searched for: first a few bytes short of the input (the usual padding), then by bisection. Every attempt
+ * is bounded by the same `cap`, so a bomb is refused however the input is cut.
+ */
 export async function inflateRaw(data: Uint8Array, cap: number, signal?: AbortSignal): Promise<Uint8Array> {
   if (typeof DecompressionStream === 'undefined') {
     throw new VoxmarkError(
@@ -121,6 +127,35 @@ export async function inflateRaw(data: Uint8Array, cap: number, signal?: AbortSi
       'This platform has no DecompressionStream to inflate deflated DICOM',
     );
   }
+  const first = await inflateOnce(data, cap, signal);
+  if (first.ok) return first.data;
+  if (first.reason !== 'junk') throw first.error;
+  // Trailing bytes after the deflate stream: find where it really ends.
+  let lo = 0; // longest length known to be too short
+  let hi = data.length; // shortest length known to be too long
+  for (const guess of [data.length - 1, data.length - 2, data.length - 4]) {
+    if (guess <= lo || guess >= hi) continue;
+    const r = await inflateOnce(data.subarray(0, guess), cap, signal);
+    if (r.ok) return r.data;
+    if (r.reason === 'junk') hi = guess;
+    else if (r.reason === 'short') lo = guess;
+    else throw r.error;
+  }
+  while (hi - lo > 1) {
+    const mid = lo + Math.floor((hi - lo) / 2);
+    const r = await inflateOnce(data.subarray(0, mid), cap, signal);
+    if (r.ok) return r.data;
+    if (r.reason === 'junk') hi = mid;
+    else if (r.reason === 'short') lo = mid;
+    else throw r.error;
+  }
+  throw first.error;
+}
+
+type InflateResult =
+  { ok: true; data: Uint8Array } | { ok: false; reason: 'junk' | 'short' | 'other'; error: VoxmarkError };
+
+async function inflateOnce(data: Uint8Array, cap: number, signal?: AbortSignal): Promise<InflateResult> {
   const stream = new Blob([data as BlobPart]).stream().pipeThrough(new DecompressionStream('deflate-raw'));
   const reader = stream.getReader();
   const chunks: Uint8Array[] = [];
@@ -138,7 +173,15 @@ export async function inflateRaw(data: Uint8Array, cap: number, signal?: AbortSi
     }
   } catch (e) {
     void reader.cancel().catch(() => undefined);
-    throw toVoxmarkError(e, ErrorCode.Corrupt, 'Deflated DICOM data is corrupt');
+    if (e instanceof VoxmarkError) return { ok: false, reason: 'other', error: e };
+    const error = toVoxmarkError(e, ErrorCode.Corrupt, 'Deflated DICOM data is corrupt');
+    const message = e instanceof Error ? e.message : String(e);
+    const reason = /junk|trailing|after (the )?end/i.test(message)
+      ? 'junk'
+      : /truncat|unexpected end|incomplete|premature/i.test(message)
+        ? 'short'
+        : 'other';
+    return { ok: false, reason, error };
   }
   const out = new Uint8Array(total);
   let offset = 0;
@@ -146,5 +189,5 @@ export async function inflateRaw(data: Uint8Array, cap: number, signal?: AbortSi
     out.set(c, offset);
     offset += c.byteLength;
   }
-  return out;
+  return { ok: true, data: out };
 }
