@@ -102,7 +102,7 @@ async function runCodec(family: Family, info: DicomImageInfo, bytes: Uint8Array)
       }
       if (header.precision > 8) {
         const { decodeJpeg12 } = await import('../codecs/jpeg12.js');
-        return decodeJpeg12(bytes);
+        return decodeJpeg12(bytes, info);
       }
       const { decodeJpeg8 } = await import('../codecs/emscripten.js');
       return decodeJpeg8(bytes);
