@@ -27,3 +27,29 @@ export type {
 // De-identification
 export { deidentify } from './deid/index.js';
 export type { DeidentifyOptions } from './deid/types.js';
+
+// Annotations (document, masks)
+export { AnnotationDocument, createAnnotationDocument, maskOf } from './annotation/document.js';
+export type {
+  AnnotationInput,
+  AnnotationPatch,
+  AnnotationDocumentOptions,
+  AnnotationDocumentJSON,
+  DocumentChange,
+  ChangeListener,
+  EditOptions,
+  MaskSource,
+} from './annotation/document.js';
+export type {
+  Annotation,
+  Box,
+  Point,
+  MaskRle,
+  MaskInput,
+  ChangeSet,
+  ChangeOrigin,
+} from './annotation/types.js';
+export { SparseMask, TILE_SIZE, unionRect } from './mask/sparse-mask.js';
+export type { Rect, MaskRegion } from './mask/sparse-mask.js';
+export { paintDab, paintStroke, fillHoles } from './mask/paint.js';
+export type { PaintOptions, ThresholdRange } from './mask/paint.js';

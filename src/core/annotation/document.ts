@@ -1,0 +1,701 @@
+import { ErrorCode, VoxmarkError } from '../errors.js';
+import { AnnotationKinds } from '../schema/types.js';
+import { type MaskRegion, type Rect, SparseMask, unionRect } from '../mask/sparse-mask.js';
+import { decodeRle, encodeRle } from '../mask/rle.js';
+import type {
+  Annotation,
+  AnnotationKind,
+  AttributeValue,
+  Box,
+  ChangeOrigin,
+  ChangeSet,
+  MaskInput,
+  MaskRle,
+  Point,
+} from './types.js';
+
+/** Mask forms `add` and `update` accept. */
+export type MaskSource =
+  | MaskInput // full-size, row-major, non-zero = inside
+  | MaskRle // COCO compressed RLE of the bbox region (column-major)
+  | MaskRegion // bbox-sized, row-major
+  | SparseMask; // a mask painted by a tool (a draft is frozen and adopted)
+
+/** What `add` accepts: an annotation without id or times (they are assigned when missing). */
+export interface AnnotationInput {
+  id?: string;
+  label: string;
+  kind: AnnotationKind;
+  slice: number;
+  box?: Box;
+  points?: Point[];
+  mask?: MaskSource;
+  attributes?: Record<string, AttributeValue>;
+  createdAt?: string;
+  updatedAt?: string;
+}
+
+/** What `update` accepts: any field but id and kind; `attributes` replaces the whole record. */
+export type AnnotationPatch = Partial<Omit<AnnotationInput, 'id' | 'kind'>>;
+
+/** Options of a single edit. */
+export interface EditOptions {
+  /** Default 'local' (undoable). 'remote' and 'silent' changes are applied but never enter the undo history. */
+  origin?: ChangeOrigin;
+}
+
+export interface AnnotationDocumentOptions {
+  /** Stack width and height in pixels: the size of every mask. */
+  width: number;
+  height: number;
+  /** Number of slices; when given, `slice` is checked against it. */
+  depth?: number;
+  /** Memory the undo/redo history may keep, in bytes. Default 256 MiB. Count is unbounded. */
+  historyBytes?: number;
+  /** Id generator. Default crypto.randomUUID. */
+  createId?: () => string;
+  /** Clock for created/updated times. Default () => new Date(). */
+  now?: () => Date;
+}
+
+/** A change set as delivered to subscribers, with where it came from and what it dirtied. */
+export interface DocumentChange extends ChangeSet {
+  /** 'edit' for a new change, 'undo' / 'redo' for history moves. */
+  cause: 'edit' | 'undo' | 'redo';
+  /** For mask annotations whose pixels changed: the changed rectangle, by annotation id. */
+  maskRects: Map<string, Rect>;
+}
+
+/** A subscriber receives one change set per committed edit (never one per pointer move). */
+export type ChangeListener = (change: DocumentChange) => void;
+
+/** Serialized form of the document returned by toJSON (masks as COCO RLE of their bbox). */
+export interface AnnotationDocumentJSON {
+  width: number;
+  height: number;
+  depth?: number;
+  annotations: Annotation[];
+}
+
+interface HistoryEntry {
+  created: Annotation[];
+  updated: { before: Annotation; after: Annotation }[];
+  deleted: Annotation[];
+  bytes: number;
+}
+
+interface Transaction {
+  origin: ChangeOrigin;
+  depth: number;
+  created: Map<string, Annotation>;
+  updated: Map<string, { before: Annotation; after: Annotation }>;
+  deleted: Map<string, Annotation>;
+  maskRects: Map<string, Rect>;
+  cause: DocumentChange['cause'];
+}
+
+const masks = new WeakMap<Annotation, SparseMask>();
+
+/** The sparse mask behind a mask annotation (frozen, shared; never write to it: `clone()` it). */
+export function maskOf(annotation: Annotation): SparseMask | undefined {
+  return masks.get(annotation);
+}
+
+const DEFAULT_HISTORY_BYTES = 256 * 1024 * 1024;
+
+function defaultId(): string {
+  const c = (globalThis as { crypto?: Crypto }).crypto;
+  if (c?.randomUUID) return c.randomUUID();
+  const b = new Uint8Array(16);
+  if (c?.getRandomValues) c.getRandomValues(b);
+  else for (let i = 0; i < 16; i++) b[i] = Math.floor(Math.random() * 256);
+  b[6] = (b[6]! & 0x0f) | 0x40;
+  b[8] = (b[8]! & 0x3f) | 0x80;
+  const h = [...b].map((v) => v.toString(16).padStart(2, '0')).join('');
+  return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20)}`;
+}
+
+function bad(message: string): VoxmarkError {
+  return new VoxmarkError(ErrorCode.InvalidArgument, message);
+}
+
+function finite(...v: number[]): boolean {
+  return v.every((n) => typeof n === 'number' && Number.isFinite(n));
+}
+
+/**
+ * The single source of truth for all annotations on one image stack. DOM-free.
+ *
+ * Every committed edit is one change set (`created`, `updated`, `deleted`) with an origin, delivered to
+ * subscribers once. Local edits are undoable; a transaction (`transact`, or `begin`/`commit`/`cancel`) groups
+ * edits into one change set and one undo step, and a cancelled one leaves nothing. History is unbounded in
+ * count and bounded in memory (`historyBytes`); mask edits cost only the tiles they touched.
+ *
+ * Annotations are immutable snapshots: an edit replaces the object, so `before`/`after` in a change set and
+ * the entries of the undo history stay exact. Geometry is in image pixel coordinates.
+ */
+export class AnnotationDocument {
+  readonly width: number;
+  readonly height: number;
+  readonly depth: number | undefined;
+  /** Memory budget of the undo/redo history in bytes. */
+  historyLimit: number;
+
+  private readonly items = new Map<string, Annotation>();
+  private readonly slices = new Map<number, Map<string, Annotation>>();
+  private readonly sliceCache = new Map<number, readonly Annotation[]>();
+  private listCache: readonly Annotation[] | null = null;
+  private readonly listeners = new Set<ChangeListener>();
+  private readonly undoStack: HistoryEntry[] = [];
+  private readonly redoStack: HistoryEntry[] = [];
+  private historyBytesUsed = 0;
+  private tx: Transaction | null = null;
+  private readonly createId: () => string;
+  private readonly now: () => Date;
+  private revision = 0;
+
+  constructor(options: AnnotationDocumentOptions) {
+    const { width, height, depth } = options;
+    if (!Number.isInteger(width) || !Number.isInteger(height) || width <= 0 || height <= 0)
+      throw bad(`Document size must be positive integers, got ${width}×${height}`);
+    if (depth !== undefined && (!Number.isInteger(depth) || depth <= 0)) throw bad(`Bad depth ${depth}`);
+    this.width = width;
+    this.height = height;
+    this.depth = depth;
+    this.historyLimit = options.historyBytes ?? DEFAULT_HISTORY_BYTES;
+    this.createId = options.createId ?? defaultId;
+    this.now = options.now ?? (() => new Date());
+  }
+
+  /** Every annotation, in insertion order (read-only; a new array after each change). */
+  get annotations(): readonly Annotation[] {
+    return (this.listCache ??= Object.freeze([...this.items.values()]));
+  }
+
+  /** Number of annotations. */
+  get size(): number {
+    return this.items.size;
+  }
+
+  /** Increments on every applied change: a cheap "has anything changed" check. */
+  get version(): number {
+    return this.revision;
+  }
+
+  get(id: string): Annotation | undefined {
+    return this.items.get(id);
+  }
+
+  has(id: string): boolean {
+    return this.items.has(id);
+  }
+
+  /** The annotations on one slice, from an index (never a scan of the document). */
+  bySlice(slice: number): readonly Annotation[] {
+    let list = this.sliceCache.get(slice);
+    if (!list) {
+      const m = this.slices.get(slice);
+      list = Object.freeze(m ? [...m.values()] : []);
+      this.sliceCache.set(slice, list);
+    }
+    return list;
+  }
+
+  /** Slices that hold at least one annotation, ascending. */
+  slicesWithAnnotations(): number[] {
+    return [...this.slices.keys()].filter((s) => this.slices.get(s)!.size > 0).sort((a, b) => a - b);
+  }
+
+  /** Adds one annotation (returns it) or several (returns them, in order) as one change. */
+  add(input: AnnotationInput, options?: EditOptions): Annotation;
+  add(inputs: AnnotationInput[], options?: EditOptions): Annotation[];
+  add(input: AnnotationInput | AnnotationInput[], options: EditOptions = {}): Annotation | Annotation[] {
+    const list = Array.isArray(input) ? input : [input];
+    const made = list.map((i) => this.build(i));
+    const ids = new Set<string>();
+    for (const a of made) {
+      if (this.items.has(a.id) || ids.has(a.id)) throw bad(`An annotation with id ${a.id} already exists`);
+      ids.add(a.id);
+    }
+    this.transact(() => {
+      for (const a of made) this.applyCreate(a);
+    }, options);
+    return Array.isArray(input) ? made : made[0]!;
+  }
+
+  /** Replaces fields of an annotation. Returns the new annotation. Throws VoxmarkError('invalid-argument'). */
+  update(id: string, patch: AnnotationPatch, options: EditOptions = {}): Annotation {
+    const before = this.items.get(id);
+    if (!before) throw bad(`No annotation with id ${id}`);
+    if ('id' in patch || 'kind' in patch) throw bad('update cannot change id or kind');
+    const merged: AnnotationInput = { ...this.plain(before), ...patch, id, kind: before.kind };
+    if (patch.mask === undefined && before.kind === 'mask') merged.mask = maskOf(before);
+    merged.createdAt = before.createdAt;
+    merged.updatedAt = patch.updatedAt ?? this.now().toISOString();
+    const after = this.build(merged);
+    this.transact(() => this.applyUpdate(before, after), options);
+    return after;
+  }
+
+  /** Removes annotations by id (unknown ids are ignored). Returns the removed annotations. */
+  remove(ids: string | string[], options: EditOptions = {}): Annotation[] {
+    const list = (Array.isArray(ids) ? ids : [ids])
+      .map((id) => this.items.get(id))
+      .filter((a) => a !== undefined);
+    if (list.length) this.transact(() => list.forEach((a) => this.applyDelete(a)), options);
+    return list;
+  }
+
+  /** Removes every annotation (one change, undoable when local). */
+  clear(options: EditOptions = {}): void {
+    this.remove([...this.items.keys()], options);
+  }
+
+  /**
+   * Runs fn as one transaction: every edit inside becomes one change set and one undo step. When fn throws,
+   * every edit inside is rolled back and the error rethrown.
+   */
+  transact<T>(fn: () => T, options: EditOptions = {}): T {
+    this.begin(options);
+    let result: T;
+    try {
+      result = fn();
+    } catch (e) {
+      this.cancel();
+      throw e;
+    }
+    this.commit();
+    return result;
+  }
+
+  /** Opens a transaction (nestable: the outermost one decides origin and commits). */
+  begin(options: EditOptions = {}): void {
+    if (this.tx) {
+      this.tx.depth++;
+      return;
+    }
+    this.tx = {
+      origin: options.origin ?? 'local',
+      depth: 1,
+      created: new Map(),
+      updated: new Map(),
+      deleted: new Map(),
+      maskRects: new Map(),
+      cause: 'edit',
+    };
+  }
+
+  /** True while a transaction is open. */
+  get inTransaction(): boolean {
+    return this.tx !== null;
+  }
+
+  /** Closes the current transaction; the outermost commit records one undo step and notifies once. */
+  commit(): void {
+    const tx = this.tx;
+    if (!tx) return;
+    if (--tx.depth > 0) return;
+    this.tx = null;
+    const change: DocumentChange = {
+      created: [...tx.created.values()],
+      updated: [...tx.updated.values()],
+      deleted: [...tx.deleted.values()],
+      origin: tx.origin,
+      cause: tx.cause,
+      maskRects: tx.maskRects,
+    };
+    if (!change.created.length && !change.updated.length && !change.deleted.length) return;
+    if (tx.origin === 'local' && tx.cause === 'edit') {
+      this.redoStack.length = 0;
+      this.pushHistory(this.undoStack, change);
+      this.recount();
+    }
+    this.emit(change);
+  }
+
+  /** Rolls back everything since the outermost begin and notifies nothing. */
+  cancel(): void {
+    const tx = this.tx;
+    if (!tx) return;
+    this.tx = null;
+    for (const a of tx.created.values()) this.rawDelete(a);
+    for (const { before, after } of tx.updated.values()) {
+      this.rawDelete(after);
+      this.rawInsert(before);
+    }
+    for (const a of tx.deleted.values()) this.rawInsert(a);
+  }
+
+  get canUndo(): boolean {
+    return this.undoStack.length > 0 || this.tx !== null;
+  }
+
+  get canRedo(): boolean {
+    return this.redoStack.length > 0 && this.tx === null;
+  }
+
+  /** Number of undo / redo steps available. */
+  get historyDepth(): { undo: number; redo: number } {
+    return { undo: this.undoStack.length, redo: this.redoStack.length };
+  }
+
+  /** Bytes the history keeps now. */
+  get historyBytes(): number {
+    return this.historyBytesUsed;
+  }
+
+  /**
+   * Undoes the last local step. While a transaction (a gesture) is open, cancels it instead.
+   * Returns true when something was undone or cancelled.
+   */
+  undo(): boolean {
+    if (this.tx) {
+      this.cancel();
+      return true;
+    }
+    const entry = this.undoStack.pop();
+    if (!entry) return false;
+    this.replay(entry, true);
+    this.redoStack.push(entry);
+    return true;
+  }
+
+  /** Redoes the last undone step. Returns true when something was redone. */
+  redo(): boolean {
+    if (this.tx) return false;
+    const entry = this.redoStack.pop();
+    if (!entry) return false;
+    this.replay(entry, false);
+    this.undoStack.push(entry);
+    return true;
+  }
+
+  /** Drops the whole undo/redo history (for example after loading a document). */
+  clearHistory(): void {
+    this.undoStack.length = 0;
+    this.redoStack.length = 0;
+    this.historyBytesUsed = 0;
+  }
+
+  /** Calls listener with every committed change set. Returns the unsubscribe function. */
+  subscribe(listener: ChangeListener): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  /** A full-size copy of a mask annotation's pixels (width × height, row-major, 1 = inside). */
+  getMask(id: string): MaskInput | undefined {
+    const a = this.items.get(id);
+    const m = a && maskOf(a);
+    return m ? { data: m.toFull() } : undefined;
+  }
+
+  /**
+   * The mask pixels inside the mask's bbox, for exporters: { bbox: [x, y, w, h], width, height, data } with
+   * data bbox-sized and row-major. Null for an empty mask, undefined when id is not a mask annotation.
+   */
+  getMaskRegion(id: string): MaskRegion | null | undefined {
+    const a = this.items.get(id);
+    const m = a && maskOf(a);
+    return m ? m.region() : undefined;
+  }
+
+  /** The sparse mask (frozen, shared) of a mask annotation, for renderers and tools. */
+  getSparseMask(id: string): SparseMask | undefined {
+    const a = this.items.get(id);
+    return a && maskOf(a);
+  }
+
+  /** A new empty draft mask the size of the stack, for tools. */
+  createMask(): SparseMask {
+    return new SparseMask(this.width, this.height);
+  }
+
+  /** Plain JSON: size and every annotation, masks as COCO RLE of their bbox. */
+  toJSON(): AnnotationDocumentJSON {
+    const json: AnnotationDocumentJSON = {
+      width: this.width,
+      height: this.height,
+      annotations: this.annotations.map((a) => this.plainWithMask(a)),
+    };
+    if (this.depth !== undefined) json.depth = this.depth;
+    return json;
+  }
+
+  // ---- internals ----
+
+  private plain(a: Annotation): AnnotationInput {
+    const out: AnnotationInput = { id: a.id, label: a.label, kind: a.kind, slice: a.slice };
+    if (a.box) out.box = { ...a.box };
+    if (a.points) out.points = a.points.map((p) => [p[0], p[1]] as Point);
+    if (a.attributes) out.attributes = { ...a.attributes };
+    if (a.createdAt) out.createdAt = a.createdAt;
+    if (a.updatedAt) out.updatedAt = a.updatedAt;
+    return out;
+  }
+
+  private plainWithMask(a: Annotation): Annotation {
+    const out = this.plain(a) as Annotation;
+    if (a.kind === 'mask' && a.mask) out.mask = { rle: a.mask.rle, bbox: [...a.mask.bbox] };
+    return out;
+  }
+
+  private toSparse(src: MaskSource): SparseMask {
+    if (src instanceof SparseMask) {
+      if (src.width !== this.width || src.height !== this.height)
+        throw bad(`Mask is ${src.width}×${src.height}, the document ${this.width}×${this.height}`);
+      return src.freeze();
+    }
+    if ('rle' in src && typeof src.rle === 'string') {
+      const [x, y, w, h] = src.bbox;
+      if (!finite(x, y, w, h) || w < 0 || h < 0) throw bad('Mask bbox must be finite, non-negative');
+      if (w * h > this.width * this.height) throw bad('Mask bbox is larger than the image');
+      return SparseMask.fromRegion(decodeRle(src.rle, w, h), [x, y, w, h], this.width, this.height);
+    }
+    if ('bbox' in src && 'data' in src) {
+      return SparseMask.fromRegion(src.data, src.bbox, this.width, this.height);
+    }
+    if ('data' in src && src.data instanceof Uint8Array)
+      return SparseMask.fromFull(src.data, this.width, this.height);
+    throw bad('Mask must be { data: Uint8Array }, { rle, bbox }, { bbox, data } or a SparseMask');
+  }
+
+  private build(input: AnnotationInput): Annotation {
+    if (!input || typeof input !== 'object') throw bad('Annotation must be an object');
+    const { label, kind, slice } = input;
+    if (typeof label !== 'string' || !label) throw bad('Annotation label must be a non-empty string');
+    if (!(AnnotationKinds as readonly string[]).includes(kind))
+      throw bad(`Unknown annotation kind ${String(kind)}`);
+    if (!Number.isInteger(slice) || slice < 0 || (this.depth !== undefined && slice >= this.depth))
+      throw bad(`Slice ${slice} is out of range`);
+    const id = input.id ?? this.createId();
+    if (typeof id !== 'string' || !id) throw bad('Annotation id must be a non-empty string');
+    const stamp = this.now().toISOString();
+    const a: Annotation = { id, label, kind, slice };
+    if (kind === 'box') {
+      const b = input.box;
+      if (!b || !finite(b.x, b.y, b.width, b.height) || b.width < 0 || b.height < 0)
+        throw bad(
+          'A box annotation needs box {x, y, width, height} with finite values and non-negative size',
+        );
+      a.box = Object.freeze({ x: b.x, y: b.y, width: b.width, height: b.height });
+    } else if (kind === 'polygon') {
+      const p = input.points;
+      if (!Array.isArray(p) || p.length < 3) throw bad('A polygon annotation needs at least 3 points');
+      a.points = Object.freeze(
+        p.map((q) => {
+          if (!Array.isArray(q) || !finite(q[0], q[1]))
+            throw bad('Polygon points must be finite [x, y] pairs');
+          return Object.freeze([q[0], q[1]]) as Point;
+        }),
+      ) as Point[];
+    }
+    if (input.attributes) {
+      for (const [k, v] of Object.entries(input.attributes))
+        if (!['string', 'number', 'boolean'].includes(typeof v))
+          throw bad(`Attribute ${k} must be a string, number or boolean`);
+      a.attributes = Object.freeze({ ...input.attributes });
+    }
+    a.createdAt = input.createdAt ?? stamp;
+    a.updatedAt = input.updatedAt ?? a.createdAt;
+    if (kind === 'mask') {
+      if (!input.mask) throw bad('A mask annotation needs a mask');
+      const sparse = this.toSparse(input.mask);
+      let cached: MaskRle | undefined;
+      Object.defineProperty(a, 'mask', {
+        enumerable: true,
+        get(): MaskRle {
+          if (!cached) {
+            const r = sparse.region();
+            cached = r
+              ? Object.freeze({ rle: encodeRle(r.data, r.width, r.height), bbox: r.bbox })
+              : Object.freeze({
+                  rle: encodeRle([], 0, 0),
+                  bbox: [0, 0, 0, 0] as [number, number, number, number],
+                });
+          }
+          return cached;
+        },
+      });
+      masks.set(a, sparse);
+    }
+    return Object.freeze(a);
+  }
+
+  private rawInsert(a: Annotation): void {
+    this.items.set(a.id, a);
+    let m = this.slices.get(a.slice);
+    if (!m) this.slices.set(a.slice, (m = new Map()));
+    m.set(a.id, a);
+    this.touch(a.slice);
+  }
+
+  private rawDelete(a: Annotation): void {
+    this.items.delete(a.id);
+    this.slices.get(a.slice)?.delete(a.id);
+    this.touch(a.slice);
+  }
+
+  private touch(slice: number): void {
+    this.sliceCache.delete(slice);
+    this.listCache = null;
+    this.revision++;
+  }
+
+  private requireTx(): Transaction {
+    if (!this.tx) throw new Error('internal: no transaction');
+    return this.tx;
+  }
+
+  private noteMask(tx: Transaction, id: string, rect: Rect | null): void {
+    if (!rect) return;
+    tx.maskRects.set(id, unionRect(tx.maskRects.get(id) ?? null, rect)!);
+  }
+
+  private maskRect(m: SparseMask | undefined): Rect | null {
+    const b = m?.bbox();
+    return b ? { x: b[0], y: b[1], width: b[2], height: b[3] } : null;
+  }
+
+  private applyCreate(a: Annotation): void {
+    const tx = this.requireTx();
+    this.rawInsert(a);
+    const deleted = tx.deleted.get(a.id);
+    if (deleted) {
+      tx.deleted.delete(a.id);
+      tx.updated.set(a.id, { before: deleted, after: a });
+    } else tx.created.set(a.id, a);
+    if (a.kind === 'mask') this.noteMask(tx, a.id, this.maskRect(maskOf(a)));
+  }
+
+  private applyUpdate(before: Annotation, after: Annotation, rect?: Rect | null): void {
+    const tx = this.requireTx();
+    this.rawDelete(before);
+    this.rawInsert(after);
+    if (tx.created.has(after.id)) tx.created.set(after.id, after);
+    else {
+      const u = tx.updated.get(after.id);
+      if (u) u.after = after;
+      else tx.updated.set(after.id, { before, after });
+    }
+    if (after.kind === 'mask') {
+      const mb = maskOf(before);
+      const ma = maskOf(after);
+      if (mb !== ma) {
+        const r =
+          rect !== undefined
+            ? rect
+            : before.slice === after.slice && ma?.changedRect
+              ? ma.changedRect
+              : unionRect(this.maskRect(mb), this.maskRect(ma));
+        this.noteMask(tx, after.id, r);
+      } else if (before.slice !== after.slice || before.label !== after.label)
+        this.noteMask(tx, after.id, this.maskRect(ma));
+    }
+  }
+
+  private applyDelete(a: Annotation): void {
+    const tx = this.requireTx();
+    this.rawDelete(a);
+    if (tx.created.has(a.id)) tx.created.delete(a.id);
+    else {
+      const u = tx.updated.get(a.id);
+      if (u) {
+        tx.updated.delete(a.id);
+        tx.deleted.set(a.id, u.before);
+      } else tx.deleted.set(a.id, a);
+    }
+    if (a.kind === 'mask') this.noteMask(tx, a.id, this.maskRect(maskOf(a)));
+  }
+
+  private replay(entry: HistoryEntry, backwards: boolean): void {
+    this.begin({ origin: 'local' });
+    this.tx!.cause = backwards ? 'undo' : 'redo';
+    if (backwards) {
+      for (const a of entry.created) {
+        const cur = this.items.get(a.id);
+        if (cur) this.applyDelete(cur);
+      }
+      for (const { before, after } of entry.updated) {
+        const cur = this.items.get(after.id);
+        if (cur) this.applyUpdate(cur, before, this.editRect(before, after));
+        else this.applyCreate(before);
+      }
+      for (const a of entry.deleted) if (!this.items.has(a.id)) this.applyCreate(a);
+    } else {
+      for (const a of entry.deleted) {
+        const cur = this.items.get(a.id);
+        if (cur) this.applyDelete(cur);
+      }
+      for (const { before, after } of entry.updated) {
+        const cur = this.items.get(before.id);
+        if (cur) this.applyUpdate(cur, after, this.editRect(before, after));
+        else this.applyCreate(after);
+      }
+      for (const a of entry.created) if (!this.items.has(a.id)) this.applyCreate(a);
+    }
+    this.commit();
+  }
+
+  /** The rectangle a mask edit changed (for undo/redo redraws), or undefined to let applyUpdate decide. */
+  private editRect(before: Annotation, after: Annotation): Rect | null | undefined {
+    if (before.kind !== 'mask' || before.slice !== after.slice) return undefined;
+    const ma = maskOf(after);
+    if (ma && ma !== maskOf(before) && ma.changedRect) return ma.changedRect;
+    return undefined;
+  }
+
+  private entryBytes(change: ChangeSet): number {
+    const cost = (a: Annotation) =>
+      160 + (a.points?.length ?? 0) * 24 + JSON.stringify(a.attributes ?? {}).length;
+    let bytes = 0;
+    for (const a of change.created) bytes += cost(a) + (maskOf(a)?.bytes ?? 0);
+    for (const a of change.deleted) bytes += cost(a) + (maskOf(a)?.bytes ?? 0);
+    for (const { before, after } of change.updated) {
+      bytes += cost(before) + cost(after);
+      const ma = maskOf(after);
+      if (ma && ma !== maskOf(before)) bytes += ma.ownedBytes;
+    }
+    return bytes;
+  }
+
+  private pushHistory(stack: HistoryEntry[], change: ChangeSet): void {
+    const entry: HistoryEntry = {
+      created: change.created,
+      updated: change.updated,
+      deleted: change.deleted,
+      bytes: this.entryBytes(change),
+    };
+    stack.push(entry);
+    this.historyBytesUsed += entry.bytes;
+    while (this.historyBytesUsed > this.historyLimit && this.undoStack.length > 1) {
+      const dropped = this.undoStack.shift()!;
+      this.historyBytesUsed -= dropped.bytes;
+    }
+  }
+
+  private recount(): void {
+    let n = 0;
+    for (const e of this.undoStack) n += e.bytes;
+    for (const e of this.redoStack) n += e.bytes;
+    this.historyBytesUsed = n;
+  }
+
+  private emit(change: DocumentChange): void {
+    for (const l of [...this.listeners]) {
+      try {
+        l(change);
+      } catch (e) {
+        // A failing listener must not break the document or the other listeners.
+        queueMicrotask(() => {
+          throw e;
+        });
+      }
+    }
+  }
+}
+
+/** Creates an empty AnnotationDocument for a stack of the given size. */
+export function createAnnotationDocument(options: AnnotationDocumentOptions): AnnotationDocument {
+  return new AnnotationDocument(options);
+}
