@@ -2,6 +2,7 @@
 // for the heavy codecs. Runtime dependencies stay external: the host's bundler resolves them.
 import typescript from '@rollup/plugin-typescript';
 import { readFileSync } from 'node:fs';
+import { codecWasm } from './scripts/rollup-codec-wasm.mjs';
 
 const pkg = JSON.parse(readFileSync(new URL('./package.json', import.meta.url), 'utf8'));
 const deps = Object.keys(pkg.dependencies ?? {});
@@ -30,5 +31,7 @@ export default {
       outDir: 'dist',
       noEmitOnError: true,
     }),
+    // Codec .wasm files next to their chunks, plus inline fallbacks (see the plugin's header).
+    codecWasm(),
   ],
 };

@@ -3,7 +3,6 @@ import { ErrorCode, VoxmarkError, toVoxmarkError } from '../../errors.js';
 import type { DataType, Frame, PixelArray } from '../types.js';
 import type { DicomImageInfo } from './instance.js';
 import { TransferSyntax } from './parse.js';
-import { decodeEncapsulatedFrame } from './codecs.js';
 
 const NATIVE = new Set<string>([
   TransferSyntax.ImplicitLittle,
@@ -87,6 +86,8 @@ export async function decodeDicomFrame(
     } catch (e) {
       throw toVoxmarkError(e, ErrorCode.Corrupt, `Unreadable encapsulated frame ${index}`);
     }
+    // The codec dispatcher is a chunk of its own: uncompressed files never load it.
+    const { decodeEncapsulatedFrame } = await import('./codecs.js');
     data = await decodeEncapsulatedFrame(info, fragment, signal);
   } else {
     if (!isNativeTransferSyntax(info.transferSyntaxUID)) {

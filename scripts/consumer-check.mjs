@@ -1,0 +1,238 @@
+// End-to-end check that the published package works for a consumer (npm run check:consumer):
+//
+//   1. build the package (rollup) unless --no-build, and `npm pack` it;
+//   2. create a fresh Vite app in a temporary folder and `npm install` the tarball into it;
+//   3. in Chromium, import `loadImageStack` from 'voxmark' and decode a JPEG-LS and a JPEG 2000 corpus file,
+//      once from `vite build` + `vite preview` and once from the `vite` dev server;
+//   4. compare the decoded frames with the corpus references and report where each codec's .wasm came from
+//      (the file next to the codec chunk, or the inline fallback chunk).
+//
+// Exits non-zero on any failure. Vite and playwright-core are this project's own dev dependencies; the
+// consumer app gets only the tarball (and, through it, voxmark's runtime dependencies).
+import { execFileSync } from 'node:child_process';
+import {
+  copyFileSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  rmSync,
+  writeFileSync,
+  existsSync,
+} from 'node:fs';
+import { createServer as createNetServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromium } from 'playwright-core';
+import { CHROMIUM_ARGS, findChromium } from './chromium.mjs';
+
+const root = fileURLToPath(new URL('..', import.meta.url));
+const corpus = resolve(process.env.VOXMARK_CORPUS ?? resolve(root, '..', 'shared', 'corpus'));
+const FILES = ['MR_small_jpeg_ls_lossless.dcm', 'JPEG2000.dcm'];
+const keep = process.argv.includes('--keep');
+const noBuild = process.argv.includes('--no-build');
+
+function log(message) {
+  console.log(`consumer-check: ${message}`);
+}
+
+function run(cmd, args, cwd) {
+  execFileSync(cmd, args, {
+    cwd,
+    stdio: ['ignore', 'inherit', 'inherit'],
+    env: { ...process.env, npm_config_fund: 'false', npm_config_audit: 'false' },
+  });
+}
+
+function freePort() {
+  return new Promise((res, rej) => {
+    const srv = createNetServer();
+    srv.unref();
+    srv.on('error', rej);
+    srv.listen(0, '127.0.0.1', () => {
+      const { port } = srv.address();
+      srv.close(() => res(port));
+    });
+  });
+}
+
+const MAIN_JS = `
+import { loadImageStack, VoxmarkError } from 'voxmark';
+
+const FILES = ${JSON.stringify(FILES)};
+async function check() {
+  const results = {};
+  for (const name of FILES) {
+    const bytes = new Uint8Array(await (await fetch('/corpus/' + name)).arrayBuffer());
+    const stack = await loadImageStack(bytes);
+    const frame = await stack.getFrame(0);
+    const ref = new Int16Array(await (await fetch('/corpus/' + name + '.f0.raw')).arrayBuffer());
+    let maxDiff = 0;
+    let sumDiff = 0;
+    for (let i = 0; i < ref.length; i++) {
+      const d = Math.abs(frame.data[i] - ref[i]);
+      sumDiff += d;
+      if (d > maxDiff) maxDiff = d;
+    }
+    results[name] = {
+      width: frame.width,
+      height: frame.height,
+      samples: frame.data.length,
+      expectedSamples: ref.length,
+      dataType: stack.dataType,
+      maxDiff,
+      meanDiff: sumDiff / ref.length,
+    };
+  }
+  const resources = performance.getEntriesByType('resource').map((e) => e.name);
+  results.wasmFetched = resources.filter((n) => n.endsWith('.wasm')).map((n) => n.split('/').pop());
+  results.voxmarkErrorIsClass = typeof VoxmarkError === 'function';
+  return results;
+}
+check().then(
+  (r) => { window.__voxmark = { ok: true, result: r }; },
+  (e) => { window.__voxmark = { ok: false, error: String(e && e.stack || e) }; },
+);
+`;
+
+function makeApp(dir, tarball) {
+  mkdirSync(join(dir, 'public', 'corpus'), { recursive: true });
+  writeFileSync(
+    join(dir, 'package.json'),
+    JSON.stringify({ name: 'voxmark-consumer-check', private: true, type: 'module' }, null, 2),
+  );
+  writeFileSync(
+    join(dir, 'index.html'),
+    '<!doctype html><html><head><meta charset="utf-8"><title>voxmark consumer</title></head>' +
+      '<body><script type="module" src="/main.js"></script></body></html>\n',
+  );
+  writeFileSync(join(dir, 'main.js'), MAIN_JS);
+  for (const f of FILES) {
+    copyFileSync(join(corpus, 'dicom', f), join(dir, 'public', 'corpus', f));
+    copyFileSync(join(corpus, 'expected', `${f}.f0.raw`), join(dir, 'public', 'corpus', `${f}.f0.raw`));
+  }
+  log(`installing ${tarball} into ${dir}`);
+  run('npm', ['install', '--no-audit', '--no-fund', '--prefer-offline', '--loglevel=error', tarball], dir);
+}
+
+async function inBrowser(url) {
+  const browser = await chromium.launch({
+    executablePath: findChromium(),
+    headless: true,
+    args: CHROMIUM_ARGS,
+  });
+  try {
+    const page = await browser.newPage();
+    const errors = [];
+    page.on('pageerror', (e) => errors.push(String(e)));
+    await page.goto(url);
+    await page.waitForFunction(() => globalThis.__voxmark !== undefined, null, { timeout: 120_000 });
+    const outcome = await page.evaluate(() => globalThis.__voxmark);
+    if (errors.length) outcome.pageErrors = errors;
+    return outcome;
+  } finally {
+    await browser.close();
+  }
+}
+
+function judge(mode, outcome) {
+  const problems = [];
+  if (!outcome.ok) problems.push(outcome.error);
+  else {
+    for (const name of FILES) {
+      const r = outcome.result[name];
+      if (!r) problems.push(`${name}: no result`);
+      else if (r.samples !== r.expectedSamples)
+        problems.push(`${name}: ${r.samples} samples, expected ${r.expectedSamples}`);
+      else if (r.meanDiff > 1) problems.push(`${name}: mean difference ${r.meanDiff} from the reference`);
+    }
+  }
+  const wasm = outcome.ok ? outcome.result.wasmFetched : [];
+  log(
+    `${mode}: ${problems.length ? 'FAIL' : 'ok'}` +
+      (outcome.ok ? ` ${JSON.stringify(FILES.map((f) => [f, outcome.result[f]?.maxDiff]))}` : '') +
+      ` wasm fetched as files: ${wasm.length ? wasm.join(', ') : 'none (inline fallback)'}`,
+  );
+  for (const p of problems) log(`  ${p}`);
+  return problems.length === 0;
+}
+
+/** The inline fallback chunks must hold real WebAssembly (base64 of "\0asm" is "AGFzbQ"). */
+async function checkInlineFallbacks() {
+  const dir = join(root, 'dist', 'chunks');
+  const names = ['charls', 'openjpeg', 'openjph', 'libjpeg-turbo'];
+  for (const name of names) {
+    const file = readdirSync(dir).find((f) => f.startsWith(`${name}-`) && f.endsWith('.js'));
+    if (!file) throw new Error(`dist/chunks has no inline ${name} chunk`);
+    const { default: b64 } = await import(join(dir, file));
+    if (typeof b64 !== 'string' || !b64.startsWith('AGFzbQ')) {
+      throw new Error(`dist/chunks/${file} does not hold the ${name} WebAssembly binary`);
+    }
+  }
+  log(`inline fallback chunks hold WebAssembly: ${names.join(', ')}`);
+}
+
+async function main() {
+  if (!findChromium()) throw new Error('Chromium not found (set CHROME_PATH)');
+  if (!noBuild) {
+    log('building the package');
+    rmSync(join(root, 'dist'), { recursive: true, force: true });
+    run('npm', ['run', 'build', '--silent'], root);
+  }
+  await checkInlineFallbacks();
+  const work = mkdtempSync(join(tmpdir(), 'voxmark-consumer-'));
+  let ok = true;
+  try {
+    run('npm', ['pack', '--silent', '--pack-destination', work], root);
+    const tarball = readdirSync(work).find((f) => f.endsWith('.tgz'));
+    if (!tarball) throw new Error('npm pack produced no tarball');
+    const app = join(work, 'app');
+    makeApp(app, join(work, tarball));
+    if (!existsSync(join(app, 'node_modules', 'voxmark', 'dist', 'index.js'))) {
+      throw new Error('the installed package has no dist/index.js');
+    }
+    const vite = await import('vite');
+    const quiet = { logLevel: 'warn', configFile: false, root: app, clearScreen: false };
+
+    // Production: vite build, then vite preview.
+    log('vite build');
+    await vite.build({ ...quiet, build: { outDir: join(app, 'out'), emptyOutDir: true } });
+    const previewPort = await freePort();
+    const preview = await vite.preview({
+      ...quiet,
+      build: { outDir: join(app, 'out') },
+      preview: { port: previewPort, strictPort: true, host: '127.0.0.1' },
+    });
+    try {
+      ok = judge('vite build + preview', await inBrowser(`http://127.0.0.1:${previewPort}/`)) && ok;
+    } finally {
+      await preview.close();
+    }
+
+    // Development: the vite dev server, which pre-bundles dependencies.
+    const devPort = await freePort();
+    const dev = await vite.createServer({
+      ...quiet,
+      server: { port: devPort, strictPort: true, host: '127.0.0.1' },
+    });
+    await dev.listen();
+    try {
+      ok = judge('vite dev', await inBrowser(`http://127.0.0.1:${devPort}/`)) && ok;
+    } finally {
+      await dev.close();
+    }
+  } finally {
+    if (keep) log(`kept ${work}`);
+    else rmSync(work, { recursive: true, force: true });
+  }
+  if (!ok) {
+    log('FAILED');
+    process.exit(1);
+  }
+  log('the packed package decodes JPEG-LS and JPEG 2000 in a fresh Vite app (build and dev)');
+}
+
+main().catch((e) => {
+  console.error(`consumer-check: ${e && e.stack ? e.stack : e}`);
+  process.exit(1);
+});
