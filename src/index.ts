@@ -4,3 +4,17 @@
  * @packageDocumentation
  */
 export * from './core/index.js';
+// Viewer
+export { VxViewer, NAVIGATION_TOOLS } from './elements/vx-viewer.js';
+export * from './elements/events.js';
+export { viewerHostContext } from './render/viewer-host.js';
+export type {
+  ViewerHost,
+  ToolHandler,
+  ImagePointerEvent,
+  ActionHandler,
+  ViewState,
+  ViewerChange,
+  ViewerDocument,
+  LayerOptions,
+} from './render/viewer-host.js';

@@ -53,3 +53,20 @@ export { SparseMask, TILE_SIZE, unionRect } from './mask/sparse-mask.js';
 export type { Rect, MaskRegion } from './mask/sparse-mask.js';
 export { paintDab, paintStroke, fillHoles } from './mask/paint.js';
 export type { PaintOptions, ThresholdRange } from './mask/paint.js';
+
+// Keyboard bindings and display windowing (DOM-free parts of the viewer)
+export {
+  DEFAULT_KEYMAP,
+  VIEWER_KEYMAP,
+  ANNOTATION_KEYMAP,
+  defaultKeymap,
+  parseCombo,
+  matchCombo,
+  matchActions,
+  mergeKeymap,
+  findCollisions,
+  formatCombo,
+} from './keymap.js';
+export type { Keymap, KeyLike, KeyCombo } from './keymap.js';
+export { buildVoiLut, greyOf, initialWindow } from './image/voi.js';
+export type { VoiParams, VoiLut } from './image/voi.js';
