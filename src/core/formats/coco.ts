@@ -1,0 +1,477 @@
+/**
+ * COCO export and import. One COCO image per slice (carrying the DICOM UIDs / frame or the TIFF page),
+ * categories from the label schema (supercategory = the parent label's name), boxes as [x, y, w, h],
+ * polygons as `segmentation` polygons, masks as COCO compressed RLE exactly as pycocotools writes it.
+ */
+import { AnnotationDocument, type AnnotationInput } from '../annotation/document.js';
+import type { Annotation, Point } from '../annotation/types.js';
+import { ErrorCode, VoxmarkError } from '../errors.js';
+import type { ImageStack } from '../image/types.js';
+import { findLabel } from '../schema/parse.js';
+import type { AttributeValue, LabelDef, LabelSchema } from '../schema/types.js';
+import { Chunker, GENERATOR, isRecord, type DocumentLike, type ExportOptions } from './common.js';
+import { rasterizeBox, rasterizePolygon } from './rasterize.js';
+import {
+  decodeRle,
+  encodeRle,
+  maskToRegionRle,
+  regionRleArea,
+  regionRleToCoco,
+  rleArea,
+  rleToBbox,
+  type CocoRle,
+} from './rle.js';
+
+export type { CocoRle } from './rle.js';
+
+export interface CocoImage {
+  id: number;
+  width: number;
+  height: number;
+  file_name: string;
+  /** Index of the slice in the stack (0-based). */
+  voxmark_slice?: number;
+  sop_instance_uid?: string;
+  frame_number?: number;
+  page?: number;
+  study_instance_uid?: string;
+  series_instance_uid?: string;
+  [key: string]: unknown;
+}
+
+export interface CocoCategory {
+  id: number;
+  name: string;
+  supercategory: string;
+  /** LabelDef.id */
+  voxmark_id?: string;
+  color?: string;
+  [key: string]: unknown;
+}
+
+export interface CocoAnnotation {
+  id: number;
+  image_id: number;
+  category_id: number;
+  bbox: [number, number, number, number];
+  area: number;
+  iscrowd: 0 | 1;
+  segmentation: number[][] | CocoRle;
+  /** The voxmark instance id (Annotation.id). */
+  voxmark_id?: string;
+  attributes?: Record<string, AttributeValue>;
+  [key: string]: unknown;
+}
+
+export interface CocoDataset {
+  info: Record<string, unknown>;
+  licenses: unknown[];
+  images: CocoImage[];
+  categories: CocoCategory[];
+  annotations: CocoAnnotation[];
+  [key: string]: unknown;
+}
+
+export interface ToCocoOptions extends ExportOptions {
+  /** Also write boxes and polygons as RLE masks (segmentation), e.g. for mask-only training. Default false. */
+  rasterize?: boolean;
+  /** Only these slices get a COCO image. Default: every slice. */
+  slices?: number[];
+  /** File name of each slice's image. Default `<series or 'slice'>_<index>.png`. */
+  fileName?: (slice: number) => string;
+}
+
+/**
+ * The document as a COCO dataset (plain JSON object). Never changes the document.
+ * Category ids are the 1-based schema positions (the same values NIfTI export uses).
+ */
+export function toCoco(
+  doc: DocumentLike,
+  stack: ImageStack,
+  schema: LabelSchema,
+  options: ToCocoOptions = {},
+): CocoDataset {
+  const b = new CocoBuilder(doc, stack, schema, options);
+  for (let i = 0; i < b.annotations.length; i++) b.add(i);
+  return b.result();
+}
+
+/** Like toCoco, in chunks that yield to the event loop, with progress (`onProgress`) and abort (`signal`). */
+export async function toCocoAsync(
+  doc: DocumentLike,
+  stack: ImageStack,
+  schema: LabelSchema,
+  options: ToCocoOptions = {},
+): Promise<CocoDataset> {
+  const b = new CocoBuilder(doc, stack, schema, options);
+  const chunker = new Chunker(options, b.annotations.length, 'coco');
+  for (let i = 0; i < b.annotations.length; i++) {
+    b.add(i);
+    await chunker.tick(i + 1);
+  }
+  await chunker.tick(b.annotations.length);
+  return b.result();
+}
+
+class CocoBuilder {
+  readonly annotations: readonly Annotation[];
+  private readonly out: CocoAnnotation[] = [];
+  private readonly images: CocoImage[];
+  private readonly imageOfSlice = new Map<number, number>();
+  private readonly categories: CocoCategory[];
+  private readonly categoryOf = new Map<string, number>();
+  private readonly labels = new Map<string, LabelDef>();
+
+  constructor(
+    doc: DocumentLike,
+    private readonly stack: ImageStack,
+    schema: LabelSchema,
+    private readonly options: ToCocoOptions,
+  ) {
+    this.annotations = doc.annotations;
+    const m = stack.metadata;
+    const series = typeof m['seriesInstanceUID'] === 'string' ? m['seriesInstanceUID'] : 'slice';
+    const slices = options.slices ?? stack.slices.map((_, i) => i);
+    this.images = slices.map((i, n) => {
+      const ref = stack.slices[i];
+      if (!ref) throw new VoxmarkError(ErrorCode.OutOfRange, `Slice ${i} is not in the stack`);
+      const img: CocoImage = {
+        id: n + 1,
+        width: stack.width,
+        height: stack.height,
+        file_name: options.fileName ? options.fileName(i) : `${series}_${String(i).padStart(4, '0')}.png`,
+        voxmark_slice: i,
+      };
+      if (ref.sopInstanceUID !== undefined) img.sop_instance_uid = ref.sopInstanceUID;
+      if (ref.frameNumber !== undefined) img.frame_number = ref.frameNumber;
+      if (ref.page !== undefined) img.page = ref.page;
+      if (typeof m['studyInstanceUID'] === 'string') img.study_instance_uid = m['studyInstanceUID'];
+      if (typeof m['seriesInstanceUID'] === 'string') img.series_instance_uid = m['seriesInstanceUID'];
+      this.imageOfSlice.set(i, img.id);
+      return img;
+    });
+    this.categories = schema.labels.map((l, i) => {
+      this.labels.set(l.id, l);
+      this.categoryOf.set(l.id, i + 1);
+      const parent = l.parent !== undefined ? findLabel(schema, l.parent) : undefined;
+      return {
+        id: i + 1,
+        name: l.name,
+        supercategory: parent ? parent.name : l.name,
+        voxmark_id: l.id,
+        color: l.color,
+      };
+    });
+  }
+
+  add(i: number): void {
+    const a = this.annotations[i]!;
+    const imageId = this.imageOfSlice.get(a.slice);
+    const categoryId = this.categoryOf.get(a.label);
+    if (imageId === undefined || categoryId === undefined) return; // other slices, or labels not in the schema
+    const { width: W, height: H } = this.stack;
+    let bbox: [number, number, number, number];
+    let area: number;
+    let segmentation: CocoAnnotation['segmentation'];
+    if (a.kind === 'mask' && a.mask) {
+      if (a.mask.bbox[2] === 0 || a.mask.bbox[3] === 0) return; // empty mask: nothing to train on
+      segmentation = regionRleToCoco(a.mask, W, H);
+      bbox = [...a.mask.bbox];
+      area = regionRleArea(a.mask);
+    } else if (a.kind === 'box' && a.box) {
+      bbox = [a.box.x, a.box.y, a.box.width, a.box.height];
+      area = a.box.width * a.box.height;
+      segmentation = this.options.rasterize ? encodeRle(rasterizeBox(a.box, W, H), W, H) : [];
+    } else if (a.kind === 'polygon' && a.points && a.points.length >= 3) {
+      bbox = pointsBbox(a.points);
+      area = polygonArea(a.points);
+      segmentation = this.options.rasterize
+        ? encodeRle(rasterizePolygon(a.points, W, H), W, H)
+        : [a.points.flatMap((p) => [p[0], p[1]])];
+    } else return;
+    if (this.options.rasterize && !Array.isArray(segmentation) && a.kind !== 'mask') {
+      area = rleArea(segmentation);
+      bbox = rleToBbox(segmentation);
+    }
+    const ann: CocoAnnotation = {
+      id: this.out.length + 1,
+      image_id: imageId,
+      category_id: categoryId,
+      bbox,
+      area,
+      iscrowd: 0,
+      segmentation,
+      voxmark_id: a.id,
+    };
+    if (a.attributes) ann.attributes = { ...a.attributes };
+    this.out.push(ann);
+  }
+
+  result(): CocoDataset {
+    const now = new Date();
+    return {
+      info: {
+        description: 'Exported by voxmark',
+        version: '1.0',
+        year: now.getUTCFullYear(),
+        contributor: `${GENERATOR.name} ${GENERATOR.version}`,
+        date_created: now.toISOString(),
+      },
+      licenses: [],
+      images: this.images,
+      categories: this.categories,
+      annotations: this.out,
+    };
+  }
+}
+
+function pointsBbox(points: readonly Point[]): [number, number, number, number] {
+  let x0 = Infinity;
+  let y0 = Infinity;
+  let x1 = -Infinity;
+  let y1 = -Infinity;
+  for (const [x, y] of points) {
+    x0 = Math.min(x0, x);
+    y0 = Math.min(y0, y);
+    x1 = Math.max(x1, x);
+    y1 = Math.max(y1, y);
+  }
+  return [x0, y0, x1 - x0, y1 - y0];
+}
+
+/** Polygon area by the shoelace formula. */
+export function polygonArea(points: readonly Point[]): number {
+  let s = 0;
+  for (let i = 0, j = points.length - 1; i < points.length; j = i++) {
+    s += (points[j]![0] + points[i]![0]) * (points[j]![1] - points[i]![1]);
+  }
+  return Math.abs(s) / 2;
+}
+
+// ---- import ----
+
+export interface FromCocoOptions {
+  /** The label schema the annotations are mapped onto. */
+  schema: LabelSchema;
+  /** The stack the annotations belong to: images are matched to its slices by SOP Instance UID (+ frame) or page. */
+  stack?: ImageStack;
+  /** Image size when there is no stack. Default: the size of the first COCO image. */
+  width?: number;
+  height?: number;
+  /** Explicit category → label mapping (COCO category id or name → LabelDef.id), tried first. */
+  categoryMap?: Record<string, string>;
+  /** Explicit image → slice mapping, tried first. Return undefined to fall back to the default matching. */
+  imageToSlice?: (image: CocoImage) => number | undefined;
+}
+
+/** What fromCoco could not map. */
+export interface CocoImportReport {
+  imported: number;
+  /** Categories that match no label, with how many annotations used them. */
+  unmappedCategories: { id: number; name: string; annotations: number }[];
+  /** Images that match no slice, with how many annotations were on them. */
+  unmappedImages: { id: number; file_name?: string; annotations: number }[];
+  /** Annotations skipped for another reason (bad geometry, kind not allowed, ...). */
+  skipped: { index: number; id?: number; reason: string }[];
+}
+
+/**
+ * Imports a COCO dataset (from voxmark or another tool) into a new AnnotationDocument. Categories map to
+ * labels by `categoryMap`, then `voxmark_id`, then name or id (case-insensitive); images to slices by
+ * `imageToSlice`, `voxmark_slice`, SOP Instance UID (+ frame number), TIFF page, then by order when there
+ * are as many images as slices. Returns the document and a report of everything it could not map.
+ * Throws VoxmarkError('invalid-document') when `coco` is not a COCO dataset at all.
+ */
+export function readCoco(
+  coco: unknown,
+  options: FromCocoOptions,
+): { document: AnnotationDocument; report: CocoImportReport } {
+  if (!isRecord(coco) || !Array.isArray(coco['images']) || !Array.isArray(coco['annotations'])) {
+    throw new VoxmarkError(
+      ErrorCode.InvalidDocument,
+      'Not a COCO dataset: images and annotations lists are required',
+    );
+  }
+  const images = (coco['images'] as unknown[]).filter(isRecord) as CocoImage[];
+  const categories = (Array.isArray(coco['categories']) ? coco['categories'] : []).filter(
+    isRecord,
+  ) as CocoCategory[];
+  const anns = coco['annotations'] as unknown[];
+  const schema = options.schema;
+  const stack = options.stack;
+  const width = stack?.width ?? options.width ?? images[0]?.width;
+  const height = stack?.height ?? options.height ?? images[0]?.height;
+  if (!Number.isInteger(width) || !Number.isInteger(height) || width! <= 0 || height! <= 0) {
+    throw new VoxmarkError(
+      ErrorCode.InvalidArgument,
+      'fromCoco needs the image size (a stack, or width and height)',
+    );
+  }
+  const W = width!;
+  const H = height!;
+  const depth = stack?.depth ?? images.length;
+  const report: CocoImportReport = { imported: 0, unmappedCategories: [], unmappedImages: [], skipped: [] };
+
+  // Categories → labels.
+  const byName = new Map<string, LabelDef>();
+  for (const l of schema.labels) {
+    byName.set(l.id.toLowerCase(), l);
+    byName.set(l.name.trim().toLowerCase(), l);
+  }
+  const labelOf = new Map<number, LabelDef>();
+  for (const c of categories) {
+    const explicit = options.categoryMap?.[String(c.id)] ?? options.categoryMap?.[c.name];
+    const l =
+      (explicit !== undefined ? findLabel(schema, explicit) : undefined) ??
+      (typeof c.voxmark_id === 'string' ? findLabel(schema, c.voxmark_id) : undefined) ??
+      (typeof c.name === 'string' ? byName.get(c.name.trim().toLowerCase()) : undefined);
+    if (l) labelOf.set(c.id, l);
+  }
+
+  // Images → slices.
+  const sliceOf = new Map<number, number>();
+  const sorted = [...images].sort((a, b) => a.id - b.id);
+  sorted.forEach((img, order) => {
+    let s = options.imageToSlice?.(img);
+    if (s === undefined && stack && img.sop_instance_uid !== undefined) {
+      s = stack.slices.findIndex(
+        (r) =>
+          r.sopInstanceUID === img.sop_instance_uid &&
+          (img.frame_number === undefined || (r.frameNumber ?? 1) === img.frame_number),
+      );
+      if (s < 0) s = undefined;
+    }
+    if (s === undefined && stack && img.page !== undefined) {
+      s = stack.slices.findIndex((r) => r.page === img.page);
+      if (s < 0) s = undefined;
+    }
+    if (s === undefined && Number.isInteger(img.voxmark_slice)) s = img.voxmark_slice;
+    if (s === undefined && images.length === depth) s = order;
+    if (s !== undefined && Number.isInteger(s) && s >= 0 && s < depth) sliceOf.set(img.id, s);
+  });
+
+  const document = new AnnotationDocument({ width: W, height: H, depth: Math.max(1, depth) });
+  const inputs: AnnotationInput[] = [];
+  const usedIds = new Set<string>();
+  const catMisses = new Map<number, number>();
+  const imgMisses = new Map<number, number>();
+  anns.forEach((raw, index) => {
+    if (!isRecord(raw)) {
+      report.skipped.push({ index, reason: 'not an object' });
+      return;
+    }
+    const c = raw as unknown as CocoAnnotation;
+    const id = typeof c.id === 'number' ? c.id : undefined;
+    const skip = (reason: string) =>
+      report.skipped.push({ index, ...(id !== undefined ? { id } : {}), reason });
+    const label = labelOf.get(c.category_id);
+    if (!label) {
+      catMisses.set(c.category_id, (catMisses.get(c.category_id) ?? 0) + 1);
+      return;
+    }
+    const slice = sliceOf.get(c.image_id);
+    if (slice === undefined) {
+      imgMisses.set(c.image_id, (imgMisses.get(c.image_id) ?? 0) + 1);
+      return;
+    }
+    let input: AnnotationInput | string;
+    try {
+      input = cocoGeometry(c, label, W, H);
+    } catch (e) {
+      input = `segmentation cannot be read: ${(e as Error).message}`;
+    }
+    if (typeof input === 'string') {
+      skip(input);
+      return;
+    }
+    input.slice = slice;
+    if (typeof c.voxmark_id === 'string' && c.voxmark_id && !usedIds.has(c.voxmark_id))
+      input.id = c.voxmark_id;
+    if (input.id) usedIds.add(input.id);
+    const attrs = c.attributes;
+    if (isRecord(attrs)) {
+      const clean: Record<string, AttributeValue> = {};
+      for (const [k, v] of Object.entries(attrs))
+        if (['string', 'number', 'boolean'].includes(typeof v)) clean[k] = v as AttributeValue;
+      if (Object.keys(clean).length > 0) input.attributes = clean;
+    }
+    inputs.push(input);
+  });
+  if (inputs.length > 0) document.add(inputs, { origin: 'silent' });
+  report.imported = inputs.length;
+  const catName = new Map(categories.map((c) => [c.id, c.name]));
+  for (const [cid, n] of catMisses)
+    report.unmappedCategories.push({ id: cid, name: String(catName.get(cid) ?? ''), annotations: n });
+  for (const c of categories)
+    if (!labelOf.has(c.id) && !catMisses.has(c.id))
+      report.unmappedCategories.push({ id: c.id, name: c.name, annotations: 0 });
+  const imgName = new Map(images.map((i) => [i.id, i.file_name]));
+  for (const [iid, n] of imgMisses) {
+    const name = imgName.get(iid);
+    report.unmappedImages.push({
+      id: iid,
+      ...(name !== undefined ? { file_name: name } : {}),
+      annotations: n,
+    });
+  }
+  return { document, report };
+}
+
+/** Imports a COCO dataset into a new AnnotationDocument (see readCoco for the mapping and the report). */
+export function fromCoco(coco: unknown, options: FromCocoOptions): AnnotationDocument {
+  return readCoco(coco, options).document;
+}
+
+function cocoGeometry(c: CocoAnnotation, label: LabelDef, W: number, H: number): AnnotationInput | string {
+  const base = { label: label.id, slice: 0 };
+  const seg = c.segmentation as unknown;
+  const allows = (k: 'box' | 'polygon' | 'mask') => label.kinds.includes(k);
+  let mask: Uint8Array | undefined;
+  if (Array.isArray(seg) && seg.length > 0) {
+    const polys = (seg as unknown[]).filter(
+      (p): p is number[] => Array.isArray(p) && p.length >= 6 && p.every((v) => Number.isFinite(v)),
+    );
+    if (polys.length === 0) return 'polygon segmentation has no usable polygon';
+    const toPoints = (p: number[]) => {
+      const pts: Point[] = [];
+      for (let k = 0; k + 1 < p.length; k += 2) pts.push([p[k]!, p[k + 1]!]);
+      return pts;
+    };
+    if (polys.length === 1 && allows('polygon'))
+      return { ...base, kind: 'polygon', points: toPoints(polys[0]!) };
+    if (allows('mask')) {
+      mask = new Uint8Array(W * H);
+      // Several parts of one instance: their union (pycocotools merges them the same way).
+      for (const p of polys) {
+        const part = rasterizePolygon(toPoints(p), W, H);
+        for (let k = 0; k < part.length; k++) mask[k]! |= part[k]!;
+      }
+    } else if (allows('polygon')) return { ...base, kind: 'polygon', points: toPoints(polys[0]!) };
+  } else if (isRecord(seg) && 'counts' in seg) {
+    const rle = seg as unknown as CocoRle;
+    if (!Array.isArray(rle.size) || rle.size[0] !== H || rle.size[1] !== W)
+      return `RLE size ${JSON.stringify(rle.size)} is not [${H}, ${W}]`;
+    if (allows('mask')) mask = decodeRle(rle);
+    else if (allows('box')) {
+      const [x, y, w, h] = rleToBbox(rle);
+      return { ...base, kind: 'box', box: { x, y, width: w, height: h } };
+    }
+  }
+  if (mask) {
+    const region = maskToRegionRle(mask, W, H);
+    if (!region) return 'the mask is empty';
+    return { ...base, kind: 'mask', mask: region };
+  }
+  const b = c.bbox;
+  if (
+    allows('box') &&
+    Array.isArray(b) &&
+    b.length === 4 &&
+    b.every((v) => Number.isFinite(v)) &&
+    b[2] >= 0 &&
+    b[3] >= 0
+  ) {
+    return { ...base, kind: 'box', box: { x: b[0], y: b[1], width: b[2], height: b[3] } };
+  }
+  return `label '${label.name}' allows none of the geometry this annotation has`;
+}
