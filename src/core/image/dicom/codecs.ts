@@ -78,6 +78,14 @@ async function runCodec(family: Family, info: DicomImageInfo, bytes: Uint8Array)
       if (![8, 16, 32].includes(info.bitsAllocated)) {
         throw new VoxmarkError(ErrorCode.Unsupported, `RLE with ${info.bitsAllocated} bits allocated`);
       }
+      // PackBits expands at most 64:1 (two bytes for a run of 128), so bigger claims are corrupt.
+      const frameBytes = info.rows * info.columns * info.samplesPerPixel * (info.bitsAllocated / 8);
+      if (frameBytes > bytes.length * 64) {
+        throw new VoxmarkError(
+          ErrorCode.Corrupt,
+          `An RLE frame of ${bytes.length} bytes cannot hold ${frameBytes} bytes of pixels`,
+        );
+      }
       const raw = decodeRle(bytes, info);
       return {
         data: rawToSamples(raw, info.bitsAllocated),

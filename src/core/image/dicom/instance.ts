@@ -143,5 +143,43 @@ export function readImageInfo(parsed: ParsedDicom): DicomImageInfo {
   };
   for (const [k, v] of Object.entries(optional))
     if (v !== undefined) (info as unknown as Record<string, unknown>)[k] = v;
+  checkPixelDataSize(info);
   return info;
+}
+
+/**
+ * Refuses, before any frame is allocated, pixel data that cannot hold what the header claims: native
+ * pixel data shorter than rows × columns × samples × frames, or encapsulated pixel data with fewer
+ * fragments than frames. Huge claimed sizes over a small file fail here, not in an allocation.
+ */
+export function checkPixelDataSize(info: DicomImageInfo): void {
+  const ds = info.parsed.dataSet;
+  const element = ds.elements[info.pixelTag]!;
+  const bytes = ds.byteArray as Uint8Array;
+  if (element.encapsulatedPixelData) {
+    const fragments = element.fragments?.length ?? 0;
+    if (fragments < info.numberOfFrames) {
+      throw new VoxmarkError(
+        ErrorCode.Truncated,
+        `Encapsulated pixel data has ${fragments} fragments for ${info.numberOfFrames} frames`,
+      );
+    }
+    return;
+  }
+  const available = Math.max(0, Math.min(element.length, bytes.length - element.dataOffset));
+  const pixels = info.rows * info.columns;
+  const bytesPerSample = info.bitsAllocated / 8;
+  const is422 = info.photometricInterpretation === 'YBR_FULL_422' && info.samplesPerPixel === 3;
+  const needed =
+    info.bitsAllocated === 1
+      ? Math.ceil((info.numberOfFrames * pixels * info.samplesPerPixel) / 8)
+      : info.numberOfFrames * pixels * (is422 ? 2 : info.samplesPerPixel) * bytesPerSample;
+  if (needed > available) {
+    throw new VoxmarkError(
+      ErrorCode.Truncated,
+      `Pixel data holds ${available} bytes, but ${info.numberOfFrames} frame(s) of ${info.columns}×${info.rows}` +
+        `×${info.samplesPerPixel} at ${info.bitsAllocated} bits need ${needed}`,
+      { details: { available, needed } },
+    );
+  }
 }

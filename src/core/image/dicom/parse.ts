@@ -1,6 +1,7 @@
 import dicomParser from './dicom-parser.js';
 import type { DataSet } from './dicom-parser.js';
 import { ErrorCode, VoxmarkError, toVoxmarkError, throwIfAborted } from '../../errors.js';
+import { checkSequenceDepth } from './depth.js';
 
 export const TransferSyntax = {
   ImplicitLittle: '1.2.840.10008.1.2',
@@ -87,6 +88,21 @@ export async function parseDicomBytes(bytes: Uint8Array, options: ParseOptions =
     input = full;
   }
 
+  // Refuse hostile nesting before dicom-parser recurses into it.
+  const newVrs = checkSequenceDepth(
+    input,
+    metaEnd,
+    transferSyntaxUID !== TransferSyntax.ImplicitLittle,
+    transferSyntaxUID !== TransferSyntax.ExplicitBig,
+  );
+
+  if (newVrs.length > 0) {
+    // dicom-parser reads OV/SV/UV with a 16-bit length; OB has their layout. Patch a copy, never the input.
+    if (input === bytes) input = input.slice();
+    for (const p of newVrs) input[p + 1] = 0x42; // 'B'
+    for (const p of newVrs) input[p] = 0x4f; // 'O'
+  }
+
   let dataSet: DataSet;
   try {
     dataSet = isPart10
@@ -98,6 +114,9 @@ export async function parseDicomBytes(bytes: Uint8Array, options: ParseOptions =
           typeof dicomParser.parseDicom
         >[1]);
   } catch (e) {
+    if (e instanceof RangeError) {
+      throw new VoxmarkError(ErrorCode.Corrupt, 'DICOM dataset is nested too deeply to read', { cause: e });
+    }
     throw toVoxmarkError(e, ErrorCode.Corrupt, 'Unreadable DICOM dataset');
   }
   return { dataSet, transferSyntaxUID, bytes: input };

@@ -1,4 +1,3 @@
-import dicomParser from './dicom-parser.js';
 import { ErrorCode, VoxmarkError, toVoxmarkError } from '../../errors.js';
 import type { DataType, Frame, PixelArray } from '../types.js';
 import type { DicomImageInfo } from './instance.js';
@@ -108,44 +107,100 @@ export async function decodeDicomFrame(
   };
 }
 
-/** The compressed bytes of one frame, whether or not there is a basic offset table, and however fragmented. */
+/**
+ * The compressed bytes of one frame, however the encapsulated pixel data is laid out: with a Basic Offset
+ * Table, with an Extended Offset Table (7FE0,0001) instead, or with neither; one fragment per frame, or
+ * several (found from the offset table, or from the codec's start-of-image marker when there is no
+ * table). Fragment lengths are clamped to the bytes actually present, so a lying length cannot make
+ * this allocate more than the input holds.
+ */
 export function encapsulatedFrameBytes(info: DicomImageInfo, index: number): Uint8Array {
   const { dataSet } = info.parsed;
   const element = dataSet.elements[info.pixelTag]!;
   const fragments = element.fragments ?? [];
   if (fragments.length === 0)
     throw new VoxmarkError(ErrorCode.Corrupt, 'Encapsulated pixel data has no fragments');
+  const frames = info.numberOfFrames;
+  let range: [number, number] | undefined;
+  const table = frameOffsetTable(info);
+  if (table && table.length === frames) {
+    const start = fragments.findIndex((f) => f.offset === table[index]);
+    if (start < 0) {
+      throw new VoxmarkError(ErrorCode.Corrupt, `The offset table points frame ${index + 1} at no fragment`);
+    }
+    let end = fragments.length;
+    if (index + 1 < frames) {
+      end = fragments.findIndex((f) => f.offset === table[index + 1]);
+      if (end < start) {
+        throw new VoxmarkError(
+          ErrorCode.Corrupt,
+          `The offset table points frame ${index + 2} at no fragment`,
+        );
+      }
+    }
+    range = [start, end];
+  } else if (frames === 1) {
+    range = [0, fragments.length];
+  } else if (fragments.length === frames) {
+    range = [index, index + 1];
+  } else {
+    // No usable offset table and several fragments per frame: find frame starts by codec markers.
+    const starts = frameStartFragments(info);
+    if (starts.length !== frames || starts[0] !== 0) {
+      throw new VoxmarkError(
+        ErrorCode.Corrupt,
+        `Cannot tell which of ${fragments.length} fragments belong to frame ${index + 1} of ${frames}`,
+      );
+    }
+    range = [starts[index]!, index + 1 < frames ? starts[index + 1]! : fragments.length];
+  }
+  return concatFragments(info, range[0], range[1]);
+}
+
+/** Frame offsets from the Basic Offset Table or, when that is empty, the Extended Offset Table. */
+function frameOffsetTable(info: DicomImageInfo): number[] | undefined {
+  const { dataSet } = info.parsed;
+  const element = dataSet.elements[info.pixelTag]!;
   const bot = element.basicOffsetTable ?? [];
-  if (bot.length > 0) {
-    return dicomParser.readEncapsulatedImageFrame(dataSet, element, index) as Uint8Array;
+  if (bot.length > 0) return bot;
+  const eot = dataSet.elements.x7fe00001;
+  if (!eot || eot.length < 8 || eot.length % 8 !== 0) return undefined;
+  const bytes = dataSet.byteArray as Uint8Array;
+  if (eot.dataOffset + eot.length > bytes.length) return undefined;
+  const view = new DataView(bytes.buffer, bytes.byteOffset + eot.dataOffset, eot.length);
+  const count = eot.length / 8;
+  if (count !== info.numberOfFrames) return undefined;
+  const out: number[] = [];
+  for (let i = 0; i < count; i++) {
+    const v = view.getBigUint64(i * 8, true);
+    if (v > BigInt(Number.MAX_SAFE_INTEGER)) return undefined;
+    out.push(Number(v));
   }
-  if (info.numberOfFrames === 1) {
-    return dicomParser.readEncapsulatedPixelDataFromFragments(
-      dataSet,
-      element,
-      0,
-      fragments.length,
-    ) as Uint8Array;
+  return out;
+}
+
+function concatFragments(info: DicomImageInfo, start: number, end: number): Uint8Array {
+  const { dataSet } = info.parsed;
+  const fragments = dataSet.elements[info.pixelTag]!.fragments ?? [];
+  const bytes = dataSet.byteArray as Uint8Array;
+  const parts: Uint8Array[] = [];
+  let total = 0;
+  for (let i = start; i < end; i++) {
+    const f = fragments[i]!;
+    const from = Math.min(f.position, bytes.length);
+    const to = Math.min(f.position + f.length, bytes.length);
+    parts.push(bytes.subarray(from, to));
+    total += to - from;
   }
-  if (fragments.length === info.numberOfFrames) {
-    return dicomParser.readEncapsulatedPixelDataFromFragments(dataSet, element, index, 1) as Uint8Array;
+  if (total === 0) throw new VoxmarkError(ErrorCode.Truncated, 'The frame has no compressed bytes');
+  if (parts.length === 1) return parts[0]!;
+  const out = new Uint8Array(total);
+  let o = 0;
+  for (const p of parts) {
+    out.set(p, o);
+    o += p.length;
   }
-  // No offset table and several fragments per frame: find frame starts by codec markers.
-  const starts = frameStartFragments(info);
-  if (starts.length !== info.numberOfFrames) {
-    throw new VoxmarkError(
-      ErrorCode.Corrupt,
-      `Cannot find frame ${index} among ${fragments.length} fragments`,
-    );
-  }
-  const start = starts[index]!;
-  const end = index + 1 < starts.length ? starts[index + 1]! : fragments.length;
-  return dicomParser.readEncapsulatedPixelDataFromFragments(
-    dataSet,
-    element,
-    start,
-    end - start,
-  ) as Uint8Array;
+  return out;
 }
 
 /** Fragments that begin a frame: JPEG family starts with SOI (FFD8), JPEG 2000 codestreams with SOC (FF4F). */
@@ -154,16 +209,14 @@ function frameStartFragments(info: DicomImageInfo): number[] {
   const element = dataSet.elements[info.pixelTag]!;
   const bytes = dataSet.byteArray;
   const starts: number[] = [];
-  const base = element.dataOffset;
   (element.fragments ?? []).forEach((f, i) => {
-    const p = base + f.position;
+    const p = f.position;
     const b0 = bytes[p];
     const b1 = bytes[p + 1];
     if (b0 === 0xff && (b1 === 0xd8 || b1 === 0x4f)) starts.push(i);
     else if (b0 === 0x00 && bytes[p + 1] === 0x00 && bytes[p + 2] === 0x00 && bytes[p + 3] === 0x0c)
-      starts.push(i); // JP2 box
+      starts.push(i); // JP2 signature box
   });
-  if (info.transferSyntaxUID === '1.2.840.10008.1.2.5') return (element.fragments ?? []).map((_, i) => i);
   return starts;
 }
 
