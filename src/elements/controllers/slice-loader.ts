@@ -71,6 +71,8 @@ export class SliceLoader {
       this.#schedulePrefetch(index);
       return have;
     }
+    // Prefetches far from the new slice are stale now: stop them before starting anything new.
+    this.#pruneTo(index);
     if (!this.#current) {
       const prefetching = this.#prefetch.get(index);
       // A prefetch of this slice already runs: let it finish as the current decode.
@@ -112,15 +114,21 @@ export class SliceLoader {
     return out.filter((i) => i >= 0 && i < depth);
   }
 
-  #schedulePrefetch(center: number): void {
-    const wanted = this.#window(center);
-    const keep = new Set([center, ...wanted]);
+  #pruneTo(center: number): Set<number> {
+    const keep = new Set([center, ...this.#window(center)]);
     for (const [i, c] of this.#prefetch) {
       if (!keep.has(i)) {
         c.abort();
         this.#prefetch.delete(i);
       }
     }
+    this.#queue = this.#queue.filter((i) => keep.has(i));
+    return keep;
+  }
+
+  #schedulePrefetch(center: number): void {
+    this.#pruneTo(center);
+    const wanted = this.#window(center);
     this.#trim(center);
     this.#queue = wanted.filter((i) => !this.peek(i) && !this.#prefetch.has(i));
     this.#pump();
