@@ -70,3 +70,34 @@ export {
 export type { Keymap, KeyLike, KeyCombo } from './keymap.js';
 export { buildVoiLut, greyOf, initialWindow } from './image/voi.js';
 export type { VoiParams, VoiLut } from './image/voi.js';
+
+// Annotation tools (DOM-free state machines), selection and hide/lock state
+export { SelectionState, VisibilityState } from './annotation/selection.js';
+export {
+  boundsOf,
+  hitTest,
+  hitAnnotation,
+  pointInPolygon,
+  simplify,
+  BoxHandles,
+} from './annotation/geometry.js';
+export type { Bounds, BoxHandle } from './annotation/geometry.js';
+export { Tool, DRAG_THRESHOLD_PX, HANDLE_PX } from './tools/tool.js';
+export type {
+  ToolEnv,
+  ToolPointerEvent,
+  ToolPreview,
+  PreviewShape,
+  PreviewMask,
+  SliceValues,
+} from './tools/tool.js';
+export { BoxTool, NUDGE_ACTIONS } from './tools/box-tool.js';
+export type { BoxToolState } from './tools/box-tool.js';
+export { PolygonTool } from './tools/polygon-tool.js';
+export type { PolygonToolState } from './tools/polygon-tool.js';
+export { BrushTool, BRUSH_MIN, BRUSH_MAX } from './tools/brush-tool.js';
+export type { BrushToolState, BrushDraft } from './tools/brush-tool.js';
+export { SelectTool } from './tools/select-tool.js';
+export type { SelectToolState } from './tools/select-tool.js';
+export { AnnotationEditor, EDITOR_ACTIONS } from './tools/editor.js';
+export type { EditorHost, EditorTools, EditorAction } from './tools/editor.js';

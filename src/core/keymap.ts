@@ -90,6 +90,40 @@ export const ANNOTATION_KEYMAP = {
   'label-7': [],
   'label-8': [],
   'label-9': [],
+  /** Undo; during a gesture it cancels the gesture. */
+  undo: ['Mod+z'],
+  redo: ['Mod+Shift+z', 'Mod+y'],
+  /** Deletes the selection (the host may veto through vx-annotation-delete-request). */
+  delete: ['Delete', 'Backspace'],
+  copy: ['Mod+c'],
+  /** Pastes onto the current slice. */
+  paste: ['Mod+v'],
+  'copy-to-next-slice': ['Alt+ArrowDown'],
+  'copy-to-previous-slice': ['Alt+ArrowUp'],
+  'select-all': ['Mod+a'],
+  /** Hides the selection, or shows everything hidden when nothing is selected. */
+  'hide-toggle': ['h'],
+  'lock-toggle': ['l'],
+  /** Move the selected boxes and polygons by 1 px (Shift: 10 px). Arrows change slices when nothing is selected. */
+  'nudge-left': ['ArrowLeft'],
+  'nudge-right': ['ArrowRight'],
+  'nudge-up': ['ArrowUp'],
+  'nudge-down': ['ArrowDown'],
+  'nudge-left-10': ['Shift+ArrowLeft'],
+  'nudge-right-10': ['Shift+ArrowRight'],
+  'nudge-up-10': ['Shift+ArrowUp'],
+  'nudge-down-10': ['Shift+ArrowDown'],
+  'brush-smaller': ['['],
+  'brush-larger': [']'],
+  /** Brush: a click fills holes instead of painting. */
+  'brush-fill-toggle': ['g'],
+  /** Polygon: while drawing, removes the last vertex. */
+  'polygon-remove-vertex': ['Backspace'],
+  'tool-select': ['v'],
+  'tool-box': ['x'],
+  'tool-polygon': ['p'],
+  'tool-brush': ['b'],
+  'tool-eraser': ['e'],
 } as const satisfies Keymap;
 
 /** The default keymap: viewer navigation, then annotation actions. */

@@ -1,0 +1,212 @@
+import {
+  type BoxHandle,
+  boxFromCorners,
+  handleAt,
+  hitTest,
+  resizeBox,
+  translateBox,
+} from '../annotation/geometry.js';
+import type { Annotation, Box, Point } from '../annotation/types.js';
+import type { KeyLike } from '../keymap.js';
+import { Tool, type ToolEnv, type ToolPointerEvent, type ToolPreview, emptyPreview } from './tool.js';
+
+/** States of the box tool. */
+export type BoxToolState =
+  | { name: 'idle' }
+  /** Pressed on empty image: a click clears the selection, a drag creates a box. */
+  | { name: 'pointing'; origin: Point; shift: boolean }
+  | { name: 'creating'; origin: Point; box: Box; label: string }
+  /** Pressed on a box: a click selects it, a drag moves it. */
+  | { name: 'pointingShape'; id: string; origin: Point }
+  | { name: 'moving'; id: string; origin: Point; start: Box; box: Box }
+  | { name: 'resizing'; id: string; handle: BoxHandle; start: Box; box: Box };
+
+/** Arrow-key nudges: action → [dx, dy]. */
+export const NUDGE_ACTIONS: Record<string, [number, number]> = {
+  'nudge-left': [-1, 0],
+  'nudge-right': [1, 0],
+  'nudge-up': [0, -1],
+  'nudge-down': [0, 1],
+  'nudge-left-10': [-10, 0],
+  'nudge-right-10': [10, 0],
+  'nudge-up-10': [0, -10],
+  'nudge-down-10': [0, 10],
+};
+
+/** Rounds a box to whole pixels (edges on pixel boundaries). */
+function snapBox(b: Box): Box {
+  const x0 = Math.round(b.x);
+  const y0 = Math.round(b.y);
+  return { x: x0, y: y0, width: Math.round(b.x + b.width) - x0, height: Math.round(b.y + b.height) - y0 };
+}
+
+/**
+ * Box tool: drag to create (Shift keeps a square), press a box to select and drag to move, drag one of the 8
+ * handles of the selected box to resize, arrows nudge the selection by 1 px (Shift: 10 px).
+ * With `snap` (default) box edges land on pixel boundaries.
+ */
+export class BoxTool extends Tool<BoxToolState> {
+  readonly id = 'box';
+  snap = true;
+
+  constructor(env: ToolEnv) {
+    super(env, { name: 'idle' });
+  }
+
+  override get preview(): ToolPreview | null {
+    const s = this.current;
+    if (s.name === 'creating')
+      return { ...emptyPreview(), shapes: [{ label: s.label, box: this.out(s.box) }] };
+    if (s.name === 'moving' || s.name === 'resizing') {
+      const a = this.env.document.get(s.id);
+      if (!a) return null;
+      return {
+        ...emptyPreview(),
+        shapes: [{ id: s.id, label: a.label, box: this.out(s.box) }],
+        hide: new Set([s.id]),
+      };
+    }
+    return null;
+  }
+
+  /** The selected editable box on this slice, when exactly one is selected. */
+  selectedBox(): Annotation | undefined {
+    return this.selectedOne('box');
+  }
+
+  override onPointerDown(e: ToolPointerEvent): void {
+    if ((e.button ?? 0) !== 0 || this.state !== 'idle') return;
+    const p: Point = [e.x, e.y];
+    const sel = this.selectedBox();
+    const handle = sel && handleAt(sel.box!, e.x, e.y, this.tol);
+    if (sel && handle) {
+      this.to({ name: 'resizing', id: sel.id, handle, start: sel.box!, box: sel.box! });
+      return;
+    }
+    const hit = hitTest(this.editable('box'), e.x, e.y, this.tol / 2);
+    if (hit) {
+      this.select(hit.id, e);
+      this.to({ name: 'pointingShape', id: hit.id, origin: p });
+      return;
+    }
+    this.to({ name: 'pointing', origin: p, shift: !!e.shiftKey });
+  }
+
+  override onPointerMove(e: ToolPointerEvent): void {
+    const s = this.current;
+    switch (s.name) {
+      case 'pointing': {
+        const label = this.newLabel('box');
+        if (this.isDrag(s.origin, e) && label)
+          this.to({
+            name: 'creating',
+            origin: s.origin,
+            box: boxFromCorners(s.origin, [e.x, e.y], e.shiftKey),
+            label,
+          });
+        return;
+      }
+      case 'creating':
+        this.to({ ...s, box: boxFromCorners(s.origin, [e.x, e.y], e.shiftKey) });
+        return;
+      case 'pointingShape': {
+        const a = this.env.document.get(s.id);
+        if (a?.box && this.isDrag(s.origin, e))
+          this.to({ name: 'moving', id: s.id, origin: s.origin, start: a.box, box: a.box });
+        return;
+      }
+      case 'moving':
+        this.to({ ...s, box: translateBox(s.start, e.x - s.origin[0], e.y - s.origin[1]) });
+        return;
+      case 'resizing':
+        this.to({ ...s, box: resizeBox(s.start, s.handle, e.x, e.y, e.shiftKey) });
+        return;
+    }
+  }
+
+  override onPointerUp(e: ToolPointerEvent): void {
+    const s = this.current;
+    switch (s.name) {
+      case 'pointing':
+        if (!s.shift) this.env.selection.clear();
+        this.reset();
+        return;
+      case 'creating':
+        this.to({ ...s, box: boxFromCorners(s.origin, [e.x, e.y], e.shiftKey) });
+        this.complete();
+        return;
+      case 'pointingShape':
+        this.reset();
+        return;
+      case 'moving':
+      case 'resizing':
+        this.onPointerMove(e);
+        this.complete();
+        return;
+    }
+  }
+
+  /** Commits the gesture (Enter, or pointer up). */
+  override complete(): void {
+    const s = this.current;
+    if (s.name === 'creating') {
+      const box = this.out(s.box);
+      this.reset();
+      if (box.width > 0 && box.height > 0) {
+        const a = this.env.document.add({ label: s.label, kind: 'box', slice: this.env.slice, box });
+        this.env.selection.set([a.id]);
+      }
+      return;
+    }
+    if (s.name === 'moving' || s.name === 'resizing') {
+      const box = this.out(s.box);
+      this.reset();
+      const a = this.env.document.get(s.id);
+      if (a?.box && (box.width > 0 || box.height > 0) && !sameBox(a.box, box))
+        this.env.document.update(s.id, { box });
+      return;
+    }
+    this.cancel();
+  }
+
+  override onKeyDown(e: KeyLike, actions: readonly string[]): boolean {
+    if (!this.busy && nudgeFor(this.env, actions)) return true;
+    return super.onKeyDown(e, actions);
+  }
+
+  private out(b: Box): Box {
+    return this.snap ? snapBox(b) : b;
+  }
+}
+
+function sameBox(a: Box, b: Box): boolean {
+  return a.x === b.x && a.y === b.y && a.width === b.width && a.height === b.height;
+}
+
+/** Runs the first nudge action in `actions` on the selection; false when none applies. */
+export function nudgeFor(env: ToolEnv, actions: readonly string[]): boolean {
+  for (const action of actions) {
+    const d = NUDGE_ACTIONS[action];
+    if (d) return nudgeSelection(env, d[0], d[1]);
+  }
+  return false;
+}
+
+/** Moves every selected editable box and polygon on the current slice by (dx, dy) as one step. */
+export function nudgeSelection(env: ToolEnv, dx: number, dy: number): boolean {
+  const doc = env.document;
+  const targets = [...env.selection.ids]
+    .map((id) => doc.get(id))
+    .filter(
+      (a): a is Annotation =>
+        !!a && a.slice === env.slice && a.kind !== 'mask' && env.visibility.isEditable(a),
+    );
+  if (!targets.length) return false;
+  doc.transact(() => {
+    for (const a of targets) {
+      if (a.box) doc.update(a.id, { box: translateBox(a.box, dx, dy) });
+      else if (a.points) doc.update(a.id, { points: a.points.map(([x, y]) => [x + dx, y + dy]) });
+    }
+  });
+  return true;
+}

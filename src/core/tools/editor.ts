@@ -1,0 +1,275 @@
+import { type AnnotationDocument, type AnnotationInput, maskOf } from '../annotation/document.js';
+import { SelectionState, VisibilityState } from '../annotation/selection.js';
+import type { Annotation, AnnotationKind } from '../annotation/types.js';
+import type { KeyLike } from '../keymap.js';
+import { BoxTool } from './box-tool.js';
+import { BrushTool } from './brush-tool.js';
+import { PolygonTool } from './polygon-tool.js';
+import { SelectTool } from './select-tool.js';
+import type { SliceValues, Tool, ToolEnv } from './tool.js';
+
+/** What an editor needs from its host (a viewer, or a test). Getters are read on every use. */
+export interface EditorHost {
+  readonly document: AnnotationDocument | undefined;
+  readonly slice: number;
+  readonly activeLabel: string | undefined;
+  /** Image pixels per screen pixel. */
+  readonly pixelSize: number;
+  readonly depth?: number;
+  sliceValues?(): SliceValues | undefined;
+  /** A tool's preview or state changed. */
+  changed(): void;
+  confirmDelete?(ids: string[]): boolean;
+  allows?(label: string, kind: AnnotationKind): boolean;
+}
+
+/** The tools an editor owns, by name (the names `viewer.tool` takes). */
+export interface EditorTools {
+  select: SelectTool;
+  box: BoxTool;
+  polygon: PolygonTool;
+  brush: BrushTool;
+  eraser: BrushTool;
+}
+
+/** Annotation actions an editor handles (their default keys are in ANNOTATION_KEYMAP). */
+export const EDITOR_ACTIONS = [
+  'undo',
+  'redo',
+  'delete',
+  'copy',
+  'paste',
+  'copy-to-next-slice',
+  'copy-to-previous-slice',
+  'select-all',
+  'hide-toggle',
+  'lock-toggle',
+] as const;
+export type EditorAction = (typeof EDITOR_ACTIONS)[number];
+
+/**
+ * Everything the annotation layers of one viewer share, DOM-free: the tools, the selection, hide/lock state,
+ * the clipboard and the editing commands (undo that cancels a gesture in progress, delete with a veto,
+ * copy/paste to the current slice, copy to the next/previous slice, hide/lock).
+ */
+export class AnnotationEditor {
+  readonly selection = new SelectionState();
+  readonly visibility = new VisibilityState();
+  readonly tools: EditorTools;
+  private active: Tool | undefined;
+  private clipboard: Annotation[] = [];
+  private readonly host: EditorHost;
+
+  constructor(host: EditorHost) {
+    this.host = host;
+    const doc = () => this.document;
+    const env: ToolEnv = {
+      get document() {
+        return doc();
+      },
+      selection: this.selection,
+      visibility: this.visibility,
+      get slice() {
+        return host.slice;
+      },
+      get activeLabel() {
+        return host.activeLabel;
+      },
+      get pixelSize() {
+        return host.pixelSize;
+      },
+      sliceValues: () => host.sliceValues?.(),
+      changed: () => host.changed(),
+      confirmDelete: (ids) => host.confirmDelete?.(ids) ?? true,
+      allows: (label, kind) => host.allows?.(label, kind) ?? true,
+    };
+    this.tools = {
+      select: new SelectTool(env),
+      box: new BoxTool(env),
+      polygon: new PolygonTool(env),
+      brush: new BrushTool(env, 'paint'),
+      eraser: new BrushTool(env, 'erase'),
+    };
+  }
+
+  /** The document; throws when the host has none yet. */
+  get document(): AnnotationDocument {
+    const d = this.host.document;
+    if (!d) throw new Error('No annotation document yet');
+    return d;
+  }
+
+  /** The active tool, if it is one of the editor's. */
+  get activeTool(): Tool | undefined {
+    return this.active;
+  }
+
+  /** Switches tools; interrupts the previous tool's gesture (nothing left behind). */
+  setActiveTool(name: string | undefined): void {
+    const next = name ? (this.tools as unknown as Record<string, Tool>)[name] : undefined;
+    if (next === this.active) return;
+    this.active?.interrupt();
+    this.active = next;
+  }
+
+  /** Cancels any gesture in progress (slice change, stack change). */
+  cancelGesture(): boolean {
+    for (const t of Object.values(this.tools) as Tool[]) {
+      if (t.busy) {
+        t.cancel();
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** Runs an editor action. Returns true when it did something (so the key counts as consumed). */
+  run(action: string): boolean {
+    switch (action as EditorAction) {
+      case 'undo':
+        return this.undo();
+      case 'redo':
+        return this.redo();
+      case 'delete':
+        return this.deleteSelection();
+      case 'copy':
+        return this.copy();
+      case 'paste':
+        return this.paste();
+      case 'copy-to-next-slice':
+        return this.copyToSlice(1);
+      case 'copy-to-previous-slice':
+        return this.copyToSlice(-1);
+      case 'select-all':
+        return this.selectAll();
+      case 'hide-toggle':
+        return this.toggleHidden();
+      case 'lock-toggle':
+        return this.toggleLocked();
+    }
+    return false;
+  }
+
+  /** Gives a key to the active tool, then to the editor's actions. */
+  keyDown(e: KeyLike, actions: readonly string[]): boolean {
+    if (this.active?.onKeyDown(e, actions)) return true;
+    for (const a of actions) if (this.run(a)) return true;
+    return false;
+  }
+
+  /** Undo; during a gesture, cancels the gesture instead. */
+  undo(): boolean {
+    if (this.cancelGesture()) return true;
+    const doc = this.host.document;
+    if (!doc?.undo()) return false;
+    this.selection.prune((id) => doc.has(id));
+    return true;
+  }
+
+  redo(): boolean {
+    if (this.cancelGesture()) return true;
+    const doc = this.host.document;
+    if (!doc?.redo()) return false;
+    this.selection.prune((id) => doc.has(id));
+    return true;
+  }
+
+  /** Deletes the selected annotations (editable ones), unless the host vetoes. */
+  deleteSelection(): boolean {
+    const doc = this.host.document;
+    if (!doc) return false;
+    const ids = [...this.selection.ids].filter((id) => {
+      const a = doc.get(id);
+      return !!a && this.visibility.isEditable(a);
+    });
+    if (!ids.length) return false;
+    if (this.host.confirmDelete && !this.host.confirmDelete(ids)) return true;
+    doc.remove(ids);
+    this.selection.prune((id) => doc.has(id));
+    return true;
+  }
+
+  /** Copies the selected annotations. */
+  copy(): boolean {
+    const doc = this.host.document;
+    if (!doc) return false;
+    this.clipboard = [...this.selection.ids].map((id) => doc.get(id)).filter((a): a is Annotation => !!a);
+    return this.clipboard.length > 0;
+  }
+
+  /** Pastes the clipboard onto the current slice (new ids) and selects the copies. */
+  paste(slice = this.host.slice): boolean {
+    if (!this.clipboard.length || !this.host.document) return false;
+    return this.duplicate(this.clipboard, slice);
+  }
+
+  /** Copies the selection to the next (+1) or previous (-1) slice and moves nothing. */
+  copyToSlice(delta: 1 | -1): boolean {
+    const doc = this.host.document;
+    if (!doc) return false;
+    const sel = [...this.selection.ids].map((id) => doc.get(id)).filter((a): a is Annotation => !!a);
+    if (!sel.length) return false;
+    const slice = this.host.slice + delta;
+    const depth = doc.depth ?? this.host.depth;
+    if (slice < 0 || (depth !== undefined && slice >= depth)) return false;
+    const copies = this.copies(sel, slice);
+    doc.add(copies);
+    return true;
+  }
+
+  /** Selects every visible annotation on the current slice. */
+  selectAll(): boolean {
+    const doc = this.host.document;
+    if (!doc) return false;
+    return this.selection.set(
+      doc
+        .bySlice(this.host.slice)
+        .filter((a) => this.visibility.isVisible(a))
+        .map((a) => a.id),
+    );
+  }
+
+  /** Hides the selection (and deselects it), or shows every hidden annotation when nothing is selected. */
+  toggleHidden(): boolean {
+    const ids = [...this.selection.ids];
+    if (ids.length) {
+      this.visibility.setHidden(ids, true);
+      this.selection.clear();
+      return true;
+    }
+    const doc = this.host.document;
+    if (!doc) return false;
+    const hidden = doc.annotations.filter((a) => this.visibility.isHidden(a.id)).map((a) => a.id);
+    this.visibility.setHidden(hidden, false);
+    return hidden.length > 0;
+  }
+
+  /** Locks the selection, or unlocks it when all of it is locked. */
+  toggleLocked(): boolean {
+    const ids = [...this.selection.ids];
+    if (!ids.length) return false;
+    const allLocked = ids.every((id) => this.visibility.isLocked(id));
+    this.visibility.setLocked(ids, !allLocked);
+    return true;
+  }
+
+  private copies(list: Annotation[], slice: number): AnnotationInput[] {
+    return list.map((a) => {
+      const c: AnnotationInput = { label: a.label, kind: a.kind, slice };
+      if (a.box) c.box = { ...a.box };
+      if (a.points) c.points = a.points.map((p) => [p[0], p[1]]);
+      if (a.attributes) c.attributes = { ...a.attributes };
+      const m = maskOf(a);
+      if (m) c.mask = m;
+      return c;
+    });
+  }
+
+  private duplicate(list: Annotation[], slice: number): boolean {
+    const doc = this.document;
+    if (doc.depth !== undefined && (slice < 0 || slice >= doc.depth)) return false;
+    const made = doc.add(this.copies(list, slice));
+    this.selection.set(made.map((a) => a.id));
+    return true;
+  }
+}

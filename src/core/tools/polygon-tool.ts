@@ -1,0 +1,234 @@
+import { edgeAt, hitTest, simplify, translatePoints, vertexAt } from '../annotation/geometry.js';
+import type { Annotation, Point } from '../annotation/types.js';
+import type { KeyLike } from '../keymap.js';
+import { nudgeFor } from './box-tool.js';
+import { Tool, type ToolEnv, type ToolPointerEvent, type ToolPreview, emptyPreview } from './tool.js';
+
+/** States of the polygon tool. */
+export type PolygonToolState =
+  | { name: 'idle' }
+  /** Pressed on empty image: a click starts a polygon, a drag draws freehand. */
+  | { name: 'pointingCanvas'; origin: Point; label: string }
+  /** Clicking vertices; `cursor` is the pointer, for the rubber band. */
+  | { name: 'drawing'; points: Point[]; cursor: Point; label: string }
+  | { name: 'freehand'; points: Point[]; label: string }
+  /** Pressed on a polygon: a click selects it, a drag moves it. */
+  | { name: 'pointingShape'; id: string; origin: Point }
+  | { name: 'movingShape'; id: string; origin: Point; start: Point[]; points: Point[] }
+  /** Dragging vertex `index`; `inserted` when the press inserted it on an edge. */
+  | { name: 'draggingVertex'; id: string; index: number; points: Point[]; moved: boolean; inserted: boolean };
+
+/**
+ * Polygon tool: click to add vertices; close with a click on the first vertex, a double-click or Enter;
+ * Backspace removes the last vertex. Drag on empty image to draw freehand (simplified on release). On the
+ * selected polygon: drag a vertex, click an edge to insert a vertex, Alt-click a vertex to delete it; drag
+ * the shape to move it.
+ */
+export class PolygonTool extends Tool<PolygonToolState> {
+  readonly id = 'polygon';
+  /** Freehand simplification tolerance in screen pixels. */
+  simplifyPx = 1.5;
+
+  constructor(env: ToolEnv) {
+    super(env, { name: 'idle' });
+  }
+
+  override get preview(): ToolPreview | null {
+    const s = this.current;
+    switch (s.name) {
+      case 'drawing': {
+        const last = s.points[s.points.length - 1]!;
+        return {
+          ...emptyPreview(),
+          shapes: [{ label: s.label, points: s.points, closed: false }],
+          rubberBand: [last, s.cursor],
+        };
+      }
+      case 'freehand':
+        return { ...emptyPreview(), shapes: [{ label: s.label, points: s.points, closed: false }] };
+      case 'movingShape':
+      case 'draggingVertex': {
+        const a = this.env.document.get(s.id);
+        if (!a) return null;
+        return {
+          ...emptyPreview(),
+          shapes: [{ id: s.id, label: a.label, points: s.points, closed: true }],
+          hide: new Set([s.id]),
+        };
+      }
+    }
+    return null;
+  }
+
+  /** The selected editable polygon on this slice, when exactly one is selected. */
+  selectedPolygon(): Annotation | undefined {
+    return this.selectedOne('polygon');
+  }
+
+  override onPointerDown(e: ToolPointerEvent): void {
+    if ((e.button ?? 0) !== 0) return;
+    const s = this.current;
+    const p: Point = [e.x, e.y];
+    if (s.name === 'drawing') {
+      if (s.points.length >= 3 && vertexAt([s.points[0]!], e.x, e.y, this.tol) === 0) {
+        this.complete();
+        return;
+      }
+      const last = s.points[s.points.length - 1]!;
+      if (vertexAt([last], e.x, e.y, this.tol / 3) === 0) return; // same spot twice (double-click)
+      this.to({ ...s, points: [...s.points, p], cursor: p });
+      return;
+    }
+    if (s.name !== 'idle') return;
+    const sel = this.selectedPolygon();
+    if (sel) {
+      const pts = sel.points!;
+      const v = vertexAt(pts, e.x, e.y, this.tol);
+      if (v >= 0) {
+        if (e.altKey) {
+          if (pts.length > 3) this.env.document.update(sel.id, { points: pts.filter((_, i) => i !== v) });
+          return;
+        }
+        this.to({
+          name: 'draggingVertex',
+          id: sel.id,
+          index: v,
+          points: pts.map((q) => [q[0], q[1]]),
+          moved: false,
+          inserted: false,
+        });
+        return;
+      }
+      const edge = edgeAt(pts, e.x, e.y, this.tol / 2);
+      if (edge && !e.altKey) {
+        const points = pts.map((q) => [q[0], q[1]] as Point);
+        points.splice(edge.index + 1, 0, edge.point);
+        this.to({
+          name: 'draggingVertex',
+          id: sel.id,
+          index: edge.index + 1,
+          points,
+          moved: false,
+          inserted: true,
+        });
+        return;
+      }
+    }
+    const hit = hitTest(this.editable('polygon'), e.x, e.y, this.tol / 2);
+    if (hit) {
+      this.select(hit.id, e);
+      this.to({ name: 'pointingShape', id: hit.id, origin: p });
+      return;
+    }
+    const label = this.newLabel('polygon');
+    if (label) this.to({ name: 'pointingCanvas', origin: p, label });
+    else if (!e.shiftKey) this.env.selection.clear();
+  }
+
+  override onPointerMove(e: ToolPointerEvent): void {
+    const s = this.current;
+    const p: Point = [e.x, e.y];
+    switch (s.name) {
+      case 'pointingCanvas':
+        if (this.isDrag(s.origin, e)) this.to({ name: 'freehand', points: [s.origin, p], label: s.label });
+        return;
+      case 'drawing':
+        this.to({ ...s, cursor: p });
+        return;
+      case 'freehand': {
+        const last = s.points[s.points.length - 1]!;
+        const min = 0.5 * this.env.pixelSize;
+        if ((last[0] - p[0]) ** 2 + (last[1] - p[1]) ** 2 >= min * min)
+          this.to({ ...s, points: [...s.points, p] });
+        return;
+      }
+      case 'pointingShape': {
+        const a = this.env.document.get(s.id);
+        if (a?.points && this.isDrag(s.origin, e))
+          this.to({ name: 'movingShape', id: s.id, origin: s.origin, start: a.points, points: a.points });
+        return;
+      }
+      case 'movingShape':
+        this.to({ ...s, points: translatePoints(s.start, e.x - s.origin[0], e.y - s.origin[1]) });
+        return;
+      case 'draggingVertex': {
+        const points = s.points.slice();
+        points[s.index] = p;
+        this.to({ ...s, points, moved: true });
+        return;
+      }
+    }
+  }
+
+  override onPointerUp(e: ToolPointerEvent): void {
+    const s = this.current;
+    switch (s.name) {
+      case 'pointingCanvas':
+        this.env.selection.clear();
+        this.to({ name: 'drawing', points: [s.origin], cursor: s.origin, label: s.label });
+        return;
+      case 'freehand':
+        this.onPointerMove(e);
+        this.complete();
+        return;
+      case 'pointingShape':
+        this.reset();
+        return;
+      case 'movingShape':
+      case 'draggingVertex':
+        if (s.name === 'movingShape' || s.moved) this.onPointerMove(e);
+        this.complete();
+        return;
+    }
+  }
+
+  override onDoubleClick(_e: ToolPointerEvent): void {
+    if (this.current.name === 'drawing') this.complete();
+  }
+
+  /** Closes the polygon being drawn (Enter), or commits a drag. */
+  override complete(): void {
+    const s = this.current;
+    const doc = this.env.document;
+    switch (s.name) {
+      case 'drawing':
+      case 'freehand': {
+        let points = s.points;
+        if (s.name === 'freehand') points = simplifyClosed(points, this.simplifyPx * this.env.pixelSize);
+        this.reset();
+        if (points.length >= 3) {
+          const a = doc.add({ label: s.label, kind: 'polygon', slice: this.env.slice, points });
+          this.env.selection.set([a.id]);
+        }
+        return;
+      }
+      case 'movingShape':
+      case 'draggingVertex': {
+        this.reset();
+        const a = doc.get(s.id);
+        const changed = s.name === 'draggingVertex' ? s.moved || s.inserted : s.points !== s.start;
+        if (a && changed) doc.update(s.id, { points: s.points });
+        return;
+      }
+    }
+    this.cancel();
+  }
+
+  override onKeyDown(e: KeyLike, actions: readonly string[]): boolean {
+    const s = this.current;
+    if (s.name === 'drawing' && (actions.includes('polygon-remove-vertex') || e.key === 'Backspace')) {
+      if (s.points.length <= 1) this.reset();
+      else this.to({ ...s, points: s.points.slice(0, -1) });
+      return true;
+    }
+    if (!this.busy && nudgeFor(this.env, actions)) return true;
+    return super.onKeyDown(e, actions);
+  }
+}
+
+/** Simplifies a freehand outline, treating it as closed. */
+function simplifyClosed(points: Point[], tolerance: number): Point[] {
+  const out = simplify([...points, points[0]!], tolerance);
+  out.pop();
+  return out;
+}

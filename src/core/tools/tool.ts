@@ -1,0 +1,217 @@
+import type { AnnotationDocument } from '../annotation/document.js';
+import type { SelectionState, VisibilityState } from '../annotation/selection.js';
+import type { Annotation, AnnotationKind, Box, Point } from '../annotation/types.js';
+import type { KeyLike } from '../keymap.js';
+import type { SparseMask } from '../mask/sparse-mask.js';
+
+/** A pointer event in image pixel coordinates: all a tool needs (a viewer's ImagePointerEvent fits). */
+export interface ToolPointerEvent {
+  x: number;
+  y: number;
+  /** 0 = primary button. */
+  button?: number;
+  shiftKey?: boolean;
+  altKey?: boolean;
+  ctrlKey?: boolean;
+  metaKey?: boolean;
+}
+
+/** Stored values of the current slice, for the threshold brush. */
+export interface SliceValues {
+  values: ArrayLike<number>;
+  width: number;
+  slope: number;
+  intercept: number;
+}
+
+/** What tools read from and report to their host (a viewer, or a test). */
+export interface ToolEnv {
+  readonly document: AnnotationDocument;
+  readonly selection: SelectionState;
+  readonly visibility: VisibilityState;
+  /** The slice being shown. */
+  readonly slice: number;
+  /** The label new annotations get; tools that create nothing without it. */
+  readonly activeLabel: string | undefined;
+  /** Image pixels per screen pixel (1 / zoom): tolerances are given in screen pixels. */
+  readonly pixelSize: number;
+  /** Stored values of the current slice, when decoded (threshold brush). */
+  sliceValues?(): SliceValues | undefined;
+  /** The tool's state or preview changed: redraw soon. */
+  changed(): void;
+  /** Whether these annotations may be deleted (hosts may veto). Default: yes. */
+  confirmDelete?(ids: string[]): boolean;
+  /** Whether the schema allows `kind` for `label`. Default: yes. */
+  allows?(label: string, kind: AnnotationKind): boolean;
+}
+
+/** A shape a tool shows while a gesture is in progress. */
+export interface PreviewShape {
+  /** The annotation being edited, or undefined for a new one. */
+  id?: string;
+  label: string;
+  box?: Box;
+  points?: Point[];
+  /** Polygon closed (false while drawing). */
+  closed?: boolean;
+}
+
+/** A mask a tool is painting: a draft replacing annotation `id` (or a new one) until committed. */
+export interface PreviewMask {
+  id?: string;
+  label: string;
+  mask: SparseMask;
+}
+
+/** Everything a tool wants drawn on top of the document. */
+export interface ToolPreview {
+  shapes: PreviewShape[];
+  masks: PreviewMask[];
+  /** Annotations hidden while the preview stands in for them. */
+  hide: ReadonlySet<string>;
+  /** Brush outline: centre and diameter in image pixels. */
+  brush?: { x: number; y: number; diameter: number; erase: boolean };
+  /** Line from the last polygon vertex to the cursor. */
+  rubberBand?: [Point, Point];
+}
+
+/** Screen pixels a pointer must move before a press becomes a drag. */
+export const DRAG_THRESHOLD_PX = 3;
+/** Screen-pixel radius of handles and vertices for hit-testing. */
+export const HANDLE_PX = 6;
+
+/** The smallest state: every tool has `idle`. */
+export interface ToolStateBase {
+  name: string;
+}
+
+/**
+ * A tool is a small explicit state machine (idle, pointing, dragging, ...). It receives pointer events in
+ * image coordinates and keys, shows a preview while a gesture runs, and writes to the document only when a
+ * gesture completes: one committed gesture is one change set and one undo step; `cancel()` (Esc, a tool
+ * switch, undo mid-gesture, a slice change) leaves nothing behind.
+ */
+export abstract class Tool<S extends ToolStateBase = ToolStateBase> {
+  abstract readonly id: string;
+  /** CSS cursor while the tool is active. */
+  cursor = 'crosshair';
+  protected current: S;
+  protected readonly env: ToolEnv;
+  private readonly idleState: S;
+
+  constructor(env: ToolEnv, idle: S) {
+    this.env = env;
+    this.current = idle;
+    this.idleState = idle;
+  }
+
+  /** Current state name. */
+  get state(): S['name'] {
+    return this.current.name;
+  }
+
+  /** True while a gesture is in progress (any state but idle). */
+  get busy(): boolean {
+    return this.current.name !== 'idle';
+  }
+
+  /** What to draw for the gesture in progress, or null. */
+  get preview(): ToolPreview | null {
+    return null;
+  }
+
+  onPointerDown(_e: ToolPointerEvent): void {}
+  onPointerMove(_e: ToolPointerEvent): void {}
+  onPointerUp(_e: ToolPointerEvent): void {}
+  onDoubleClick(_e: ToolPointerEvent): void {}
+  onPointerLeave(): void {}
+
+  /**
+   * A key with the keymap actions it matches. Returns true when consumed. The base handles `cancel` (Esc:
+   * cancels a gesture, or clears the selection when idle) and `complete` (Enter).
+   */
+  onKeyDown(_e: KeyLike, actions: readonly string[]): boolean {
+    if (actions.includes('cancel')) {
+      if (this.busy) {
+        this.cancel();
+        return true;
+      }
+      return this.env.selection.clear();
+    }
+    if (actions.includes('complete') && this.busy) {
+      this.complete();
+      return true;
+    }
+    return false;
+  }
+
+  /** Abandons the gesture in progress, leaving nothing behind. */
+  cancel(): void {
+    if (this.busy) this.reset();
+  }
+
+  /** Finishes the gesture in progress (default: cancel, for tools whose gestures need a pointer up). */
+  complete(): void {
+    this.cancel();
+  }
+
+  /** The tool is being switched away from: same as cancel. */
+  interrupt(): void {
+    this.cancel();
+  }
+
+  protected to(next: S): void {
+    this.current = next;
+    this.env.changed();
+  }
+
+  protected reset(): void {
+    this.to(this.idleState);
+  }
+
+  protected get tol(): number {
+    return HANDLE_PX * this.env.pixelSize;
+  }
+
+  protected isDrag(a: Point, e: ToolPointerEvent): boolean {
+    const t = DRAG_THRESHOLD_PX * this.env.pixelSize;
+    return (e.x - a[0]) ** 2 + (e.y - a[1]) ** 2 > t * t;
+  }
+
+  /** Editable annotations of `kind` on the current slice, topmost last. */
+  protected editable(kind?: AnnotationKind): Annotation[] {
+    const vis = this.env.visibility;
+    return this.env.document
+      .bySlice(this.env.slice)
+      .filter((a) => (!kind || a.kind === kind) && vis.isEditable(a));
+  }
+
+  /** The label for a new annotation of `kind`, or undefined when none is active or the schema forbids it. */
+  protected newLabel(kind: AnnotationKind): string | undefined {
+    const label = this.env.activeLabel;
+    if (!label) return undefined;
+    if (this.env.allows && !this.env.allows(label, kind)) return undefined;
+    return label;
+  }
+
+  /** The one selected editable annotation of `kind` on this slice, when exactly one is selected. */
+  protected selectedOne(kind: AnnotationKind): Annotation | undefined {
+    const sel = this.env.selection.ids;
+    if (sel.size !== 1) return undefined;
+    const a = this.env.document.get([...sel][0]!);
+    return a && a.kind === kind && a.slice === this.env.slice && this.env.visibility.isEditable(a)
+      ? a
+      : undefined;
+  }
+
+  /** Selects `id`: alone, or added/toggled with Shift. */
+  protected select(id: string, e: ToolPointerEvent): void {
+    if (e.shiftKey) this.env.selection.toggle(id);
+    else if (!this.env.selection.has(id)) this.env.selection.set([id]);
+  }
+}
+
+/** Emptiest preview, to build on. */
+export function emptyPreview(): ToolPreview {
+  return { shapes: [], masks: [], hide: new Set() };
+}
