@@ -140,17 +140,21 @@ export function decodeRle(rle: CocoRle, out?: Uint8Array): Uint8Array {
       throw new VoxmarkError(ErrorCode.InvalidArgument, 'Output mask has the wrong size');
     out.fill(0);
   }
-  fillRuns(cnts, mask, w, h, [0, 0, w, h]);
+  fillRuns(cnts, mask, w, [0, 0, w, h]);
   return mask;
 }
 
-/** Writes the runs of a column-major region into a row-major mask of width `stride`. */
+/**
+ * Writes `value` at the inside pixels of column-major runs covering `region` of a row-major image of width
+ * `stride` that starts at `offset` in `target`. Throws 'corrupt' when the runs do not cover the region exactly.
+ */
 function fillRuns(
   cnts: ArrayLike<number>,
-  mask: Uint8Array,
+  target: Uint8Array | Uint16Array,
   stride: number,
-  _height: number,
   region: readonly [number, number, number, number],
+  value = 1,
+  offset = 0,
 ): void {
   const [rx, ry, rw, rh] = region;
   const total = rw * rh;
@@ -159,15 +163,45 @@ function fillRuns(
     const n = cnts[j]!;
     if (pos + n > total) throw new VoxmarkError(ErrorCode.Corrupt, 'RLE runs exceed the mask size');
     if (j & 1) {
-      for (let q = pos; q < pos + n; q++) {
+      // Walk the run column by column: one strided loop per column it touches.
+      let q = pos;
+      const end = pos + n;
+      while (q < end) {
         const col = (q / rh) | 0;
         const row = q - col * rh;
-        mask[(ry + row) * stride + rx + col] = 1;
+        const stop = Math.min(end, (col + 1) * rh);
+        let i = offset + (ry + row) * stride + rx + col;
+        for (let r = q; r < stop; r++, i += stride) target[i] = value;
+        q = stop;
       }
     }
     pos += n;
   }
   if (pos !== total) throw new VoxmarkError(ErrorCode.Corrupt, `RLE runs cover ${pos} of ${total} pixels`);
+}
+
+/**
+ * Paints a region RLE ({ rle, bbox }) with `value` into `target`, a row-major `width` × `height` image starting
+ * at `offset` (e.g. one slice of a labelmap volume). Pixels outside the mask are left as they are.
+ */
+export function paintRegionRle(
+  region: { rle: string; bbox: readonly [number, number, number, number] },
+  target: Uint8Array | Uint16Array,
+  width: number,
+  height: number,
+  value: number,
+  offset = 0,
+): void {
+  const [x, y, w, h] = region.bbox;
+  if (![x, y, w, h].every((v) => Number.isInteger(v) && v >= 0) || x + w > width || y + h > height) {
+    throw new VoxmarkError(
+      ErrorCode.Corrupt,
+      `Mask bbox [${region.bbox.join(', ')}] lies outside ${width}×${height}`,
+    );
+  }
+  if (offset + width * height > target.length)
+    throw new VoxmarkError(ErrorCode.InvalidArgument, 'Target too small');
+  fillRuns(stringToCounts(region.rle), target, width, [x, y, w, h], value, offset);
 }
 
 /** Area (pixels inside) of COCO RLE, as `pycocotools.mask.area`. */
@@ -273,7 +307,7 @@ export function regionRleToMask(
     );
   }
   const mask = out ?? new Uint8Array(width * height);
-  fillRuns(stringToCounts(region.rle), mask, width, height, [x, y, w, h]);
+  fillRuns(stringToCounts(region.rle), mask, width, [x, y, w, h]);
   return mask;
 }
 

@@ -1,7 +1,7 @@
 import { expect } from '@open-wc/testing';
 import { AnnotationDocument } from '../../../src/core/annotation/document.js';
 import { fromCoco, readCoco, toCoco, toCocoAsync, type CocoRle } from '../../../src/core/formats/coco.js';
-import { decodeRle, encodeRle } from '../../../src/core/formats/rle.js';
+import { decodeRle, encodeRle, maskToCounts } from '../../../src/core/formats/rle.js';
 import { hierarchical } from '../schema/fixtures.js';
 import { blobMask, testStack } from './helpers.js';
 
@@ -136,7 +136,8 @@ describe('COCO import', () => {
 
   it('maps categories and images from another tool and reports what it could not map', () => {
     const full = blobMask(W, H, 1, 1, 6, 6);
-    const counts = Array.from(decodeRleCounts(full));
+    // Uncompressed counts, as other tools write them (`{ size, counts: [..] }`).
+    const counts = Array.from(maskToCounts(full, W, H));
     const coco = {
       images: [
         { id: 10, width: W, height: H, file_name: 'a.png', sop_instance_uid: '1.2.826.0.1.3680043.10.1.2' },
@@ -197,22 +198,3 @@ describe('COCO import', () => {
       .with.property('code', 'invalid-argument');
   });
 });
-
-/** Uncompressed COCO counts of a mask, as other tools write them (`{ size, counts: [..] }`). */
-function decodeRleCounts(mask: Uint8Array): number[] {
-  const out: number[] = [];
-  let p = 0;
-  let c = 0;
-  for (let x = 0; x < W; x++)
-    for (let y = 0; y < H; y++) {
-      const v = mask[y * W + x]!;
-      if (v !== p) {
-        out.push(c);
-        c = 0;
-        p = v;
-      }
-      c++;
-    }
-  out.push(c);
-  return out;
-}
