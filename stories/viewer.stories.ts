@@ -1,0 +1,190 @@
+import type { Meta, StoryObj } from '@storybook/web-components-vite';
+import { html, render } from 'lit';
+import { loadImageStack } from '../src/core/image/load.js';
+import type { ImageStack } from '../src/core/image/types.js';
+import type { VxViewer } from '../src/elements/vx-viewer.js';
+import { createPhantomStack, phantomDicomSeries } from './data/phantom.js';
+
+interface ViewerArgs {
+  tool: string;
+  invert: boolean;
+  hideOverlays: boolean;
+  cineFps: number;
+}
+
+const meta: Meta<ViewerArgs> = {
+  title: 'Viewer/vx-viewer',
+  component: 'vx-viewer',
+  args: { tool: 'window', invert: false, hideOverlays: false, cineFps: 15 },
+  argTypes: {
+    tool: { control: 'select', options: ['window', 'pan', 'zoom', 'scroll'] },
+    cineFps: { control: { type: 'range', min: 1, max: 60 } },
+  },
+  parameters: {
+    docs: {
+      description: {
+        component:
+          'Wheel or ↑/↓ scroll slices, PageUp/PageDown jump 10, Home/End; right-drag windows; 1–5 presets; ' +
+          'Ctrl+wheel zooms at the cursor; middle-drag or Space+drag pans; R resets, F fits, I inverts, C plays cine.',
+      },
+    },
+  },
+};
+export default meta;
+type Story = StoryObj<ViewerArgs>;
+
+const frame = (content: unknown, height = 480) =>
+  html`<div style="height:${height}px; max-width: 720px; display: grid;">${content}</div>`;
+
+let phantom: ImageStack | undefined;
+function sharedPhantom(): ImageStack {
+  phantom ??= createPhantomStack();
+  return phantom;
+}
+
+const presetBar = (id: string) => html`
+  <div style="display:flex; gap:6px; margin: 0 0 6px; font: 13px system-ui">
+    ${['Soft tissue', 'Lung', 'Bone', 'Brain', 'Abdomen'].map(
+      (name, i) =>
+        html`<button
+          @click=${() => (document.getElementById(id) as VxViewer | null)?.applyPreset(i)}
+          title="Key ${i + 1}"
+        >
+          ${i + 1} ${name}
+        </button>`,
+    )}
+  </div>
+`;
+
+/** A procedurally generated 256×256×60 CT phantom (HU): body, lungs, spine, heart, liver and four lesions. */
+export const CtPhantom: Story = {
+  name: 'CT series with window presets',
+  render: (args) => html`
+    ${presetBar('ct-phantom')}
+    ${frame(
+      html`<vx-viewer
+        id="ct-phantom"
+        label="CT phantom"
+        .stack=${sharedPhantom()}
+        .slice=${26}
+        .tool=${args.tool}
+        ?invert=${args.invert}
+        ?hide-overlays=${args.hideOverlays}
+        cine-fps=${args.cineFps}
+      ></vx-viewer>`,
+    )}
+  `,
+};
+
+/** The same phantom written as 60 DICOM CT files (shuffled) and read back through loadImageStack. */
+export const CtPhantomFromDicom: Story = {
+  name: 'CT series from DICOM files',
+  render: () => {
+    const host = document.createElement('div');
+    const stackPromise = loadImageStack(phantomDicomSeries({ depth: 40 }));
+    stackPromise.then(
+      (stack) =>
+        render(
+          frame(html`<vx-viewer label="CT phantom from DICOM" .stack=${stack} .slice=${17}></vx-viewer>`),
+          host,
+        ),
+      (e: unknown) => render(html`<p>Could not build the DICOM series: ${String(e)}</p>`, host),
+    );
+    return host;
+  },
+};
+
+/**
+ * Renders a viewer for a corpus file when the reference corpus is served at /corpus/, and says so
+ * plainly when it is not (Storybook serves it only when ../shared/corpus exists).
+ */
+function corpusStory(path: string, label: string, extra: (el: VxViewer) => void = () => undefined) {
+  const host = document.createElement('div');
+  render(html`<p style="font: 13px system-ui">Loading /corpus/${path}…</p>`, host);
+  fetch(`/corpus/${path}`, { method: 'HEAD' })
+    .then((r) => {
+      if (!r.ok) throw new Error(String(r.status));
+      render(
+        frame(
+          html`<vx-viewer
+            label=${label}
+            src=${`/corpus/${path}`}
+            @vx-load=${(e: Event) => extra(e.target as VxViewer)}
+          ></vx-viewer>`,
+        ),
+        host,
+      );
+    })
+    .catch(() =>
+      render(
+        html`<p style="font: 14px system-ui; padding: 12px; border: 1px solid #c90; background: #fff8e6">
+          This story shows <code>${path}</code> from the reference corpus, which is not available here. Put
+          the corpus at <code>../shared/corpus</code> (or set <code>VOXMARK_CORPUS</code>) and restart
+          Storybook.
+        </p>`,
+        host,
+      ),
+    );
+  return host;
+}
+
+/** A multi-frame DICOM: an RT dose grid, 15 frames of 32-bit values, windowed like any greyscale. */
+export const MultiFrame: Story = {
+  name: 'Multi-frame DICOM (corpus)',
+  render: () => corpusStory('dicom/rtdose.dcm', 'RT dose, 15 frames', (el) => (el.slice = 7)),
+};
+
+/** An RGB DICOM (RLE): colour is shown as is, and the value under the cursor reads R G B. */
+export const Colour: Story = {
+  name: 'Colour DICOM (corpus)',
+  render: () => corpusStory('dicom/SC_rgb_rle.dcm', 'RGB test pattern'),
+};
+
+/** A 24-page signed 16-bit TIFF z-stack (MR), scrolled like a series. */
+export const Tiff16Stack: Story = {
+  name: '16-bit TIFF stack (corpus)',
+  render: () => corpusStory('tiff/mr_zstack_int16.tif', 'MR z-stack, 16-bit TIFF', (el) => (el.slice = 12)),
+};
+
+/** A float32 TIFF, windowed directly in floating point. */
+export const FloatTiff: Story = {
+  name: 'Float TIFF (corpus)',
+  render: () => corpusStory('tiff/float32.tif', 'Float32 TIFF'),
+};
+
+/** What the user sees when a file cannot be read: plain words, the error code, and a vx-error event. */
+export const ErrorState: Story = {
+  name: 'Error state',
+  render: () => {
+    const host = document.createElement('div');
+    render(frame(html`<vx-viewer label="Unreadable file"></vx-viewer>`, 320), host);
+    const el = host.querySelector('vx-viewer')!;
+    el.addEventListener('vx-error', (e) => console.info('vx-error:', e.detail.error.code));
+    void el.open(new Blob(['This is a text file, not an image.'], { type: 'text/plain' }));
+    return host;
+  },
+};
+
+/** No image yet: drop files on the viewer or choose them; no host code needed. */
+export const Empty: Story = {
+  name: 'Empty: drop zone and file input',
+  render: () => frame(html`<vx-viewer label="Empty viewer"></vx-viewer>`, 320),
+};
+
+/** Two viewers on one page: each scrolls, windows and zooms on its own. */
+export const SideBySide: Story = {
+  name: 'Two viewers side by side',
+  render: () => html`
+    <div style="display:grid; grid-template-columns: 1fr 1fr; gap: 8px; height: 400px; max-width: 900px">
+      <vx-viewer label="Phantom, soft tissue" .stack=${sharedPhantom()} .slice=${20}></vx-viewer>
+      <vx-viewer
+        label="Phantom, lung window"
+        .stack=${createPhantomStack({ seed: 2 })}
+        .slice=${26}
+        window-center="-600"
+        window-width="1500"
+        invert
+      ></vx-viewer>
+    </div>
+  `,
+};
