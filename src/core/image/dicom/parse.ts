@@ -117,7 +117,12 @@ export async function parseDicomBytes(bytes: Uint8Array, options: ParseOptions =
     if (e instanceof RangeError) {
       throw new VoxmarkError(ErrorCode.Corrupt, 'DICOM dataset is nested too deeply to read', { cause: e });
     }
-    throw toVoxmarkError(e, ErrorCode.Corrupt, 'Unreadable DICOM dataset');
+    // dicom-parser throws strings; the ones about reading past the end mean the file is cut short.
+    const inner =
+      e && typeof e === 'object' && 'exception' in e ? (e as { exception: unknown }).exception : e;
+    const text = inner instanceof Error ? inner.message : String(inner);
+    const code = /overrun|overread|past end/i.test(text) ? ErrorCode.Truncated : ErrorCode.Corrupt;
+    throw toVoxmarkError(e, code, 'Unreadable DICOM dataset');
   }
   return { dataSet, transferSyntaxUID, bytes: input };
 }
