@@ -25,7 +25,8 @@ interface FrameSource {
 export function buildDicomStack(infos: DicomImageInfo[], options: DicomStackOptions): ImageStack {
   if (infos.length === 0) throw new VoxmarkError(ErrorCode.InvalidArgument, 'No DICOM instances to load');
   const first = infos[0]!;
-  for (const info of infos) checkCompatible(first, info);
+  const problems = infos.flatMap((info) => checkCompatible(first, info));
+  if (problems.length > 0) rejectMixed(problems);
   const dataType = frameDataType(first);
   const samplesPerPixel = frameSamplesPerPixel(first);
   checkFrameSize(
@@ -105,24 +106,39 @@ export function buildDicomStack(infos: DicomImageInfo[], options: DicomStackOpti
   });
 }
 
-function checkCompatible(a: DicomImageInfo, b: DicomImageInfo): void {
+/**
+ * Instances that cannot share one stack: another series, frame of reference, size, pixel format, colour
+ * model or orientation. voxmark rejects such a mix rather than splitting it, so a host never gets a
+ * stack that silently drops files; the error lists every difference.
+ */
+function checkCompatible(a: DicomImageInfo, b: DicomImageInfo): string[] {
   const problems: string[] = [];
   if (a.rows !== b.rows || a.columns !== b.columns)
     problems.push(`size ${b.columns}×${b.rows} vs ${a.columns}×${a.rows}`);
   if (a.samplesPerPixel !== b.samplesPerPixel) problems.push('samples per pixel');
   if (a.bitsAllocated !== b.bitsAllocated || a.pixelRepresentation !== b.pixelRepresentation)
     problems.push('pixel format');
+  if (a.pixelTag !== b.pixelTag) problems.push('integer vs floating-point pixel data');
+  if (a.photometricInterpretation !== b.photometricInterpretation)
+    problems.push(
+      `photometric interpretation ${b.photometricInterpretation} vs ${a.photometricInterpretation}`,
+    );
   if (a.seriesInstanceUID && b.seriesInstanceUID && a.seriesInstanceUID !== b.seriesInstanceUID)
     problems.push('Series Instance UID');
-  if (problems.length > 0) {
-    throw new VoxmarkError(
-      ErrorCode.MixedSeries,
-      `These files are not one series: they differ in ${problems.join(', ')}`,
-      {
-        details: { problems },
-      },
-    );
-  }
+  if (a.frameOfReferenceUID && b.frameOfReferenceUID && a.frameOfReferenceUID !== b.frameOfReferenceUID)
+    problems.push('Frame of Reference UID');
+  const ia = a.imageOrientationPatient;
+  const ib = b.imageOrientationPatient;
+  if (ia && ib && ia.some((v, k) => Math.abs(v - ib[k]!) > 1e-3)) problems.push('orientation');
+  return problems;
+}
+
+function rejectMixed(problems: string[]): never {
+  throw new VoxmarkError(
+    ErrorCode.MixedSeries,
+    `These files are not one series: they differ in ${[...new Set(problems)].join(', ')}`,
+    { details: { problems } },
+  );
 }
 
 function normal(iop: readonly number[]): [number, number, number] {
@@ -134,16 +150,29 @@ function dot(a: readonly number[], b: readonly number[]): number {
   return a[0]! * b[0]! + a[1]! * b[1]! + a[2]! * b[2]!;
 }
 
-/** Sorts instances along the slice normal when every one has a position, else by Instance Number. */
+/**
+ * Sorts instances along the slice normal (the cross product of the ImageOrientationPatient row and column
+ * cosines) by the projection of ImagePositionPatient on it, when every instance has a position and an
+ * orientation. Two single-frame instances at the same position are not one volume (multi-echo, repeated
+ * acquisitions): 'mixed-series'. Without positions, instances are sorted by Instance Number, and failing
+ * that kept in the order given.
+ */
 export function sortInstances(infos: DicomImageInfo[]): DicomImageInfo[] {
   if (infos.length < 2) return infos.slice();
   const iop = infos[0]!.imageOrientationPatient;
   if (iop && infos.every((i) => i.imagePositionPatient)) {
     const n = normal(iop);
-    return infos
+    const sorted = infos
       .map((info, i) => ({ info, i, d: dot(info.imagePositionPatient!, n) }))
-      .sort((a, b) => a.d - b.d || (a.info.instanceNumber ?? a.i) - (b.info.instanceNumber ?? b.i))
-      .map((x) => x.info);
+      .sort((a, b) => a.d - b.d || (a.info.instanceNumber ?? a.i) - (b.info.instanceNumber ?? b.i));
+    for (let k = 1; k < sorted.length; k++) {
+      const a = sorted[k - 1]!;
+      const b = sorted[k]!;
+      if (Math.abs(a.d - b.d) < 1e-4 && a.info.numberOfFrames === 1 && b.info.numberOfFrames === 1) {
+        rejectMixed([`two slices at the same position (${b.d.toFixed(3)} mm along the normal)`]);
+      }
+    }
+    return sorted.map((x) => x.info);
   }
   return infos
     .map((info, i) => ({ info, i }))
