@@ -1,0 +1,604 @@
+/**
+ * DICOM Segmentation export and import (binary SEG, Segmentation Storage 1.2.840.10008.5.1.4.1.1.66.4).
+ *
+ * toDicomSeg writes one segment per label used, one frame per (segment, slice) that has pixels, with the
+ * shared functional groups (pixel measures, plane orientation) and per-frame groups (derivation and source
+ * image references, frame content with dimension index values, plane position, segment identification),
+ * 1-bit packed frames, as Part 10 bytes through voxmark's DICOM writer. fromDicomSeg reads binary (and
+ * fractional, thresholded) SEGs back as masks, whichever tool wrote them.
+ */
+import { AnnotationDocument, type AnnotationInput } from '../annotation/document.js';
+import { element as el, writeDicomFile, type DicomDataset } from '../dicom/writer.js';
+import { ErrorCode, VoxmarkError, toVoxmarkError } from '../errors.js';
+import type { DataSet } from '../image/dicom/dicom-parser.js';
+import { parseDicomBytes } from '../image/dicom/parse.js';
+import type { ImageStack } from '../image/types.js';
+import { findLabel, labelAncestors } from '../schema/parse.js';
+import type { CodedConcept, LabelDef, LabelSchema } from '../schema/types.js';
+import { Chunker, GENERATOR, bySlice, type DocumentLike, type ExportOptions } from './common.js';
+import { paintAnnotation } from './nifti.js';
+import { maskToRegionRle } from './rle.js';
+
+export const SEGMENTATION_STORAGE = '1.2.840.10008.5.1.4.1.1.66.4';
+
+/** Default coded concepts for labels that declare none (SNOMED CT "Tissue"). */
+export const DEFAULT_SEGMENT_CATEGORY: CodedConcept = { value: '85756007', scheme: 'SCT', meaning: 'Tissue' };
+export const DEFAULT_SEGMENT_TYPE: CodedConcept = { value: '85756007', scheme: 'SCT', meaning: 'Tissue' };
+
+export interface ToDicomSegOptions extends ExportOptions {
+  /** Burn boxes and polygons into the segments too. Default false: mask annotations only. */
+  rasterize?: boolean;
+  /** Series Description (0008,103E). Default 'voxmark segmentation'. */
+  seriesDescription?: string;
+  /** Series Number (0020,0011). Default 300. */
+  seriesNumber?: number;
+  /** Content Creator's Name (0070,0084), a DICOM person name. */
+  contentCreatorName?: string;
+  /** UIDs to use instead of fresh ones (for reproducible files). */
+  seriesInstanceUID?: string;
+  sopInstanceUID?: string;
+  /** Content date and time. Default now. */
+  date?: Date;
+}
+
+/** A fresh DICOM UID under the 2.25 root (a random UUID as a decimal integer). */
+export function createUid(): string {
+  const c = (globalThis as { crypto?: Crypto }).crypto;
+  const b = new Uint8Array(16);
+  if (c?.getRandomValues) c.getRandomValues(b);
+  else for (let i = 0; i < 16; i++) b[i] = Math.floor(Math.random() * 256);
+  b[6] = (b[6]! & 0x0f) | 0x40;
+  b[8] = (b[8]! & 0x3f) | 0x80;
+  let n = 0n;
+  for (const v of b) n = (n << 8n) | BigInt(v);
+  return `2.25.${n.toString()}`;
+}
+
+function code(c: CodedConcept): DicomDataset {
+  return [
+    el(0x0008, 0x0100, 'SH', c.value),
+    el(0x0008, 0x0102, 'SH', c.scheme),
+    el(0x0008, 0x0104, 'LO', c.meaning),
+  ];
+}
+
+/** The coded category and type of a label: its own, else its nearest ancestor's, else the defaults. */
+export function segmentCodes(
+  schema: LabelSchema,
+  label: LabelDef,
+): { category: CodedConcept; type: CodedConcept } {
+  const chain = [label, ...labelAncestors(schema, label.id)];
+  return {
+    category: chain.find((l) => l.category)?.category ?? DEFAULT_SEGMENT_CATEGORY,
+    type: chain.find((l) => l.type)?.type ?? DEFAULT_SEGMENT_TYPE,
+  };
+}
+
+/** '#rrggbb' → DICOM RecommendedDisplayCIELabValue (L*a*b* scaled to 0…65535, D65). */
+export function rgbToDicomLab(color: string): [number, number, number] {
+  const n = parseInt(color.slice(1), 16);
+  const lin = (v: number) => {
+    const c = v / 255;
+    return c <= 0.04045 ? c / 12.92 : ((c + 0.055) / 1.055) ** 2.4;
+  };
+  const [r, g, b] = [lin((n >> 16) & 255), lin((n >> 8) & 255), lin(n & 255)];
+  const x = (0.4124564 * r + 0.3575761 * g + 0.1804375 * b) / 0.95047;
+  const y = 0.2126729 * r + 0.7151522 * g + 0.072175 * b;
+  const z = (0.0193339 * r + 0.119192 * g + 0.9503041 * b) / 1.08883;
+  const f = (t: number) => (t > 216 / 24389 ? Math.cbrt(t) : (841 / 108) * t + 4 / 29);
+  const L = 116 * f(y) - 16;
+  const A = 500 * (f(x) - f(y));
+  const B = 200 * (f(y) - f(z));
+  const clamp = (v: number) => Math.max(0, Math.min(65535, Math.round(v)));
+  return [clamp((L * 65535) / 100), clamp(((A + 128) * 65535) / 255), clamp(((B + 128) * 65535) / 255)];
+}
+
+function dicomDate(d: Date): { date: string; time: string } {
+  const p = (n: number, w = 2) => String(n).padStart(w, '0');
+  return {
+    date: `${d.getUTCFullYear()}${p(d.getUTCMonth() + 1)}${p(d.getUTCDate())}`,
+    time: `${p(d.getUTCHours())}${p(d.getUTCMinutes())}${p(d.getUTCSeconds())}`,
+  };
+}
+
+interface Frame {
+  segment: number;
+  slice: number;
+  mask: Uint8Array;
+}
+
+/**
+ * The document's masks as a DICOM Segmentation (Part 10 bytes). One segment per label that has pixels, in
+ * schema order; one frame per segment and slice with pixels. Never changes the document.
+ * Throws VoxmarkError('unsupported') for stacks without DICOM references (TIFF) and ('export-failed')
+ * when there is nothing to write.
+ */
+export async function toDicomSeg(
+  doc: DocumentLike,
+  stack: ImageStack,
+  schema: LabelSchema,
+  options: ToDicomSegOptions = {},
+): Promise<ArrayBuffer> {
+  const m = stack.metadata;
+  if (stack.format !== 'dicom' || stack.slices.some((s) => !s.sopInstanceUID)) {
+    throw new VoxmarkError(
+      ErrorCode.Unsupported,
+      'DICOM SEG export needs a DICOM stack (every slice with a SOP Instance UID)',
+    );
+  }
+  const studyUID = m['studyInstanceUID'];
+  const sourceSeriesUID = m['seriesInstanceUID'];
+  const sourceClass = m['sopClassUID'];
+  if (
+    typeof studyUID !== 'string' ||
+    typeof sourceSeriesUID !== 'string' ||
+    typeof sourceClass !== 'string'
+  ) {
+    throw new VoxmarkError(
+      ErrorCode.Unsupported,
+      'DICOM SEG export needs the study, series and SOP class UIDs of the source',
+    );
+  }
+  const { width: W, height: H } = stack;
+  const groups = bySlice(doc.annotations);
+  const scratch = new Uint8Array(W * H);
+  const chunker = new Chunker(options, stack.depth, 'seg');
+
+  // Render every (label, slice) mask; keep those with pixels.
+  const frames: Frame[] = [];
+  const used = new Map<string, number>(); // label id → segment number
+  const labelOrder = new Map(schema.labels.map((l, i) => [l.id, i]));
+  const perLabel = new Map<string, Frame[]>();
+  for (let k = 0; k < stack.depth; k++) {
+    const anns = groups.get(k);
+    if (anns) {
+      const masks = new Map<string, Uint8Array>();
+      for (const a of anns) {
+        if (!labelOrder.has(a.label)) continue;
+        let mask = masks.get(a.label);
+        if (!mask) masks.set(a.label, (mask = new Uint8Array(W * H)));
+        paintAnnotation(a, mask, W, H, 1, options.rasterize ?? false, scratch);
+      }
+      for (const [label, mask] of masks) {
+        if (mask.indexOf(1) < 0) continue;
+        let list = perLabel.get(label);
+        if (!list) perLabel.set(label, (list = []));
+        list.push({ segment: 0, slice: k, mask });
+      }
+    }
+    await chunker.tick(k + 1);
+  }
+  const labels = [...perLabel.keys()].sort((a, b) => labelOrder.get(a)! - labelOrder.get(b)!);
+  labels.forEach((id, i) => used.set(id, i + 1));
+  for (const id of labels) for (const f of perLabel.get(id)!) frames.push({ ...f, segment: used.get(id)! });
+  if (frames.length === 0) {
+    throw new VoxmarkError(
+      ErrorCode.ExportFailed,
+      'Nothing to export: no mask on the stack has pixels for a schema label',
+    );
+  }
+
+  // 1-bit packed frames, contiguous with no padding between frames (PS3.5 8.1.1), LSB first.
+  const pixels = W * H;
+  const packed = new Uint8Array(Math.ceil((pixels * frames.length) / 8));
+  let bit = 0;
+  for (const f of frames) {
+    const mk = f.mask;
+    if ((bit & 7) === 0) {
+      let byte = bit >> 3;
+      let i = 0;
+      for (; i + 8 <= pixels; i += 8, byte++) {
+        packed[byte] =
+          mk[i]! |
+          (mk[i + 1]! << 1) |
+          (mk[i + 2]! << 2) |
+          (mk[i + 3]! << 3) |
+          (mk[i + 4]! << 4) |
+          (mk[i + 5]! << 5) |
+          (mk[i + 6]! << 6) |
+          (mk[i + 7]! << 7);
+      }
+      for (; i < pixels; i++) if (mk[i]) packed[(bit + i) >> 3]! |= 1 << ((bit + i) & 7);
+    } else {
+      for (let i = 0; i < pixels; i++) if (mk[i]) packed[(bit + i) >> 3]! |= 1 << ((bit + i) & 7);
+    }
+    bit += pixels;
+  }
+
+  const now = options.date ?? new Date();
+  const { date, time } = dicomDate(now);
+  const seriesUID = options.seriesInstanceUID ?? createUid();
+  const sopUID = options.sopInstanceUID ?? createUid();
+  const str = (k: string) => (typeof m[k] === 'string' ? (m[k] as string) : '');
+  const iop = m['imageOrientationPatient'] as number[] | undefined;
+  const [dx, dy, dz] = stack.spacing;
+
+  const segments: DicomDataset[] = labels.map((id) => {
+    const label = findLabel(schema, id)!;
+    const { category, type } = segmentCodes(schema, label);
+    return [
+      el(0x0062, 0x0004, 'US', used.get(id)!),
+      el(0x0062, 0x0005, 'LO', label.name.slice(0, 64)),
+      el(0x0062, 0x0008, 'CS', 'MANUAL'),
+      el(0x0062, 0x0003, 'SQ', [code(category)]),
+      el(0x0062, 0x000f, 'SQ', [code(type)]),
+      el(0x0062, 0x000d, 'US', rgbToDicomLab(label.color)),
+      el(0x0062, 0x0006, 'ST', label.id),
+    ];
+  });
+
+  const shared: DicomDataset = [
+    el(0x0028, 0x9110, 'SQ', [
+      [el(0x0028, 0x0030, 'DS', [dy, dx]), el(0x0018, 0x0050, 'DS', dz), el(0x0018, 0x0088, 'DS', dz)],
+    ]),
+  ];
+  if (iop) shared.push(el(0x0020, 0x9116, 'SQ', [[el(0x0020, 0x0037, 'DS', iop)]]));
+
+  const perFrame: DicomDataset[] = frames.map((f) => {
+    const ref = stack.slices[f.slice]!;
+    const source: DicomDataset = [
+      el(0x0008, 0x1150, 'UI', sourceClass),
+      el(0x0008, 0x1155, 'UI', ref.sopInstanceUID!),
+      el(0x0040, 0xa170, 'SQ', [
+        code({ value: '121322', scheme: 'DCM', meaning: 'Source image for image processing operation' }),
+      ]),
+    ];
+    if (ref.frameNumber !== undefined) source.push(el(0x0008, 0x1160, 'IS', ref.frameNumber));
+    const item: DicomDataset = [
+      el(0x0008, 0x9124, 'SQ', [
+        [
+          el(0x0008, 0x2112, 'SQ', [source]),
+          el(0x0008, 0x9215, 'SQ', [code({ value: '113076', scheme: 'DCM', meaning: 'Segmentation' })]),
+        ],
+      ]),
+      el(0x0020, 0x9111, 'SQ', [[el(0x0020, 0x9157, 'UL', [f.segment, f.slice + 1])]]),
+      el(0x0062, 0x000a, 'SQ', [[el(0x0062, 0x000b, 'US', f.segment)]]),
+    ];
+    if (ref.position) item.push(el(0x0020, 0x9113, 'SQ', [[el(0x0020, 0x0032, 'DS', ref.position)]]));
+    return item;
+  });
+
+  const dimOrg = createUid();
+  const referenced = [...new Set(frames.map((f) => stack.slices[f.slice]!.sopInstanceUID!))];
+  const ds: DicomDataset = [
+    el(0x0008, 0x0005, 'CS', 'ISO_IR 192'),
+    el(0x0008, 0x0008, 'CS', ['DERIVED', 'PRIMARY']),
+    el(0x0008, 0x0016, 'UI', SEGMENTATION_STORAGE),
+    el(0x0008, 0x0018, 'UI', sopUID),
+    el(0x0008, 0x0020, 'DA', str('studyDate')),
+    el(0x0008, 0x0023, 'DA', date),
+    el(0x0008, 0x0030, 'TM', str('studyTime')),
+    el(0x0008, 0x0033, 'TM', time),
+    el(0x0008, 0x0050, 'SH', str('accessionNumber')),
+    el(0x0008, 0x0060, 'CS', 'SEG'),
+    el(0x0008, 0x0070, 'LO', 'voxmark'),
+    el(0x0008, 0x0090, 'PN', str('referringPhysicianName')),
+    el(0x0008, 0x103e, 'LO', options.seriesDescription ?? 'voxmark segmentation'),
+    el(0x0008, 0x1090, 'LO', 'voxmark'),
+    el(0x0008, 0x1115, 'SQ', [
+      [
+        el(
+          0x0008,
+          0x114a,
+          'SQ',
+          referenced.map((uid) => [el(0x0008, 0x1150, 'UI', sourceClass), el(0x0008, 0x1155, 'UI', uid)]),
+        ),
+        el(0x0020, 0x000e, 'UI', sourceSeriesUID),
+      ],
+    ]),
+    el(0x0010, 0x0010, 'PN', str('patientName')),
+    el(0x0010, 0x0020, 'LO', str('patientId')),
+    el(0x0010, 0x0030, 'DA', str('patientBirthDate')),
+    el(0x0010, 0x0040, 'CS', str('patientSex')),
+    el(0x0018, 0x1000, 'LO', '1'),
+    el(0x0018, 0x1020, 'LO', `${GENERATOR.name} ${GENERATOR.version}`),
+    el(0x0020, 0x000d, 'UI', studyUID),
+    el(0x0020, 0x000e, 'UI', seriesUID),
+    el(0x0020, 0x0010, 'SH', str('studyId')),
+    el(0x0020, 0x0011, 'IS', options.seriesNumber ?? 300),
+    el(0x0020, 0x0013, 'IS', 1),
+    el(0x0020, 0x1040, 'LO', ''),
+    el(0x0020, 0x9221, 'SQ', [[el(0x0020, 0x9164, 'UI', dimOrg)]]),
+    el(0x0020, 0x9222, 'SQ', [
+      [
+        el(0x0020, 0x9164, 'UI', dimOrg),
+        el(0x0020, 0x9165, 'AT', 0x0062000b),
+        el(0x0020, 0x9167, 'AT', 0x0062000a),
+        el(0x0020, 0x9421, 'LO', 'ReferencedSegmentNumber'),
+      ],
+      [
+        el(0x0020, 0x9164, 'UI', dimOrg),
+        el(0x0020, 0x9165, 'AT', 0x00200032),
+        el(0x0020, 0x9167, 'AT', 0x00209113),
+        el(0x0020, 0x9421, 'LO', 'ImagePositionPatient'),
+      ],
+    ]),
+    el(0x0028, 0x0002, 'US', 1),
+    el(0x0028, 0x0004, 'CS', 'MONOCHROME2'),
+    el(0x0028, 0x0008, 'IS', frames.length),
+    el(0x0028, 0x0010, 'US', H),
+    el(0x0028, 0x0011, 'US', W),
+    el(0x0028, 0x0100, 'US', 1),
+    el(0x0028, 0x0101, 'US', 1),
+    el(0x0028, 0x0102, 'US', 0),
+    el(0x0028, 0x0103, 'US', 0),
+    el(0x0028, 0x2110, 'CS', '00'),
+    el(0x0062, 0x0001, 'CS', 'BINARY'),
+    el(0x0062, 0x0002, 'SQ', segments),
+    el(0x0070, 0x0080, 'CS', 'VOXMARK'),
+    el(0x0070, 0x0081, 'LO', 'Segmentation made with voxmark'),
+    el(0x0070, 0x0084, 'PN', options.contentCreatorName ?? ''),
+    el(0x5200, 0x9229, 'SQ', [shared]),
+    el(0x5200, 0x9230, 'SQ', perFrame),
+    el(0x7fe0, 0x0010, 'OB', packed),
+  ];
+  if (typeof m['frameOfReferenceUID'] === 'string')
+    ds.push(el(0x0020, 0x0052, 'UI', m['frameOfReferenceUID']));
+  try {
+    const bytes = writeDicomFile(ds);
+    await chunker.tick(stack.depth);
+    return bytes.buffer as ArrayBuffer;
+  } catch (e) {
+    throw toVoxmarkError(e, ErrorCode.ExportFailed, 'DICOM SEG export');
+  }
+}
+
+// ---- reading ----
+
+export interface SegSegment {
+  number: number;
+  label: string;
+  description?: string;
+  algorithmType?: string;
+  category?: CodedConcept;
+  type?: CodedConcept;
+  /** RecommendedDisplayCIELabValue, as stored. */
+  cielab?: [number, number, number];
+}
+
+export interface SegFrame {
+  /** 0-based frame index in the SEG. */
+  index: number;
+  segment: number;
+  /** The source image this frame was derived from, when the SEG says. */
+  sopInstanceUID?: string;
+  frameNumber?: number;
+  position?: [number, number, number];
+  /** Row-major mask, rows × columns, 1 = inside. */
+  data: Uint8Array;
+}
+
+export interface SegReadResult {
+  rows: number;
+  columns: number;
+  segmentationType: string;
+  sopInstanceUID?: string;
+  seriesInstanceUID?: string;
+  studyInstanceUID?: string;
+  frameOfReferenceUID?: string;
+  imageOrientationPatient?: number[];
+  pixelSpacing?: number[];
+  segments: SegSegment[];
+  frames: SegFrame[];
+}
+
+export interface FromDicomSegOptions {
+  signal?: AbortSignal;
+  /** With a stack and a schema, fromDicomSeg also builds an AnnotationDocument on the stack. */
+  stack?: ImageStack;
+  schema?: LabelSchema;
+  /** Fractional SEGs: values ≥ threshold × MaximumFractionalValue are inside. Default 0.5. */
+  threshold?: number;
+}
+
+export interface SegImportResult extends SegReadResult {
+  /** Present when a stack and a schema were given. */
+  document?: AnnotationDocument;
+  /** Frames or segments that could not be placed on the stack or mapped to a label. */
+  report?: { unmappedSegments: SegSegment[]; unmappedFrames: number[]; imported: number };
+}
+
+function dsString(ds: DataSet, t: string): string | undefined {
+  const v = ds.string(t);
+  return v === undefined || v === '' ? undefined : v.trim();
+}
+
+function dsNumbers(ds: DataSet, t: string): number[] | undefined {
+  const v = ds.string(t);
+  if (v === undefined || v === '') return undefined;
+  const out = v.split('\\').map(Number);
+  return out.every(Number.isFinite) ? out : undefined;
+}
+
+function items(ds: DataSet | undefined, t: string): DataSet[] {
+  const e = ds?.elements[t];
+  return (e?.items ?? []).map((i) => i.dataSet).filter((d): d is DataSet => !!d);
+}
+
+function codeOf(ds: DataSet | undefined): CodedConcept | undefined {
+  if (!ds) return undefined;
+  const value = dsString(ds, 'x00080100') ?? dsString(ds, 'x00080119') ?? dsString(ds, 'x00080120');
+  const scheme = dsString(ds, 'x00080102');
+  const meaning = dsString(ds, 'x00080104');
+  return value && scheme && meaning ? { value, scheme, meaning } : undefined;
+}
+
+/**
+ * Reads a DICOM Segmentation (binary, or fractional thresholded) into masks, one per frame, with the segment
+ * definitions and each frame's source image reference and position. With `stack` and `schema` it also
+ * builds an AnnotationDocument: frames are placed on slices by source SOP Instance UID (and frame number),
+ * else by position; segments map to labels by label id (SegmentDescription), then name.
+ * Throws VoxmarkError('not-an-image' / 'corrupt' / 'unsupported').
+ */
+export async function fromDicomSeg(
+  input: ArrayBuffer | Uint8Array,
+  options: FromDicomSegOptions = {},
+): Promise<SegImportResult> {
+  const bytes = input instanceof Uint8Array ? input : new Uint8Array(input);
+  const parsed = await parseDicomBytes(bytes, options.signal ? { signal: options.signal } : {});
+  const ds = parsed.dataSet;
+  const sopClass = dsString(ds, 'x00080016');
+  const modality = dsString(ds, 'x00080060');
+  if (sopClass !== SEGMENTATION_STORAGE && modality !== 'SEG') {
+    throw new VoxmarkError(ErrorCode.Unsupported, 'Not a DICOM Segmentation (SOP class / modality)');
+  }
+  const rows = ds.uint16('x00280010') ?? 0;
+  const columns = ds.uint16('x00280011') ?? 0;
+  const bitsAllocated = ds.uint16('x00280100') ?? 0;
+  const nFrames = Number(dsString(ds, 'x00280008') ?? '1');
+  const segType = dsString(ds, 'x00620001') ?? 'BINARY';
+  if (!(rows > 0 && columns > 0 && Number.isInteger(nFrames) && nFrames > 0)) {
+    throw new VoxmarkError(ErrorCode.Corrupt, `Bad SEG geometry: ${columns}×${rows}, ${nFrames} frames`);
+  }
+  if (!(bitsAllocated === 1 || (bitsAllocated === 8 && segType === 'FRACTIONAL') || bitsAllocated === 8)) {
+    throw new VoxmarkError(ErrorCode.Unsupported, `SEG with ${bitsAllocated} bits allocated`);
+  }
+  const pix = ds.elements['x7fe00010'];
+  if (!pix) throw new VoxmarkError(ErrorCode.NoPixelData, 'The SEG has no pixel data');
+  if (pix.encapsulatedPixelData) throw new VoxmarkError(ErrorCode.Unsupported, 'Compressed SEG pixel data');
+  const pixels = rows * columns;
+  const need = bitsAllocated === 1 ? Math.ceil((pixels * nFrames) / 8) : pixels * nFrames;
+  if (pix.length < need || pix.dataOffset + need > parsed.bytes.length) {
+    throw new VoxmarkError(
+      ErrorCode.Truncated,
+      `SEG pixel data holds ${pix.length} bytes, ${nFrames} frames need ${need}`,
+    );
+  }
+  const data = parsed.bytes.subarray(pix.dataOffset, pix.dataOffset + need);
+  const maxFrac = ds.uint16('x00620010') ?? 255;
+  const threshold = Math.max(1, Math.ceil((options.threshold ?? 0.5) * maxFrac));
+
+  const segments: SegSegment[] = items(ds, 'x00620002').map((s) => {
+    const seg: SegSegment = { number: s.uint16('x00620004') ?? 0, label: dsString(s, 'x00620005') ?? '' };
+    const desc = dsString(s, 'x00620006');
+    if (desc) seg.description = desc;
+    const alg = dsString(s, 'x00620008');
+    if (alg) seg.algorithmType = alg;
+    const cat = codeOf(items(s, 'x00620003')[0]);
+    if (cat) seg.category = cat;
+    const type = codeOf(items(s, 'x0062000f')[0]);
+    if (type) seg.type = type;
+    const lab = s.elements['x0062000d'];
+    if (lab && lab.length >= 6)
+      seg.cielab = [s.uint16('x0062000d', 0)!, s.uint16('x0062000d', 1)!, s.uint16('x0062000d', 2)!];
+    return seg;
+  });
+
+  const sharedFG = items(ds, 'x52009229')[0];
+  const perFrameFG = items(ds, 'x52009230');
+  const frames: SegFrame[] = [];
+  for (let f = 0; f < nFrames; f++) {
+    const pf = perFrameFG[f];
+    const group = (t: string) => items(pf, t)[0] ?? items(sharedFG, t)[0];
+    const segment =
+      group('x0062000a')?.uint16('x0062000b') ?? (segments.length === 1 ? segments[0]!.number : 1);
+    const mask = new Uint8Array(pixels);
+    if (bitsAllocated === 1) {
+      const start = f * pixels;
+      for (let i = 0; i < pixels; i++) {
+        const b = start + i;
+        mask[i] = (data[b >> 3]! >> (b & 7)) & 1;
+      }
+    } else {
+      const frame = data.subarray(f * pixels, (f + 1) * pixels);
+      for (let i = 0; i < pixels; i++) mask[i] = frame[i]! >= threshold ? 1 : 0;
+    }
+    const frame: SegFrame = { index: f, segment, data: mask };
+    const src = items(group('x00089124'), 'x00082112')[0];
+    if (src) {
+      const uid = dsString(src, 'x00081155');
+      if (uid) frame.sopInstanceUID = uid;
+      const fn = dsNumbers(src, 'x00081160');
+      if (fn && fn.length > 0) frame.frameNumber = fn[0]!;
+    }
+    const pos = dsNumbers(
+      group('x00209113') ?? ({ string: () => undefined } as unknown as DataSet),
+      'x00200032',
+    );
+    if (pos && pos.length === 3) frame.position = pos as [number, number, number];
+    frames.push(frame);
+  }
+
+  const result: SegImportResult = {
+    rows,
+    columns,
+    segmentationType: segType,
+    segments,
+    frames,
+  };
+  const set = (k: keyof SegReadResult, t: string) => {
+    const v = dsString(ds, t);
+    if (v) (result as unknown as Record<string, unknown>)[k] = v;
+  };
+  set('sopInstanceUID', 'x00080018');
+  set('seriesInstanceUID', 'x0020000e');
+  set('studyInstanceUID', 'x0020000d');
+  set('frameOfReferenceUID', 'x00200052');
+  const iop = dsNumbers(items(sharedFG, 'x00209116')[0] ?? ds, 'x00200037');
+  if (iop) result.imageOrientationPatient = iop;
+  const ps = dsNumbers(items(sharedFG, 'x00289110')[0] ?? ds, 'x00280030');
+  if (ps) result.pixelSpacing = ps;
+
+  if (options.stack && options.schema)
+    Object.assign(result, segToDocument(result, options.stack, options.schema));
+  return result;
+}
+
+function segToDocument(
+  seg: SegReadResult,
+  stack: ImageStack,
+  schema: LabelSchema,
+): Pick<SegImportResult, 'document' | 'report'> {
+  if (seg.rows !== stack.height || seg.columns !== stack.width) {
+    throw new VoxmarkError(
+      ErrorCode.InvalidArgument,
+      `The SEG is ${seg.columns}×${seg.rows}, the stack ${stack.width}×${stack.height}`,
+    );
+  }
+  const labelOf = new Map<number, LabelDef>();
+  const unmappedSegments: SegSegment[] = [];
+  for (const s of seg.segments) {
+    const l =
+      (s.description ? findLabel(schema, s.description) : undefined) ??
+      schema.labels.find((x) => x.name.trim().toLowerCase() === s.label.trim().toLowerCase()) ??
+      findLabel(schema, s.label);
+    if (l) labelOf.set(s.number, l);
+    else unmappedSegments.push(s);
+  }
+  const tol = Math.max(1e-3, stack.spacing[2] * 0.25);
+  const sliceOf = (f: SegFrame): number => {
+    if (f.sopInstanceUID) {
+      const k = stack.slices.findIndex(
+        (r) =>
+          r.sopInstanceUID === f.sopInstanceUID &&
+          (f.frameNumber === undefined || (r.frameNumber ?? 1) === f.frameNumber),
+      );
+      if (k >= 0) return k;
+    }
+    if (f.position) {
+      const p = f.position;
+      const k = stack.slices.findIndex(
+        (r) =>
+          r.position && Math.hypot(r.position[0] - p[0], r.position[1] - p[1], r.position[2] - p[2]) < tol,
+      );
+      if (k >= 0) return k;
+    }
+    return -1;
+  };
+  const document = new AnnotationDocument({ width: stack.width, height: stack.height, depth: stack.depth });
+  const inputs: AnnotationInput[] = [];
+  const unmappedFrames: number[] = [];
+  for (const f of seg.frames) {
+    const label = labelOf.get(f.segment);
+    const slice = sliceOf(f);
+    if (!label || slice < 0) {
+      unmappedFrames.push(f.index);
+      continue;
+    }
+    const region = maskToRegionRle(f.data, stack.width, stack.height);
+    if (!region) continue;
+    inputs.push({ label: label.id, kind: 'mask', slice, mask: region });
+  }
+  if (inputs.length > 0) document.add(inputs, { origin: 'silent' });
+  return { document, report: { unmappedSegments, unmappedFrames, imported: inputs.length } };
+}
