@@ -86,17 +86,25 @@ export async function generate() {
   return prettier.format(lines.join('\n'), { ...config, filepath: out });
 }
 
-const isMain = process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url);
-if (isMain) {
-  const text = await generate();
-  if (process.argv.includes('--check')) {
-    const current = existsSync(out) ? readFileSync(out, 'utf8') : '';
+/** Writes `text` to `file`, or with `check` only compares and returns false when the file is stale. */
+export function writeOrCheck(file, text, check) {
+  if (check) {
+    const current = existsSync(file) ? readFileSync(file, 'utf8') : '';
     if (current !== text) {
-      console.error(`${out} is stale: run \`npm run generate:deid\` and commit it.`);
-      process.exit(1);
+      console.error(`${file} is stale: run \`npm run generate:deid\` and commit it.`);
+      return false;
     }
-  } else {
-    writeFileSync(out, text);
-    console.log(`wrote ${out}`);
+    return true;
   }
+  writeFileSync(file, text);
+  console.log(`wrote ${file}`);
+  return true;
 }
+
+/** Generates (or checks) the dictionary file. */
+export async function run(check) {
+  return writeOrCheck(out, await generate(), check);
+}
+
+const isMain = process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url);
+if (isMain && !(await run(process.argv.includes('--check')))) process.exit(1);
