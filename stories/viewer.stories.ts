@@ -34,7 +34,14 @@ export default meta;
 type Story = StoryObj<ViewerArgs>;
 
 const frame = (content: unknown, height = 480) =>
-  html`<div style="height:${height}px; max-width: 720px; display: grid;">${content}</div>`;
+  html`<div style="height:${height}px; max-width: 720px; display: grid; ">
+    <style>
+      vx-viewer {
+        height: 100%;
+      }
+    </style>
+    ${content}
+  </div>`;
 
 let phantom: ImageStack | undefined;
 function sharedPhantom(): ImageStack {

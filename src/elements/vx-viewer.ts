@@ -721,11 +721,6 @@ export class VxViewer extends LitElement implements ViewerHost, CineHost {
     }
   }
 
-  protected override firstUpdated(): void {
-    const r = this.getBoundingClientRect();
-    this.#resize(r.width, r.height);
-  }
-
   // ---- stack, slices, frames ------------------------------------------------------------------
 
   #setStack(stack: ImageStack | undefined): void {
@@ -928,6 +923,12 @@ export class VxViewer extends LitElement implements ViewerHost, CineHost {
 
   #applyFit(user: boolean): void {
     const stack = this.#stack;
+    if ((this.#viewWidth === 0 || this.#viewHeight === 0) && this.isConnected) {
+      // Before the first ResizeObserver report: measure once so the first frame is already fitted.
+      const r = this.getBoundingClientRect();
+      this.#viewWidth = r.width;
+      this.#viewHeight = r.height;
+    }
     if (!stack) {
       this.#setViewParams(1, 0, 0, false);
       return;

@@ -638,7 +638,7 @@ describe('vx-viewer', () => {
       expect(el.slice).to.equal(5);
       await sendKeys({ press: 'ArrowDown' });
       expect(el.slice).to.equal(6);
-      expect(keys[0]).to.deep.equal(['slice-previous']);
+      expect(keys[0]![0]).to.equal('slice-previous');
       // Moving to another slice cancels a gesture in progress; so does Escape.
       expect(cancelled).to.equal(1);
       await sendKeys({ press: 'Escape' });
