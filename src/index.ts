@@ -18,3 +18,17 @@ export type {
   ViewerDocument,
   LayerOptions,
 } from './render/viewer-host.js';
+// Annotation layers and toolbar
+export { VxBoxLayer } from './elements/vx-box-layer.js';
+export { VxPolygonLayer } from './elements/vx-polygon-layer.js';
+export { VxMaskLayer } from './elements/vx-mask-layer.js';
+export { VxToolbar } from './elements/vx-toolbar.js';
+export { AnnotationLayerElement } from './elements/layers/annotation-layer.js';
+export {
+  AnnotationSession,
+  annotationSession,
+  acquireSession,
+  documentForStack,
+} from './elements/layers/annotation-session.js';
+export { AnnotationRenderer, fallbackColor, withAlpha, MASK_OPACITY } from './render/annotation-renderer.js';
+export type { AnnotationStyle } from './render/annotation-renderer.js';

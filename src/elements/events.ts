@@ -5,6 +5,7 @@
  */
 import type { ImageStack } from '../core/image/types.js';
 import type { VoxmarkError } from '../core/errors.js';
+import type { Annotation, ChangeOrigin } from '../core/annotation/types.js';
 
 const init = { bubbles: true, composed: true } as const;
 
@@ -76,5 +77,82 @@ declare global {
     'vx-window-change': VxWindowChangeEvent;
     'vx-view-change': VxViewChangeEvent;
     'vx-tool-change': VxToolChangeEvent;
+  }
+}
+
+// ---- annotation events (fired by the annotation layers on the <vx-viewer>) -------------------------
+
+/** Why the document changed: a new edit, or a history move. */
+export type AnnotationChangeCause = 'edit' | 'undo' | 'redo';
+
+/** Common detail of the annotation change events. */
+export interface AnnotationChangeDetail {
+  annotations: Annotation[];
+  origin: ChangeOrigin;
+  cause: AnnotationChangeCause;
+}
+
+/** `vx-annotation-create`: annotations were added (once per committed change, never per pointer move). */
+export class VxAnnotationCreateEvent extends CustomEvent<AnnotationChangeDetail> {
+  static readonly type = 'vx-annotation-create';
+  constructor(detail: AnnotationChangeDetail) {
+    super(VxAnnotationCreateEvent.type, { ...init, detail });
+  }
+}
+
+/** `vx-annotation-update`: annotations changed; `annotations` are the new versions, `previous` the old. */
+export class VxAnnotationUpdateEvent extends CustomEvent<
+  AnnotationChangeDetail & { previous: Annotation[] }
+> {
+  static readonly type = 'vx-annotation-update';
+  constructor(detail: AnnotationChangeDetail & { previous: Annotation[] }) {
+    super(VxAnnotationUpdateEvent.type, { ...init, detail });
+  }
+}
+
+/** `vx-annotation-delete`: annotations were removed. */
+export class VxAnnotationDeleteEvent extends CustomEvent<AnnotationChangeDetail> {
+  static readonly type = 'vx-annotation-delete';
+  constructor(detail: AnnotationChangeDetail) {
+    super(VxAnnotationDeleteEvent.type, { ...init, detail });
+  }
+}
+
+/** `vx-annotation-delete-request`: the user asked to delete `ids`. Cancelable: `preventDefault()` vetoes. */
+export class VxAnnotationDeleteRequestEvent extends CustomEvent<{ ids: string[] }> {
+  static readonly type = 'vx-annotation-delete-request';
+  constructor(ids: string[]) {
+    super(VxAnnotationDeleteRequestEvent.type, { ...init, cancelable: true, detail: { ids } });
+  }
+}
+
+/** `vx-selection-change`: the selected annotation ids changed. */
+export class VxSelectionChangeEvent extends CustomEvent<{ ids: string[] }> {
+  static readonly type = 'vx-selection-change';
+  constructor(ids: string[]) {
+    super(VxSelectionChangeEvent.type, { ...init, detail: { ids } });
+  }
+}
+
+/** `vx-history-change`: undo/redo availability after a local edit, undo or redo. */
+export class VxHistoryChangeEvent extends CustomEvent<{
+  canUndo: boolean;
+  canRedo: boolean;
+  cause: AnnotationChangeCause;
+}> {
+  static readonly type = 'vx-history-change';
+  constructor(canUndo: boolean, canRedo: boolean, cause: AnnotationChangeCause) {
+    super(VxHistoryChangeEvent.type, { ...init, detail: { canUndo, canRedo, cause } });
+  }
+}
+
+declare global {
+  interface HTMLElementEventMap {
+    'vx-annotation-create': VxAnnotationCreateEvent;
+    'vx-annotation-update': VxAnnotationUpdateEvent;
+    'vx-annotation-delete': VxAnnotationDeleteEvent;
+    'vx-annotation-delete-request': VxAnnotationDeleteRequestEvent;
+    'vx-selection-change': VxSelectionChangeEvent;
+    'vx-history-change': VxHistoryChangeEvent;
   }
 }

@@ -174,8 +174,15 @@ export class BoxTool extends Tool<BoxToolState> {
     return super.onKeyDown(e, actions);
   }
 
+  /** The box as committed: clipped to the image, and snapped to pixel edges when `snap` is on. */
   private out(b: Box): Box {
-    return this.snap ? snapBox(b) : b;
+    const { width: W, height: H } = this.env.document;
+    const x0 = Math.min(W, Math.max(0, b.x));
+    const y0 = Math.min(H, Math.max(0, b.y));
+    const x1 = Math.min(W, Math.max(0, b.x + b.width));
+    const y1 = Math.min(H, Math.max(0, b.y + b.height));
+    const clipped = { x: x0, y: y0, width: x1 - x0, height: y1 - y0 };
+    return this.snap ? snapBox(clipped) : clipped;
   }
 }
 

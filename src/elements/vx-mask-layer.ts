@@ -1,0 +1,64 @@
+import { property } from 'lit/decorators.js';
+import type { AnnotationKind } from '../core/annotation/types.js';
+import type { EditorTools } from '../core/tools/editor.js';
+import { AnnotationLayerElement } from './layers/annotation-layer.js';
+import type { AnnotationSession } from './layers/annotation-session.js';
+
+/**
+ * Brush masks for the `<vx-viewer>` it is placed in: shows the masks of the current slice as a coloured
+ * overlay (updated by dirty rectangle) and provides the `'brush'` and `'eraser'` tools. `[` and `]` change
+ * the brush size (shown as a cursor outline); `g` toggles fill-holes mode (click inside a hole to fill it,
+ * on a mask to fill all its holes). Set `threshold-min`/`threshold-max` for a threshold brush that paints
+ * only where the modality value (e.g. CT HU) is in range.
+ *
+ * @summary Brush mask layer: paint, erase, threshold brush and fill holes.
+ *
+ * @fires vx-annotation-create - (on the viewer) a stroke started a new mask instance, once per stroke.
+ * @fires vx-annotation-update - (on the viewer) a stroke changed a mask, once per stroke.
+ * @fires vx-annotation-delete - (on the viewer) a mask was erased to nothing or deleted.
+ */
+export class VxMaskLayer extends AnnotationLayerElement {
+  protected readonly kinds: AnnotationKind[] = ['mask'];
+  protected readonly toolNames: (keyof EditorTools)[] = ['brush', 'eraser'];
+
+  /** Brush and eraser diameter in image pixels. Follows `[` and `]`. */
+  @property({ type: Number, attribute: 'brush-size' })
+  get brushSize(): number {
+    return this.session?.editor.tools.brush.size ?? this.#size;
+  }
+  set brushSize(v: number) {
+    const old = this.brushSize;
+    this.#size = Math.max(1, Number(v) || 1);
+    if (this.session) {
+      this.session.editor.tools.brush.size = this.#size;
+      this.session.editor.tools.eraser.size = this.#size;
+      this.session.draw();
+    }
+    this.requestUpdate('brushSize', old);
+  }
+  #size = 10;
+
+  /** Lower bound of the threshold brush (modality units, e.g. HU); both bounds must be set. */
+  @property({ type: Number, attribute: 'threshold-min' }) thresholdMin: number | undefined;
+  /** Upper bound of the threshold brush. */
+  @property({ type: Number, attribute: 'threshold-max' }) thresholdMax: number | undefined;
+  /** Clicks fill holes instead of painting. */
+  @property({ type: Boolean }) fill = false;
+
+  protected override sessionReady(session: AnnotationSession): void {
+    this.brushSize = this.#size;
+    this.apply(session);
+  }
+
+  protected override updated(): void {
+    if (this.session) this.apply(this.session);
+  }
+
+  private apply(session: AnnotationSession): void {
+    const t = session.editor.tools;
+    const min = this.thresholdMin;
+    const max = this.thresholdMax;
+    t.brush.threshold = Number.isFinite(min) && Number.isFinite(max) ? { min: min!, max: max! } : null;
+    t.brush.fill = this.fill;
+  }
+}

@@ -1,0 +1,337 @@
+import { LitElement, css, html, nothing } from 'lit';
+import { property, state } from 'lit/decorators.js';
+import type { AnnotationDocument } from '../core/annotation/document.js';
+import { BRUSH_MAX, BRUSH_MIN } from '../core/tools/brush-tool.js';
+import { formatCombo } from '../core/keymap.js';
+import type { ViewerHost } from '../render/viewer-host.js';
+import { type AnnotationSession, annotationSession } from './layers/annotation-session.js';
+import { VxToolChangeEvent } from './events.js';
+
+type Viewer = ViewerHost & HTMLElement & { tool: string };
+
+const TOOLS: { id: string; label: string; icon: string }[] = [
+  { id: 'select', label: 'Select', icon: '↖' },
+  { id: 'pan', label: 'Pan', icon: '✋' },
+  { id: 'window', label: 'Window/level', icon: '◐' },
+  { id: 'box', label: 'Box', icon: '▭' },
+  { id: 'polygon', label: 'Polygon', icon: '⬠' },
+  { id: 'brush', label: 'Brush', icon: '●' },
+  { id: 'eraser', label: 'Eraser', icon: '◌' },
+];
+
+/**
+ * Tool buttons, brush size, undo/redo and hide/lock for a `<vx-viewer>`, named by `for` (the viewer's id) or
+ * the closest enclosing viewer. A `role="toolbar"`: Tab reaches it, arrow keys move between buttons, and
+ * every control has an accessible name with its key binding.
+ *
+ * @summary Toolbar for a viewer's annotation tools.
+ *
+ * @fires vx-tool-change - (on the viewer) a tool button changed the tool.
+ *
+ * @csspart toolbar - The toolbar container.
+ * @csspart button - Every button.
+ * @csspart tool-button - The tool buttons (`aria-pressed` marks the active one).
+ * @csspart active - The active tool's button.
+ * @csspart brush-size - The brush size control (a range input).
+ * @csspart undo - The undo button.
+ * @csspart redo - The redo button.
+ * @csspart fill - The fill-holes toggle.
+ * @csspart hide - The hide/show button.
+ * @csspart lock - The lock/unlock button.
+ *
+ * @cssprop [--vx-toolbar-background=#1e1e1e] - Background.
+ * @cssprop [--vx-toolbar-color=#e8e8e8] - Text and icon colour.
+ * @cssprop [--vx-toolbar-accent=#3d8bfd] - Active tool and focus ring colour.
+ * @cssprop [--vx-toolbar-gap=4px] - Space between controls.
+ * @cssprop [--vx-toolbar-button-size=32px] - Button size.
+ */
+export class VxToolbar extends LitElement {
+  static override styles = css`
+    :host {
+      display: inline-block;
+    }
+    [part~='toolbar'] {
+      display: flex;
+      flex-wrap: wrap;
+      align-items: center;
+      gap: var(--vx-toolbar-gap, 4px);
+      padding: 4px;
+      background: var(--vx-toolbar-background, #1e1e1e);
+      color: var(--vx-toolbar-color, #e8e8e8);
+      font:
+        13px/1.2 system-ui,
+        sans-serif;
+      border-radius: 4px;
+    }
+    button {
+      min-width: var(--vx-toolbar-button-size, 32px);
+      height: var(--vx-toolbar-button-size, 32px);
+      border: 1px solid transparent;
+      border-radius: 4px;
+      background: transparent;
+      color: inherit;
+      font: inherit;
+      font-size: 16px;
+      cursor: pointer;
+    }
+    button:hover {
+      background: rgba(255, 255, 255, 0.08);
+    }
+    button[aria-pressed='true'] {
+      background: var(--vx-toolbar-accent, #3d8bfd);
+      color: #fff;
+    }
+    button:disabled {
+      opacity: 0.4;
+      cursor: default;
+    }
+    button:focus-visible,
+    input:focus-visible {
+      outline: 2px solid var(--vx-toolbar-accent, #3d8bfd);
+      outline-offset: 1px;
+    }
+    .sep {
+      width: 1px;
+      align-self: stretch;
+      background: rgba(255, 255, 255, 0.2);
+    }
+    label {
+      display: inline-flex;
+      align-items: center;
+      gap: 4px;
+    }
+    input[type='range'] {
+      width: 90px;
+      accent-color: var(--vx-toolbar-accent, #3d8bfd);
+    }
+  `;
+
+  /** Id of the `<vx-viewer>` to control (in the same document or shadow root). */
+  @property({ attribute: 'for' }) for = '';
+
+  @state() private revision = 0;
+  private viewer: Viewer | undefined;
+  private cleanups: (() => void)[] = [];
+
+  override connectedCallback(): void {
+    super.connectedCallback();
+    void customElements.whenDefined('vx-viewer').then(() => this.bind());
+  }
+
+  override disconnectedCallback(): void {
+    super.disconnectedCallback();
+    this.unbind();
+  }
+
+  protected override updated(changed: Map<string, unknown>): void {
+    if (changed.has('for')) this.bind();
+  }
+
+  private findViewer(): Viewer | undefined {
+    const root = this.getRootNode() as Document | ShadowRoot;
+    const el = this.for ? root.getElementById?.(this.for) : this.closest('vx-viewer');
+    return el && typeof (el as unknown as ViewerHost).registerTool === 'function'
+      ? (el as unknown as Viewer)
+      : undefined;
+  }
+
+  private bind(): void {
+    const viewer = this.findViewer();
+    if (viewer === this.viewer) return;
+    this.unbind();
+    this.viewer = viewer;
+    if (!viewer) return;
+    const bump = () => this.revision++;
+    this.cleanups.push(viewer.subscribe(bump));
+    for (const type of [
+      'vx-history-change',
+      'vx-selection-change',
+      'vx-annotation-create',
+      'vx-annotation-delete',
+    ])
+      viewer.addEventListener(type, bump);
+    this.cleanups.push(() => {
+      for (const type of [
+        'vx-history-change',
+        'vx-selection-change',
+        'vx-annotation-create',
+        'vx-annotation-delete',
+      ])
+        viewer.removeEventListener(type, bump);
+    });
+    // Brush size changes by key reach the tool only: poll on key presses inside the viewer.
+    viewer.addEventListener('keydown', bump);
+    this.cleanups.push(() => viewer.removeEventListener('keydown', bump));
+    bump();
+    // Layers join the viewer's session in the same task or the next: show their tools then.
+    requestAnimationFrame(bump);
+  }
+
+  private unbind(): void {
+    for (const c of this.cleanups.splice(0)) c();
+    this.viewer = undefined;
+  }
+
+  private get session(): AnnotationSession | undefined {
+    return this.viewer ? annotationSession(this.viewer) : undefined;
+  }
+
+  private keyHint(action: string): string {
+    const combos = this.viewer?.keymap?.[action];
+    return combos && combos.length ? ` (${formatCombo(combos[0]!)})` : '';
+  }
+
+  private setTool(id: string): void {
+    const v = this.viewer;
+    if (!v || v.tool === id) return;
+    const previous = v.tool;
+    v.tool = id;
+    v.dispatchEvent(new VxToolChangeEvent(id, previous));
+    this.revision++;
+  }
+
+  private run(action: string): void {
+    const s = this.session;
+    if (s) s.editor.run(action);
+    else if (action === 'undo') this.viewer?.document?.undo();
+    else if (action === 'redo') this.viewer?.document?.redo();
+    this.revision++;
+  }
+
+  private onKeyDown(e: KeyboardEvent): void {
+    if (e.key !== 'ArrowLeft' && e.key !== 'ArrowRight' && e.key !== 'Home' && e.key !== 'End') return;
+    const target = e.composedPath()[0];
+    if (target instanceof HTMLInputElement) return;
+    const buttons = [...this.renderRoot.querySelectorAll<HTMLButtonElement>('button:not(:disabled)')];
+    const i = buttons.indexOf(target as HTMLButtonElement);
+    if (i < 0) return;
+    const next =
+      e.key === 'Home'
+        ? 0
+        : e.key === 'End'
+          ? buttons.length - 1
+          : (i + (e.key === 'ArrowRight' ? 1 : -1) + buttons.length) % buttons.length;
+    buttons[next]!.focus();
+    e.preventDefault();
+  }
+
+  private availableTools(): typeof TOOLS {
+    const v = this.viewer;
+    const s = this.session;
+    const kinds = s ? s.kinds : new Map();
+    return TOOLS.filter((t) => {
+      if (t.id === 'box') return (kinds.get('box') ?? 0) > 0;
+      if (t.id === 'polygon') return (kinds.get('polygon') ?? 0) > 0;
+      if (t.id === 'brush' || t.id === 'eraser') return (kinds.get('mask') ?? 0) > 0;
+      if (t.id === 'select') return !!s;
+      return !!v;
+    });
+  }
+
+  protected override render() {
+    void this.revision;
+    const v = this.viewer;
+    const s = this.session;
+    const doc = v?.document as AnnotationDocument | undefined;
+    const tool = v?.tool;
+    const brushTool = tool === 'eraser' ? s?.editor.tools.eraser : s?.editor.tools.brush;
+    const hasMask = (s?.kinds.get('mask') ?? 0) > 0;
+    const sel = s ? [...s.editor.selection.ids] : [];
+    const allLocked = !!s && sel.length > 0 && sel.every((id) => s.editor.visibility.isLocked(id));
+    return html`<div part="toolbar" role="toolbar" aria-label="Annotation tools" @keydown=${this.onKeyDown}>
+      ${this.availableTools().map(
+        (t) =>
+          html`<button
+            part="button tool-button tool-${t.id}${tool === t.id ? ' active' : ''}"
+            aria-pressed=${tool === t.id ? 'true' : 'false'}
+            aria-label=${t.label + this.keyHint(`tool-${t.id}`)}
+            title=${t.label + this.keyHint(`tool-${t.id}`)}
+            ?disabled=${!v}
+            @click=${() => this.setTool(t.id)}
+          >
+            ${t.icon}
+          </button>`,
+      )}
+      ${
+        hasMask
+          ? html`<span class="sep"></span>
+              <label
+                >Size
+                <input
+                  part="brush-size"
+                  type="range"
+                  min=${BRUSH_MIN}
+                  max=${Math.min(BRUSH_MAX, 100)}
+                  .value=${String(brushTool?.size ?? 10)}
+                  aria-label="Brush size in pixels"
+                  aria-valuetext=${`${brushTool?.size ?? 10} pixels`}
+                  @input=${(e: Event) => {
+                    const size = Number((e.target as HTMLInputElement).value);
+                    if (s) {
+                      s.editor.tools.brush.size = size;
+                      s.editor.tools.eraser.size = size;
+                      s.draw();
+                    }
+                    this.revision++;
+                  }}
+                /><span aria-hidden="true">${brushTool?.size ?? 10}</span></label
+              >
+              <button
+                part="button fill"
+                aria-pressed=${s?.editor.tools.brush.fill ? 'true' : 'false'}
+                aria-label=${'Fill holes' + this.keyHint('brush-fill-toggle')}
+                title=${'Fill holes' + this.keyHint('brush-fill-toggle')}
+                @click=${() => {
+                  if (s) s.editor.tools.brush.fill = !s.editor.tools.brush.fill;
+                  this.revision++;
+                }}
+              >
+                ◍
+              </button>`
+          : nothing
+      }
+      <span class="sep"></span>
+      <button
+        part="button undo"
+        aria-label=${'Undo' + this.keyHint('undo')}
+        title=${'Undo' + this.keyHint('undo')}
+        ?disabled=${!doc?.canUndo}
+        @click=${() => this.run('undo')}
+      >
+        ↶
+      </button>
+      <button
+        part="button redo"
+        aria-label=${'Redo' + this.keyHint('redo')}
+        title=${'Redo' + this.keyHint('redo')}
+        ?disabled=${!doc?.canRedo}
+        @click=${() => this.run('redo')}
+      >
+        ↷
+      </button>
+      ${
+        s
+          ? html`<span class="sep"></span>
+              <button
+                part="button hide"
+                aria-label=${(sel.length ? 'Hide selected' : 'Show hidden') + this.keyHint('hide-toggle')}
+                title=${(sel.length ? 'Hide selected' : 'Show hidden') + this.keyHint('hide-toggle')}
+                @click=${() => this.run('hide-toggle')}
+              >
+                ${sel.length ? '🙈' : '👁'}
+              </button>
+              <button
+                part="button lock"
+                aria-label=${(allLocked ? 'Unlock selected' : 'Lock selected') + this.keyHint('lock-toggle')}
+                title=${(allLocked ? 'Unlock selected' : 'Lock selected') + this.keyHint('lock-toggle')}
+                aria-pressed=${allLocked ? 'true' : 'false'}
+                ?disabled=${!sel.length}
+                @click=${() => this.run('lock-toggle')}
+              >
+                ${allLocked ? '🔒' : '🔓'}
+              </button>`
+          : nothing
+      }
+    </div>`;
+  }
+}

@@ -1,0 +1,436 @@
+/**
+ * Draws the annotations of one slice into a Konva layer of the viewer: one keyed node per box or polygon
+ * (updated from document change sets, never rebuilt wholesale), one offscreen canvas for the masks of the
+ * slice (updated by dirty rectangle), and a preview group for the tool in progress, the selection and hover.
+ * @module
+ */
+import Konva from 'konva/lib/Core';
+import { Rect as KRect } from 'konva/lib/shapes/Rect';
+import { Line } from 'konva/lib/shapes/Line';
+import { Circle } from 'konva/lib/shapes/Circle';
+import { Image as KImage } from 'konva/lib/shapes/Image';
+import { type DocumentChange, maskOf } from '../core/annotation/document.js';
+import { BoxHandles, handlePoint } from '../core/annotation/geometry.js';
+import type { Annotation } from '../core/annotation/types.js';
+import { type Rect, unionRect } from '../core/mask/sparse-mask.js';
+import type { SparseMask } from '../core/mask/sparse-mask.js';
+import type { ToolPreview } from '../core/tools/tool.js';
+
+/** How the renderer styles annotations. */
+export interface AnnotationStyle {
+  /** '#rrggbb' of a label. */
+  colorOf(label: string): string;
+  isVisible(a: Annotation): boolean;
+  isSelected(id: string): boolean;
+  isHovered(id: string): boolean;
+  /** Stage pixels per image pixel (for handle sizes). */
+  scale(): number;
+  /** Kinds to draw (the layers present in the viewer). */
+  kinds(): ReadonlySet<string>;
+}
+
+const FALLBACK = ['#e6194b', '#3cb44b', '#ffe119', '#4363d8', '#f58231', '#911eb4', '#46f0f0', '#f032e6'];
+
+/** A stable colour for labels the schema does not know. */
+export function fallbackColor(label: string): string {
+  let h = 0;
+  for (let i = 0; i < label.length; i++) h = (h * 31 + label.charCodeAt(i)) | 0;
+  return FALLBACK[Math.abs(h) % FALLBACK.length]!;
+}
+
+function rgb(hex: string): [number, number, number] {
+  const m = /^#?([0-9a-f]{6})$/i.exec(hex);
+  const n = m ? parseInt(m[1]!, 16) : 0xff0000;
+  return [(n >> 16) & 255, (n >> 8) & 255, n & 255];
+}
+
+/** Mask overlay opacity. */
+export const MASK_OPACITY = 0.45;
+
+/** Renders one slice of an annotation document into `layer`. */
+export class AnnotationRenderer {
+  readonly layer: Konva.Layer;
+  readonly shapesGroup: Konva.Group;
+  readonly previewGroup: Konva.Group;
+  readonly maskNode: KImage;
+  private readonly nodes = new Map<string, KRect | Line>();
+  private readonly style: AnnotationStyle;
+  private slice = -1;
+  private list: readonly Annotation[] = [];
+  private maskCtx: CanvasRenderingContext2D | undefined;
+  private width = 0;
+  private height = 0;
+  private maskDirty: Rect | null = null;
+  /** Everything drawn on the mask canvas so far (cleared on a full redraw). */
+  private maskDrawn: Rect | null = null;
+  private preview: ToolPreview | null = null;
+  /** Rect the drafts of the gesture in progress covered (redrawn when they go away). */
+  private draftRect: Rect | null = null;
+  private drafts = new Map<string, SparseMask>();
+  private newDrafts: { label: string; mask: SparseMask }[] = [];
+
+  constructor(layer: Konva.Layer, style: AnnotationStyle) {
+    this.layer = layer;
+    this.style = style;
+    this.maskNode = new KImage({ image: undefined, listening: false, opacity: MASK_OPACITY, visible: false });
+    this.shapesGroup = new Konva.Group({ listening: false });
+    this.previewGroup = new Konva.Group({ listening: false });
+    layer.add(this.maskNode, this.shapesGroup, this.previewGroup);
+  }
+
+  /** Sets the image size (the mask canvas size). */
+  setSize(width: number, height: number): void {
+    if (width === this.width && height === this.height) return;
+    this.width = width;
+    this.height = height;
+    this.maskCtx = undefined;
+    this.maskDrawn = null;
+    this.maskNode.visible(false);
+  }
+
+  /** Shows `slice` of `list` (the document's bySlice list): builds nodes for this slice only. */
+  showSlice(slice: number, list: readonly Annotation[]): void {
+    this.slice = slice;
+    this.list = list;
+    const keep = new Set<string>();
+    for (const a of list) {
+      if (a.kind === 'mask') continue;
+      keep.add(a.id);
+      this.upsert(a);
+    }
+    for (const [id, node] of this.nodes) {
+      if (!keep.has(id)) {
+        node.destroy();
+        this.nodes.delete(id);
+      }
+    }
+    this.shapesGroup.children.forEach((n, i) => n.zIndex(i));
+    this.redrawAllMasks();
+  }
+
+  /** Applies one document change set: only the annotations it names are touched. */
+  apply(change: DocumentChange, list: readonly Annotation[]): void {
+    this.list = list;
+    for (const a of change.deleted) this.drop(a);
+    for (const { before, after } of change.updated) {
+      if (before.slice === this.slice && after.slice !== this.slice) this.drop(before);
+      if (after.slice === this.slice) {
+        if (after.kind !== 'mask') this.upsert(after);
+      }
+      if (before.kind === 'mask' && before.slice !== after.slice && before.slice === this.slice)
+        this.invalidateMask(rectOf(maskOf(before)));
+    }
+    for (const a of change.created) if (a.slice === this.slice && a.kind !== 'mask') this.upsert(a);
+    for (const [id, r] of change.maskRects) {
+      const a =
+        [...change.created, ...change.deleted].find((x) => x.id === id) ??
+        change.updated.find((u) => u.after.id === id)?.after;
+      if (!a || a.slice === this.slice) this.invalidateMask(r);
+      else {
+        const u = change.updated.find((x) => x.after.id === id);
+        if (u && u.before.slice === this.slice) this.invalidateMask(r);
+      }
+    }
+  }
+
+  /** Restyles every node of the slice (label colours, visibility, selection changed). */
+  restyle(): void {
+    for (const a of this.list) if (a.kind !== 'mask') this.upsert(a);
+    this.redrawAllMasks();
+  }
+
+  /** Re-applies styles that depend on the selection and hover only. */
+  restyleSelection(): void {
+    for (const a of this.list) {
+      const node = this.nodes.get(a.id);
+      if (node) this.styleNode(node, a);
+    }
+  }
+
+  /** Sets the tool preview (null for none) and rebuilds the small preview group. */
+  setPreview(preview: ToolPreview | null): void {
+    const before = this.preview?.hide ?? new Set<string>();
+    this.preview = preview;
+    for (const id of new Set([...before, ...(preview?.hide ?? [])])) {
+      const node = this.nodes.get(id);
+      const a = this.list.find((x) => x.id === id);
+      if (node && a) this.styleNode(node, a);
+    }
+    // Masks being painted: union their dirty rectangles.
+    const drafts = new Map<string, SparseMask>();
+    const newDrafts: { label: string; mask: SparseMask }[] = [];
+    for (const d of preview?.masks ?? []) {
+      const r = d.mask.takeDirty();
+      if (r) {
+        this.draftRect = unionRect(this.draftRect, r);
+        this.invalidateMask(r);
+      }
+      if (d.id) drafts.set(d.id, d.mask);
+      else newDrafts.push({ label: d.label, mask: d.mask });
+    }
+    const hadDrafts = this.drafts.size + this.newDrafts.length > 0;
+    this.drafts = drafts;
+    this.newDrafts = newDrafts;
+    if (hadDrafts && !drafts.size && !newDrafts.length && this.draftRect) {
+      this.invalidateMask(this.draftRect);
+      this.draftRect = null;
+    }
+    this.buildPreview();
+  }
+
+  /** Rebuilds the preview group: selection handles, hover outline, tool shapes, brush cursor. */
+  buildPreview(): void {
+    const g = this.previewGroup;
+    g.destroyChildren();
+    const s = this.style.scale() || 1;
+    const pv = this.preview;
+    const kinds = this.style.kinds();
+    // Selection handles on the committed shapes (hidden while a preview stands in for them).
+    for (const a of this.list) {
+      if (
+        !this.style.isSelected(a.id) ||
+        pv?.hide.has(a.id) ||
+        !this.style.isVisible(a) ||
+        !kinds.has(a.kind)
+      )
+        continue;
+      const color = this.style.colorOf(a.label);
+      if (a.box) this.handles(a.box, color, s);
+      else if (a.points) this.vertices(a.points, color, s);
+      else if (a.kind === 'mask') {
+        const b = rectOf(maskOf(a));
+        if (b)
+          g.add(
+            new KRect({
+              ...b,
+              stroke: color,
+              strokeWidth: 1,
+              dash: [4, 4],
+              strokeScaleEnabled: false,
+              listening: false,
+            }),
+          );
+      }
+    }
+    for (const shape of pv?.shapes ?? []) {
+      const color = this.style.colorOf(shape.label);
+      const common = { stroke: color, strokeWidth: 2, strokeScaleEnabled: false, listening: false };
+      if (shape.box) {
+        g.add(new KRect({ ...shape.box, ...common, fill: withAlpha(color, 0.15) }));
+        if (shape.id) this.handles(shape.box, color, s);
+      } else if (shape.points) {
+        g.add(
+          new Line({
+            points: shape.points.flat(),
+            closed: !!shape.closed,
+            ...common,
+            fill: shape.closed ? withAlpha(color, 0.15) : undefined,
+          }),
+        );
+        this.vertices(shape.points, color, s);
+      }
+    }
+    if (pv?.rubberBand) {
+      const color = this.style.colorOf(pv.shapes[0]?.label ?? '');
+      g.add(
+        new Line({
+          points: pv.rubberBand.flat(),
+          stroke: color,
+          strokeWidth: 1,
+          dash: [4, 4],
+          strokeScaleEnabled: false,
+          listening: false,
+        }),
+      );
+    }
+    if (pv?.brush) {
+      const { x, y, diameter, erase } = pv.brush;
+      g.add(
+        new Circle({
+          x,
+          y,
+          radius: diameter / 2,
+          stroke: erase ? '#ffffff' : '#ffff00',
+          strokeWidth: 1,
+          dash: erase ? [3, 3] : undefined,
+          strokeScaleEnabled: false,
+          listening: false,
+        }),
+      );
+    }
+  }
+
+  /** Composes the dirty part of the mask canvas. Call before the layer draws. */
+  flushMasks(): void {
+    const dirty = this.maskDirty;
+    if (!dirty || !this.width) return;
+    this.maskDirty = null;
+    const x0 = Math.max(0, Math.floor(dirty.x));
+    const y0 = Math.max(0, Math.floor(dirty.y));
+    const x1 = Math.min(this.width, Math.ceil(dirty.x + dirty.width));
+    const y1 = Math.min(this.height, Math.ceil(dirty.y + dirty.height));
+    if (x1 <= x0 || y1 <= y0) return;
+    const rect = { x: x0, y: y0, width: x1 - x0, height: y1 - y0 };
+    const ctx = this.ensureCanvas();
+    const img = ctx.createImageData(rect.width, rect.height);
+    const px = new Uint32Array(img.data.buffer);
+    const cover = new Uint8Array(rect.width * rect.height);
+    const kinds = this.style.kinds();
+    const paint = (mask: SparseMask, label: string) => {
+      cover.fill(0);
+      mask.readRect(rect, cover);
+      const [r, g, b] = rgb(this.style.colorOf(label));
+      const v = (255 << 24) | (b << 16) | (g << 8) | r; // little-endian RGBA
+      for (let i = 0; i < cover.length; i++) if (cover[i]) px[i] = v;
+    };
+    if (kinds.has('mask')) {
+      for (const a of this.list) {
+        if (a.kind !== 'mask' || !this.style.isVisible(a)) continue;
+        const m = this.drafts.get(a.id) ?? (this.preview?.hide.has(a.id) ? undefined : maskOf(a));
+        if (m) paint(m, a.label);
+      }
+      for (const d of this.newDrafts) paint(d.mask, d.label);
+    }
+    ctx.putImageData(img, rect.x, rect.y);
+    this.maskDrawn = unionRect(this.maskDrawn, rect);
+    this.maskNode.visible(true);
+  }
+
+  /** Marks a rectangle of the mask overlay for recomposition. */
+  invalidateMask(r: Rect | null): void {
+    if (r) this.maskDirty = unionRect(this.maskDirty, r);
+  }
+
+  /** Recomposes everything the masks of this slice cover (and clears what the last slice drew). */
+  redrawAllMasks(): void {
+    let r: Rect | null = this.maskDrawn;
+    for (const a of this.list) if (a.kind === 'mask') r = unionRect(r, rectOf(maskOf(a)));
+    if (r) this.invalidateMask(r);
+    this.maskDrawn = null;
+  }
+
+  destroy(): void {
+    this.maskNode.destroy();
+    this.shapesGroup.destroy();
+    this.previewGroup.destroy();
+    this.nodes.clear();
+  }
+
+  /** Number of shape nodes (for tests: only the current slice has nodes). */
+  get nodeCount(): number {
+    return this.nodes.size;
+  }
+
+  private ensureCanvas(): CanvasRenderingContext2D {
+    if (!this.maskCtx) {
+      const c = document.createElement('canvas');
+      c.width = this.width;
+      c.height = this.height;
+      this.maskCtx = c.getContext('2d')!;
+      this.maskNode.image(c);
+      this.maskNode.width(this.width);
+      this.maskNode.height(this.height);
+    }
+    return this.maskCtx;
+  }
+
+  private upsert(a: Annotation): void {
+    let node = this.nodes.get(a.id);
+    if (a.box) {
+      if (!(node instanceof KRect)) {
+        node?.destroy();
+        node = new KRect({ listening: false, perfectDrawEnabled: false, strokeScaleEnabled: false });
+        this.nodes.set(a.id, node);
+        this.shapesGroup.add(node);
+      }
+      node.setAttrs({ x: a.box.x, y: a.box.y, width: a.box.width, height: a.box.height });
+    } else if (a.points) {
+      if (!(node instanceof Line)) {
+        node?.destroy();
+        node = new Line({
+          closed: true,
+          listening: false,
+          perfectDrawEnabled: false,
+          strokeScaleEnabled: false,
+        });
+        this.nodes.set(a.id, node);
+        this.shapesGroup.add(node);
+      }
+      node.points(a.points.flat());
+    } else return;
+    this.styleNode(node, a);
+  }
+
+  private styleNode(node: KRect | Line, a: Annotation): void {
+    const color = this.style.colorOf(a.label);
+    const sel = this.style.isSelected(a.id);
+    const hover = this.style.isHovered(a.id);
+    node.setAttrs({
+      stroke: color,
+      strokeWidth: sel ? 3 : hover ? 2.5 : 1.5,
+      fill: withAlpha(color, sel ? 0.25 : 0.12),
+      visible: this.style.isVisible(a) && this.style.kinds().has(a.kind) && !this.preview?.hide.has(a.id),
+    });
+  }
+
+  private drop(a: Annotation): void {
+    const node = this.nodes.get(a.id);
+    if (node) {
+      node.destroy();
+      this.nodes.delete(a.id);
+    }
+  }
+
+  private handles(
+    box: { x: number; y: number; width: number; height: number },
+    color: string,
+    s: number,
+  ): void {
+    const size = 8 / s;
+    for (const h of BoxHandles) {
+      const [x, y] = handlePoint(box, h);
+      this.previewGroup.add(
+        new KRect({
+          x: x - size / 2,
+          y: y - size / 2,
+          width: size,
+          height: size,
+          fill: '#ffffff',
+          stroke: color,
+          strokeWidth: 1,
+          strokeScaleEnabled: false,
+          listening: false,
+          name: `handle-${h}`,
+        }),
+      );
+    }
+  }
+
+  private vertices(points: readonly (readonly [number, number])[], color: string, s: number): void {
+    const r = 4 / s;
+    for (const [x, y] of points)
+      this.previewGroup.add(
+        new Circle({
+          x,
+          y,
+          radius: r,
+          fill: '#ffffff',
+          stroke: color,
+          strokeWidth: 1,
+          strokeScaleEnabled: false,
+          listening: false,
+        }),
+      );
+  }
+}
+
+function rectOf(m: SparseMask | undefined): Rect | null {
+  const b = m?.bbox();
+  return b ? { x: b[0], y: b[1], width: b[2], height: b[3] } : null;
+}
+
+/** '#rrggbb' + alpha → rgba(). */
+export function withAlpha(hex: string, alpha: number): string {
+  const [r, g, b] = rgb(hex);
+  return `rgba(${r},${g},${b},${alpha})`;
+}
