@@ -15,9 +15,12 @@
  * match exactly: `'z'` does not fire for Ctrl+Z. An empty list disables an action.
  *
  * **Collisions.** One combo may be bound to several actions. The viewer resolves them in this order:
- * 1. the active tool's `onKeyDown` sees the key first (e.g. arrows nudge a selected box);
- * 2. then the matching actions are tried in keymap order (object insertion order), and the first
- *    handler that reports the key as consumed wins.
+ * 1. the active tool's `onKeyDown` sees the key first (e.g. Backspace removes the last polygon vertex);
+ * 2. then the handlers that layers registered for the matching actions, in keymap order (object
+ *    insertion order); a handler returns false when it has nothing to act on (nudge with no selection);
+ * 3. then the viewer's own actions, in keymap order.
+ * The first that reports the key as consumed wins. So ArrowUp nudges a selected box, and scrolls
+ * slices when nothing is selected.
  *
  * By default digits 1–5 apply window presets and the label actions `label-1`…`label-9` are unbound.
  * To choose labels with digits instead, bind `label-N` to the digit and unbind `window-preset-N`:

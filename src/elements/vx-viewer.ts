@@ -1204,6 +1204,8 @@ export class VxViewer extends LitElement implements ViewerHost, CineHost {
       e.preventDefault();
       return;
     }
+    // Handlers registered by layers first (they return false when they have nothing to act on, e.g.
+    // nudge with no selection), then the viewer's own actions.
     for (const action of actions) {
       for (const h of this.#actions.get(action) ?? []) {
         if (h(e)) {
@@ -1211,6 +1213,8 @@ export class VxViewer extends LitElement implements ViewerHost, CineHost {
           return;
         }
       }
+    }
+    for (const action of actions) {
       if (this.#runAction(action, e)) {
         e.preventDefault();
         return;

@@ -676,6 +676,25 @@ describe('vx-viewer', () => {
       expect(calls).to.deep.equal(['second', 'first', 'first']);
     });
 
+    it('lets layer handlers take a shared key first, and falls back to the viewer when they decline', async () => {
+      const el = await mount(knownStack());
+      el.keymap = { ...el.keymap, 'test-nudge-up': ['ArrowUp'] };
+      let selected = false;
+      let nudged = 0;
+      el.registerAction('test-nudge-up', () => {
+        if (!selected) return false;
+        nudged++;
+        return true;
+      });
+      el.slice = 5;
+      el.focus();
+      await sendKeys({ press: 'ArrowUp' });
+      expect([el.slice, nudged]).to.deep.equal([4, 0]);
+      selected = true;
+      await sendKeys({ press: 'ArrowUp' });
+      expect([el.slice, nudged]).to.deep.equal([4, 1]);
+    });
+
     it('toggles cine with C and stops with Escape', async () => {
       const el = await mount(knownStack());
       el.cineFps = 60;
