@@ -101,3 +101,90 @@ export { SelectTool } from './tools/select-tool.js';
 export type { SelectToolState } from './tools/select-tool.js';
 export { AnnotationEditor, EDITOR_ACTIONS } from './tools/editor.js';
 export type { EditorHost, EditorTools, EditorAction } from './tools/editor.js';
+
+// Label schema and validation
+export {
+  parseLabelSchema,
+  labelSchemaProblems,
+  attributeValueProblem,
+  findLabel,
+  labelAncestors,
+  labelValue,
+  defaultAttributes,
+  ProblemCode,
+} from './schema/parse.js';
+export type { Problem } from './schema/parse.js';
+export { validateDocument } from './schema/validate.js';
+export type { AnnotationsLike, ValidateOptions } from './schema/validate.js';
+export { AnnotationKinds } from './schema/types.js';
+export type {
+  LabelSchema,
+  LabelDef,
+  AttributeDef,
+  EnumAttributeDef,
+  BooleanAttributeDef,
+  NumberAttributeDef,
+  TextAttributeDef,
+  CodedConcept,
+  AnnotationKind,
+  AttributeValue,
+} from './schema/types.js';
+
+// Formats: voxmark document, COCO, DICOM SEG, NIfTI, dataset split
+export type { DocumentLike, ExportOptions, ExportProgress } from './formats/common.js';
+export {
+  serializeDocument,
+  parseDocument,
+  readDocument,
+  documentContext,
+  migrateV0toV1,
+  DOCUMENT_FORMAT_VERSION,
+} from './formats/document.js';
+export type {
+  DocumentJSON,
+  DocumentImage,
+  DocumentContext,
+  ParsedDocument,
+  SerializeOptions,
+} from './formats/document.js';
+export { toCoco, toCocoAsync, fromCoco, readCoco, polygonArea } from './formats/coco.js';
+export type {
+  CocoDataset,
+  CocoImage,
+  CocoCategory,
+  CocoAnnotation,
+  ToCocoOptions,
+  FromCocoOptions,
+  CocoImportReport,
+} from './formats/coco.js';
+export {
+  encodeRle as encodeCocoRle,
+  decodeRle as decodeCocoRle,
+  rleArea,
+  rleToBbox,
+  maskToRegionRle,
+  regionRleToMask,
+  regionRleToCoco,
+  cocoToRegionRle,
+} from './formats/rle.js';
+export type { CocoRle } from './formats/rle.js';
+export { rasterizeBox, rasterizePolygon, annotationToMask } from './formats/rasterize.js';
+export { toNifti, niftiSidecar, stackAffine } from './formats/nifti.js';
+export type { ToNiftiOptions, NiftiSidecar, Affine } from './formats/nifti.js';
+export {
+  toDicomSeg,
+  fromDicomSeg,
+  segmentCodes,
+  DEFAULT_SEGMENT_CATEGORY,
+  DEFAULT_SEGMENT_TYPE,
+} from './formats/seg.js';
+export type {
+  ToDicomSegOptions,
+  FromDicomSegOptions,
+  SegImportResult,
+  SegReadResult,
+  SegSegment,
+  SegFrame,
+} from './formats/seg.js';
+export { splitDataset, checkSplit, defaultPatientId } from './formats/split.js';
+export type { SplitOptions, SplitResult, SplitReport, LeakageEntry, SplitName } from './formats/split.js';
