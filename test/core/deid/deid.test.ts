@@ -207,6 +207,26 @@ describe('deidentify: UIDs', () => {
     expect(ds.string('x0020000d')).to.equal(parse(outs[0]!.bytes).string('x0020000d'));
   });
 
+  it('de-identifies inside loadImageStack, before the stack or its metadata see the data', async () => {
+    const stack = await loadImageStack(slices, { deidentify: { salt: SALT } });
+    expect(stack.depth).to.equal(3);
+    const direct = await Promise.all(slices.map((b) => deidentify(b, { salt: SALT })));
+    const expected = direct.map((o) => parse(o.bytes).string('x00080018'));
+    expect(stack.slices.map((s) => s.sopInstanceUID)).to.deep.equal(expected);
+    const metadata = JSON.stringify(stack.metadata);
+    for (const original of [
+      ...sources.map((s) => s.sop),
+      sources[0]!.study,
+      sources[0]!.series,
+      'MRN-12345',
+      'Doe',
+    ]) {
+      expect(metadata).to.not.include(original);
+    }
+    const plain = await loadImageStack(slices, { deidentify: true });
+    expect(plain.slices[0]!.sopInstanceUID).to.match(/^2\.25\./);
+  });
+
   it('keeps UIDs with retainUIDs', async () => {
     const { bytes, report } = await deidentify(slices[0]!, { salt: SALT, retainUIDs: true });
     expect(parse(bytes).string('x00080018')).to.equal(sources[0]!.sop);
