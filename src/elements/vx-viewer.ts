@@ -9,6 +9,7 @@ import { initialWindow, isMonochrome1, voiFunction } from '../core/image/voi.js'
 import { CT_PRESETS } from '../core/image/window.js';
 import { defaultKeymap, matchActions, type Keymap } from '../core/keymap.js';
 import type { LabelSchema } from '../core/schema/types.js';
+import { createAnnotationDocument, type AnnotationDocument } from '../core/annotation/document.js';
 import { ImageRenderer } from '../render/image-renderer.js';
 import {
   clampZoom,
@@ -27,7 +28,6 @@ import {
   type ToolHandler,
   type ViewState,
   type ViewerChange,
-  type ViewerDocument,
   type ViewerHost,
 } from '../render/viewer-host.js';
 import { ViewerStage } from '../render/viewer-stage.js';
@@ -435,22 +435,25 @@ export class VxViewer extends LitElement implements ViewerHost, CineHost {
   }
 
   /**
-   * The annotation document of the current stack. The viewer creates one per stack through
-   * `VxViewer.createDocument` when that is set (the annotation module sets it); hosts may set their own.
+   * The annotation document of the current stack: the viewer creates a fresh one for every new stack
+   * (through `VxViewer.createDocument`). Hosts may replace it, e.g. with a document parsed from a file.
    */
   @property({ attribute: false })
-  get document(): ViewerDocument | undefined {
+  get document(): AnnotationDocument | undefined {
     return this.#document;
   }
-  set document(value: ViewerDocument | undefined) {
+  set document(value: AnnotationDocument | undefined) {
     const old = this.#document;
+    if (old === value) return;
+    this.#tools.get(this.#tool)?.cancel?.();
     this.#document = value;
     this.#notify({ document: true });
     this.requestUpdate('document', old);
   }
 
-  /** Creates the document for a new stack. Set once by the annotation module; hosts rarely need it. */
-  static createDocument: ((stack: ImageStack) => ViewerDocument) | undefined;
+  /** Creates the document for a new stack. Replace it to configure documents (history budget, id generator). */
+  static createDocument: ((stack: ImageStack) => AnnotationDocument) | undefined = (stack) =>
+    createAnnotationDocument({ width: stack.width, height: stack.height, depth: stack.depth });
 
   // ---- internal state -------------------------------------------------------------------------
 
@@ -472,7 +475,7 @@ export class VxViewer extends LitElement implements ViewerHost, CineHost {
   #keymap: Keymap = defaultKeymap();
   #labelSchema: LabelSchema | undefined;
   #activeLabel: string | undefined;
-  #document: ViewerDocument | undefined;
+  #document: AnnotationDocument | undefined;
 
   #loader: SliceLoader | undefined;
   #frame: Frame | undefined;

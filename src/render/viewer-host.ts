@@ -21,6 +21,7 @@ import type { ImageStack, Frame } from '../core/image/types.js';
 import type { LabelSchema } from '../core/schema/types.js';
 import type { Keymap } from '../core/keymap.js';
 import type { Annotation, ChangeSet } from '../core/annotation/types.js';
+import type { AnnotationDocument } from '../core/annotation/document.js';
 
 /** A pointer event converted to image pixel coordinates. */
 export interface ImagePointerEvent {
@@ -123,6 +124,7 @@ export interface ViewerChange {
 }
 
 /**
+ * @deprecated The host exposes the full `AnnotationDocument` now; kept for code written against the first contract.
  * The part of the AnnotationDocument the viewer relies on. The document class itself lives in
  * `src/core/annotation/document.ts`; this structural type keeps the viewer independent of its internals.
  */
@@ -177,8 +179,8 @@ export interface ViewerHost {
   /** Calls `listener` after changes; returns the unsubscribe function. */
   subscribe(listener: (change: ViewerChange) => void): () => void;
 
-  /** The annotations of the current stack (one document per stack), or undefined before the document exists. */
-  readonly document: ViewerDocument | undefined;
+  /** The annotations of the current stack (one document per stack), or undefined before a stack is set. */
+  readonly document: AnnotationDocument | undefined;
   readonly labelSchema: LabelSchema | undefined;
   readonly activeLabel: string | undefined;
   /** The active tool name. */
@@ -188,7 +190,9 @@ export interface ViewerHost {
   registerTool(name: string, handler: ToolHandler): () => void;
   /**
    * Registers the handler of a keymap action (e.g. 'undo', 'delete'); returns the unregister function.
-   * Several handlers may be registered for one action: the latest is tried first.
+   * Several handlers may be registered for one action: the latest is tried first. Order for a key:
+   * the active tool's `onKeyDown`, then registered handlers of every matching action (keymap order),
+   * then the viewer's own actions. Return false to let the key fall through (nudge with no selection).
    */
   registerAction(action: string, handler: ActionHandler): () => void;
   /** The keymap in effect (viewer and annotation actions). Replace it with `viewer.keymap = …`. */

@@ -140,6 +140,16 @@ describe('vx-viewer', () => {
       expect(el.slice).to.equal(0);
     });
 
+    it('creates one annotation document per stack', async () => {
+      const el = await mount(knownStack());
+      const first = el.document!;
+      expect(first.width).to.equal(W);
+      expect(first.depth).to.equal(30);
+      el.stack = knownStack({ depth: 4 });
+      expect(el.document).to.not.equal(first);
+      expect(el.document!.depth).to.equal(4);
+    });
+
     it('fits the image on load, keeping the pixel aspect from the spacing', async () => {
       const el = await mount(knownStack({ spacing: [0.5, 1, 2] }), 200);
       // 32 wide, 24 tall × aspect 2 = 48 tall: width limits, zoom 200/32.
