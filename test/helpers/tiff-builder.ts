@@ -203,7 +203,8 @@ function applyPredictor(
 
 /** TIFF LZW encoder (MSB-first, early change), emitting a clear code when the table fills. */
 export function encodeLzw(input: Uint8Array): Uint8Array {
-  const out: number[] = [];
+  let out = new Uint8Array(Math.max(64, input.length + (input.length >> 1)));
+  let outLen = 0;
   let acc = 0;
   let accBits = 0;
   let codeLen = 9;
@@ -211,12 +212,20 @@ export function encodeLzw(input: Uint8Array): Uint8Array {
     acc = ((acc << codeLen) | code) >>> 0;
     accBits += codeLen;
     while (accBits >= 8) {
-      out.push((acc >>> (accBits - 8)) & 0xff);
+      if (outLen === out.length) {
+        const grown = new Uint8Array(out.length * 2);
+        grown.set(out);
+        out = grown;
+      }
+      out[outLen++] = (acc >>> (accBits - 8)) & 0xff;
       accBits -= 8;
     }
     acc &= (1 << accBits) - 1;
   };
-  let dict = new Map<number, number>(); // key: prefix code * 256 + byte
+  // Table lookup: (prefix code × 256 + byte) → code, valid when its stamp matches the current generation.
+  const table = new Uint16Array(4096 * 256);
+  const stamp = new Uint32Array(4096 * 256);
+  let generation = 1;
   let next = 258;
   let codesSinceClear = 0;
   // The decoder adds a table entry one code later than the encoder, so the code width grows when the
@@ -233,18 +242,18 @@ export function encodeLzw(input: Uint8Array): Uint8Array {
       continue;
     }
     const key = w * 256 + c;
-    const hit = dict.get(key);
-    if (hit !== undefined) {
-      w = hit;
+    if (stamp[key] === generation) {
+      w = table[key]!;
       continue;
     }
     emit(w);
     codesSinceClear++;
-    dict.set(key, next++);
+    table[key] = next++;
+    stamp[key] = generation;
     grow();
     if (next >= 4094) {
       emit(256);
-      dict = new Map();
+      generation++;
       next = 258;
       codeLen = 9;
       codesSinceClear = 0;
@@ -259,8 +268,11 @@ export function encodeLzw(input: Uint8Array): Uint8Array {
     }
   }
   emit(257);
-  if (accBits > 0) out.push((acc << (8 - accBits)) & 0xff);
-  return new Uint8Array(out);
+  const tail = accBits > 0 ? [(acc << (8 - accBits)) & 0xff] : [];
+  const result = new Uint8Array(outLen + tail.length);
+  result.set(out.subarray(0, outLen));
+  result.set(tail, outLen);
+  return result;
 }
 
 /** PackBits run-length encoding. */

@@ -20,8 +20,8 @@ interface BlockDecoder {
   decode(buffer: ArrayBufferLike): Promise<ArrayBufferLike>;
 }
 
-/** Bytes one decoded strip or tile can hold, at most. */
-export function blockBytes(p: DecoderParameters, samplesPerPixel: number): number {
+/** Bytes one decoded strip or tile can hold, at most. Strips never hold more rows than the image has. */
+export function blockBytes(p: DecoderParameters, samplesPerPixel: number, imageHeight = Infinity): number {
   const bits = typeof p.bitsPerSample === 'number' ? [p.bitsPerSample] : Array.from(p.bitsPerSample);
   const bitsPerPixel =
     p.planarConfiguration === 2
@@ -29,7 +29,7 @@ export function blockBytes(p: DecoderParameters, samplesPerPixel: number): numbe
       : bits.length >= samplesPerPixel
         ? bits.reduce((a, b) => a + b, 0)
         : (bits[0] ?? 8) * samplesPerPixel;
-  return Math.ceil((p.tileWidth * bitsPerPixel) / 8) * p.tileHeight;
+  return Math.ceil((p.tileWidth * bitsPerPixel) / 8) * Math.min(p.tileHeight, imageHeight);
 }
 
 /**
@@ -233,10 +233,15 @@ class BoundedDecoder extends BaseDecoder {
  * block size, deflate through the browser's native DecompressionStream); every other compression uses
  * geotiff's decoder.
  */
-export function decoderProvider(samplesPerPixel: number, littleEndian: boolean): DecoderProvider {
+export function decoderProvider(
+  samplesPerPixel: number,
+  littleEndian: boolean,
+  layout: { height: number; tiled: boolean },
+): DecoderProvider {
   return {
     bindParameters(compression, parameters) {
-      const limit = blockBytes(parameters, samplesPerPixel);
+      // geotiff passes RowsPerStrip as the strip height even when it exceeds the image: clamp it.
+      const limit = blockBytes(parameters, samplesPerPixel, layout.tiled ? Infinity : layout.height);
       let decoder: Promise<BlockDecoder> | undefined;
       const make = (): Promise<BlockDecoder> => {
         if (compression === 5)

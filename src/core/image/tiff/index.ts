@@ -53,6 +53,11 @@ const PHOTOMETRIC_NAMES: Record<number, string> = {
   8: 'CIELAB',
 };
 
+/** Largest expansion accepted from LZW, deflate or PackBits data (deflate's own limit is 1032:1). */
+const MAX_EXPANSION = 4096;
+/** Frames up to this size skip the expansion check (a blank 4096×4096 16-bit page compresses very well). */
+const MIN_RATIO_CHECK_BYTES = 64 * 1024 * 1024;
+
 /** How one page is laid out, read from its IFD without decoding anything. */
 interface PageInfo {
   width: number;
@@ -200,7 +205,7 @@ async function load(bytes: Uint8Array, options: TiffLoadOptions): Promise<ImageS
   if (first.planar !== 1 && first.planar !== 2)
     throw new VoxmarkError(ErrorCode.Corrupt, `Invalid planar configuration ${first.planar}`);
   const out = outputOf(first);
-  checkFrameSize(
+  const frameBytes = checkFrameSize(
     first.width,
     first.height,
     out.samplesPerPixel,
@@ -272,14 +277,17 @@ async function load(bytes: Uint8Array, options: TiffLoadOptions): Promise<ImageS
   // geotiff 3.0.5 reads deferred tag arrays as little-endian whatever the file's byte order: parse every tag
   // eagerly so that big-endian strip offsets and byte counts come out right.
   tiff.parser.eager = true;
-  const provider = decoderProvider(first.samplesPerPixel, le) as unknown as Pool;
+  const provider = decoderProvider(first.samplesPerPixel, le, {
+    height: first.height,
+    tiled: first.tiled,
+  }) as unknown as Pool;
 
   const decode = async (index: number, signal: AbortSignal | undefined): Promise<Frame> => {
     throwIfAborted(signal);
     const page = pages[index]!;
     const ifd = layout.ifds[page]!;
     const pi = info(page);
-    checkBlocks(bytes, le, ifd, pi, page);
+    checkBlocks(bytes, le, ifd, pi, page, frameBytes);
     let data: PixelArray;
     try {
       const fileDirectory = await tiff.parser.parseFileDirectoryAt(ifd.offset);
@@ -384,7 +392,14 @@ function selectPages(
  * Checks a page's strip or tile table against the file before geotiff reads it: the right number of blocks,
  * every block inside the file, and for uncompressed data enough bytes for the whole page.
  */
-function checkBlocks(bytes: Uint8Array, le: boolean, ifd: Ifd, info: PageInfo, page: number): void {
+function checkBlocks(
+  bytes: Uint8Array,
+  le: boolean,
+  ifd: Ifd,
+  info: PageInfo,
+  page: number,
+  frameBytes: number,
+): void {
   const e = ifd.entries;
   const offsetsEntry = info.tiled ? e.get(Tag.TileOffsets) : e.get(Tag.StripOffsets);
   const countsEntry = info.tiled ? e.get(Tag.TileByteCounts) : e.get(Tag.StripByteCounts);
@@ -407,8 +422,12 @@ function checkBlocks(bytes: Uint8Array, le: boolean, ifd: Ifd, info: PageInfo, p
   if (info.tiled) {
     blockW = readNumber(bytes, le, e.get(Tag.TileWidth), 0);
     blockH = readNumber(bytes, le, e.get(Tag.TileLength), 0);
-    if (blockW <= 0 || blockH <= 0)
-      throw new VoxmarkError(ErrorCode.Corrupt, `TIFF page ${page} has an invalid tile size`);
+    // Tiles may overhang the image, but not absurdly: a tile holds at most 4× the image or 4 Mpixels.
+    if (blockW <= 0 || blockH <= 0 || blockW * blockH > Math.max(4 * info.width * info.height, 1 << 22))
+      throw new VoxmarkError(
+        ErrorCode.Corrupt,
+        `TIFF page ${page} has an invalid tile size ${blockW}×${blockH}`,
+      );
     blocksAcross = Math.ceil(info.width / blockW);
     blocksDown = Math.ceil(info.height / blockH);
   } else {
@@ -441,6 +460,21 @@ function checkBlocks(bytes: Uint8Array, le: boolean, ifd: Ifd, info: PageInfo, p
       );
     }
     total += c;
+  }
+  // LZW, deflate and PackBits expand at most about a thousandfold: a page that claims far more pixels than its
+  // compressed bytes can hold has a corrupt size, and must not make us allocate for it.
+  if (
+    (info.compression === 5 ||
+      info.compression === 8 ||
+      info.compression === 32946 ||
+      info.compression === 32773) &&
+    frameBytes > MIN_RATIO_CHECK_BYTES &&
+    frameBytes > total * MAX_EXPANSION
+  ) {
+    throw new VoxmarkError(
+      ErrorCode.TooLarge,
+      `TIFF page ${page} claims ${frameBytes} bytes of pixels from ${total} compressed bytes`,
+    );
   }
   if (info.compression === 1) {
     const bitsPerPixel =

@@ -1,0 +1,313 @@
+/**
+ * Image pipeline benchmarks: a 512×512×300 CT series (uncompressed and JPEG-LS) and 512×512 and 4096×4096
+ * 16-bit TIFFs (raw, deflate, LZW), all built in memory. Each figure has a baseline: bare dicom-parser (plus
+ * CharLS for JPEG-LS) or bare geotiff doing the same work in the same run.
+ */
+import { fromArrayBuffer } from 'geotiff';
+import { loadImageStack } from '../src/core/image/load.js';
+import dicomParser from '../src/core/image/dicom/dicom-parser.js';
+import { factoryOf, instantiate } from '../src/core/image/codecs/wasm.js';
+import { buildDicom, imageElements, TS, type El } from '../test/helpers/dicom-builder.js';
+import { buildTiff, type Compression } from '../test/helpers/tiff-builder.js';
+import { gc, memory, mib, time, type Report } from './harness.js';
+
+const SLICES = 300;
+const SIZE = 512;
+
+/** A smooth CT-like slice (a body ellipse with organs and noise), stored values 0…4095 (HU + 1024). */
+function ctSlice(z: number, size = SIZE): Uint16Array {
+  const out = new Uint16Array(size * size);
+  let seed = (z + 1) * 2654435761;
+  for (let y = 0; y < size; y++) {
+    for (let x = 0; x < size; x++) {
+      seed = (seed * 1103515245 + 12345) >>> 0;
+      const noise = ((seed >>> 16) % 21) - 10;
+      const dx = (x - size / 2) / (size * 0.42);
+      const dy = (y - size / 2) / (size * 0.32);
+      const r = dx * dx + dy * dy;
+      let hu = -1000;
+      if (r < 1) {
+        hu = 40 + 30 * Math.sin(x / 23 + z / 17) * Math.cos(y / 31);
+        const lx = (Math.abs(x - size / 2) - size * 0.18) / (size * 0.1);
+        const ly = (y - size * 0.45) / (size * 0.15);
+        if (lx * lx + ly * ly < 1) hu = -800;
+        if (r > 0.85) hu = 700;
+      }
+      out[y * size + x] = Math.max(0, Math.min(4095, Math.round(hu + 1024 + noise)));
+    }
+  }
+  return out;
+}
+
+function ctElements(z: number, pixelData: El | undefined): El[] {
+  const extra: El[] = [
+    { tag: 0x00080016, vr: 'UI', value: '1.2.840.10008.5.1.4.1.1.2' },
+    { tag: 0x00080018, vr: 'UI', value: `1.2.826.0.1.3680043.2.1125.9.${z + 1}` },
+    { tag: 0x00080060, vr: 'CS', value: 'CT' },
+    { tag: 0x00100020, vr: 'LO', value: 'BENCH' },
+    { tag: 0x0020000d, vr: 'UI', value: '1.2.826.0.1.3680043.2.1125.1' },
+    { tag: 0x0020000e, vr: 'UI', value: '1.2.826.0.1.3680043.2.1125.2' },
+    { tag: 0x00200013, vr: 'IS', value: String(z + 1) },
+    { tag: 0x00200032, vr: 'DS', value: `-180\\-180\\${(z * 1.25).toFixed(2)}` },
+    { tag: 0x00200037, vr: 'DS', value: '1\\0\\0\\0\\1\\0' },
+    { tag: 0x00280030, vr: 'DS', value: '0.7\\0.7' },
+    { tag: 0x00281050, vr: 'DS', value: '40' },
+    { tag: 0x00281051, vr: 'DS', value: '400' },
+    { tag: 0x00281052, vr: 'DS', value: '-1024' },
+    { tag: 0x00281053, vr: 'DS', value: '1' },
+  ];
+  const els = imageElements({ rows: SIZE, columns: SIZE, bitsAllocated: 16, bitsStored: 12, extra });
+  return pixelData ? [...els, pixelData] : els;
+}
+
+/** An uncompressed explicit-VR-little-endian CT slice: header from the test builder, pixel data appended. */
+function uncompressedSlice(z: number): Uint8Array {
+  const head = buildDicom(ctElements(z, undefined), { transferSyntax: TS.explicitLE });
+  const pixels = new Uint8Array(ctSlice(z).buffer);
+  const out = new Uint8Array(head.length + 12 + pixels.length);
+  out.set(head);
+  const view = new DataView(out.buffer);
+  let p = head.length;
+  view.setUint16(p, 0x7fe0, true);
+  view.setUint16(p + 2, 0x0010, true);
+  out[p + 4] = 0x4f; // 'O'
+  out[p + 5] = 0x57; // 'W'
+  view.setUint32(p + 8, pixels.length, true);
+  p += 12;
+  out.set(pixels, p);
+  return out;
+}
+
+interface CharLsModule {
+  JpegLSEncoder: new () => {
+    getDecodedBuffer(info: {
+      width: number;
+      height: number;
+      bitsPerSample: number;
+      componentCount: number;
+    }): Uint8Array;
+    setNearLossless(n: number): void;
+    encode(): void;
+    getEncodedBuffer(): Uint8Array;
+    delete(): void;
+  };
+  JpegLSDecoder: new () => {
+    getEncodedBuffer(n: number): Uint8Array;
+    decode(): void;
+    getDecodedBuffer(): Uint8Array;
+    delete(): void;
+  };
+}
+
+async function charls(): Promise<CharLsModule> {
+  const mod: unknown = await import('@cornerstonejs/codec-charls/wasmjs');
+  const wasm = await (
+    await fetch('/node_modules/@cornerstonejs/codec-charls/dist/charlswasm.wasm')
+  ).arrayBuffer();
+  return instantiate(factoryOf<CharLsModule>(mod), wasm);
+}
+
+function jpegLsSlice(z: number, codec: CharLsModule): Uint8Array {
+  const enc = new codec.JpegLSEncoder();
+  const input = enc.getDecodedBuffer({ width: SIZE, height: SIZE, bitsPerSample: 16, componentCount: 1 });
+  input.set(new Uint8Array(ctSlice(z).buffer));
+  enc.setNearLossless(0);
+  enc.encode();
+  const encoded = enc.getEncodedBuffer().slice();
+  enc.delete();
+  const pixelData: El = { tag: 0x7fe00010, vr: 'OB', encapsulated: { offsets: [], fragments: [encoded] } };
+  return buildDicom(ctElements(z, pixelData), { transferSyntax: TS.jpegLs });
+}
+
+/** Bare dicom-parser: parse every file, sort by position, then hand out frames. */
+function bareSeries(files: Uint8Array[]) {
+  const parsed = files.map((bytes) => {
+    const ds = dicomParser.parseDicom(bytes);
+    const ipp = ds.string('x00200032')!.split('\\').map(Number);
+    return { ds, z: ipp[2]!, bytes };
+  });
+  parsed.sort((a, b) => a.z - b.z);
+  return parsed;
+}
+
+function bareNativeFrame(entry: ReturnType<typeof bareSeries>[number]): Uint16Array {
+  const el = entry.ds.elements.x7fe00010!;
+  const copy = entry.bytes.slice(el.dataOffset, el.dataOffset + el.length);
+  return new Uint16Array(copy.buffer);
+}
+
+function bareJpegLsFrame(entry: ReturnType<typeof bareSeries>[number], codec: CharLsModule): Uint16Array {
+  const el = entry.ds.elements.x7fe00010!;
+  const fragment = dicomParser.readEncapsulatedPixelDataFromFragments(entry.ds, el, 0, el.fragments!.length);
+  const dec = new codec.JpegLSDecoder();
+  dec.getEncodedBuffer(fragment.length).set(fragment);
+  dec.decode();
+  const out = dec.getDecodedBuffer().slice();
+  dec.delete();
+  return new Uint16Array(out.buffer);
+}
+
+async function seriesBench(
+  report: Report,
+  label: string,
+  files: Uint8Array[],
+  bareFrame: (e: ReturnType<typeof bareSeries>[number]) => Uint16Array,
+) {
+  const group = `dicom ${label}`;
+  const it = { iterations: 5, warmup: 1 };
+  const first = await time(async () => {
+    const stack = await loadImageStack(files);
+    await stack.getFrame(0);
+  }, it);
+  const bareFirst = await time(() => bareFrame(bareSeries(files)[0]!), it);
+  report({
+    group,
+    name: `${SIZE}×${SIZE}×${SLICES}: load + first frame`,
+    value: first.median,
+    unit: 'ms',
+    baseline: bareFirst.median,
+    note: 'target < 50 ms',
+  });
+
+  const mid = await time(async () => {
+    const stack = await loadImageStack(files);
+    await stack.getFrame(SLICES >> 1);
+  }, it);
+  report({
+    group,
+    name: `${SIZE}×${SIZE}×${SLICES}: load + middle frame`,
+    value: mid.median,
+    unit: 'ms',
+    baseline: bareFirst.median,
+  });
+
+  const all = await time(
+    async () => {
+      const stack = await loadImageStack(files);
+      for (let i = 0; i < stack.depth; i++) await stack.getFrame(i);
+    },
+    { iterations: 3, warmup: 1 },
+  );
+  const bareAll = await time(
+    () => {
+      const series = bareSeries(files);
+      for (const e of series) bareFrame(e);
+    },
+    { iterations: 3, warmup: 1 },
+  );
+  report({
+    group,
+    name: `${SIZE}×${SIZE}×${SLICES}: all frames`,
+    value: all.median,
+    unit: 'ms',
+    baseline: bareAll.median,
+  });
+
+  gc();
+  const m0 = await memory();
+  const stack = await loadImageStack(files);
+  for (let i = 0; i < stack.depth; i++) await stack.getFrame(i);
+  const m1 = await memory();
+  const bareKeep: Uint16Array[] = [];
+  const m2 = await memory();
+  for (const e of bareSeries(files)) bareKeep.push(bareFrame(e));
+  const m3 = await memory();
+  report({
+    group,
+    name: `${SIZE}×${SIZE}×${SLICES}: memory, all frames decoded`,
+    value: mib(m1.bytes - m0.bytes),
+    unit: 'MiB',
+    baseline: mib(m3.bytes - m2.bytes),
+    note: `${m1.source}; frames kept ${stack.depth}/${bareKeep.length}`,
+  });
+}
+
+async function tiffBench(report: Report, size: number, compression: Compression) {
+  const data = new Uint16Array(size * size);
+  const tile = ctSlice(7);
+  for (let y = 0; y < size; y++)
+    for (let x = 0; x < size; x++) data[y * size + x] = tile[(y % SIZE) * SIZE + (x % SIZE)]! * 16;
+  // Strips of about 64 KiB, as common writers make them.
+  const rowsPerStrip = Math.max(1, Math.floor(65536 / (size * 2)));
+  const bytes = await buildTiff([
+    {
+      width: size,
+      height: size,
+      bits: 16,
+      data,
+      compression,
+      predictor: compression === 'none' ? 1 : 2,
+      rowsPerStrip,
+    },
+  ]);
+  const group = 'tiff uint16';
+  const name = `${size}×${size} ${compression}${compression === 'none' ? '' : ' + predictor'}`;
+  const it = size > 1024 ? { iterations: 3, warmup: 1 } : { iterations: 10, warmup: 2 };
+  let check: ArrayLike<number> | undefined;
+  const ours = await time(async () => {
+    const stack = await loadImageStack(bytes);
+    check = (await stack.getFrame(0)).data;
+  }, it);
+  const bare = await time(async () => {
+    const tiff = await fromArrayBuffer(bytes.buffer as ArrayBuffer);
+    const image = await tiff.getImage(0);
+    await image.readRasters({ interleave: true });
+  }, it);
+  if (!check || check[12345 % check.length] !== data[12345 % data.length])
+    throw new Error(`${name}: wrong pixels`);
+  report({
+    group,
+    name: `${name}: first frame`,
+    value: ours.median,
+    unit: 'ms',
+    baseline: bare.median,
+    note: `${(bytes.length / 1024).toFixed(0)} KiB file`,
+  });
+
+  gc();
+  const m0 = await memory();
+  const stack = await loadImageStack(bytes);
+  const frame = await stack.getFrame(0);
+  const m1 = await memory();
+  const tiff = await fromArrayBuffer(bytes.buffer as ArrayBuffer);
+  const raster = await (await tiff.getImage(0)).readRasters({ interleave: true });
+  const m2 = await memory();
+  report({
+    group,
+    name: `${name}: memory`,
+    value: mib(m1.bytes - m0.bytes),
+    unit: 'MiB',
+    baseline: mib(m2.bytes - m1.bytes),
+    note: `${m1.source}; ${frame.data.length === raster.length ? 'same' : 'different'} sample count`,
+  });
+}
+
+export default async function run(report: Report): Promise<void> {
+  for (const size of [512, 4096]) {
+    for (const compression of ['none', 'deflate', 'lzw'] as const) await tiffBench(report, size, compression);
+  }
+
+  const files: Uint8Array[] = [];
+  for (let z = 0; z < SLICES; z++) files.push(uncompressedSlice((z * 7) % SLICES)); // shuffled order
+  await seriesBench(report, 'uncompressed', files, bareNativeFrame);
+  files.length = 0;
+
+  let codec: CharLsModule | undefined;
+  try {
+    codec = await charls();
+  } catch (e) {
+    report({
+      group: 'dicom JPEG-LS',
+      name: 'skipped',
+      value: 0,
+      unit: '',
+      note: `no CharLS encoder: ${String(e)}`,
+    });
+  }
+  if (codec) {
+    const c = codec;
+    const jls: Uint8Array[] = [];
+    for (let z = 0; z < SLICES; z++) jls.push(jpegLsSlice((z * 7) % SLICES, c));
+    await seriesBench(report, 'JPEG-LS', jls, (e) => bareJpegLsFrame(e, c));
+  }
+}
