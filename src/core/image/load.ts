@@ -1,5 +1,5 @@
 import { ErrorCode, VoxmarkError, throwIfAborted, toVoxmarkError } from '../errors.js';
-import { readInput } from './input.js';
+import { DEFAULT_MAX_INPUT_BYTES, readInput } from './input.js';
 import { sniffFormat } from './sniff.js';
 import { parseDicomBytes } from './dicom/parse.js';
 import { readImageInfo, type DicomImageInfo } from './dicom/instance.js';
@@ -93,7 +93,8 @@ async function load(input: ImageInput | ImageInput[], options: LoadOptions): Pro
     throwIfAborted(options.signal);
     const parsed = await parseDicomBytes(bytes, {
       ...(options.signal ? { signal: options.signal } : {}),
-      ...(options.maxInputBytes === undefined ? {} : { maxBytes: options.maxInputBytes }),
+      // Inflated (deflated-syntax) datasets are held to the same cap as inputs.
+      maxBytes: options.maxInputBytes ?? DEFAULT_MAX_INPUT_BYTES,
     });
     infos.push(readImageInfo(parsed));
   }
