@@ -290,8 +290,18 @@ export class VxViewer extends LitElement implements ViewerHost, CineHost {
     this.#setStack(value);
   }
 
-  /** URL (attribute) or list of URLs (property) of the image(s) to load: one file, or a series. */
-  @property({ converter: { fromAttribute: (v: string | null) => v ?? undefined } })
+  /**
+   * URL of the image to load, or a list of URLs for a series (as a property, or as an attribute with
+   * the URLs separated by spaces).
+   */
+  @property({
+    converter: {
+      fromAttribute: (v: string | null) => {
+        const urls = (v ?? '').split(/\s+/).filter(Boolean);
+        return urls.length === 0 ? undefined : urls.length === 1 ? urls[0] : urls;
+      },
+    },
+  })
   src: string | string[] | undefined;
 
   /** Accessible name of the view. */
@@ -883,11 +893,13 @@ export class VxViewer extends LitElement implements ViewerHost, CineHost {
     const frame = this.#frame;
     const invert = this.#invert !== isMonochrome1(stack);
     const storedRange = stack.metadata.storedRange as [number, number] | undefined;
+    const step = this.#decimationStep();
     this.#renderer.render(
       frame,
       stack.dataType,
       { center: this.#center, width: this.#width, fn: this.voiFunction, invert },
       storedRange,
+      step,
     );
     const node = this.#stage.imageNode;
     if (
@@ -897,6 +909,19 @@ export class VxViewer extends LitElement implements ViewerHost, CineHost {
     ) {
       this.#stage.setImage(this.#renderer.canvas, frame.width, frame.height);
     }
+  }
+
+  /**
+   * How many image pixels to skip per rendered pixel: large images shown minified are rendered at about
+   * screen resolution (a power of two that keeps at least one rendered pixel per device pixel).
+   */
+  #decimationStep(): number {
+    const frame = this.#frame;
+    if (!frame || frame.width * frame.height < (2048 * 2048) / 2) return 1;
+    const v = this.#viewState();
+    const perDevicePixel = Math.min(v.scaleX, v.scaleY) * (globalThis.devicePixelRatio || 1);
+    if (!(perDevicePixel > 0) || perDevicePixel >= 0.5) return 1;
+    return Math.min(64, 2 ** Math.floor(Math.log2(1 / perDevicePixel)));
   }
 
   // ---- view -----------------------------------------------------------------------------------
@@ -946,6 +971,10 @@ export class VxViewer extends LitElement implements ViewerHost, CineHost {
     this.#cx = cx;
     this.#cy = cy;
     this.#stage.setView(this.#viewState());
+    if (this.#frame && this.#decimationStep() !== this.#renderer.step) {
+      this.#imageDirty = true;
+      this.#stage.requestDraw(this.#stage.imageLayer);
+    }
     this.#notify({ view: true });
     this.requestUpdate('zoom', oldZoom);
     if (user) this.dispatchEvent(new VxViewChangeEvent(zoom, cx, cy));

@@ -35,6 +35,9 @@ export class ImageRenderer {
   #lut: VoiLut | undefined;
   #lutRange: [number, number] | undefined;
   #ranges = new WeakMap<Frame, [number, number]>();
+  #decimated = new WeakMap<Frame, { step: number; frame: Frame }>();
+  /** Decimation step of the last render (1 = full resolution). */
+  step = 1;
   /** Milliseconds the last render took (LUT + pixel loop + putImageData). */
   lastRenderMs = 0;
 
@@ -45,9 +48,55 @@ export class ImageRenderer {
     this.#ctx = this.canvas.getContext('2d', { alpha: false })!;
   }
 
-  /** Renders `frame` with `window`. `storedRange` is the stack's declared stored range, when known. */
-  render(frame: Frame, dataType: DataType, window: WindowState, storedRange?: [number, number]): void {
+  /**
+   * Renders `frame` with `window`. `storedRange` is the stack's declared stored range, when known.
+   * `step` > 1 renders every step-th pixel of every step-th row: for large images shown minified,
+   * the work then follows the screen's pixel count, not the image's.
+   */
+  render(
+    frame: Frame,
+    dataType: DataType,
+    window: WindowState,
+    storedRange?: [number, number],
+    step = 1,
+  ): void {
     const t0 = performance.now();
+    const source = step > 1 ? this.#decimate(frame, step) : frame;
+    this.step = step > 1 ? step : 1;
+    this.#renderFull(source, dataType, window, storedRange, frame);
+    this.lastRenderMs = performance.now() - t0;
+  }
+
+  #decimate(frame: Frame, step: number): Frame {
+    const cached = this.#decimated.get(frame);
+    if (cached && cached.step === step) return cached.frame;
+    const spp = frame.samplesPerPixel;
+    const w = Math.max(1, Math.floor(frame.width / step));
+    const h = Math.max(1, Math.floor(frame.height / step));
+    const Ctor = frame.data.constructor as new (n: number) => Frame['data'];
+    const data = new Ctor(w * h * spp);
+    const src = frame.data;
+    const half = step >> 1;
+    for (let j = 0; j < h; j++) {
+      const row = Math.min(frame.height - 1, j * step + half) * frame.width;
+      for (let i = 0; i < w; i++) {
+        const s = (row + Math.min(frame.width - 1, i * step + half)) * spp;
+        const d = (j * w + i) * spp;
+        for (let k = 0; k < spp; k++) data[d + k] = src[s + k]!;
+      }
+    }
+    const out: Frame = { ...frame, width: w, height: h, data };
+    this.#decimated.set(frame, { step, frame: out });
+    return out;
+  }
+
+  #renderFull(
+    frame: Frame,
+    dataType: DataType,
+    window: WindowState,
+    storedRange: [number, number] | undefined,
+    rangeKey: Frame,
+  ): void {
     const { width, height } = frame;
     if (!this.#imageData || this.#imageData.width !== width || this.#imageData.height !== height) {
       this.canvas.width = width;
@@ -67,7 +116,7 @@ export class ImageRenderer {
         slope: frame.rescaleSlope || 1,
         intercept: frame.rescaleIntercept || 0,
       };
-      const range = isIntegerType(dataType) ? this.#lutRangeFor(frame, dataType, storedRange) : undefined;
+      const range = isIntegerType(dataType) ? this.#lutRangeFor(rangeKey, dataType, storedRange) : undefined;
       if (range) {
         if (
           !this.#lut ||
@@ -85,7 +134,6 @@ export class ImageRenderer {
       }
     }
     this.#ctx.putImageData(this.#imageData!, 0, 0);
-    this.lastRenderMs = performance.now() - t0;
   }
 
   #lutRangeFor(

@@ -42,4 +42,17 @@ describe('vx-viewer with the CT phantom', () => {
     const frame = await stack.getFrame(5);
     expect(Array.from(frame.data)).to.deep.equal(Array.from(phantomSliceStored(5, { size: 64, depth: 8 })));
   });
+
+  it('loads a series from a src attribute listing URLs', async () => {
+    const urls = phantomDicomSeries({ size: 32, depth: 3 }).map((b) =>
+      URL.createObjectURL(new Blob([b as BlobPart], { type: 'application/dicom' })),
+    );
+    const el = await fixture<VxViewer>(
+      html`<vx-viewer style="width:100px;height:100px" src=${urls.join(' ')}></vx-viewer>`,
+    );
+    await oneEvent(el, 'vx-load');
+    expect(el.stack!.depth).to.equal(3);
+    expect(el.src).to.deep.equal(urls);
+    urls.forEach((u) => URL.revokeObjectURL(u));
+  });
 });

@@ -437,6 +437,40 @@ describe('vx-viewer', () => {
       }
     });
 
+    it('renders large minified images at screen resolution, and at full resolution when zoomed in', async () => {
+      const N = 2048;
+      const data = new Uint16Array(N * N);
+      const block = (i: number, j: number) => Math.floor(i / 128) * 100 + Math.floor(j / 128) * 7;
+      for (let j = 0; j < N; j++) for (let i = 0; i < N; i++) data[j * N + i] = block(i, j);
+      const el = await mount(createImageStack({ width: N, height: N, frames: [data], dataType: 'uint16' }));
+      el.windowCenter = 800;
+      el.windowWidth = 1700;
+      await el.renderComplete;
+      expect(el.zoom).to.be.closeTo(200 / N, 1e-9);
+      // The offscreen image is a fraction of the full size.
+      expect(
+        (el.imageLayer.findOne('Image') as unknown as { image(): HTMLCanvasElement }).image().width,
+      ).to.be.lessThan(N / 4);
+      for (const [bi, bj] of [
+        [1, 1],
+        [7, 3],
+        [12, 14],
+      ]) {
+        const [cx, cy] = pixelClient(el, bi! * 128 + 64, bj! * 128 + 64);
+        const g = grey(block(bi! * 128, bj! * 128), 800, 1700);
+        const got = canvasPixel(el, cx, cy);
+        expect(Math.abs(got[0]! - g), `block ${bi},${bj}`).to.be.at.most(1);
+      }
+      el.setView({ zoom: 2, centerX: 300, centerY: 200 });
+      await el.renderComplete;
+      expect(
+        (el.imageLayer.findOne('Image') as unknown as { image(): HTMLCanvasElement }).image().width,
+      ).to.equal(N);
+      const [cx, cy] = pixelClient(el, 300.5, 200.5);
+      const g = grey(block(300, 200), 800, 1700);
+      expect(canvasPixel(el, cx, cy)).to.deep.equal([g, g, g, 255]);
+    });
+
     it('stretches non-square pixels by the spacing', async () => {
       const el = await mount(knownStack({ spacing: [0.5, 1, 1] }));
       el.setView({ zoom: 2, centerX: 16, centerY: 12 });
