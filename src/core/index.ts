@@ -25,8 +25,20 @@ export type {
 } from './image/types.js';
 
 // De-identification
-export { deidentify } from './deid/index.js';
-export type { DeidentifyOptions } from './deid/types.js';
+export { deidentify, deidentifyTiff, DEID_METHOD_CODES } from './deid/index.js';
+export type {
+  DeidentifyOptions,
+  DeidentifyReport,
+  DeidentifyReportEntry,
+  DeidentifyResult,
+  SafePrivateTag,
+  PixelRegion,
+  PixelRegionsForSize,
+  CleanContext,
+  TiffDeidentifyReport,
+  TiffDeidentifyReportEntry,
+  TiffDeidentifyResult,
+} from './deid/index.js';
 
 // Annotations (document, masks)
 export { AnnotationDocument, createAnnotationDocument, maskOf } from './annotation/document.js';
