@@ -67,6 +67,8 @@ export class AnnotationRenderer {
   /** Rect the drafts of the gesture in progress covered (redrawn when they go away). */
   private draftRect: Rect | null = null;
   private drafts = new Map<string, SparseMask>();
+  /** Ids drawn as selected or hovered at the last restyle. */
+  private styled = new Set<string>();
   private newDrafts: { label: string; mask: SparseMask }[] = [];
 
   constructor(layer: Konva.Layer, style: AnnotationStyle) {
@@ -139,12 +141,26 @@ export class AnnotationRenderer {
     this.redrawAllMasks();
   }
 
-  /** Re-applies styles that depend on the selection and hover only. */
+  /**
+   * Re-applies the styles that depend on selection and hover, to the annotations whose selected or hovered
+   * state changed since the last call only.
+   */
   restyleSelection(): void {
+    const now = new Set<string>();
+    for (const id of this.styled) if (this.style.isSelected(id) || this.style.isHovered(id)) now.add(id);
+    const touched = new Set(this.styled);
     for (const a of this.list) {
-      const node = this.nodes.get(a.id);
-      if (node) this.styleNode(node, a);
+      if (this.style.isSelected(a.id) || this.style.isHovered(a.id)) {
+        now.add(a.id);
+        touched.add(a.id);
+      }
     }
+    for (const id of touched) {
+      const node = this.nodes.get(id);
+      const a = node && this.byId(id);
+      if (node && a) this.styleNode(node, a);
+    }
+    this.styled = now;
   }
 
   /** Sets the tool preview (null for none) and rebuilds the small preview group. */
@@ -371,6 +387,11 @@ export class AnnotationRenderer {
       fill: withAlpha(color, sel ? 0.25 : 0.12),
       visible: this.style.isVisible(a) && this.style.kinds().has(a.kind) && !this.preview?.hide.has(a.id),
     });
+  }
+
+  private byId(id: string): Annotation | undefined {
+    for (let i = this.list.length - 1; i >= 0; i--) if (this.list[i]!.id === id) return this.list[i];
+    return undefined;
   }
 
   private drop(a: Annotation): void {

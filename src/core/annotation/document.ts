@@ -319,10 +319,7 @@ export class AnnotationDocument {
     if (!tx) return;
     this.tx = null;
     for (const a of tx.created.values()) this.rawDelete(a);
-    for (const { before, after } of tx.updated.values()) {
-      this.rawDelete(after);
-      this.rawInsert(before);
-    }
+    for (const { before, after } of tx.updated.values()) this.rawReplace(after, before);
     for (const a of tx.deleted.values()) this.rawInsert(a);
   }
 
@@ -536,6 +533,18 @@ export class AnnotationDocument {
     this.touch(a.slice);
   }
 
+  /** Replaces an annotation; in place when the slice is unchanged (Map.set keeps the drawing order). */
+  private rawReplace(old: Annotation, next: Annotation): void {
+    if (old.slice !== next.slice || !this.items.has(old.id)) {
+      this.rawDelete(old);
+      this.rawInsert(next);
+      return;
+    }
+    this.items.set(next.id, next);
+    this.slices.get(next.slice)!.set(next.id, next);
+    this.touch(next.slice);
+  }
+
   private touch(slice: number): void {
     this.sliceCache.delete(slice);
     this.listCache = null;
@@ -570,8 +579,7 @@ export class AnnotationDocument {
 
   private applyUpdate(before: Annotation, after: Annotation, rect?: Rect | null): void {
     const tx = this.requireTx();
-    this.rawDelete(before);
-    this.rawInsert(after);
+    this.rawReplace(before, after);
     if (tx.created.has(after.id)) tx.created.set(after.id, after);
     else {
       const u = tx.updated.get(after.id);

@@ -214,9 +214,13 @@ export class SparseMask {
         x = end;
         continue;
       }
+      const base = ry - tx * TILE_SIZE;
+      if (tile && !this.owned?.has(key) && !spanDiffers(tile.data, base, x, end, value, y, accept)) {
+        x = end; // shared tile already holds these values: do not copy it
+        continue;
+      }
       tile = this.writableTile(key);
       const d = tile.data;
-      const base = ry - tx * TILE_SIZE;
       for (let px = x; px < end; px++) {
         if (accept && !accept(px, y)) continue;
         const i = base + px;
@@ -396,6 +400,19 @@ export class SparseMask {
     d.x = x0;
     d.y = y0;
   }
+}
+
+function spanDiffers(
+  d: Uint8Array,
+  base: number,
+  x0: number,
+  x1: number,
+  value: number,
+  y: number,
+  accept: ((x: number, y: number) => boolean) | undefined,
+): boolean {
+  for (let px = x0; px < x1; px++) if (d[base + px] !== value && (!accept || accept(px, y))) return true;
+  return false;
 }
 
 function computeTileStats(tile: Tile): void {

@@ -41,15 +41,15 @@ export class SelectTool extends Tool<SelectToolState> {
     return pv;
   }
 
-  /** Visible annotations on this slice, topmost last. */
-  private visible(): readonly Annotation[] {
+  /** The topmost visible annotation on this slice at (x, y). */
+  private hit(x: number, y: number): Annotation | undefined {
     const vis = this.env.visibility;
-    return this.env.document.bySlice(this.env.slice).filter((a) => vis.isVisible(a));
+    return hitTest(this.env.document.bySlice(this.env.slice), x, y, this.tol / 2, (a) => vis.isVisible(a));
   }
 
   override onPointerDown(e: ToolPointerEvent): void {
     if ((e.button ?? 0) !== 0 || this.busy) return;
-    const hit = hitTest(this.visible(), e.x, e.y, this.tol / 2);
+    const hit = this.hit(e.x, e.y);
     if (hit) this.select(hit.id, e);
     else if (!e.shiftKey) this.env.selection.clear();
     this.to({ name: 'pointing', id: hit?.id, origin: [e.x, e.y] });
@@ -58,7 +58,7 @@ export class SelectTool extends Tool<SelectToolState> {
   override onPointerMove(e: ToolPointerEvent): void {
     const s = this.current;
     if (s.name === 'idle') {
-      this.env.selection.setHovered(hitTest(this.visible(), e.x, e.y, this.tol / 2)?.id ?? null);
+      this.env.selection.setHovered(this.hit(e.x, e.y)?.id ?? null);
       return;
     }
     if (s.name === 'pointing') {

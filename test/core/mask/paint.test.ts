@@ -50,6 +50,18 @@ describe('mask painting', () => {
     }
   });
 
+  it('painting pixels that are already set copies no shared tile', () => {
+    const m = new SparseMask(256, 256);
+    paintDab(m, 100, 100, 30);
+    m.freeze();
+    const c = m.clone();
+    paintDab(c, 100, 100, 20);
+    paintDab(c, 200, 200, 10, { value: 0 });
+    expect(c.changedRect).to.equal(null);
+    c.freeze();
+    expect(c.ownedBytes).to.equal(0);
+  });
+
   it('erases, and drops tiles that became empty on freeze', () => {
     const m = new SparseMask(200, 200);
     paintDab(m, 100, 100, 20);

@@ -1,0 +1,66 @@
+import { expect, fixture, html, oneEvent } from '@open-wc/testing';
+import { createImageStack } from '../../src/core/image/stack.js';
+import '../../src/define.js';
+import type { VxViewer } from '../../src/elements/vx-viewer.js';
+import type { AnnotationDocument } from '../../src/core/annotation/document.js';
+import { annotationSession } from '../../src/elements/layers/annotation-session.js';
+
+async function mount(): Promise<VxViewer> {
+  const el = await fixture<VxViewer>(
+    html`<vx-viewer style="width:200px;height:200px;display:block"
+      ><vx-polygon-layer></vx-polygon-layer><vx-box-layer></vx-box-layer
+    ></vx-viewer>`,
+  );
+  const loaded = oneEvent(el, 'vx-load');
+  const frames = [0, 1, 2].map(() => new Int16Array(64 * 64));
+  el.stack = createImageStack({ width: 64, height: 64, frames, dataType: 'int16', spacing: [1, 1, 1] });
+  await loaded;
+  return el;
+}
+
+describe('annotation renderer', () => {
+  it('has nodes for the current slice only, updated by key from change sets', async () => {
+    const el = await mount();
+    const doc = el.document as unknown as AnnotationDocument;
+    const r = annotationSession(el)!.renderer;
+    const tri = (x: number) =>
+      [
+        [x, 1],
+        [x + 5, 1],
+        [x, 6],
+      ] as [number, number][];
+    doc.add([0, 1, 2].map((s) => ({ label: 'a', kind: 'polygon' as const, slice: s, points: tri(s) })));
+    doc.add({ label: 'a', kind: 'box', slice: 0, box: { x: 1, y: 1, width: 4, height: 4 } });
+    expect(r.nodeCount).to.equal(2);
+    const nodes = r.shapesGroup.getChildren().slice();
+    const poly = doc.bySlice(0)[0]!;
+    doc.update(poly.id, { points: tri(10) });
+    // The same Konva nodes, one of them with new points.
+    expect(r.shapesGroup.getChildren().slice()).to.deep.equal(nodes);
+    el.slice = 1;
+    await el.updateComplete;
+    expect(r.nodeCount).to.equal(1);
+    doc.add({ label: 'a', kind: 'box', slice: 2, box: { x: 1, y: 1, width: 4, height: 4 } });
+    expect(r.nodeCount).to.equal(1);
+    doc.undo();
+    doc.undo();
+    el.slice = 0;
+    await el.updateComplete;
+    expect(r.nodeCount).to.equal(2);
+    expect((r.shapesGroup.getChildren()[0] as unknown as { points(): number[] }).points()).to.deep.equal(tri(0).flat());
+  });
+
+  it('hiding a label hides its nodes; hidden annotations are not selectable', async () => {
+    const el = await mount();
+    const doc = el.document as unknown as AnnotationDocument;
+    const s = annotationSession(el)!;
+    const a = doc.add({ label: 'a', kind: 'box', slice: 0, box: { x: 1, y: 1, width: 4, height: 4 } });
+    s.editor.visibility.setLabelHidden('a', true);
+    expect(s.renderer.shapesGroup.getChildren()[0]!.visible()).to.equal(false);
+    s.editor.tools.select.onPointerDown({ x: 2, y: 2, button: 0 });
+    s.editor.tools.select.onPointerUp({ x: 2, y: 2, button: 0 });
+    expect(s.editor.selection.has(a.id)).to.equal(false);
+    s.editor.visibility.setLabelHidden('a', false);
+    expect(s.renderer.shapesGroup.getChildren()[0]!.visible()).to.equal(true);
+  });
+});
