@@ -15,3 +15,5 @@ if (!customElements.get('vx-box-layer')) customElements.define('vx-box-layer', V
 if (!customElements.get('vx-polygon-layer')) customElements.define('vx-polygon-layer', VxPolygonLayer);
 if (!customElements.get('vx-mask-layer')) customElements.define('vx-mask-layer', VxMaskLayer);
 if (!customElements.get('vx-toolbar')) customElements.define('vx-toolbar', VxToolbar);
+import { VxLabelPicker } from './elements/vx-label-picker.js';
+if (!customElements.get('vx-label-picker')) customElements.define('vx-label-picker', VxLabelPicker);

@@ -156,3 +156,19 @@ declare global {
     'vx-history-change': VxHistoryChangeEvent;
   }
 }
+
+// ---- label picker ----------------------------------------------------------------------------------
+
+/** `vx-active-label-change`: the user chose another active label in a `<vx-label-picker>`. */
+export class VxActiveLabelChangeEvent extends CustomEvent<{ label: string; previous: string | undefined }> {
+  static readonly type = 'vx-active-label-change';
+  constructor(label: string, previous: string | undefined) {
+    super(VxActiveLabelChangeEvent.type, { ...init, detail: { label, previous } });
+  }
+}
+
+declare global {
+  interface HTMLElementEventMap {
+    'vx-active-label-change': VxActiveLabelChangeEvent;
+  }
+}

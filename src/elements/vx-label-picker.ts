@@ -1,0 +1,565 @@
+import { LitElement, css, html, nothing, type TemplateResult } from 'lit';
+import { property, state } from 'lit/decorators.js';
+import { ifDefined } from 'lit/directives/if-defined.js';
+import { live } from 'lit/directives/live.js';
+import type { AnnotationDocument } from '../core/annotation/document.js';
+import type { Annotation } from '../core/annotation/types.js';
+import { attributeValueProblem } from '../core/schema/parse.js';
+import type { AttributeDef, AttributeValue, LabelDef, LabelSchema } from '../core/schema/types.js';
+import type { ViewerHost } from '../render/viewer-host.js';
+import { VxActiveLabelChangeEvent } from './events.js';
+
+type Viewer = ViewerHost & HTMLElement & { activeLabel: string | undefined };
+
+const SAFE_COLOR = /^#[0-9a-fA-F]{6}$/;
+
+interface Row {
+  label: LabelDef;
+  depth: number;
+  parentName?: string;
+}
+
+/** Labels in tree order (children under their parent), with their depth. Labels in a parent cycle come last. */
+function treeRows(schema: LabelSchema | undefined): Row[] {
+  if (!schema) return [];
+  const ids = new Set(schema.labels.map((l) => l.id));
+  const children = new Map<string | undefined, LabelDef[]>();
+  for (const l of schema.labels) {
+    const p = l.parent !== undefined && ids.has(l.parent) ? l.parent : undefined;
+    const list = children.get(p) ?? [];
+    list.push(l);
+    children.set(p, list);
+  }
+  const rows: Row[] = [];
+  const seen = new Set<string>();
+  const walk = (parent: LabelDef | undefined, depth: number) => {
+    for (const l of children.get(parent?.id) ?? []) {
+      if (seen.has(l.id)) continue;
+      seen.add(l.id);
+      rows.push({ label: l, depth, ...(parent ? { parentName: parent.name } : {}) });
+      walk(l, depth + 1);
+    }
+  };
+  walk(undefined, 0);
+  for (const l of schema.labels) if (!seen.has(l.id)) rows.push({ label: l, depth: 0 });
+  return rows;
+}
+
+/**
+ * Shows a label schema as a hierarchy with colours, sets the active label (click, arrow keys, or keys 1–9
+ * for the first nine labels in the order shown) and edits the attributes of the selected annotation with
+ * the input each attribute type needs: a select for single enums, checkboxes for multiple enums, a checkbox
+ * for booleans, a number field with its range, a text field with its length. Required attributes are
+ * marked and validated; every edit is one undoable document change.
+ *
+ * Binds to a `<vx-viewer>` named by `for` (or the enclosing one): it then reads the viewer's
+ * `labelSchema`, sets its `activeLabel`, registers the viewer actions `label-1`…`label-9`, and edits the
+ * annotation selected in the viewer. Without a viewer, set `schema`, `document` and `selected` directly.
+ *
+ * Every label name, option and value is rendered as text, never as markup.
+ *
+ * @summary Label list with colours and hierarchy, and an attribute editor for the selected annotation.
+ *
+ * @fires vx-active-label-change - The user chose another active label (not fired when the host sets `active`).
+ *
+ * @csspart labels - The label list (a radio group).
+ * @csspart label - Each label row (a radio button); also `active` on the active one.
+ * @csspart swatch - The colour swatch of a label.
+ * @csspart name - The label name.
+ * @csspart key - The key hint (1–9).
+ * @csspart attributes - The attribute editor (a form).
+ * @csspart field - Each attribute field.
+ * @csspart required - The required marker.
+ * @csspart error - A validation message.
+ *
+ * @cssprop [--vx-picker-background=#1e1e1e] - Background.
+ * @cssprop [--vx-picker-color=#e8e8e8] - Text colour.
+ * @cssprop [--vx-picker-accent=#3d8bfd] - Active label and focus ring colour.
+ * @cssprop [--vx-picker-error=#ff6b6b] - Validation message colour.
+ * @cssprop [--vx-picker-indent=16px] - Indent per hierarchy level.
+ */
+export class VxLabelPicker extends LitElement {
+  static override styles = css`
+    :host {
+      display: block;
+      background: var(--vx-picker-background, #1e1e1e);
+      color: var(--vx-picker-color, #e8e8e8);
+      font:
+        13px/1.3 system-ui,
+        sans-serif;
+      border-radius: 4px;
+      padding: 6px;
+      min-width: 180px;
+    }
+    [part~='labels'] {
+      display: flex;
+      flex-direction: column;
+      gap: 2px;
+    }
+    [part~='label'] {
+      display: flex;
+      align-items: center;
+      gap: 8px;
+      width: 100%;
+      padding: 4px 6px;
+      border: 1px solid transparent;
+      border-radius: 4px;
+      background: transparent;
+      color: inherit;
+      font: inherit;
+      text-align: left;
+      cursor: pointer;
+    }
+    [part~='label']:hover {
+      background: rgba(255, 255, 255, 0.08);
+    }
+    [part~='label'][aria-checked='true'] {
+      border-color: var(--vx-picker-accent, #3d8bfd);
+      background: rgba(61, 139, 253, 0.18);
+    }
+    button:focus-visible,
+    input:focus-visible,
+    select:focus-visible {
+      outline: 2px solid var(--vx-picker-accent, #3d8bfd);
+      outline-offset: 1px;
+    }
+    [part~='swatch'] {
+      flex: none;
+      width: 12px;
+      height: 12px;
+      border-radius: 3px;
+      border: 1px solid rgba(255, 255, 255, 0.4);
+    }
+    [part~='name'] {
+      flex: 1;
+      overflow-wrap: anywhere;
+    }
+    [part~='key'] {
+      font:
+        11px ui-monospace,
+        monospace;
+      opacity: 0.7;
+      border: 1px solid rgba(255, 255, 255, 0.3);
+      border-radius: 3px;
+      padding: 0 4px;
+    }
+    .hidden {
+      position: absolute;
+      width: 1px;
+      height: 1px;
+      overflow: hidden;
+      clip: rect(0 0 0 0);
+      white-space: nowrap;
+    }
+    [part~='attributes'] {
+      margin-top: 8px;
+      padding-top: 8px;
+      border-top: 1px solid rgba(255, 255, 255, 0.2);
+      display: flex;
+      flex-direction: column;
+      gap: 8px;
+    }
+    h3 {
+      margin: 0;
+      font-size: 12px;
+      font-weight: 600;
+      opacity: 0.85;
+      overflow-wrap: anywhere;
+    }
+    [part~='field'] {
+      display: flex;
+      flex-direction: column;
+      gap: 2px;
+      border: 0;
+      margin: 0;
+      padding: 0;
+    }
+    [part~='field'] label,
+    legend {
+      padding: 0;
+      overflow-wrap: anywhere;
+    }
+    .check {
+      flex-direction: row;
+      align-items: center;
+      gap: 6px;
+    }
+    input[type='text'],
+    input[type='number'],
+    select {
+      font: inherit;
+      color: inherit;
+      background: rgba(0, 0, 0, 0.3);
+      border: 1px solid rgba(255, 255, 255, 0.3);
+      border-radius: 3px;
+      padding: 3px 4px;
+    }
+    [aria-invalid='true'] {
+      border-color: var(--vx-picker-error, #ff6b6b);
+    }
+    [part~='required'] {
+      color: var(--vx-picker-error, #ff6b6b);
+      margin-left: 2px;
+    }
+    [part~='error'] {
+      color: var(--vx-picker-error, #ff6b6b);
+      font-size: 12px;
+    }
+    .empty {
+      opacity: 0.7;
+      font-style: italic;
+    }
+  `;
+
+  /** The label schema. Taken from the viewer when bound to one and not set here. */
+  @property({ attribute: false }) schema: LabelSchema | undefined;
+
+  /** Id of the active label (what new annotations get). */
+  @property() active: string | undefined;
+
+  /** Id of the `<vx-viewer>` to bind to (in the same document or shadow root). */
+  @property({ attribute: 'for' }) for = '';
+
+  /** The document whose selected annotation is edited. Taken from the viewer when bound to one. */
+  @property({ attribute: false }) document: AnnotationDocument | undefined;
+
+  /** Id of the annotation whose attributes are edited. Follows the viewer's selection when bound to one. */
+  @property() selected: string | undefined;
+
+  /** Accessible name of the label list. */
+  @property({ attribute: 'list-label' }) listLabel = 'Labels';
+
+  @state() private revision = 0;
+
+  private viewer: Viewer | undefined;
+  private cleanups: (() => void)[] = [];
+  private docCleanup: (() => void) | undefined;
+  private boundDoc: AnnotationDocument | undefined;
+
+  override connectedCallback(): void {
+    super.connectedCallback();
+    this.addEventListener('keydown', this.onKeyDown);
+    if (customElements.get('vx-viewer') || this.for)
+      void customElements.whenDefined('vx-viewer').then(() => this.bind());
+  }
+
+  override disconnectedCallback(): void {
+    super.disconnectedCallback();
+    this.removeEventListener('keydown', this.onKeyDown);
+    this.unbind();
+    this.docCleanup?.();
+    this.docCleanup = undefined;
+    this.boundDoc = undefined;
+  }
+
+  protected override updated(changed: Map<string, unknown>): void {
+    if (changed.has('for')) this.bind();
+    const doc = this.currentDocument;
+    if (doc !== this.boundDoc) {
+      this.docCleanup?.();
+      this.boundDoc = doc;
+      this.docCleanup = doc?.subscribe(() => this.revision++);
+    }
+  }
+
+  /** The schema in use: `schema`, else the bound viewer's. */
+  get currentSchema(): LabelSchema | undefined {
+    return this.schema ?? this.viewer?.labelSchema;
+  }
+
+  /** The document in use: `document`, else the bound viewer's. */
+  get currentDocument(): AnnotationDocument | undefined {
+    return this.document ?? this.viewer?.document ?? undefined;
+  }
+
+  private get activeId(): string | undefined {
+    return this.active ?? this.viewer?.activeLabel;
+  }
+
+  private findViewer(): Viewer | undefined {
+    const root = this.getRootNode() as Document | ShadowRoot;
+    const el = this.for ? root.getElementById?.(this.for) : this.closest('vx-viewer');
+    return el && typeof (el as unknown as ViewerHost).registerAction === 'function'
+      ? (el as unknown as Viewer)
+      : undefined;
+  }
+
+  private bind(): void {
+    const viewer = this.findViewer();
+    if (viewer === this.viewer) return;
+    this.unbind();
+    this.viewer = viewer;
+    if (!viewer) return;
+    this.cleanups.push(viewer.subscribe(() => this.revision++));
+    const onSelection = (e: Event) => {
+      const ids = (e as CustomEvent<{ ids: string[] }>).detail.ids;
+      this.selected = ids.length === 1 ? ids[0] : undefined;
+    };
+    viewer.addEventListener('vx-selection-change', onSelection);
+    this.cleanups.push(() => viewer.removeEventListener('vx-selection-change', onSelection));
+    for (let n = 1; n <= 9; n++) {
+      this.cleanups.push(
+        viewer.registerAction(`label-${n}`, () => {
+          const row = treeRows(this.currentSchema)[n - 1];
+          if (!row) return false;
+          this.choose(row.label.id);
+          return true;
+        }),
+      );
+    }
+    if (this.active !== undefined && viewer.activeLabel !== this.active) viewer.activeLabel = this.active;
+    this.revision++;
+  }
+
+  private unbind(): void {
+    for (const c of this.cleanups.splice(0)) c();
+    this.viewer = undefined;
+  }
+
+  /** Makes `id` the active label, as a user choice: updates the viewer and fires vx-active-label-change. */
+  choose(id: string): void {
+    const previous = this.activeId;
+    if (!this.currentSchema?.labels.some((l) => l.id === id)) return;
+    this.active = id;
+    if (this.viewer) this.viewer.activeLabel = id;
+    if (previous !== id) this.dispatchEvent(new VxActiveLabelChangeEvent(id, previous));
+  }
+
+  private onKeyDown = (e: KeyboardEvent): void => {
+    if (e.ctrlKey || e.metaKey || e.altKey) return;
+    const target = e.composedPath()[0];
+    const typing =
+      target instanceof HTMLInputElement && target.type !== 'checkbox'
+        ? true
+        : target instanceof HTMLSelectElement;
+    const rows = treeRows(this.currentSchema);
+    if (!typing && /^[1-9]$/.test(e.key)) {
+      const row = rows[Number(e.key) - 1];
+      if (row) {
+        this.choose(row.label.id);
+        e.preventDefault();
+      }
+      return;
+    }
+    if (typing || !(target instanceof HTMLElement) || target.getAttribute('role') !== 'radio') return;
+    const i = rows.findIndex((r) => r.label.id === target.dataset['id']);
+    let next = -1;
+    if (e.key === 'ArrowDown' || e.key === 'ArrowRight') next = (i + 1) % rows.length;
+    else if (e.key === 'ArrowUp' || e.key === 'ArrowLeft') next = (i - 1 + rows.length) % rows.length;
+    else if (e.key === 'Home') next = 0;
+    else if (e.key === 'End') next = rows.length - 1;
+    if (next < 0) return;
+    e.preventDefault();
+    this.choose(rows[next]!.label.id);
+    void this.updateComplete.then(() =>
+      this.renderRoot.querySelector<HTMLElement>(`[role='radio'][data-index='${next}']`)?.focus(),
+    );
+  };
+
+  private selectedAnnotation(): Annotation | undefined {
+    return this.selected ? this.currentDocument?.get(this.selected) : undefined;
+  }
+
+  /** Problems of the selected annotation's attributes, by attribute id. */
+  private problems(a: Annotation, label: LabelDef): Map<string, string> {
+    const out = new Map<string, string>();
+    for (const def of label.attributes ?? []) {
+      const v = a.attributes?.[def.id];
+      if (v === undefined || v === '') {
+        if (def.required) out.set(def.id, `${def.name} is required`);
+        continue;
+      }
+      const p = attributeValueProblem(def, v);
+      if (p) out.set(def.id, `${def.name} ${p.message}`);
+    }
+    return out;
+  }
+
+  /** Writes one attribute of the selected annotation (undefined removes it) as one document edit. */
+  private writeAttribute(def: AttributeDef, value: AttributeValue | undefined): void {
+    const doc = this.currentDocument;
+    const a = this.selectedAnnotation();
+    if (!doc || !a) return;
+    const next: Record<string, AttributeValue> = { ...(a.attributes ?? {}) };
+    if (value === undefined || value === '') delete next[def.id];
+    else next[def.id] = value;
+    const same =
+      Object.keys(next).length === Object.keys(a.attributes ?? {}).length &&
+      Object.entries(next).every(([k, v]) => a.attributes?.[k] === v);
+    if (!same) doc.update(a.id, { attributes: next });
+  }
+
+  private renderField(def: AttributeDef, a: Annotation, problem: string | undefined): TemplateResult {
+    const id = `attr-${def.id}`;
+    const value = a.attributes?.[def.id];
+    const invalid = !!problem;
+    const errId = `${id}-error`;
+    const required = def.required ? html`<span part="required" aria-hidden="true">*</span>` : nothing;
+    const error = invalid ? html`<span part="error" id=${errId}>${problem}</span>` : nothing;
+    const described = invalid ? errId : undefined;
+    switch (def.type) {
+      case 'boolean':
+        return html`<div part="field" class="check">
+          <input
+            id=${id}
+            type="checkbox"
+            .checked=${live(value === true)}
+            aria-required=${def.required ? 'true' : 'false'}
+            @change=${(e: Event) => this.writeAttribute(def, (e.target as HTMLInputElement).checked)}
+          />
+          <label for=${id}>${def.name}${required}</label>
+          ${error}
+        </div>`;
+      case 'number':
+        return html`<div part="field">
+          <label for=${id}>${def.name}${required}</label>
+          <input
+            id=${id}
+            type="number"
+            min=${ifDefined(def.min)}
+            max=${ifDefined(def.max)}
+            .step=${def.step !== undefined ? String(def.step) : 'any'}
+            .value=${live(typeof value === 'number' ? String(value) : value === undefined ? '' : String(value))}
+            aria-required=${def.required ? 'true' : 'false'}
+            aria-invalid=${invalid ? 'true' : 'false'}
+            aria-describedby=${described ?? nothing}
+            @change=${(e: Event) => {
+              const raw = (e.target as HTMLInputElement).value;
+              this.writeAttribute(def, raw === '' ? undefined : Number(raw));
+            }}
+          />
+          ${error}
+        </div>`;
+      case 'text':
+        return html`<div part="field">
+          <label for=${id}>${def.name}${required}</label>
+          <input
+            id=${id}
+            type="text"
+            maxlength=${ifDefined(def.maxLength)}
+            .value=${live(typeof value === 'string' ? value : value === undefined ? '' : String(value))}
+            aria-required=${def.required ? 'true' : 'false'}
+            aria-invalid=${invalid ? 'true' : 'false'}
+            aria-describedby=${described ?? nothing}
+            @change=${(e: Event) => this.writeAttribute(def, (e.target as HTMLInputElement).value)}
+          />
+          ${error}
+        </div>`;
+      case 'enum':
+        if (def.multiple) {
+          const chosen = new Set(typeof value === 'string' && value !== '' ? value.split('|') : []);
+          return html`<fieldset
+            part="field"
+            aria-invalid=${invalid ? 'true' : 'false'}
+            aria-describedby=${described ?? nothing}
+          >
+            <legend>${def.name}${required}</legend>
+            ${def.options.map(
+              (opt, i) =>
+                html`<div class="check" style="display:flex">
+                  <input
+                    id=${`${id}-${i}`}
+                    type="checkbox"
+                    .checked=${live(chosen.has(opt))}
+                    @change=${(e: Event) => {
+                      // Read the current value (not the one rendered): clicks can outrun re-renders.
+                      const now = this.selectedAnnotation()?.attributes?.[def.id];
+                      const next = new Set(typeof now === 'string' && now !== '' ? now.split('|') : []);
+                      if ((e.target as HTMLInputElement).checked) next.add(opt);
+                      else next.delete(opt);
+                      this.writeAttribute(def, def.options.filter((o) => next.has(o)).join('|'));
+                    }}
+                  />
+                  <label for=${`${id}-${i}`}>${opt}</label>
+                </div>`,
+            )}
+            ${error}
+          </fieldset>`;
+        }
+        return html`<div part="field">
+          <label for=${id}>${def.name}${required}</label>
+          <select
+            id=${id}
+            aria-required=${def.required ? 'true' : 'false'}
+            aria-invalid=${invalid ? 'true' : 'false'}
+            aria-describedby=${described ?? nothing}
+            @change=${(e: Event) => this.writeAttribute(def, (e.target as HTMLSelectElement).value || undefined)}
+          >
+            <option value="" .selected=${live(value === undefined || value === '')}>—</option>
+            ${def.options.map((opt) => html`<option .value=${opt} .selected=${live(value === opt)}>${opt}</option>`)}
+            ${
+              typeof value === 'string' && value !== '' && !def.options.includes(value)
+                ? html`<option .value=${value} selected>${value}</option>`
+                : nothing
+            }
+          </select>
+          ${error}
+        </div>`;
+    }
+  }
+
+  private renderAttributes(): TemplateResult | typeof nothing {
+    const a = this.selectedAnnotation();
+    const schema = this.currentSchema;
+    if (!a || !schema) return nothing;
+    const label = schema.labels.find((l) => l.id === a.label);
+    const defs = label?.attributes ?? [];
+    if (!label) {
+      return html`<div part="attributes"><p class="empty">Label ${a.label} is not in the schema</p></div>`;
+    }
+    const problems = this.problems(a, label);
+    return html`<form
+      part="attributes"
+      aria-label=${`Attributes of the selected ${label.name}`}
+      @submit=${(e: Event) => e.preventDefault()}
+    >
+      <h3>${label.name}</h3>
+      ${
+        defs.length === 0
+          ? html`<p class="empty">No attributes</p>`
+          : defs.map((d) => this.renderField(d, a, problems.get(d.id)))
+      }
+    </form>`;
+  }
+
+  /** Problems of the selected annotation's attributes (attribute id → message), for hosts that gate saving. */
+  get attributeProblems(): Map<string, string> {
+    const a = this.selectedAnnotation();
+    const label = a && this.currentSchema?.labels.find((l) => l.id === a.label);
+    return a && label ? this.problems(a, label) : new Map();
+  }
+
+  protected override render() {
+    void this.revision;
+    const rows = treeRows(this.currentSchema);
+    const active = this.activeId;
+    const activeIndex = Math.max(
+      0,
+      rows.findIndex((r) => r.label.id === active),
+    );
+    return html`<div part="labels" role="radiogroup" aria-label=${this.listLabel}>
+        ${rows.length === 0 ? html`<p class="empty">No labels</p>` : nothing}
+        ${rows.map((r, i) => {
+          const on = r.label.id === active;
+          const color = SAFE_COLOR.test(r.label.color) ? r.label.color : 'transparent';
+          return html`<button
+            part=${on ? 'label active' : 'label'}
+            role="radio"
+            type="button"
+            aria-checked=${on ? 'true' : 'false'}
+            tabindex=${i === activeIndex ? '0' : '-1'}
+            data-id=${r.label.id}
+            data-index=${i}
+            style=${`padding-left: calc(6px + ${r.depth} * var(--vx-picker-indent, 16px))`}
+            @click=${() => this.choose(r.label.id)}
+          >
+            <span part="swatch" style=${`background: ${color}`} aria-hidden="true"></span>
+            <span part="name">${r.label.name}</span>
+            ${r.parentName !== undefined ? html`<span class="hidden">, in ${r.parentName}</span>` : nothing}
+            ${i < 9 ? html`<kbd part="key" aria-hidden="true">${i + 1}</kbd>` : nothing}
+          </button>`;
+        })}
+      </div>
+      ${this.renderAttributes()}`;
+  }
+}
