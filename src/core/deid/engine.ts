@@ -20,6 +20,7 @@ const FREE_TEXT = new Set<Vr>(['LO', 'SH', 'PN', 'ST', 'LT', 'UT', 'UC', 'AE']);
 
 type Scope = 'normal' | 'dummy' | 'clean';
 
+/** State shared by one de-identification walk: options, key, report entries and caches. */
 export interface WalkContext {
   options: DeidentifyOptions;
   columns: readonly DeidOptionColumn[];
@@ -33,6 +34,7 @@ export interface WalkContext {
   utf8: boolean;
 }
 
+/** A value as text: strings as they are, bytes as UTF-8 or ISO 8859-1 (byte per character). */
 export function decodeText(value: unknown, utf8: boolean): string {
   if (typeof value === 'string') return value;
   if (Array.isArray(value)) return value.join('\\');

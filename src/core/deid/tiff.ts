@@ -27,10 +27,12 @@ export interface TiffDeidentifyReportEntry {
   changed: boolean;
 }
 
+/** What `deidentifyTiff` removed or cleaned. */
 export interface TiffDeidentifyReport {
   entries: TiffDeidentifyReportEntry[];
 }
 
+/** The result of `deidentifyTiff`: new bytes (the input is untouched) and the report. */
 export interface TiffDeidentifyResult {
   bytes: ArrayBuffer;
   report: TiffDeidentifyReport;

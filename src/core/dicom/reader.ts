@@ -19,6 +19,7 @@ import { implicitVr } from './dictionary.js';
 import { TransferSyntaxUID, formatTag, isVr, wordSize, type Vr } from './tags.js';
 import type { DicomDataset, DicomElement } from './writer.js';
 
+/** Options of `elementsFromDataSet`. */
 export interface FromDataSetOptions {
   /** The transfer syntax the dataset was read with (ParsedDicom.transferSyntaxUID). */
   transferSyntaxUID: string;

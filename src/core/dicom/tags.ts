@@ -115,6 +115,7 @@ export function wordSize(vr: Vr): number {
   }
 }
 
+/** The native transfer syntaxes (uncompressed pixel data). */
 export const TransferSyntaxUID = {
   ImplicitVRLittleEndian: '1.2.840.10008.1.2',
   ExplicitVRLittleEndian: '1.2.840.10008.1.2.1',

@@ -93,6 +93,7 @@ export interface DicomElement {
 /** A dataset: a list of elements, in any order. */
 export type DicomDataset = DicomElement[];
 
+/** Options of `writeDataset`. */
 export interface WriteDatasetOptions {
   /** Implicit VR little endian instead of explicit VR little endian. */
   implicit?: boolean;
@@ -100,6 +101,7 @@ export interface WriteDatasetOptions {
   sequenceLengths?: 'defined' | 'undefined';
 }
 
+/** Options of `writeDicomFile`. */
 export interface WriteFileOptions {
   /** Default explicit VR little endian. Big endian and deflate are not written. */
   transferSyntaxUID?: string;
