@@ -357,3 +357,85 @@ describe('TIFF: reference corpus metadata', () => {
     expect(stack.metadata.spacingUnit).to.be.a('string');
   });
 });
+
+describe('TIFF: fast assembly', () => {
+  it('gives exactly what geotiff readRasters gives, for every layout', async () => {
+    const { loadTiffStack } = await import('../../../src/core/image/tiff/index.js');
+    const specs: [string, Partial<TiffPageSpec>][] = [
+      ['uint8', { rowsPerStrip: 5 }],
+      ['int16', { tile: [16, 16], compression: 'lzw', predictor: 2 }],
+      ['float32', { compression: 'deflate', predictor: 3, rowsPerStrip: 3 }],
+      ['float64', { tile: [32, 16] }],
+      ['uint16', { samples: 3, planar: 2, compression: 'packbits' }],
+      ['uint16', { samples: 3, tile: [16, 16], compression: 'deflate', predictor: 2 }],
+      ['uint8', { samples: 4, extraTags: [{ tag: 338, type: 3, values: [2] }] }],
+      ['int32', { samples: 2, rowsPerStrip: 4 }],
+    ];
+    let compared = 0;
+    for (const [kind, extra] of specs) {
+      for (const littleEndian of [true, false]) {
+        const bytes = await buildTiff([page(kind, extra)], { littleEndian });
+        const fast = await loadTiffStack(bytes, { maxFrameBytes: 1 << 30 });
+        const slow = await loadTiffStack(bytes, { maxFrameBytes: 1 << 30, fastAssembly: false });
+        const a = (await fast.getFrame(0)).data;
+        const b = (await slow.getFrame(0)).data;
+        expect(a.constructor, `${kind} type`).to.equal(b.constructor);
+        expectSamples(a, b, `${kind} ${JSON.stringify(extra)} ${littleEndian ? 'LE' : 'BE'}`);
+        compared++;
+      }
+    }
+    expect(compared).to.equal(16);
+  });
+});
+
+describe('TIFF: JPEG compression', () => {
+  it('decodes a JPEG-compressed YCbCr page to RGB close to the browser decoding the same JPEG', async () => {
+    const w = 64;
+    const h = 48;
+    const canvas = new OffscreenCanvas(w, h);
+    const ctx = canvas.getContext('2d')!;
+    const g = ctx.createLinearGradient(0, 0, w, h);
+    g.addColorStop(0, '#d03020');
+    g.addColorStop(1, '#20a0e0');
+    ctx.fillStyle = g;
+    ctx.fillRect(0, 0, w, h);
+    ctx.fillStyle = '#30c040';
+    ctx.fillRect(10, 10, 20, 16);
+    const jpeg = new Uint8Array(
+      await (await canvas.convertToBlob({ type: 'image/jpeg', quality: 0.95 })).arrayBuffer(),
+    );
+    const bitmap = await createImageBitmap(new Blob([jpeg], { type: 'image/jpeg' }));
+    const check = new OffscreenCanvas(w, h).getContext('2d')!;
+    check.drawImage(bitmap, 0, 0);
+    const rgba = check.getImageData(0, 0, w, h).data;
+
+    // One strip holding the whole JFIF stream: compression 7, photometric YCbCr.
+    const base = await buildTiff([
+      { width: w, height: h, samples: 3, bits: 8, data: new Array(w * h * 3).fill(0) },
+    ]);
+    const layoutModule = await import('../../../src/core/image/tiff/ifd.js');
+    const layout = layoutModule.readTiffLayout(base);
+    const e = layout.ifds[0]!.entries;
+    const out = new Uint8Array(base.length + jpeg.length);
+    out.set(base);
+    out.set(jpeg, base.length);
+    const view = new DataView(out.buffer);
+    const setShort = (tag: number, v: number) => view.setUint16(e.get(tag)!.valueOffset, v, true);
+    const setLong = (tag: number, v: number) => view.setUint32(e.get(tag)!.valueOffset, v, true);
+    setShort(259, 7);
+    setShort(262, 6);
+    setLong(273, base.length);
+    setLong(279, jpeg.length);
+
+    const stack = await loadImageStack(out);
+    expect(stack.samplesPerPixel).to.equal(3);
+    expect(stack.dataType).to.equal('uint8');
+    expect(stack.metadata.compression).to.equal('JPEG');
+    const frame = await stack.getFrame(0);
+    let diff = 0;
+    for (let i = 0; i < w * h; i++) {
+      for (let c = 0; c < 3; c++) diff += Math.abs(frame.data[i * 3 + c]! - rgba[i * 4 + c]!);
+    }
+    expect(diff / (w * h * 3), 'mean absolute difference').to.be.below(4);
+  });
+});

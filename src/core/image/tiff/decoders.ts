@@ -20,6 +20,8 @@ interface BlockDecoder {
   decode(buffer: ArrayBufferLike): Promise<ArrayBufferLike>;
 }
 
+const HOST_LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
+
 /** Bytes one decoded strip or tile can hold, at most. Strips never hold more rows than the image has. */
 export function blockBytes(p: DecoderParameters, samplesPerPixel: number, imageHeight = Infinity): number {
   const bits = typeof p.bitsPerSample === 'number' ? [p.bitsPerSample] : Array.from(p.bitsPerSample);
@@ -174,6 +176,12 @@ export function undoPredictor(block: Uint8Array, p: DecoderParameters, littleEnd
       if (bytes === 1) {
         for (let i = start + stride; i < start + rowBytes; i++)
           block[i] = (block[i]! + block[i - stride]!) & 0xff;
+      } else if (bytes === 2 && littleEndian === HOST_LITTLE_ENDIAN && (block.byteOffset + start) % 2 === 0) {
+        const row = new Uint16Array(block.buffer, block.byteOffset + start, rowBytes / 2);
+        for (let i = stride; i < row.length; i++) row[i] = (row[i]! + row[i - stride]!) & 0xffff;
+      } else if (bytes === 4 && littleEndian === HOST_LITTLE_ENDIAN && (block.byteOffset + start) % 4 === 0) {
+        const row = new Uint32Array(block.buffer, block.byteOffset + start, rowBytes / 4);
+        for (let i = stride; i < row.length; i++) row[i] = (row[i]! + row[i - stride]!) >>> 0;
       } else if (bytes === 2) {
         const step = stride * 2;
         for (let i = start + step; i < start + rowBytes; i += 2)

@@ -3,7 +3,8 @@ import { ErrorCode, VoxmarkError, throwIfAborted, toVoxmarkError } from '../../e
 import { BYTES_PER_SAMPLE, LazyImageStack, checkFrameSize } from '../stack.js';
 import type { DataType, Frame, ImageStack, PixelArray, StackMetadata, WindowPreset } from '../types.js';
 import type { DeidentifyOptions } from '../../deid/types.js';
-import { decoderProvider } from './decoders.js';
+import { assembleFast, canAssembleFast, type FastPathInput } from './assemble.js';
+import { decoderProvider, type DecoderProvider } from './decoders.js';
 import { Tag, readAscii, readNumber, readNumbers, readTiffLayout, type Ifd, type TiffLayout } from './ifd.js';
 import {
   parseImageJDescription,
@@ -20,6 +21,11 @@ export interface TiffLoadOptions {
   signal?: AbortSignal;
   maxFrameBytes: number;
   cacheBytes?: number;
+  /**
+   * Assemble strips and tiles with typed-array copies where the samples allow it (default). `false` always
+   * uses geotiff's own readRasters; the results are identical.
+   */
+  fastAssembly?: boolean;
   /** Ignored for TIFF: de-identification applies to DICOM. */
   deidentify?: boolean | DeidentifyOptions;
 }
@@ -293,15 +299,30 @@ async function load(bytes: Uint8Array, options: TiffLoadOptions): Promise<ImageS
       const fileDirectory = await tiff.parser.parseFileDirectoryAt(ifd.offset);
       throwIfAborted(signal);
       const image = new GeoTIFFImage(fileDirectory, le, false, tiff.source);
+      const fast: FastPathInput = {
+        width: pi.width,
+        height: pi.height,
+        samplesPerPixel: pi.samplesPerPixel,
+        samples: out.samples,
+        bitsPerSample: pi.bitsPerSample,
+        sampleFormat: pi.sampleFormat,
+        planar: pi.planar,
+        compression: pi.compression,
+        predictor: readNumber(bytes, le, ifd.entries.get(Tag.Predictor), 1),
+        littleEndian: le,
+        dataType: out.dataType,
+      };
       const read =
         out.mode === 'rgb'
           ? image.readRGB({ interleave: true, pool: provider, ...(signal ? { signal } : {}) })
-          : image.readRasters({
-              interleave: true,
-              samples: [...out.samples],
-              pool: provider,
-              ...(signal ? { signal } : {}),
-            });
+          : options.fastAssembly !== false && canAssembleFast(fast)
+            ? assembleFast(image, fast, provider as unknown as DecoderProvider, signal)
+            : image.readRasters({
+                interleave: true,
+                samples: [...out.samples],
+                pool: provider,
+                ...(signal ? { signal } : {}),
+              });
       data = (await abortable(read, signal)) as PixelArray;
     } catch (e) {
       if (e instanceof VoxmarkError) throw e;
