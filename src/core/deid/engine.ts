@@ -91,8 +91,12 @@ function record(
   ctx.entries.push({ tag: formatTag(t), path: path + formatTag(t), name, action, changed });
 }
 
-/** Replacement for a UID, cached per call. */
+/** UIDs the standard itself defines (e.g. 1.2.840.10008.15.1.1, UTC synchronization) identify no one. */
+const DICOM_ROOT = '1.2.840.10008.';
+
+/** Replacement for a UID, cached per call. UIDs under the DICOM root stay as they are. */
 function mapUid(ctx: WalkContext, uid: string): Promise<string> {
+  if (uid.startsWith(DICOM_ROOT)) return Promise.resolve(uid);
   let p = ctx.uids.get(uid);
   if (!p) {
     p = replacementUid(ctx.key, uid);

@@ -227,6 +227,17 @@ describe('deidentify: UIDs', () => {
     expect(plain.slices[0]!.sopInstanceUID).to.match(/^2\.25\./);
   });
 
+  it('leaves UIDs the standard defines (1.2.840.10008.*) as they are', async () => {
+    const bytes = writeDicomFile([
+      { tag: tag(0x0008, 0x0016), vr: 'UI', value: '1.2.840.10008.5.1.4.1.1.2' },
+      { tag: tag(0x0008, 0x0018), vr: 'UI', value: '1.2.3.4.5' },
+      { tag: tag(0x0020, 0x0200), vr: 'UI', value: '1.2.840.10008.15.1.1' },
+    ]);
+    const ds = parse((await deidentify(bytes, { salt: SALT })).bytes);
+    expect(ds.string('x00200200')).to.equal('1.2.840.10008.15.1.1');
+    expect(ds.string('x00080018')).to.match(/^2\.25\./);
+  });
+
   it('keeps UIDs with retainUIDs', async () => {
     const { bytes, report } = await deidentify(slices[0]!, { salt: SALT, retainUIDs: true });
     expect(parse(bytes).string('x00080018')).to.equal(sources[0]!.sop);
