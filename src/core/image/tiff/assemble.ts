@@ -3,7 +3,8 @@ import { throwIfAborted } from '../../errors.js';
 import type { DataType, PixelArray } from '../types.js';
 import type { DecoderParameters, DecoderProvider } from './decoders.js';
 
-const CONSTRUCTORS = {
+/** The typed array constructor of each data type. */
+export const CONSTRUCTORS = {
   uint8: Uint8Array,
   int8: Int8Array,
   uint16: Uint16Array,

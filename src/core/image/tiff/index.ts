@@ -3,7 +3,7 @@ import { ErrorCode, VoxmarkError, throwIfAborted, toVoxmarkError } from '../../e
 import { BYTES_PER_SAMPLE, LazyImageStack, checkFrameSize } from '../stack.js';
 import type { DataType, Frame, ImageStack, PixelArray, StackMetadata, WindowPreset } from '../types.js';
 import type { DeidentifyOptions } from '../../deid/types.js';
-import { assembleFast, canAssembleFast, type FastPathInput } from './assemble.js';
+import { CONSTRUCTORS, assembleFast, canAssembleFast, type FastPathInput } from './assemble.js';
 import { decoderProvider, type DecoderProvider } from './decoders.js';
 import { Tag, readAscii, readNumber, readNumbers, readTiffLayout, type Ifd, type TiffLayout } from './ifd.js';
 import {
@@ -548,17 +548,6 @@ function presetsOf(
   }
   return presets;
 }
-
-const CONSTRUCTORS = {
-  uint8: Uint8Array,
-  int8: Int8Array,
-  uint16: Uint16Array,
-  int16: Int16Array,
-  uint32: Uint32Array,
-  int32: Int32Array,
-  float32: Float32Array,
-  float64: Float64Array,
-} as const;
 
 function asDataType(data: ArrayLike<number> & { buffer?: ArrayBufferLike }, dataType: DataType): PixelArray {
   const Ctor = CONSTRUCTORS[dataType];
