@@ -304,6 +304,60 @@ describe('deidentify: options', () => {
     expect(parse(hooked.bytes).string('x00081030')).to.equal('CLEANED');
   });
 
+  it('keeps overlays with cleanGraphics, and structured content with cleanStructuredContent', async () => {
+    const bytes = writeDicomFile([
+      { tag: tag(0x0008, 0x0016), vr: 'UI', value: '1.2.840.10008.5.1.4.1.1.2' },
+      { tag: tag(0x0008, 0x0018), vr: 'UI', value: '1.2.3' },
+      { tag: tag(0x0010, 0x0010), vr: 'PN', value: 'Doe^Jane' },
+      { tag: tag(0x6000, 0x0010), vr: 'US', value: 2 },
+      { tag: tag(0x6000, 0x3000), vr: 'OB', value: new Uint8Array([0x0f, 0]) },
+      { tag: tag(0x6000, 0x4000), vr: 'LT', value: 'Marked by Jane Doe' },
+      {
+        tag: tag(0x0040, 0xa730),
+        vr: 'SQ',
+        value: [
+          [
+            { tag: tag(0x0040, 0xa040), vr: 'CS', value: 'TEXT' },
+            { tag: tag(0x0040, 0xa160), vr: 'UT', value: 'Lesion seen; patient Doe tolerated well' },
+          ],
+        ],
+      },
+    ]);
+    const plain = parse((await deidentify(bytes, { salt: SALT })).bytes);
+    expect(plain.elements.x60003000).to.equal(undefined);
+    expect(plain.elements.x60000010).to.equal(undefined);
+    const kept = await deidentify(bytes, { salt: SALT, cleanGraphics: true, cleanStructuredContent: true });
+    const ds = parse(kept.bytes);
+    expect(ds.uint16('x60000010')).to.equal(2);
+    expect(ds.elements.x60003000!.length).to.equal(2);
+    expect(ds.string('x60004000')).to.equal('Marked by **** ***');
+    const item = ds.elements.x0040a730!.items![0]!.dataSet!;
+    expect(item.string('x0040a040')).to.equal('TEXT');
+    expect(latin1(kept.bytes)).to.not.include('Doe');
+    expect(kept.report.methodCodes).to.include.members(['113103', '113104']);
+  });
+
+  it('retains device and institution identity when asked', async () => {
+    const bytes = writeDicomFile([
+      { tag: tag(0x0008, 0x0016), vr: 'UI', value: '1.2.840.10008.5.1.4.1.1.2' },
+      { tag: tag(0x0008, 0x0018), vr: 'UI', value: '1.2.3' },
+      { tag: tag(0x0008, 0x0080), vr: 'LO', value: 'General Hospital' },
+      { tag: tag(0x0018, 0x1000), vr: 'LO', value: 'SN-1234' },
+    ]);
+    const plain = parse((await deidentify(bytes, { salt: SALT })).bytes);
+    expect(plain.string('x00080080')).to.equal('ANONYMIZED');
+    expect(plain.string('x00181000')).to.equal('ANONYMIZED');
+    const kept = await deidentify(bytes, {
+      salt: SALT,
+      retainDeviceIdentity: true,
+      retainInstitutionIdentity: true,
+    });
+    const ds = parse(kept.bytes);
+    expect(ds.string('x00080080')).to.equal('General Hospital');
+    expect(ds.string('x00181000')).to.equal('SN-1234');
+    expect(kept.report.methodCodes).to.deep.equal(['113100', '113109', '113112']);
+  });
+
   it('keeps the private elements of an allow list, and removes the rest', async () => {
     const bytes = writeDicomFile([
       { tag: tag(0x0008, 0x0016), vr: 'UI', value: '1.2.840.10008.5.1.4.1.1.2' },
