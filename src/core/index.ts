@@ -10,6 +10,10 @@ export { loadImageStack } from './image/load.js';
 export { createImageStack, LazyImageStack } from './image/stack.js';
 export type { SyntheticStackInit, ImageStackInit } from './image/stack.js';
 export { sniffFormat } from './image/sniff.js';
+export type { ImageLoadOptions } from './image/load.js';
+export { createDecodeWorkerPool } from './image/codecs/worker-pool.js';
+export type { DecodeWorkerPool, DecodeWorkerPoolOptions } from './image/codecs/worker-pool.js';
+export { serveDecodeRequests } from './image/codecs/worker-serve.js';
 export { applyWindow, CT_PRESETS } from './image/window.js';
 export type {
   ImageInput,

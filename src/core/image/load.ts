@@ -6,8 +6,18 @@ import { readImageInfo, type DicomImageInfo } from './dicom/instance.js';
 import { buildDicomStack } from './dicom/stack.js';
 import { loadTiffStack } from './tiff/index.js';
 import type { ImageInput, ImageStack, LoadOptions } from './types.js';
+import type { DecodeWorkerPool } from './codecs/worker-pool.js';
 
 export const DEFAULT_MAX_FRAME_BYTES = 1024 * 1024 * 1024;
+
+/** LoadOptions, plus where compressed DICOM frames decode. */
+export interface ImageLoadOptions extends LoadOptions {
+  /**
+   * Decode compressed DICOM frames in these workers (see `createDecodeWorkerPool` and
+   * `serveDecodeRequests`) instead of the calling thread. Uncompressed frames are cheap and stay here.
+   */
+  decodePool?: DecodeWorkerPool;
+}
 
 /**
  * Loads DICOM or TIFF bytes into an ImageStack. The format is sniffed from the bytes. Several DICOM inputs
@@ -16,7 +26,7 @@ export const DEFAULT_MAX_FRAME_BYTES = 1024 * 1024 * 1024;
  */
 export async function loadImageStack(
   input: ImageInput | ImageInput[],
-  options: LoadOptions = {},
+  options: ImageLoadOptions = {},
 ): Promise<ImageStack> {
   try {
     return await load(input, options);
@@ -25,7 +35,7 @@ export async function loadImageStack(
   }
 }
 
-async function load(input: ImageInput | ImageInput[], options: LoadOptions): Promise<ImageStack> {
+async function load(input: ImageInput | ImageInput[], options: ImageLoadOptions): Promise<ImageStack> {
   const inputs = Array.isArray(input) ? input : [input];
   if (inputs.length === 0) throw new VoxmarkError(ErrorCode.InvalidArgument, 'No input given');
   const maxFrameBytes = options.maxFrameBytes ?? DEFAULT_MAX_FRAME_BYTES;
@@ -100,6 +110,7 @@ async function load(input: ImageInput | ImageInput[], options: LoadOptions): Pro
   }
   return buildDicomStack(infos, {
     maxFrameBytes,
+    ...(options.decodePool ? { decodePool: options.decodePool } : {}),
     ...(options.cacheBytes === undefined ? {} : { cacheBytes: options.cacheBytes }),
   });
 }

@@ -89,20 +89,22 @@ export class LazyImageStack implements ImageStack {
     if (cached) return Promise.resolve(cached);
 
     let pending = this.#pending.get(index);
-    if (!pending) {
+    // A decode that every caller gave up on is being aborted: start afresh rather than join it.
+    if (!pending || pending.controller.signal.aborted) {
       const controller = new AbortController();
-      const promise = this.#decode(index, controller.signal).then(
+      const entry: Pending = { promise: undefined as unknown as Promise<Frame>, controller, waiters: 0 };
+      entry.promise = this.#decode(index, controller.signal).then(
         (frame) => {
-          this.#pending.delete(index);
+          if (this.#pending.get(index) === entry) this.#pending.delete(index);
           this.#store(index, frame);
           return frame;
         },
         (error: unknown) => {
-          this.#pending.delete(index);
+          if (this.#pending.get(index) === entry) this.#pending.delete(index);
           throw error;
         },
       );
-      pending = { promise, controller, waiters: 0 };
+      pending = entry;
       this.#pending.set(index, pending);
     }
     const entry = pending;

@@ -1,50 +1,30 @@
-import { ErrorCode, VoxmarkError, throwIfAborted, toVoxmarkError } from '../../errors.js';
+import { ErrorCode, VoxmarkError, throwIfAborted } from '../../errors.js';
 import type { PixelArray } from '../types.js';
-import type { CodecOutput } from '../codecs/wasm.js';
+import { type CodecFrameInfo, decodeCompressedFrame, familyOf } from '../codecs/decode.js';
+import type { DecodeWorkerPool } from '../codecs/worker-pool.js';
 import type { DicomImageInfo } from './instance.js';
-import { finishDecodedFrame } from './finish.js';
+import { applyPalette } from './pixels.js';
 
-/** Transfer syntaxes whose pixel data is encapsulated (compressed), with the codec family that decodes them. */
-export const ENCAPSULATED_TRANSFER_SYNTAXES: Record<string, string> = {
-  '1.2.840.10008.1.2.5': 'RLE Lossless',
-  '1.2.840.10008.1.2.4.50': 'JPEG Baseline (Process 1)',
-  '1.2.840.10008.1.2.4.51': 'JPEG Extended (Process 2 & 4)',
-  '1.2.840.10008.1.2.4.57': 'JPEG Lossless (Process 14)',
-  '1.2.840.10008.1.2.4.70': 'JPEG Lossless SV1 (Process 14, Selection Value 1)',
-  '1.2.840.10008.1.2.4.80': 'JPEG-LS Lossless',
-  '1.2.840.10008.1.2.4.81': 'JPEG-LS Near-Lossless',
-  '1.2.840.10008.1.2.4.90': 'JPEG 2000 Lossless',
-  '1.2.840.10008.1.2.4.91': 'JPEG 2000',
-  '1.2.840.10008.1.2.4.92': 'JPEG 2000 Part 2 Multi-component Lossless',
-  '1.2.840.10008.1.2.4.93': 'JPEG 2000 Part 2 Multi-component',
-  '1.2.840.10008.1.2.4.201': 'HTJ2K Lossless',
-  '1.2.840.10008.1.2.4.202': 'HTJ2K Lossless RPCL',
-  '1.2.840.10008.1.2.4.203': 'HTJ2K',
-};
+export { ENCAPSULATED_TRANSFER_SYNTAXES } from '../codecs/decode.js';
 
-type Family = 'rle' | 'jpeg' | 'jpegls' | 'j2k' | 'htj2k';
-
-function familyOf(uid: string): Family | undefined {
-  if (uid === '1.2.840.10008.1.2.5') return 'rle';
-  if (/^1\.2\.840\.10008\.1\.2\.4\.(50|51|57|70)$/.test(uid)) return 'jpeg';
-  if (/^1\.2\.840\.10008\.1\.2\.4\.(80|81)$/.test(uid)) return 'jpegls';
-  if (/^1\.2\.840\.10008\.1\.2\.4\.(90|91|92|93)$/.test(uid)) return 'j2k';
-  if (/^1\.2\.840\.10008\.1\.2\.4\.(201|202|203)$/.test(uid)) return 'htj2k';
-  return undefined;
+export interface EncapsulatedDecodeOptions {
+  /** Decode in these workers (which fall back to this thread if they cannot start). */
+  pool?: DecodeWorkerPool;
 }
 
 /**
  * Decodes one encapsulated (compressed) frame into stored values of the stack's data type, sign-corrected,
- * colour interleaved and converted to RGB. Each codec is imported only when a file needs it, so the core
- * bundle stays small and a host that never meets JPEG 2000 never downloads its decoder.
+ * colour interleaved and converted to RGB, palette colour mapped. Each codec is imported only when a file
+ * needs it, so the core bundle stays small and a host that never meets JPEG 2000 never downloads its
+ * decoder. With a `pool`, the codec runs in a worker and this thread only maps palettes.
  */
 export async function decodeEncapsulatedFrame(
   info: DicomImageInfo,
   bytes: Uint8Array,
   signal?: AbortSignal,
+  options: EncapsulatedDecodeOptions = {},
 ): Promise<PixelArray> {
-  const family = familyOf(info.transferSyntaxUID);
-  if (!family) {
+  if (!familyOf(info.transferSyntaxUID)) {
     throw new VoxmarkError(
       ErrorCode.UnsupportedTransferSyntax,
       `Transfer syntax ${info.transferSyntaxUID} is not supported`,
@@ -57,81 +37,23 @@ export async function decodeEncapsulatedFrame(
     );
   }
   throwIfAborted(signal);
-  let out: CodecOutput;
-  try {
-    out = await runCodec(family, info, bytes);
-  } catch (e) {
-    throw toVoxmarkError(
-      e,
-      ErrorCode.CodecFailed,
-      `Could not decode a ${ENCAPSULATED_TRANSFER_SYNTAXES[info.transferSyntaxUID]} frame`,
-    );
+  const job: CodecFrameInfo = {
+    transferSyntaxUID: info.transferSyntaxUID,
+    rows: info.rows,
+    columns: info.columns,
+    samplesPerPixel: info.samplesPerPixel,
+    bitsAllocated: info.bitsAllocated,
+    bitsStored: info.bitsStored,
+    pixelRepresentation: info.pixelRepresentation,
+    photometricInterpretation: info.photometricInterpretation,
+  };
+  let data: PixelArray;
+  if (options.pool) {
+    data = await options.pool.decode(job, bytes, signal);
+  } else {
+    data = await decodeCompressedFrame(job, bytes);
   }
   throwIfAborted(signal);
-  return finishDecodedFrame(info, out, family === 'j2k' || family === 'htj2k');
-}
-
-async function runCodec(family: Family, info: DicomImageInfo, bytes: Uint8Array): Promise<CodecOutput> {
-  switch (family) {
-    case 'rle': {
-      const { decodeRle } = await import('../codecs/rle.js');
-      if (![8, 16, 32].includes(info.bitsAllocated)) {
-        throw new VoxmarkError(ErrorCode.Unsupported, `RLE with ${info.bitsAllocated} bits allocated`);
-      }
-      // PackBits expands at most 64:1 (two bytes for a run of 128), so bigger claims are corrupt.
-      const frameBytes = info.rows * info.columns * info.samplesPerPixel * (info.bitsAllocated / 8);
-      if (frameBytes > bytes.length * 64) {
-        throw new VoxmarkError(
-          ErrorCode.Corrupt,
-          `An RLE frame of ${bytes.length} bytes cannot hold ${frameBytes} bytes of pixels`,
-        );
-      }
-      const raw = decodeRle(bytes, info);
-      return {
-        data: rawToSamples(raw, info.bitsAllocated),
-        width: info.columns,
-        height: info.rows,
-        samplesPerPixel: info.samplesPerPixel,
-        bitsPerSample: info.bitsAllocated,
-        signed: false,
-      };
-    }
-    case 'jpeg': {
-      const { readJpegFrameHeader } = await import('../codecs/jpeg-markers.js');
-      const header = readJpegFrameHeader(bytes);
-      // Pick the decoder from the stream's own frame header: transfer syntaxes are sometimes mislabelled.
-      if (header.sof === 0xc3 || header.sof === 0xc7) {
-        const { decodeJpegLossless } = await import('../codecs/jpeg-lossless.js');
-        return decodeJpegLossless(bytes);
-      }
-      if (header.sof === 0xf7) {
-        const { decodeJpegLs } = await import('../codecs/emscripten.js');
-        return decodeJpegLs(bytes);
-      }
-      if (header.precision > 8) {
-        const { decodeJpeg12 } = await import('../codecs/jpeg12.js');
-        return decodeJpeg12(bytes, info);
-      }
-      const { decodeJpeg8 } = await import('../codecs/emscripten.js');
-      return decodeJpeg8(bytes);
-    }
-    case 'jpegls': {
-      const { decodeJpegLs } = await import('../codecs/emscripten.js');
-      return decodeJpegLs(bytes);
-    }
-    case 'j2k': {
-      const { decodeJpeg2000 } = await import('../codecs/emscripten.js');
-      return decodeJpeg2000(bytes);
-    }
-    case 'htj2k': {
-      const { decodeHtj2k } = await import('../codecs/emscripten.js');
-      return decodeHtj2k(bytes);
-    }
-  }
-}
-
-function rawToSamples(raw: Uint8Array, bits: number): CodecOutput['data'] {
-  if (bits === 8) return raw;
-  if (bits === 16) return new Uint16Array(raw.buffer, raw.byteOffset, raw.byteLength >> 1);
-  return new Uint32Array(raw.buffer, raw.byteOffset, raw.byteLength >> 2);
+  if (info.photometricInterpretation === 'PALETTE COLOR') return applyPalette(data, info);
+  return data;
 }

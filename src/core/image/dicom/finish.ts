@@ -1,11 +1,13 @@
 import { ErrorCode, VoxmarkError } from '../../errors.js';
 import type { DataType, PixelArray } from '../types.js';
 import type { CodecOutput } from '../codecs/wasm.js';
-import type { DicomImageInfo } from './instance.js';
-import { allocate, applyPalette, convertColourToRgb, planarToInterleaved } from './pixels.js';
+import type { CodecFrameInfo } from '../codecs/decode.js';
+import { allocate, convertColourToRgb, planarToInterleaved } from './samples.js';
 
 /** The data type of stored values before any palette lookup: from Bits Allocated and Pixel Representation. */
-export function storedDataType(info: DicomImageInfo): DataType {
+export function storedDataType(
+  info: Pick<CodecFrameInfo, 'bitsAllocated' | 'pixelRepresentation'>,
+): DataType {
   const signed = info.pixelRepresentation === 1;
   if (info.bitsAllocated <= 8) return signed ? 'int8' : 'uint8';
   if (info.bitsAllocated <= 16) return signed ? 'int16' : 'uint16';
@@ -16,10 +18,11 @@ export function storedDataType(info: DicomImageInfo): DataType {
  * Turns what a codec produced into the frame voxmark delivers: checks the size against the header,
  * sign-extends from Bits Stored when Pixel Representation is 1 and the codec returned unsigned bit
  * patterns, interleaves planar output, converts YBR_FULL/YBR_FULL_422 to RGB (unless the codec already
- * did, or for JPEG 2000, whose decoder reverses RCT/ICT itself) and maps PALETTE COLOR through its tables.
+ * did, or for JPEG 2000, whose decoder reverses RCT/ICT itself). Palette lookup is the caller's (it needs the
+ * dataset's tables).
  */
 export function finishDecodedFrame(
-  info: DicomImageInfo,
+  info: CodecFrameInfo,
   out: CodecOutput,
   decoderAppliesMct: boolean,
 ): PixelArray {
@@ -59,6 +62,5 @@ export function finishDecodedFrame(
       out.rgb || (decoderAppliesMct && (photometric === 'YBR_RCT' || photometric === 'YBR_ICT'));
     if (!alreadyRgb) convertColourToRgb(data, photometric);
   }
-  if (info.photometricInterpretation === 'PALETTE COLOR') return applyPalette(data, info);
   return data;
 }

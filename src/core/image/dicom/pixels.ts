@@ -1,6 +1,10 @@
 import { ErrorCode, VoxmarkError, toVoxmarkError } from '../../errors.js';
 import type { DataType, Frame, PixelArray } from '../types.js';
+import { allocate, convertColourToRgb, planarToInterleaved } from './samples.js';
+
+export { allocate, arrayDataType, convertColourToRgb, planarToInterleaved } from './samples.js';
 import type { DicomImageInfo } from './instance.js';
+import type { EncapsulatedDecodeOptions } from './codecs.js';
 import { TransferSyntax } from './parse.js';
 
 const NATIVE = new Set<string>([
@@ -45,32 +49,12 @@ export function frameSamplesPerPixel(info: DicomImageInfo): number {
   return info.photometricInterpretation === 'PALETTE COLOR' ? 3 : info.samplesPerPixel;
 }
 
-export function allocate(dataType: DataType, length: number): PixelArray {
-  switch (dataType) {
-    case 'uint8':
-      return new Uint8Array(length);
-    case 'int8':
-      return new Int8Array(length);
-    case 'uint16':
-      return new Uint16Array(length);
-    case 'int16':
-      return new Int16Array(length);
-    case 'uint32':
-      return new Uint32Array(length);
-    case 'int32':
-      return new Int32Array(length);
-    case 'float32':
-      return new Float32Array(length);
-    case 'float64':
-      return new Float64Array(length);
-  }
-}
-
 /** Decodes frame `index` (0-based) of a DICOM instance into stored values. */
 export async function decodeDicomFrame(
   info: DicomImageInfo,
   index: number,
   signal?: AbortSignal,
+  options: EncapsulatedDecodeOptions = {},
 ): Promise<Frame> {
   if (index < 0 || index >= info.numberOfFrames) {
     throw new VoxmarkError(ErrorCode.OutOfRange, `Frame ${index} is outside 0…${info.numberOfFrames - 1}`);
@@ -87,7 +71,7 @@ export async function decodeDicomFrame(
     }
     // The codec dispatcher is a chunk of its own: uncompressed files never load it.
     const { decodeEncapsulatedFrame } = await import('./codecs.js');
-    data = await decodeEncapsulatedFrame(info, fragment, signal);
+    data = await decodeEncapsulatedFrame(info, fragment, signal, options);
   } else {
     if (!isNativeTransferSyntax(info.transferSyntaxUID)) {
       throw new VoxmarkError(
@@ -307,46 +291,6 @@ export function applyBitsStored(out: PixelArray, info: DicomImageInfo): void {
   } else {
     for (let i = 0; i < n; i++) out[i] = (out[i]! >>> shift) & mask;
   }
-}
-
-export function planarToInterleaved(data: PixelArray, pixels: number): PixelArray {
-  const out = allocate(arrayDataType(data), pixels * 3);
-  for (let i = 0; i < pixels; i++) {
-    out[i * 3] = data[i]!;
-    out[i * 3 + 1] = data[pixels + i]!;
-    out[i * 3 + 2] = data[2 * pixels + i]!;
-  }
-  return out;
-}
-
-export function arrayDataType(data: PixelArray): DataType {
-  if (data instanceof Uint8Array) return 'uint8';
-  if (data instanceof Int8Array) return 'int8';
-  if (data instanceof Uint16Array) return 'uint16';
-  if (data instanceof Int16Array) return 'int16';
-  if (data instanceof Uint32Array) return 'uint32';
-  if (data instanceof Int32Array) return 'int32';
-  if (data instanceof Float32Array) return 'float32';
-  return 'float64';
-}
-
-/** Converts interleaved YBR_FULL (and YBR_FULL_422 once upsampled) to RGB in place. Other colour spaces pass. */
-export function convertColourToRgb(data: PixelArray, photometric: string): void {
-  if (photometric !== 'YBR_FULL' && photometric !== 'YBR_FULL_422') return;
-  const max = data instanceof Uint16Array ? 65535 : 255;
-  const half = (max + 1) / 2;
-  for (let i = 0; i + 2 < data.length; i += 3) {
-    const y = data[i]!;
-    const cb = data[i + 1]! - half;
-    const cr = data[i + 2]! - half;
-    data[i] = clamp(Math.round(y + 1.402 * cr), max);
-    data[i + 1] = clamp(Math.round(y - 0.344136 * cb - 0.714136 * cr), max);
-    data[i + 2] = clamp(Math.round(y + 1.772 * cb), max);
-  }
-}
-
-function clamp(v: number, max: number): number {
-  return v < 0 ? 0 : v > max ? max : v;
 }
 
 function ybr422ToRgb(view: DataView, info: DicomImageInfo): PixelArray {

@@ -2,6 +2,7 @@ import { ErrorCode, VoxmarkError } from '../../errors.js';
 import { LazyImageStack, BYTES_PER_SAMPLE, checkFrameSize } from '../stack.js';
 import type { ImageStack, SliceRef, StackMetadata, WindowPreset } from '../types.js';
 import { ctPresets } from '../window.js';
+import type { DecodeWorkerPool } from '../codecs/worker-pool.js';
 import type { DicomImageInfo } from './instance.js';
 import { str } from './instance.js';
 import { decodeDicomFrame, frameDataType, frameSamplesPerPixel } from './pixels.js';
@@ -9,6 +10,8 @@ import { decodeDicomFrame, frameDataType, frameSamplesPerPixel } from './pixels.
 export interface DicomStackOptions {
   maxFrameBytes: number;
   cacheBytes?: number;
+  /** Decode compressed frames in these workers. */
+  decodePool?: DecodeWorkerPool;
 }
 
 interface FrameSource {
@@ -101,7 +104,12 @@ export function buildDicomStack(infos: DicomImageInfo[], options: DicomStackOpti
     ...(options.cacheBytes === undefined ? {} : { cacheBytes: options.cacheBytes }),
     decode: (index, signal) => {
       const s = sources[index]!;
-      return decodeDicomFrame(s.info, s.frame, signal);
+      return decodeDicomFrame(
+        s.info,
+        s.frame,
+        signal,
+        options.decodePool ? { pool: options.decodePool } : {},
+      );
     },
   });
 }

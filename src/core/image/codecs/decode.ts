@@ -1,0 +1,135 @@
+import { ErrorCode, VoxmarkError, toVoxmarkError } from '../../errors.js';
+import type { PixelArray } from '../types.js';
+import type { CodecOutput } from './wasm.js';
+import { finishDecodedFrame } from '../dicom/finish.js';
+
+/** What a codec needs to know about a compressed DICOM frame: plain data, so it can cross to a worker. */
+export interface CodecFrameInfo {
+  transferSyntaxUID: string;
+  rows: number;
+  columns: number;
+  samplesPerPixel: number;
+  bitsAllocated: number;
+  bitsStored: number;
+  pixelRepresentation: number;
+  photometricInterpretation: string;
+}
+
+/** Transfer syntaxes whose pixel data is encapsulated (compressed), with the codec family that decodes them. */
+export const ENCAPSULATED_TRANSFER_SYNTAXES: Record<string, string> = {
+  '1.2.840.10008.1.2.5': 'RLE Lossless',
+  '1.2.840.10008.1.2.4.50': 'JPEG Baseline (Process 1)',
+  '1.2.840.10008.1.2.4.51': 'JPEG Extended (Process 2 & 4)',
+  '1.2.840.10008.1.2.4.57': 'JPEG Lossless (Process 14)',
+  '1.2.840.10008.1.2.4.70': 'JPEG Lossless SV1 (Process 14, Selection Value 1)',
+  '1.2.840.10008.1.2.4.80': 'JPEG-LS Lossless',
+  '1.2.840.10008.1.2.4.81': 'JPEG-LS Near-Lossless',
+  '1.2.840.10008.1.2.4.90': 'JPEG 2000 Lossless',
+  '1.2.840.10008.1.2.4.91': 'JPEG 2000',
+  '1.2.840.10008.1.2.4.92': 'JPEG 2000 Part 2 Multi-component Lossless',
+  '1.2.840.10008.1.2.4.93': 'JPEG 2000 Part 2 Multi-component',
+  '1.2.840.10008.1.2.4.201': 'HTJ2K Lossless',
+  '1.2.840.10008.1.2.4.202': 'HTJ2K Lossless RPCL',
+  '1.2.840.10008.1.2.4.203': 'HTJ2K',
+};
+
+export type Family = 'rle' | 'jpeg' | 'jpegls' | 'j2k' | 'htj2k';
+
+export function familyOf(uid: string): Family | undefined {
+  if (uid === '1.2.840.10008.1.2.5') return 'rle';
+  if (/^1\.2\.840\.10008\.1\.2\.4\.(50|51|57|70)$/.test(uid)) return 'jpeg';
+  if (/^1\.2\.840\.10008\.1\.2\.4\.(80|81)$/.test(uid)) return 'jpegls';
+  if (/^1\.2\.840\.10008\.1\.2\.4\.(90|91|92|93)$/.test(uid)) return 'j2k';
+  if (/^1\.2\.840\.10008\.1\.2\.4\.(201|202|203)$/.test(uid)) return 'htj2k';
+  return undefined;
+}
+
+/**
+ * Decodes one compressed frame into stored values (before any palette lookup): the codec for the transfer
+ * syntax, then sign extension, interleaving and colour conversion. Runs the same in a page or a worker.
+ */
+export async function decodeCompressedFrame(info: CodecFrameInfo, bytes: Uint8Array): Promise<PixelArray> {
+  const family = familyOf(info.transferSyntaxUID);
+  if (!family) {
+    throw new VoxmarkError(
+      ErrorCode.UnsupportedTransferSyntax,
+      `Transfer syntax ${info.transferSyntaxUID} is not supported`,
+    );
+  }
+  let out: CodecOutput;
+  try {
+    out = await runCodec(family, info, bytes);
+  } catch (e) {
+    throw toVoxmarkError(
+      e,
+      ErrorCode.CodecFailed,
+      `Could not decode a ${ENCAPSULATED_TRANSFER_SYNTAXES[info.transferSyntaxUID]} frame`,
+    );
+  }
+  return finishDecodedFrame(info, out, family === 'j2k' || family === 'htj2k');
+}
+
+async function runCodec(family: Family, info: CodecFrameInfo, bytes: Uint8Array): Promise<CodecOutput> {
+  switch (family) {
+    case 'rle': {
+      const { decodeRle } = await import('./rle.js');
+      if (![8, 16, 32].includes(info.bitsAllocated)) {
+        throw new VoxmarkError(ErrorCode.Unsupported, `RLE with ${info.bitsAllocated} bits allocated`);
+      }
+      // PackBits expands at most 64:1 (two bytes for a run of 128), so bigger claims are corrupt.
+      const frameBytes = info.rows * info.columns * info.samplesPerPixel * (info.bitsAllocated / 8);
+      if (frameBytes > bytes.length * 64) {
+        throw new VoxmarkError(
+          ErrorCode.Corrupt,
+          `An RLE frame of ${bytes.length} bytes cannot hold ${frameBytes} bytes of pixels`,
+        );
+      }
+      const raw = decodeRle(bytes, info);
+      return {
+        data: rawToSamples(raw, info.bitsAllocated),
+        width: info.columns,
+        height: info.rows,
+        samplesPerPixel: info.samplesPerPixel,
+        bitsPerSample: info.bitsAllocated,
+        signed: false,
+      };
+    }
+    case 'jpeg': {
+      const { readJpegFrameHeader } = await import('./jpeg-markers.js');
+      const header = readJpegFrameHeader(bytes);
+      // Pick the decoder from the stream's own frame header: transfer syntaxes are sometimes mislabelled.
+      if (header.sof === 0xc3 || header.sof === 0xc7) {
+        const { decodeJpegLossless } = await import('./jpeg-lossless.js');
+        return decodeJpegLossless(bytes);
+      }
+      if (header.sof === 0xf7) {
+        const { decodeJpegLs } = await import('./emscripten.js');
+        return decodeJpegLs(bytes);
+      }
+      if (header.precision > 8) {
+        const { decodeJpeg12 } = await import('./jpeg12.js');
+        return decodeJpeg12(bytes, info);
+      }
+      const { decodeJpeg8 } = await import('./emscripten.js');
+      return decodeJpeg8(bytes);
+    }
+    case 'jpegls': {
+      const { decodeJpegLs } = await import('./emscripten.js');
+      return decodeJpegLs(bytes);
+    }
+    case 'j2k': {
+      const { decodeJpeg2000 } = await import('./emscripten.js');
+      return decodeJpeg2000(bytes);
+    }
+    case 'htj2k': {
+      const { decodeHtj2k } = await import('./emscripten.js');
+      return decodeHtj2k(bytes);
+    }
+  }
+}
+
+function rawToSamples(raw: Uint8Array, bits: number): CodecOutput['data'] {
+  if (bits === 8) return raw;
+  if (bits === 16) return new Uint16Array(raw.buffer, raw.byteOffset, raw.byteLength >> 1);
+  return new Uint32Array(raw.buffer, raw.byteOffset, raw.byteLength >> 2);
+}

@@ -1,0 +1,158 @@
+import { type ErrorCode, VoxmarkError, throwIfAborted } from '../../errors.js';
+import type { PixelArray } from '../types.js';
+import { type CodecFrameInfo, decodeCompressedFrame } from './decode.js';
+import type { DecodeRequest, DecodeResponse } from './worker-serve.js';
+
+/** Decodes compressed frames off the main thread. Share one between stacks; `terminate` when done. */
+export interface DecodeWorkerPool {
+  decode(info: CodecFrameInfo, bytes: Uint8Array, signal?: AbortSignal): Promise<PixelArray>;
+  /** Stops every worker now; later decodes start new ones. */
+  terminate(): void;
+  /** Workers currently running. */
+  readonly size: number;
+}
+
+export interface DecodeWorkerPoolOptions {
+  /** Most workers at once. Default: hardware threads − 1, between 1 and 4. */
+  maxWorkers?: number;
+  /** Stop a worker after this long without work, in ms. Default 15 000. */
+  idleMs?: number;
+}
+
+interface Job {
+  id: number;
+  resolve: (data: PixelArray) => void;
+  reject: (error: unknown) => void;
+  info: CodecFrameInfo;
+  bytes: Uint8Array;
+}
+
+interface Slot {
+  worker: Worker;
+  jobs: Map<number, Job>;
+  idleTimer?: ReturnType<typeof setTimeout>;
+  answered: boolean;
+}
+
+/**
+ * A pool of decode workers made by `createWorker` (a worker module that calls `serveDecodeRequests`).
+ * Jobs go to the least busy worker. Aborting a job terminates its worker, which also stops a decode that
+ * runs long; the pool starts another when needed. If a worker cannot start or crashes, its jobs are
+ * decoded on the calling thread instead, so a misconfigured worker costs speed, never frames.
+ */
+export function createDecodeWorkerPool(
+  createWorker: () => Worker,
+  options: DecodeWorkerPoolOptions = {},
+): DecodeWorkerPool {
+  const threads = (globalThis as { navigator?: { hardwareConcurrency?: number } }).navigator
+    ?.hardwareConcurrency;
+  const maxWorkers = Math.max(1, options.maxWorkers ?? Math.min(4, Math.max(1, (threads ?? 2) - 1)));
+  const idleMs = options.idleMs ?? 15_000;
+  const slots: Slot[] = [];
+  let nextId = 1;
+  let broken = false; // workers failed to start: decode in this thread from now on
+
+  const remove = (slot: Slot) => {
+    const i = slots.indexOf(slot);
+    if (i >= 0) slots.splice(i, 1);
+    if (slot.idleTimer) clearTimeout(slot.idleTimer);
+    slot.worker.terminate();
+  };
+
+  const fallBack = (job: Job) => {
+    decodeCompressedFrame(job.info, job.bytes).then(job.resolve, job.reject);
+  };
+
+  const spawn = (): Slot | undefined => {
+    let worker: Worker;
+    try {
+      worker = createWorker();
+    } catch {
+      broken = true;
+      return undefined;
+    }
+    const slot: Slot = { worker, jobs: new Map(), answered: false };
+    worker.addEventListener('message', (event: MessageEvent) => {
+      const response = event.data as DecodeResponse | null;
+      if (!response || response.voxmark !== 'decoded') return;
+      slot.answered = true;
+      const job = slot.jobs.get(response.id);
+      if (!job) return;
+      slot.jobs.delete(response.id);
+      if (response.ok) job.resolve(response.data);
+      else job.reject(new VoxmarkError(response.code as ErrorCode, response.message));
+      armIdle(slot);
+    });
+    const fail = () => {
+      // A worker that never answered could not start (wrong URL, no module workers): stop trying.
+      if (!slot.answered) broken = true;
+      remove(slot);
+      for (const job of slot.jobs.values()) fallBack(job);
+      slot.jobs.clear();
+    };
+    worker.addEventListener('error', fail);
+    worker.addEventListener('messageerror', fail);
+    slots.push(slot);
+    return slot;
+  };
+
+  const armIdle = (slot: Slot) => {
+    if (slot.idleTimer) clearTimeout(slot.idleTimer);
+    if (slot.jobs.size === 0) slot.idleTimer = setTimeout(() => remove(slot), idleMs);
+  };
+
+  const pick = (): Slot | undefined => {
+    let best: Slot | undefined;
+    for (const s of slots) if (!best || s.jobs.size < best.jobs.size) best = s;
+    if ((!best || best.jobs.size > 0) && slots.length < maxWorkers) return spawn() ?? best;
+    return best;
+  };
+
+  const pool: DecodeWorkerPool = {
+    get size() {
+      return slots.length;
+    },
+    terminate() {
+      for (const slot of slots.slice()) {
+        remove(slot);
+        for (const job of slot.jobs.values()) fallBack(job);
+      }
+    },
+    decode(info, bytes, signal) {
+      return new Promise<PixelArray>((resolve, reject) => {
+        throwIfAborted(signal);
+        const job: Job = { id: nextId++, resolve, reject, info, bytes };
+        const slot = broken ? undefined : pick();
+        if (!slot) {
+          fallBack(job);
+          return;
+        }
+        if (slot.idleTimer) clearTimeout(slot.idleTimer);
+        slot.jobs.set(job.id, job);
+        const onAbort = () => {
+          if (!slot.jobs.delete(job.id)) return;
+          // Stop the decode itself: the worker goes, its other jobs move to a fresh one.
+          const others = [...slot.jobs.values()];
+          slot.jobs.clear();
+          remove(slot);
+          for (const other of others) pool.decode(other.info, other.bytes).then(other.resolve, other.reject);
+          reject(new VoxmarkError('aborted', 'Decoding was aborted', { cause: signal?.reason }));
+        };
+        signal?.addEventListener('abort', onAbort, { once: true });
+        const settle =
+          <T>(fn: (v: T) => void) =>
+          (v: T) => {
+            signal?.removeEventListener('abort', onAbort);
+            fn(v);
+          };
+        job.resolve = settle(resolve);
+        job.reject = settle(reject);
+        // The worker gets its own copy: the caller's bytes stay usable.
+        const copy = bytes.slice();
+        const request: DecodeRequest = { voxmark: 'decode', id: job.id, info, bytes: copy };
+        slot.worker.postMessage(request, [copy.buffer]);
+      });
+    },
+  };
+  return pool;
+}

@@ -1,0 +1,138 @@
+/**
+ * Compressed frames decode in workers made by the host (a module that calls serveDecodeRequests), with
+ * the same pixels as on the main thread; aborting stops the job; a worker that cannot start costs speed,
+ * not frames.
+ */
+import { expect } from '@open-wc/testing';
+import { createDecodeWorkerPool, loadImageStack, VoxmarkError } from '../../../src/core/index.js';
+import { corpusBytes } from '../../helpers/corpus.js';
+import { encodeHtj2k } from '../../helpers/encoders.js';
+
+const workerUrl = new URL('../../helpers/decode-worker.ts', import.meta.url);
+const FILES = [
+  'dicom/MR_small_jpeg_ls_lossless.dcm',
+  'dicom/MR_small_jp2klossless.dcm',
+  'dicom/JPGExtended.dcm',
+  'dicom/SC_rgb_jpeg_dcmtk.dcm',
+  'dicom/SC_rgb_rle_16bit_2frame.dcm',
+  'dicom/SC_rgb_jpeg_gdcm.dcm',
+];
+
+describe('decoding in workers', function () {
+  this.timeout(60_000);
+
+  it('gives the same frames as the main thread, in workers the pool started', async () => {
+    const pool = createDecodeWorkerPool(() => new Worker(workerUrl, { type: 'module' }), { maxWorkers: 2 });
+    try {
+      for (const file of FILES) {
+        const bytes = await corpusBytes(file);
+        const here = await loadImageStack(bytes);
+        const there = await loadImageStack(bytes, { decodePool: pool });
+        for (let i = 0; i < here.depth; i++) {
+          const a = await here.getFrame(i);
+          const b = await there.getFrame(i);
+          expect(b.data.constructor, file).to.equal(a.data.constructor);
+          expect(Array.from(b.data), `${file} frame ${i}`).to.deep.equal(Array.from(a.data));
+        }
+      }
+      expect(pool.size).to.be.within(1, 2);
+    } finally {
+      pool.terminate();
+    }
+    expect(pool.size).to.equal(0);
+  });
+
+  it('reports codec errors from the worker as VoxmarkErrors', async () => {
+    const pool = createDecodeWorkerPool(() => new Worker(workerUrl, { type: 'module' }), { maxWorkers: 1 });
+    try {
+      const bytes = (await corpusBytes('dicom/MR_small_jpeg_ls_lossless.dcm')).slice();
+      // Make the header say 63 rows: the codestream's 64 no longer fit, which the worker must report.
+      const rows = [0x28, 0x00, 0x10, 0x00, 0x55, 0x53, 0x02, 0x00, 0x40, 0x00];
+      const at = bytes.findIndex((_, i) => rows.every((b, k) => bytes[i + k] === b));
+      expect(at).to.be.above(0);
+      bytes[at + 8] = 63;
+      const stack = await loadImageStack(bytes, { decodePool: pool });
+      let error: unknown;
+      try {
+        await stack.getFrame(0);
+      } catch (e) {
+        error = e;
+      }
+      expect(error).to.be.instanceOf(VoxmarkError);
+      expect((error as VoxmarkError).code).to.equal('corrupt');
+    } finally {
+      pool.terminate();
+    }
+  });
+
+  it('aborts a job', async () => {
+    const pool = createDecodeWorkerPool(() => new Worker(workerUrl, { type: 'module' }), { maxWorkers: 1 });
+    try {
+      const stack = await loadImageStack(await corpusBytes('dicom/JPEG2000.dcm'), { decodePool: pool });
+      const controller = new AbortController();
+      const pending = stack.getFrame(0, { signal: controller.signal });
+      controller.abort();
+      let error: unknown;
+      try {
+        await pending;
+      } catch (e) {
+        error = e;
+      }
+      expect(error).to.be.instanceOf(VoxmarkError);
+      expect((error as VoxmarkError).code).to.equal('aborted');
+      // The pool still works afterwards.
+      expect((await stack.getFrame(0)).data.length).to.equal(1024 * 256);
+    } finally {
+      pool.terminate();
+    }
+  });
+
+  it('aborting a job in flight terminates its worker; the pool starts another', async () => {
+    const pool = createDecodeWorkerPool(() => new Worker(workerUrl, { type: 'module' }), { maxWorkers: 1 });
+    try {
+      const values = Array.from({ length: 64 * 48 }, (_, i) => (i * 31) % 65536);
+      const info = { width: 64, height: 48, bitsPerSample: 16, componentCount: 1 };
+      const encoded = await encodeHtj2k(info, values);
+      const frame = {
+        transferSyntaxUID: '1.2.840.10008.1.2.4.201',
+        rows: 48,
+        columns: 64,
+        samplesPerPixel: 1,
+        bitsAllocated: 16,
+        bitsStored: 16,
+        pixelRepresentation: 0,
+        photometricInterpretation: 'MONOCHROME2',
+      };
+      const controller = new AbortController();
+      const inFlight = pool.decode(frame, encoded, controller.signal);
+      expect(pool.size).to.equal(1);
+      controller.abort();
+      let error: unknown;
+      try {
+        await inFlight;
+      } catch (e) {
+        error = e;
+      }
+      expect((error as VoxmarkError).code).to.equal('aborted');
+      expect(pool.size, 'the worker was terminated').to.equal(0);
+      expect(Array.from(await pool.decode(frame, encoded))).to.deep.equal(values);
+      expect(pool.size).to.equal(1);
+    } finally {
+      pool.terminate();
+    }
+  });
+
+  it('falls back to this thread when the worker cannot start', async () => {
+    const pool = createDecodeWorkerPool(
+      () => new Worker(new URL('./no-such-worker.js', import.meta.url), { type: 'module' }),
+    );
+    try {
+      const bytes = await corpusBytes('dicom/MR_small_jpeg_ls_lossless.dcm');
+      const expected = await (await loadImageStack(bytes)).getFrame(0);
+      const frame = await (await loadImageStack(bytes, { decodePool: pool })).getFrame(0);
+      expect(Array.from(frame.data)).to.deep.equal(Array.from(expected.data));
+    } finally {
+      pool.terminate();
+    }
+  });
+});
