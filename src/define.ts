@@ -17,3 +17,5 @@ if (!customElements.get('vx-mask-layer')) customElements.define('vx-mask-layer',
 if (!customElements.get('vx-toolbar')) customElements.define('vx-toolbar', VxToolbar);
 import { VxLabelPicker } from './elements/vx-label-picker.js';
 if (!customElements.get('vx-label-picker')) customElements.define('vx-label-picker', VxLabelPicker);
+import { VxExportPanel } from './elements/vx-export-panel.js';
+if (!customElements.get('vx-export-panel')) customElements.define('vx-export-panel', VxExportPanel);

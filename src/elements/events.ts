@@ -172,3 +172,22 @@ declare global {
     'vx-active-label-change': VxActiveLabelChangeEvent;
   }
 }
+
+// ---- export panel ----------------------------------------------------------------------------------
+
+/** The formats `<vx-export-panel>` writes. */
+export type ExportFormat = 'voxmark' | 'coco' | 'seg' | 'nifti';
+
+/** `vx-export`: an export produced a file. Cancelable: `preventDefault()` stops the download. */
+export class VxExportEvent extends CustomEvent<{ format: ExportFormat; filename: string; blob: Blob }> {
+  static readonly type = 'vx-export';
+  constructor(format: ExportFormat, filename: string, blob: Blob) {
+    super(VxExportEvent.type, { ...init, cancelable: true, detail: { format, filename, blob } });
+  }
+}
+
+declare global {
+  interface HTMLElementEventMap {
+    'vx-export': VxExportEvent;
+  }
+}
