@@ -4,6 +4,7 @@ import { loadImageStack } from '../src/core/image/load.js';
 import type { ImageStack } from '../src/core/image/types.js';
 import type { VxViewer } from '../src/elements/vx-viewer.js';
 import { createPhantomStack, phantomDicomSeries } from './data/phantom.js';
+import { defaultKeymap } from '../src/core/keymap.js';
 
 interface ViewerArgs {
   tool: string;
@@ -194,4 +195,62 @@ export const SideBySide: Story = {
       ></vx-viewer>
     </div>
   `,
+};
+
+/**
+ * The host drives the viewer through properties (the slider sets `slice`; no event fires for that),
+ * and listens to what the user does (events are logged). J/K are added to the keymap for slices.
+ */
+export const EventsAndKeymap: Story = {
+  name: 'Events, host control and a remapped keymap',
+  render: () => {
+    const host = document.createElement('div');
+    const stack = sharedPhantom();
+    const log: string[] = [];
+    const update = () => {
+      const el = host.querySelector('vx-viewer');
+      render(
+        html`<div
+          style="display:grid; grid-template-columns: 1fr 260px; gap: 8px; max-width: 980px; font: 13px system-ui"
+        >
+          <div style="height: 420px; display: grid">
+            <vx-viewer
+              label="CT phantom, remapped keys"
+              style="height: 100%"
+              .stack=${stack}
+              .keymap=${{ ...(el?.keymap ?? defaultKeymap()), 'slice-next': ['ArrowDown', 'j'], 'slice-previous': ['ArrowUp', 'k'] }}
+              @vx-slice-change=${(e: CustomEvent) => push(`vx-slice-change ${e.detail.slice + 1} (${e.detail.source})`)}
+              @vx-window-change=${(e: CustomEvent) => push(`vx-window-change C ${e.detail.center} W ${e.detail.width}`)}
+              @vx-view-change=${(e: CustomEvent) => push(`vx-view-change zoom ${e.detail.zoom.toFixed(2)}`)}
+            ></vx-viewer>
+          </div>
+          <div>
+            <label
+              >Slice (host sets it, no event)
+              <input
+                type="range"
+                min="0"
+                max=${stack.depth - 1}
+                .value=${String(el?.slice ?? 0)}
+                @input=${(e: Event) => {
+                  host.querySelector('vx-viewer')!.slice = Number((e.target as HTMLInputElement).value);
+                }}
+            /></label>
+            <p>Keys: J / K or ↓ / ↑ scroll; 1–5 presets; right-drag windows.</p>
+            <ol reversed style="height: 300px; overflow: auto; margin: 0; padding-left: 2.5em">
+              ${log.map((l) => html`<li>${l}</li>`)}
+            </ol>
+          </div>
+        </div>`,
+        host,
+      );
+    };
+    const push = (line: string) => {
+      log.unshift(line);
+      if (log.length > 50) log.pop();
+      update();
+    };
+    update();
+    return host;
+  },
 };

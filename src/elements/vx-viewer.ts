@@ -1266,7 +1266,12 @@ export class VxViewer extends LitElement implements ViewerHost, CineHost {
   #runAction(action: string, e: KeyboardEvent | undefined): boolean {
     const stack = this.#stack;
     const preset = /^window-preset-(\d+)$/.exec(action);
-    if (preset) return this.applyPreset(Number(preset[1]) - 1);
+    if (preset) {
+      const p = this.windowPresets[Number(preset[1]) - 1];
+      if (!p || this.#isColour()) return false;
+      this.#setWindow(p.center, p.width, 'preset');
+      return true;
+    }
     switch (action) {
       case 'slice-previous':
         return this.#step(-1);

@@ -522,9 +522,14 @@ describe('vx-viewer', () => {
 
     it('applies presets with 1–5 (CT presets first)', async () => {
       const el = await mount(knownStack());
+      const events = recordEvents<CustomEvent>(el, 'vx-window-change');
       el.focus();
       await sendKeys({ press: '2' });
       expect([el.windowCenter, el.windowWidth]).to.deep.equal([-600, 1500]);
+      expect(events.map((e) => e.detail.source)).to.deep.equal(['preset']);
+      el.applyPreset(2);
+      expect([el.windowCenter, el.windowWidth]).to.deep.equal([400, 1800]);
+      expect(events).to.have.length(1);
       await sendKeys({ press: '1' });
       expect([el.windowCenter, el.windowWidth]).to.deep.equal([40, 400]);
     });
