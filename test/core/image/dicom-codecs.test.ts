@@ -5,7 +5,8 @@
  * near-lossless JPEG-LS. Also: a frame whose codestream disagrees with the header is refused.
  */
 import { expect } from '@open-wc/testing';
-import { loadImageStack, VoxmarkError } from '../../../src/core/index.js';
+import { loadImageStack } from '../../../src/core/index.js';
+import { voxmarkRejection } from '../../helpers/rejection.js';
 import { buildImage } from '../../helpers/dicom-builder.js';
 import { encodeHtj2k, encodeJ2k, encodeJpegLs, type EncodeFrameInfo } from '../../helpers/encoders.js';
 
@@ -144,14 +145,8 @@ describe('codecs on frames made by third-party encoders', function () {
   it('refuses a codestream whose size disagrees with the header', async () => {
     const encoded = await encodeHtj2k(gray16, pattern(W * H, 65536));
     const stack = await loadImageStack(wrap(encoded, TS.htj2kLossless, { bits: 16, rows: H + 1 }));
-    let error: unknown;
-    try {
-      await stack.getFrame(0);
-    } catch (e) {
-      error = e;
-    }
-    expect(error).to.be.instanceOf(VoxmarkError);
-    expect((error as VoxmarkError).code).to.equal('corrupt');
+    const error = await voxmarkRejection(stack.getFrame(0));
+    expect(error.code).to.equal('corrupt');
   });
 
   it('turns garbage in every codec into a VoxmarkError and keeps decoding afterwards', async () => {
@@ -159,13 +154,8 @@ describe('codecs on frames made by third-party encoders', function () {
     garbage.set([0xff, 0x4f, 0xff, 0x51]); // looks like a J2K codestream start
     for (const ts of [TS.htj2kLossless, TS.j2kLossless, TS.jpegLs]) {
       const stack = await loadImageStack(wrap(garbage, ts, { bits: 16 }));
-      let error: unknown;
-      try {
-        await stack.getFrame(0);
-      } catch (e) {
-        error = e;
-      }
-      expect(error, ts).to.be.instanceOf(VoxmarkError);
+      const error = await voxmarkRejection(stack.getFrame(0));
+      expect(error.code, ts).to.be.oneOf(['codec-failed', 'corrupt']);
     }
     // The codec modules still work after a failure.
     const values = pattern(W * H, 65536);

@@ -4,7 +4,8 @@
  * not frames.
  */
 import { expect } from '@open-wc/testing';
-import { createDecodeWorkerPool, loadImageStack, VoxmarkError } from '../../../src/core/index.js';
+import { createDecodeWorkerPool, loadImageStack } from '../../../src/core/index.js';
+import { voxmarkRejection } from '../../helpers/rejection.js';
 import { corpusBytes } from '../../helpers/corpus.js';
 import { encodeHtj2k } from '../../helpers/encoders.js';
 
@@ -52,14 +53,8 @@ describe('decoding in workers', function () {
       expect(at).to.be.above(0);
       bytes[at + 8] = 63;
       const stack = await loadImageStack(bytes, { decodePool: pool });
-      let error: unknown;
-      try {
-        await stack.getFrame(0);
-      } catch (e) {
-        error = e;
-      }
-      expect(error).to.be.instanceOf(VoxmarkError);
-      expect((error as VoxmarkError).code).to.equal('corrupt');
+      const error = await voxmarkRejection(stack.getFrame(0));
+      expect(error.code).to.equal('corrupt');
     } finally {
       pool.terminate();
     }
@@ -72,14 +67,8 @@ describe('decoding in workers', function () {
       const controller = new AbortController();
       const pending = stack.getFrame(0, { signal: controller.signal });
       controller.abort();
-      let error: unknown;
-      try {
-        await pending;
-      } catch (e) {
-        error = e;
-      }
-      expect(error).to.be.instanceOf(VoxmarkError);
-      expect((error as VoxmarkError).code).to.equal('aborted');
+      const error = await voxmarkRejection(pending);
+      expect(error.code).to.equal('aborted');
       // The pool still works afterwards.
       expect((await stack.getFrame(0)).data.length).to.equal(1024 * 256);
     } finally {
@@ -107,13 +96,8 @@ describe('decoding in workers', function () {
       const inFlight = pool.decode(frame, encoded, controller.signal);
       expect(pool.size).to.equal(1);
       controller.abort();
-      let error: unknown;
-      try {
-        await inFlight;
-      } catch (e) {
-        error = e;
-      }
-      expect((error as VoxmarkError).code).to.equal('aborted');
+      const error = await voxmarkRejection(inFlight);
+      expect(error.code).to.equal('aborted');
       expect(pool.size, 'the worker was terminated').to.equal(0);
       expect(Array.from(await pool.decode(frame, encoded))).to.deep.equal(values);
       expect(pool.size).to.equal(1);
