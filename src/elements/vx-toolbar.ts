@@ -9,14 +9,45 @@ import { VxToolChangeEvent } from './events.js';
 
 type Viewer = ViewerHost & HTMLElement & { tool: string };
 
-const TOOLS: { id: string; label: string; icon: string }[] = [
-  { id: 'select', label: 'Select', icon: '↖' },
-  { id: 'pan', label: 'Pan', icon: '✋' },
-  { id: 'window', label: 'Window/level', icon: '◐' },
-  { id: 'box', label: 'Box', icon: '▭' },
-  { id: 'polygon', label: 'Polygon', icon: '⬠' },
-  { id: 'brush', label: 'Brush', icon: '●' },
-  { id: 'eraser', label: 'Eraser', icon: '◌' },
+/** 20×20 outline icons (stroke = currentColor), as SVG path data. */
+const ICONS: Record<string, string> = {
+  select: 'M5 3 L5 16 L8.5 12.5 L11 18 L13 17 L10.5 11.5 L15 11.5 Z',
+  pan: 'M10 2 L10 18 M2 10 L18 10 M10 2 L7.5 4.5 M10 2 L12.5 4.5 M10 18 L7.5 15.5 M10 18 L12.5 15.5 M2 10 L4.5 7.5 M2 10 L4.5 12.5 M18 10 L15.5 7.5 M18 10 L15.5 12.5',
+  window: 'M10 3 A7 7 0 1 0 10 17 Z M10 3 A7 7 0 0 1 10 17',
+  box: 'M4 5 H16 V15 H4 Z',
+  polygon: 'M10 3 L17 8 L14.5 16 L5.5 16 L3 8 Z',
+  brush: 'M14 3 L17 6 L9 14 L6 11 Z M6 11 C3 12 3 15 2.5 17.5 C5 17 8 17 9 14',
+  eraser: 'M11 3 L17 9 L10 16 L6 16 L3 13 Z M7 7 L13 13 M6 16 H17',
+  fill: 'M4 9 L10 3 L16 9 L10 15 Z M16 12 C16 12 18 14.5 18 15.5 A2 2 0 0 1 14 15.5 C14 14.5 16 12 16 12',
+  undo: 'M7 4 L3 8 L7 12 M3 8 H12 A5 5 0 0 1 12 18 H8',
+  redo: 'M13 4 L17 8 L13 12 M17 8 H8 A5 5 0 0 0 8 18 H12',
+  hide: 'M2 10 C5 5 15 5 18 10 C15 15 5 15 2 10 Z M10 7.5 A2.5 2.5 0 1 0 10 12.5 A2.5 2.5 0 1 0 10 7.5 M3 17 L17 3',
+  show: 'M2 10 C5 5 15 5 18 10 C15 15 5 15 2 10 Z M10 7.5 A2.5 2.5 0 1 0 10 12.5 A2.5 2.5 0 1 0 10 7.5',
+  lock: 'M5 9 H15 V17 H5 Z M7 9 V6 A3 3 0 0 1 13 6 V9',
+  unlock: 'M5 9 H15 V17 H5 Z M7 9 V6 A3 3 0 0 1 13 5',
+};
+
+function icon(name: string) {
+  return html`<svg viewBox="0 0 20 20" width="20" height="20" aria-hidden="true" focusable="false">
+    <path
+      d=${ICONS[name] ?? ''}
+      fill="none"
+      stroke="currentColor"
+      stroke-width="1.6"
+      stroke-linejoin="round"
+      stroke-linecap="round"
+    ></path>
+  </svg>`;
+}
+
+const TOOLS: { id: string; label: string }[] = [
+  { id: 'select', label: 'Select' },
+  { id: 'pan', label: 'Pan' },
+  { id: 'window', label: 'Window/level' },
+  { id: 'box', label: 'Box' },
+  { id: 'polygon', label: 'Polygon' },
+  { id: 'brush', label: 'Brush' },
+  { id: 'eraser', label: 'Eraser' },
 ];
 
 /**
@@ -71,8 +102,10 @@ export class VxToolbar extends LitElement {
       background: transparent;
       color: inherit;
       font: inherit;
-      font-size: 16px;
       cursor: pointer;
+      display: inline-grid;
+      place-items: center;
+      padding: 0 4px;
     }
     button:hover {
       background: rgba(255, 255, 255, 0.08);
@@ -249,7 +282,7 @@ export class VxToolbar extends LitElement {
             ?disabled=${!v}
             @click=${() => this.setTool(t.id)}
           >
-            ${t.icon}
+            ${icon(t.id)}
           </button>`,
       )}
       ${
@@ -286,7 +319,7 @@ export class VxToolbar extends LitElement {
                   this.revision++;
                 }}
               >
-                ◍
+                ${icon('fill')}
               </button>`
           : nothing
       }
@@ -298,7 +331,7 @@ export class VxToolbar extends LitElement {
         ?disabled=${!doc?.canUndo}
         @click=${() => this.run('undo')}
       >
-        ↶
+        ${icon('undo')}
       </button>
       <button
         part="button redo"
@@ -307,7 +340,7 @@ export class VxToolbar extends LitElement {
         ?disabled=${!doc?.canRedo}
         @click=${() => this.run('redo')}
       >
-        ↷
+        ${icon('redo')}
       </button>
       ${
         s
@@ -318,7 +351,7 @@ export class VxToolbar extends LitElement {
                 title=${(sel.length ? 'Hide selected' : 'Show hidden') + this.keyHint('hide-toggle')}
                 @click=${() => this.run('hide-toggle')}
               >
-                ${sel.length ? '🙈' : '👁'}
+                ${icon(sel.length ? 'hide' : 'show')}
               </button>
               <button
                 part="button lock"
@@ -328,7 +361,7 @@ export class VxToolbar extends LitElement {
                 ?disabled=${!sel.length}
                 @click=${() => this.run('lock-toggle')}
               >
-                ${allLocked ? '🔒' : '🔓'}
+                ${icon(allLocked ? 'lock' : 'unlock')}
               </button>`
           : nothing
       }
