@@ -272,6 +272,28 @@ describe('DICOM writer', () => {
     );
   });
 
+  it('writes 64-bit integers and the O* binary VRs from numbers', () => {
+    const bytes = writeDataset([
+      { tag: tag(0x0009, 0x1001), vr: 'SV', value: [-(2n ** 40n), 7n] },
+      { tag: tag(0x0009, 0x1002), vr: 'UV', value: 2n ** 63n },
+      { tag: tag(0x0009, 0x1003), vr: 'OF', value: [1.5, -2] },
+      { tag: tag(0x0009, 0x1004), vr: 'OD', value: [Math.E] },
+      { tag: tag(0x0009, 0x1005), vr: 'OL', value: [0xdeadbeef] },
+      { tag: tag(0x0009, 0x1006), vr: 'OW', value: [1, 65535] },
+    ]);
+    const v = new DataView(bytes.buffer);
+    // SV: 12-byte header, then two int64.
+    expect(v.getBigInt64(12, true)).to.equal(-(2n ** 40n));
+    expect(v.getBigInt64(20, true)).to.equal(7n);
+    expect(v.getBigUint64(40, true)).to.equal(2n ** 63n);
+    expect(v.getFloat32(60, true)).to.equal(1.5);
+    expect(v.getFloat32(64, true)).to.equal(-2);
+    expect(v.getFloat64(80, true)).to.equal(Math.E);
+    expect(v.getUint32(100, true)).to.equal(0xdeadbeef);
+    expect([v.getUint16(116, true), v.getUint16(118, true)]).to.deep.equal([1, 65535]);
+    expect(bytes.length).to.equal(120);
+  });
+
   it('formats DS values in at most 16 characters', () => {
     expect(formatDecimalString(0.1 + 0.2)).to.equal('0.3');
     expect(formatDecimalString(-1 / 3)).to.equal('-0.3333333333333');
