@@ -47,7 +47,7 @@ import {
 export const NAVIGATION_TOOLS = ['window', 'pan', 'zoom', 'scroll'] as const;
 
 type Drag =
-  | { kind: 'window'; pointerId: number; x: number; y: number; center: number; width: number }
+  | { kind: 'window'; pointerId: number; x: number; y: number; center: number; width: number; step: number }
   | { kind: 'pan'; pointerId: number; x: number; y: number; cx: number; cy: number }
   | {
       kind: 'zoom';
@@ -1065,7 +1065,13 @@ export class VxViewer extends LitElement implements ViewerHost, CineHost {
     const base = { pointerId: e.pointerId, x: e.clientX, y: e.clientY };
     const handler = this.#tools.get(this.#tool);
     if (e.button === 2) {
-      this.#drag = { kind: 'window', ...base, center: this.#center, width: this.#width };
+      this.#drag = {
+        kind: 'window',
+        ...base,
+        center: this.#center,
+        width: this.#width,
+        step: this.#windowSensitivity(),
+      };
     } else if (e.button === 1 || (e.button === 0 && this.#spaceHeld)) {
       this.#drag = { kind: 'pan', ...base, cx: this.#cx, cy: this.#cy };
     } else if (e.button === 0 && handler) {
@@ -1074,7 +1080,13 @@ export class VxViewer extends LitElement implements ViewerHost, CineHost {
     } else if (e.button === 0) {
       const tool = this.#tool;
       if (tool === 'window')
-        this.#drag = { kind: 'window', ...base, center: this.#center, width: this.#width };
+        this.#drag = {
+          kind: 'window',
+          ...base,
+          center: this.#center,
+          width: this.#width,
+          step: this.#windowSensitivity(),
+        };
       else if (tool === 'pan') this.#drag = { kind: 'pan', ...base, cx: this.#cx, cy: this.#cy };
       else if (tool === 'zoom') {
         const r = this.getBoundingClientRect();
@@ -1117,7 +1129,7 @@ export class VxViewer extends LitElement implements ViewerHost, CineHost {
         break;
       case 'window': {
         if (this.#isColour() || !Number.isFinite(drag.center)) break;
-        const m = this.#windowSensitivity();
+        const m = drag.step;
         const center = drag.center + (e.clientY - drag.y) * m;
         const width = Math.max(this.#minWidth(), drag.width + (e.clientX - drag.x) * m);
         this.#setWindow(round(center, m), round(width, m), 'drag');
