@@ -2,7 +2,8 @@
 //
 //   1. build the package (rollup) unless --no-build, and `npm pack` it;
 //   2. create a fresh Vite app in a temporary folder and `npm install` the tarball into it;
-//   3. in Chromium, import `loadImageStack` from 'voxmark' and decode a JPEG-LS and a JPEG 2000 corpus file,
+//   3. in Chromium, import `loadImageStack` from 'voxmark' and decode a JPEG-LS and a JPEG 2000 corpus file
+//      (in the page, then again through a decode worker the app builds from `serveDecodeRequests`),
 //      once from `vite build` + `vite preview` and once from the `vite` dev server;
 //   4. compare the decoded frames with the corpus references and report where each codec's .wasm came from
 //      (the file next to the codec chunk, or the inline fallback chunk).
@@ -57,14 +58,14 @@ function freePort() {
 }
 
 const MAIN_JS = `
-import { loadImageStack, VoxmarkError } from 'voxmark';
+import { createDecodeWorkerPool, loadImageStack, VoxmarkError } from 'voxmark';
 
 const FILES = ${JSON.stringify(FILES)};
-async function check() {
+async function decodeAll(options) {
   const results = {};
   for (const name of FILES) {
     const bytes = new Uint8Array(await (await fetch('/corpus/' + name)).arrayBuffer());
-    const stack = await loadImageStack(bytes);
+    const stack = await loadImageStack(bytes, options);
     const frame = await stack.getFrame(0);
     const ref = new Int16Array(await (await fetch('/corpus/' + name + '.f0.raw')).arrayBuffer());
     let maxDiff = 0;
@@ -84,6 +85,23 @@ async function check() {
       meanDiff: sumDiff / ref.length,
     };
   }
+  return results;
+}
+async function check() {
+  const results = await decodeAll({});
+  // The same files through a decode worker built by the host's bundler.
+  let workerAnswered = false;
+  const pool = createDecodeWorkerPool(() => {
+    const worker = new Worker(new URL('./decode-worker.js', import.meta.url), { type: 'module' });
+    worker.addEventListener('message', () => { workerAnswered = true; });
+    return worker;
+  });
+  try {
+    results.worker = await decodeAll({ decodePool: pool });
+    results.worker.answered = workerAnswered;
+  } finally {
+    pool.terminate();
+  }
   const resources = performance.getEntriesByType('resource').map((e) => e.name);
   results.wasmFetched = resources.filter((n) => n.endsWith('.wasm')).map((n) => n.split('/').pop());
   results.voxmarkErrorIsClass = typeof VoxmarkError === 'function';
@@ -93,6 +111,11 @@ check().then(
   (r) => { window.__voxmark = { ok: true, result: r }; },
   (e) => { window.__voxmark = { ok: false, error: String(e && e.stack || e) }; },
 );
+`;
+
+const WORKER_JS = `
+import { serveDecodeRequests } from 'voxmark/core';
+serveDecodeRequests();
 `;
 
 function makeApp(dir, tarball) {
@@ -107,6 +130,7 @@ function makeApp(dir, tarball) {
       '<body><script type="module" src="/main.js"></script></body></html>\n',
   );
   writeFileSync(join(dir, 'main.js'), MAIN_JS);
+  writeFileSync(join(dir, 'decode-worker.js'), WORKER_JS);
   for (const f of FILES) {
     copyFileSync(join(corpus, 'dicom', f), join(dir, 'public', 'corpus', f));
     copyFileSync(join(corpus, 'expected', `${f}.f0.raw`), join(dir, 'public', 'corpus', `${f}.f0.raw`));
@@ -139,19 +163,28 @@ function judge(mode, outcome) {
   const problems = [];
   if (!outcome.ok) problems.push(outcome.error);
   else {
-    for (const name of FILES) {
-      const r = outcome.result[name];
-      if (!r) problems.push(`${name}: no result`);
-      else if (r.samples !== r.expectedSamples)
-        problems.push(`${name}: ${r.samples} samples, expected ${r.expectedSamples}`);
-      else if (r.meanDiff > 1) problems.push(`${name}: mean difference ${r.meanDiff} from the reference`);
+    for (const [where, results] of [
+      ['page', outcome.result],
+      ['worker', outcome.result.worker],
+    ]) {
+      for (const name of FILES) {
+        const r = results?.[name];
+        if (!r) problems.push(`${where} ${name}: no result`);
+        else if (r.samples !== r.expectedSamples)
+          problems.push(`${where} ${name}: ${r.samples} samples, expected ${r.expectedSamples}`);
+        else if (r.meanDiff > 1)
+          problems.push(`${where} ${name}: mean difference ${r.meanDiff} from the reference`);
+      }
     }
+    if (!outcome.result.worker?.answered)
+      problems.push('the decode worker never answered (frames fell back to the page)');
   }
   const wasm = outcome.ok ? outcome.result.wasmFetched : [];
   log(
     `${mode}: ${problems.length ? 'FAIL' : 'ok'}` +
       (outcome.ok ? ` ${JSON.stringify(FILES.map((f) => [f, outcome.result[f]?.maxDiff]))}` : '') +
-      ` wasm fetched as files: ${wasm.length ? wasm.join(', ') : 'none (inline fallback)'}`,
+      ` wasm fetched as files by the page: ${wasm.length ? wasm.join(', ') : 'none (inline fallback)'}` +
+      (outcome.ok && outcome.result.worker?.answered ? '; the decode worker answered' : ''),
   );
   for (const p of problems) log(`  ${p}`);
   return problems.length === 0;
@@ -192,7 +225,15 @@ async function main() {
       throw new Error('the installed package has no dist/index.js');
     }
     const vite = await import('vite');
-    const quiet = { logLevel: 'warn', configFile: false, root: app, clearScreen: false };
+    // Workers that import code-split modules (voxmark's codecs) need ES module output: Vite's default
+    // worker format (iife) cannot split. Hosts set the same option.
+    const quiet = {
+      logLevel: 'warn',
+      configFile: false,
+      root: app,
+      clearScreen: false,
+      worker: { format: 'es' },
+    };
 
     // Production: vite build, then vite preview.
     log('vite build');
@@ -229,7 +270,9 @@ async function main() {
     log('FAILED');
     process.exit(1);
   }
-  log('the packed package decodes JPEG-LS and JPEG 2000 in a fresh Vite app (build and dev)');
+  log(
+    'the packed package decodes JPEG-LS and JPEG 2000 in a fresh Vite app (build and dev), in the page and in a decode worker',
+  );
 }
 
 main().catch((e) => {
