@@ -251,6 +251,17 @@ describe('annotation layers: keyboard, selection and delete', () => {
     expect(doc(el).bySlice(2).length).to.equal(1);
   });
 
+  it('keys 1–9 choose the active label when the host binds them', async () => {
+    const el = await mount();
+    el.keymap = { ...el.keymap, 'window-preset-2': [], 'label-2': ['2'] };
+    const r = el.getBoundingClientRect();
+    await click([Math.round(r.left + 5), Math.round(r.top + 5)]);
+    await sendKeys({ press: '2' });
+    expect(el.activeLabel).to.equal('liver');
+    await sendKeys({ press: '3' }); // still a window preset: no third label binding
+    expect(el.activeLabel).to.equal('liver');
+  });
+
   it('toolbar buttons switch tools, set brush size and undo; keyboard operable', async () => {
     const wrap = await fixture<HTMLDivElement>(
       html`<div>

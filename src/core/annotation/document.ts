@@ -443,13 +443,17 @@ export class AnnotationDocument {
         throw bad(`Mask is ${src.width}×${src.height}, the document ${this.width}×${this.height}`);
       return src.freeze();
     }
+    if (!src || typeof src !== 'object') throw bad('Mask must be an object');
     if ('rle' in src && typeof src.rle === 'string') {
       const [x, y, w, h] = src.bbox;
-      if (!finite(x, y, w, h) || w < 0 || h < 0) throw bad('Mask bbox must be finite, non-negative');
+      if (![x, y, w, h].every(Number.isInteger) || w < 0 || h < 0)
+        throw bad('Mask bbox must be integers with a non-negative size');
       if (w * h > this.width * this.height) throw bad('Mask bbox is larger than the image');
       return SparseMask.fromRegion(decodeRle(src.rle, w, h), [x, y, w, h], this.width, this.height);
     }
     if ('bbox' in src && 'data' in src) {
+      if (!Array.isArray(src.bbox) || !src.bbox.every(Number.isInteger) || src.bbox[2] < 0 || src.bbox[3] < 0)
+        throw bad('Mask region bbox must be integers with a non-negative size');
       return SparseMask.fromRegion(src.data, src.bbox, this.width, this.height);
     }
     if ('data' in src && src.data instanceof Uint8Array)

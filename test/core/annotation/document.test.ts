@@ -55,6 +55,17 @@ describe('AnnotationDocument', () => {
         ],
       },
       { label: 'l', kind: 'mask', slice: 0, mask: { data: new Uint8Array(5) } },
+      { label: 'l', kind: 'mask', slice: 0, mask: { rle: '11', bbox: [0, 0, 2.5, 1] } },
+      { label: 'l', kind: 'mask', slice: 0, mask: { rle: '1a~', bbox: [0, 0, 2, 2] } },
+      { label: 'l', kind: 'mask', slice: 0, mask: { rle: '9', bbox: [0, 0, 2, 2] } },
+      {
+        label: 'l',
+        kind: 'mask',
+        slice: 0,
+        mask: { bbox: [0, 0, 3, 3], width: 3, height: 3, data: new Uint8Array(4) },
+      },
+      { label: 'l', kind: 'mask', slice: 0, mask: { rle: '0', bbox: [0, 0, 1e6, 1e6] } },
+      { label: 'l', kind: 'mask', slice: 0, mask: 'nope' },
     ];
     for (const b of bads) {
       expect(() => d.add(b as never)).to.throw(VoxmarkError);

@@ -489,6 +489,65 @@ describe('BrushTool and eraser', () => {
   });
 });
 
+describe('remaining transitions', () => {
+  it('box: resizing → idle on Esc leaves the box as it was', () => {
+    const { doc, ed } = rig();
+    const a = doc.add({ label: 'l', kind: 'box', slice: 1, box: { x: 10, y: 10, width: 20, height: 20 } });
+    ed.selection.set([a.id]);
+    const t = ed.tools.box;
+    t.onPointerDown(ev(30, 30));
+    t.onPointerMove(ev(50, 50));
+    expect(t.state).to.equal('resizing');
+    expect(t.preview!.shapes[0]!.box).to.deep.equal({ x: 10, y: 10, width: 40, height: 40 });
+    t.onKeyDown(...key('Escape', ['cancel']));
+    expect(t.state).to.equal('idle');
+    expect(doc.get(a.id)!.box).to.deep.equal({ x: 10, y: 10, width: 20, height: 20 });
+    expect(doc.historyDepth.undo).to.equal(1);
+  });
+
+  it('polygon: freehand → idle on Esc; pointingCanvas → idle on interrupt; no active label draws nothing', () => {
+    const { doc, ed, host } = rig();
+    const t = ed.tools.polygon;
+    t.onPointerDown(ev(10, 10));
+    t.onPointerMove(ev(30, 10));
+    t.onPointerMove(ev(30, 30));
+    expect(t.state).to.equal('freehand');
+    t.onKeyDown(...key('Escape', ['cancel']));
+    expect(t.state).to.equal('idle');
+    t.onPointerUp(ev(30, 30));
+    expect(doc.size).to.equal(0);
+    t.onPointerDown(ev(10, 10));
+    expect(t.state).to.equal('pointingCanvas');
+    t.interrupt();
+    expect(t.state).to.equal('idle');
+    host.activeLabel = undefined;
+    click(t, 10, 10);
+    expect(t.state).to.equal('idle');
+    expect(doc.size).to.equal(0);
+  });
+
+  it('brush: painting → idle on interrupt leaves nothing; no active label paints nothing; a schema that forbids masks paints nothing', () => {
+    const { doc, ed, host } = rig();
+    const t = ed.tools.brush;
+    t.onPointerDown(ev(10, 10));
+    t.onPointerMove(ev(40, 10));
+    expect(t.preview!.masks.length).to.equal(1);
+    ed.setActiveTool('brush');
+    ed.setActiveTool('eraser');
+    expect(t.state).to.equal('idle');
+    expect(doc.size).to.equal(0);
+    host.activeLabel = undefined;
+    drag(t, [10, 10], [40, 10]);
+    expect(doc.size).to.equal(0);
+    host.activeLabel = 'liver';
+    (host as EditorHost).allows = (_label, kind) => kind !== 'mask';
+    drag(t, [10, 10], [40, 10]);
+    expect(doc.size).to.equal(0);
+    drag(ed.tools.box, [10, 10], [40, 40]);
+    expect(doc.size).to.equal(1);
+  });
+});
+
 describe('SelectTool and editor actions', () => {
   it('selects across kinds, Shift adds, empty clears, drag moves boxes and polygons as one step', () => {
     const { doc, ed, changes } = rig();
