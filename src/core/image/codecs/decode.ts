@@ -33,8 +33,10 @@ export const ENCAPSULATED_TRANSFER_SYNTAXES: Record<string, string> = {
   '1.2.840.10008.1.2.4.203': 'HTJ2K',
 };
 
+/** The codec families voxmark dispatches compressed frames to. */
 export type Family = 'rle' | 'jpeg' | 'jpegls' | 'j2k' | 'htj2k';
 
+/** The codec family of a transfer syntax, or undefined when voxmark has no decoder for it. */
 export function familyOf(uid: string): Family | undefined {
   if (uid === '1.2.840.10008.1.2.5') return 'rle';
   if (/^1\.2\.840\.10008\.1\.2\.4\.(50|51|57|70)$/.test(uid)) return 'jpeg';

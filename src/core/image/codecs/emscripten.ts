@@ -26,8 +26,14 @@ function makeCodec<K extends string>(
   wasmUrl: URL,
   inline: () => Promise<{ default: string }>,
 ): (bytes: Uint8Array) => Promise<CodecOutput> {
+  // The binary is fetched once; a module instance is rebuilt from it after a failed decode.
+  let binary: Promise<ArrayBuffer> | undefined;
   const cache = new WasmModuleCache<DecoderModule<K>>(name, async () => {
-    const [mod, wasm] = await Promise.all([loadModule(), loadWasmBinary(name, wasmUrl, inline)]);
+    binary ??= loadWasmBinary(name, wasmUrl, inline).catch((e: unknown) => {
+      binary = undefined;
+      throw e;
+    });
+    const [mod, wasm] = await Promise.all([loadModule(), binary]);
     return instantiate(factoryOf<DecoderModule<K>>(mod), wasm);
   });
   return async (bytes) => {

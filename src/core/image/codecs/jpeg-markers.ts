@@ -1,5 +1,6 @@
 import { ErrorCode, VoxmarkError } from '../../errors.js';
 
+/** The start-of-frame header of a JPEG-family stream. */
 export interface JpegFrameHeader {
   /** The SOF marker's low byte: 0xc0 baseline, 0xc1 extended, 0xc3 lossless, 0xf7 JPEG-LS, ... */
   sof: number;

@@ -25,6 +25,7 @@ export function allocate(dataType: DataType, length: number): PixelArray {
   }
 }
 
+/** Colour planes (RRR…GGG…BBB…) to interleaved samples (RGBRGB…). */
 export function planarToInterleaved(data: PixelArray, pixels: number): PixelArray {
   const out = allocate(arrayDataType(data), pixels * 3);
   for (let i = 0; i < pixels; i++) {
@@ -35,6 +36,7 @@ export function planarToInterleaved(data: PixelArray, pixels: number): PixelArra
   return out;
 }
 
+/** The voxmark data type of a typed array. */
 export function arrayDataType(data: PixelArray): DataType {
   if (data instanceof Uint8Array) return 'uint8';
   if (data instanceof Int8Array) return 'int8';
