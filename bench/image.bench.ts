@@ -282,7 +282,62 @@ async function tiffBench(report: Report, size: number, compression: Compression)
   });
 }
 
+/** A 512×512×300 uint16 multi-page TIFF stack (deflate + predictor): first frame and all frames. */
+async function tiffStackBench(report: Report) {
+  const pages = [];
+  for (let z = 0; z < SLICES; z++) {
+    const slice = ctSlice(z);
+    pages.push({
+      width: SIZE,
+      height: SIZE,
+      bits: 16,
+      data: slice,
+      compression: 'deflate' as const,
+      predictor: 2 as const,
+      rowsPerStrip: 64,
+    });
+  }
+  const bytes = await buildTiff(pages);
+  const group = 'tiff stack';
+  const name = `${SIZE}×${SIZE}×${SLICES} deflate + predictor`;
+  const it = { iterations: 5, warmup: 1 };
+  const first = await time(async () => {
+    const stack = await loadImageStack(bytes);
+    await stack.getFrame(0);
+  }, it);
+  const bareFirst = await time(async () => {
+    const tiff = await fromArrayBuffer(bytes.buffer as ArrayBuffer);
+    await tiff.getImageCount();
+    await (await tiff.getImage(0)).readRasters({ interleave: true });
+  }, it);
+  report({
+    group,
+    name: `${name}: load + first frame`,
+    value: first.median,
+    unit: 'ms',
+    baseline: bareFirst.median,
+    note: 'baseline counts pages with getImageCount, as a stack must',
+  });
+  const all = await time(
+    async () => {
+      const stack = await loadImageStack(bytes);
+      for (let i = 0; i < stack.depth; i++) await stack.getFrame(i);
+    },
+    { iterations: 2, warmup: 1 },
+  );
+  const bareAll = await time(
+    async () => {
+      const tiff = await fromArrayBuffer(bytes.buffer as ArrayBuffer);
+      const n = await tiff.getImageCount();
+      for (let i = 0; i < n; i++) await (await tiff.getImage(i)).readRasters({ interleave: true });
+    },
+    { iterations: 2, warmup: 1 },
+  );
+  report({ group, name: `${name}: all frames`, value: all.median, unit: 'ms', baseline: bareAll.median });
+}
+
 export default async function run(report: Report): Promise<void> {
+  await tiffStackBench(report);
   for (const size of [512, 4096]) {
     for (const compression of ['none', 'deflate', 'lzw'] as const) await tiffBench(report, size, compression);
   }

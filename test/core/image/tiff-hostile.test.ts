@@ -82,6 +82,14 @@ describe('TIFF: hostile input', () => {
     expect(r).to.deep.equal({ ok: true, depth: 1 });
   });
 
+  it('stops the IFD walk at the page limit', async () => {
+    const bytes = await buildTiff([gradient(8, 8), gradient(8, 8), gradient(8, 8)]);
+    const layout = readTiffLayout(bytes, 2);
+    expect(layout.ifds.length).to.equal(2);
+    expect(layout.truncatedChain).to.equal('limit');
+    expect(readTiffLayout(bytes).truncatedChain).to.equal(undefined);
+  });
+
   it('stops at an IFD chain that links back to an earlier page', async () => {
     const bytes = await buildTiff([gradient(16, 16), gradient(16, 16), gradient(16, 16)]);
     const layout = readTiffLayout(bytes);
