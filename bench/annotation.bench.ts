@@ -60,7 +60,7 @@ async function redraw(report: Report): Promise<void> {
       { origin: 'silent' },
     );
     const session = annotationSession(el)!;
-    const layer = session.renderer.layer;
+    const layer = session.renderer.layers.shapes;
     layer.draw();
     const t = await time(() => layer.draw(), { iterations: 30, warmup: 3 });
     // Baseline: the same polygons as bare Konva lines in a bare layer of the same stage.

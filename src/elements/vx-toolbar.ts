@@ -135,7 +135,6 @@ export class VxToolbar extends LitElement {
     }
     input[type='range'] {
       width: 90px;
-      accent-color: var(--vx-toolbar-accent, #3d8bfd);
     }
   `;
 

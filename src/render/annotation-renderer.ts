@@ -47,9 +47,25 @@ function rgb(hex: string): [number, number, number] {
 /** Mask overlay opacity. */
 export const MASK_OPACITY = 0.45;
 
-/** Renders one slice of an annotation document into `layer`. */
+/** The three Konva layers a renderer draws into, bottom to top. */
+export interface AnnotationLayers {
+  /** The mask overlay (one image). */
+  masks: Konva.Layer;
+  /** Box and polygon nodes. */
+  shapes: Konva.Layer;
+  /** Selection handles, hover, the tool preview and the brush outline (few nodes, redrawn often). */
+  preview: Konva.Layer;
+}
+
+/**
+ * Renders one slice of an annotation document. Masks, shapes and the preview sit in separate Konva layers
+ * (canvases), so a brush stroke redraws one image and a drag redraws a handful of preview nodes, never the
+ * thousands of shapes underneath.
+ */
 export class AnnotationRenderer {
-  readonly layer: Konva.Layer;
+  readonly layers: AnnotationLayers;
+  /** Layers whose content changed since the last `takeDirtyLayers()`. */
+  private dirtyLayers = new Set<Konva.Layer>();
   readonly shapesGroup: Konva.Group;
   readonly previewGroup: Konva.Group;
   readonly maskNode: KImage;
@@ -71,13 +87,22 @@ export class AnnotationRenderer {
   private styled = new Set<string>();
   private newDrafts: { label: string; mask: SparseMask }[] = [];
 
-  constructor(layer: Konva.Layer, style: AnnotationStyle) {
-    this.layer = layer;
+  constructor(layers: AnnotationLayers, style: AnnotationStyle) {
+    this.layers = layers;
     this.style = style;
     this.maskNode = new KImage({ image: undefined, listening: false, opacity: MASK_OPACITY, visible: false });
     this.shapesGroup = new Konva.Group({ listening: false });
     this.previewGroup = new Konva.Group({ listening: false });
-    layer.add(this.maskNode, this.shapesGroup, this.previewGroup);
+    layers.masks.add(this.maskNode);
+    layers.shapes.add(this.shapesGroup);
+    layers.preview.add(this.previewGroup);
+  }
+
+  /** The layers that need drawing since the last call (and forgets them). */
+  takeDirtyLayers(): Konva.Layer[] {
+    const out = [...this.dirtyLayers];
+    this.dirtyLayers.clear();
+    return out;
   }
 
   /** Sets the image size (the mask canvas size). */
@@ -88,6 +113,7 @@ export class AnnotationRenderer {
     this.maskCtx = undefined;
     this.maskDrawn = null;
     this.maskNode.visible(false);
+    this.dirtyLayers.add(this.layers.masks);
   }
 
   /** Shows `slice` of `list` (the document's bySlice list): builds nodes for this slice only. */
@@ -100,6 +126,7 @@ export class AnnotationRenderer {
       keep.add(a.id);
       this.upsert(a);
     }
+    this.dirtyLayers.add(this.layers.shapes);
     for (const [id, node] of this.nodes) {
       if (!keep.has(id)) {
         node.destroy();
@@ -196,6 +223,7 @@ export class AnnotationRenderer {
 
   /** Rebuilds the preview group: selection handles, hover outline, tool shapes, brush cursor. */
   buildPreview(): void {
+    this.dirtyLayers.add(this.layers.preview);
     const g = this.previewGroup;
     g.destroyChildren();
     const s = this.style.scale() || 1;
@@ -308,6 +336,7 @@ export class AnnotationRenderer {
       for (const d of this.newDrafts) paint(d.mask, d.label);
     }
     ctx.putImageData(img, rect.x, rect.y);
+    this.dirtyLayers.add(this.layers.masks);
     this.maskDrawn = unionRect(this.maskDrawn, rect);
     this.maskNode.visible(true);
   }
@@ -378,6 +407,7 @@ export class AnnotationRenderer {
   }
 
   private styleNode(node: KRect | Line, a: Annotation): void {
+    this.dirtyLayers.add(this.layers.shapes);
     const color = this.style.colorOf(a.label);
     const sel = this.style.isSelected(a.id);
     const hover = this.style.isHovered(a.id);
@@ -397,6 +427,7 @@ export class AnnotationRenderer {
   private drop(a: Annotation): void {
     const node = this.nodes.get(a.id);
     if (node) {
+      this.dirtyLayers.add(this.layers.shapes);
       node.destroy();
       this.nodes.delete(a.id);
     }

@@ -180,7 +180,7 @@ for (const config of [
 
       // The mask overlay shows the label colour at a painted pixel.
       el.flushDraw();
-      const layer = el.stage.findOne('.vx-annotation-layer') as unknown as {
+      const layer = el.stage.findOne('.vx-annotation-masks') as unknown as {
         getNativeCanvasElement(): HTMLCanvasElement;
       };
       const canvas = layer.getNativeCanvasElement();

@@ -47,7 +47,9 @@ describe('annotation renderer', () => {
     el.slice = 0;
     await el.updateComplete;
     expect(r.nodeCount).to.equal(2);
-    expect((r.shapesGroup.getChildren()[0] as unknown as { points(): number[] }).points()).to.deep.equal(tri(0).flat());
+    expect((r.shapesGroup.getChildren()[0] as unknown as { points(): number[] }).points()).to.deep.equal(
+      tri(0).flat(),
+    );
   });
 
   it('hiding a label hides its nodes; hidden annotations are not selectable', async () => {

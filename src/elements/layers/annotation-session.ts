@@ -1,6 +1,6 @@
 /**
  * What the annotation layers of one `<vx-viewer>` share: one AnnotationEditor (tools, selection, hide/lock,
- * clipboard), one renderer in one Konva layer, the keymap action handlers, and the host-facing events. The
+ * clipboard), one renderer (masks, shapes and preview layers), the keymap action handlers, and the host-facing events. The
  * first layer element inside a viewer creates it; the last one to leave disposes of it.
  * @module
  */
@@ -98,8 +98,12 @@ export class AnnotationSession {
         return !def || !def.kinds?.length || def.kinds.includes(kind);
       },
     });
-    const layer = viewer.createLayer('vx-annotation-layer', { zIndex: 10 });
-    this.renderer = new AnnotationRenderer(layer, {
+    const layers = {
+      masks: viewer.createLayer('vx-annotation-masks', { zIndex: 10 }),
+      shapes: viewer.createLayer('vx-annotation-shapes', { zIndex: 11 }),
+      preview: viewer.createLayer('vx-annotation-preview', { zIndex: 12 }),
+    };
+    this.renderer = new AnnotationRenderer(layers, {
       colorOf: (label) =>
         viewer.labelSchema?.labels.find((l) => l.id === label)?.color ?? fallbackColor(label),
       isVisible: (a) => this.editor.visibility.isVisible(a),
@@ -110,12 +114,12 @@ export class AnnotationSession {
     });
     const draw = () => {
       this.renderer.flushMasks();
-      viewer.requestDraw(layer);
+      for (const layer of this.renderer.takeDirtyLayers()) viewer.requestDraw(layer);
     };
     this.draw = draw;
     this.cleanups.push(
       () => this.renderer.destroy(),
-      () => layer.destroy(),
+      () => Object.values(layers).forEach((l) => l.destroy()),
       viewer.subscribe((c) => this.onViewerChange(c)),
       this.editor.selection.subscribe(() => {
         this.renderer.restyleSelection();
