@@ -142,6 +142,13 @@ export const MultiFrame: Story = {
   render: () => corpusStory('dicom/rtdose.dcm', 'RT dose, 15 frames', (el) => (el.slice = 7)),
 };
 
+/** A two-frame 16-bit RGB DICOM (RLE): colour frames scroll like slices. */
+export const MultiFrameColour: Story = {
+  name: 'Multi-frame 16-bit colour DICOM (corpus)',
+  render: () =>
+    corpusStory('dicom/SC_rgb_rle_16bit_2frame.dcm', 'RGB, 16-bit, 2 frames', (el) => (el.slice = 1)),
+};
+
 /** An RGB DICOM (RLE): colour is shown as is, and the value under the cursor reads R G B. */
 export const Colour: Story = {
   name: 'Colour DICOM (corpus)',

@@ -1433,12 +1433,32 @@ export class VxViewer extends LitElement implements ViewerHost, CineHost {
         const [sx, sy] = stack.spacing;
         const unit =
           typeof meta.spacingUnit === 'string' ? meta.spacingUnit : stack.format === 'dicom' ? 'mm' : '';
-        const physical =
-          unit && unit !== 'pixel' ? `\n${fmt(cursor[0] * sx)}, ${fmt(cursor[1] * sy)} ${unit}` : '';
+        const patient = this.#patientPosition(cursor[0], cursor[1]);
+        const physical = patient
+          ? `\n${patient.map((v) => v.toFixed(1)).join(', ')} mm`
+          : unit && unit !== 'pixel'
+            ? `\n${fmt(cursor[0] * sx)}, ${fmt(cursor[1] * sy)} ${unit}`
+            : '';
         br = `${value}\n${px}, ${py} px${physical}`;
       }
     }
     return { tl, tr, bl, br };
+  }
+
+  /**
+   * Patient coordinates (mm) of an image point, from the slice's ImagePositionPatient and the
+   * stack's ImageOrientationPatient, when the stack has them (DICOM).
+   */
+  #patientPosition(x: number, y: number): [number, number, number] | undefined {
+    const stack = this.#stack;
+    const origin = stack?.slices[this.#slice]?.position;
+    const iop = stack?.metadata.imageOrientationPatient as number[] | undefined;
+    if (!stack || !origin || !Array.isArray(iop) || iop.length !== 6) return undefined;
+    const [sx, sy] = stack.spacing;
+    // ImagePositionPatient is the centre of the first pixel; image coordinates start at its corner.
+    const u = (x - 0.5) * sx;
+    const v = (y - 0.5) * sy;
+    return [0, 1, 2].map((k) => origin[k]! + u * iop[k]! + v * iop[k + 3]!) as [number, number, number];
   }
 
   override render() {

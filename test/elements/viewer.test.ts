@@ -785,6 +785,35 @@ describe('vx-viewer', () => {
       expect(el.shadowRoot!.querySelector<HTMLElement>('[part="overlay"]')!.hidden).to.equal(true);
     });
 
+    it('shows the patient position in mm when the stack has position and orientation', async () => {
+      const base = knownStack({ spacing: [0.5, 2, 1] });
+      // A plain ImageStack (not a LazyImageStack): the viewer must work with any implementation.
+      const stack: ImageStack = {
+        format: 'dicom',
+        width: base.width,
+        height: base.height,
+        depth: base.depth,
+        samplesPerPixel: 1,
+        dataType: base.dataType,
+        spacing: base.spacing,
+        windowPresets: [],
+        slices: base.slices.map((_, z) => ({ position: [100, -50, 10 + z * 2] as [number, number, number] })),
+        metadata: { ...base.metadata, imageOrientationPatient: [1, 0, 0, 0, 0, -1] },
+        getFrame: (i, o) => base.getFrame(i, o),
+      };
+      const el = await mount(stack);
+      el.slice = 3;
+      el.setView({ zoom: 4, centerX: 10.5, centerY: 5.5 });
+      const [cx, cy] = el.imageToClient(10.5, 5.5);
+      await sendMouse({ type: 'move', position: [Math.round(cx), Math.round(cy)] });
+      await el.updateComplete;
+      const [ix, iy] = el.clientToImage(Math.round(cx), Math.round(cy));
+      const expected = [100 + (ix - 0.5) * 0.5, -50, 16 - (iy - 0.5) * 2].map((v) => v.toFixed(1)).join(', ');
+      expect(el.shadowRoot!.querySelector('[part="overlay-bottom-right"]')!.textContent).to.contain(
+        `${expected} mm`,
+      );
+    });
+
     it('is focusable, named, described and announces slices politely; axe passes', async () => {
       const el = await mount(knownStack());
       el.focus();
