@@ -133,12 +133,25 @@ export class VxExportPanel extends LitElement {
   override disconnectedCallback(): void {
     super.disconnectedCallback();
     this.abort?.abort();
+    this.docCleanup?.();
+    this.docCleanup = undefined;
+    this.boundDoc = undefined;
     for (const c of this.cleanups.splice(0)) c();
     this.viewer = undefined;
   }
 
+  private docCleanup: (() => void) | undefined;
+  private boundDoc: DocumentLike | undefined;
+
   protected override updated(changed: Map<string, unknown>): void {
     if (changed.has('for')) this.bind();
+    // Follow the document itself too: silent loads and host edits fire no element events.
+    const doc = this.doc as (DocumentLike & { subscribe?: (fn: () => void) => () => void }) | undefined;
+    if (doc !== this.boundDoc) {
+      this.docCleanup?.();
+      this.boundDoc = doc;
+      this.docCleanup = doc?.subscribe?.(() => this.revision++);
+    }
   }
 
   private bind(): void {
