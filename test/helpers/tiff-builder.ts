@@ -19,7 +19,7 @@ export interface TiffPageSpec {
   height: number;
   /** Samples per pixel. Default 1. */
   samples?: number;
-  /** 8, 16, 32 or 64. Default 8. */
+  /** 8, 16, 32 or 64; 1–15 for packed unsigned integers; 16 with format 3 for half floats. Default 8. */
   bits?: number;
   /** 1 unsigned, 2 signed, 3 float. Default 1. */
   format?: number;
@@ -120,7 +120,8 @@ class Writer {
 /** Writes one sample value in the file's byte order. */
 function putSample(view: DataView, at: number, v: number, bits: number, format: number, le: boolean) {
   if (format === 3) {
-    if (bits === 32) view.setFloat32(at, v, le);
+    if (bits === 16) view.setUint16(at, toHalf(v), le);
+    else if (bits === 32) view.setFloat32(at, v, le);
     else view.setFloat64(at, v, le);
     return;
   }
@@ -128,6 +129,51 @@ function putSample(view: DataView, at: number, v: number, bits: number, format: 
   else if (bits === 16) view.setUint16(at, v & 0xffff, le);
   else if (bits === 32) view.setUint32(at, v >>> 0, le);
   else throw new Error(`tiff-builder: ${bits}-bit integers are not supported`);
+}
+
+/** IEEE half-precision bits of `v` (exact for values a half can hold; others are truncated). */
+export function toHalf(v: number): number {
+  const f = new DataView(new ArrayBuffer(4));
+  f.setFloat32(0, v);
+  const x = f.getUint32(0);
+  const sign = (x >>> 16) & 0x8000;
+  const exp = ((x >>> 23) & 0xff) - 127 + 15;
+  const mant = x & 0x7fffff;
+  if (((x >>> 23) & 0xff) === 0) return sign;
+  if (exp >= 31) return sign | 0x7c00;
+  if (exp <= 0) return sign | ((mant | 0x800000) >>> (14 - exp));
+  return sign | (exp << 10) | (mant >>> 13);
+}
+
+/** Samples of 1–7 or 9–15 bits, packed MSB first, each row starting on a byte boundary. */
+function packedBlock(
+  page: TiffPageSpec,
+  x0: number,
+  y0: number,
+  bw: number,
+  bh: number,
+  plane: number,
+): Uint8Array {
+  const spp = page.samples ?? 1;
+  const bits = page.bits ?? 8;
+  const per = page.planar === 2 ? 1 : spp;
+  const rowBytes = Math.ceil((bw * per * bits) / 8);
+  const out = new Uint8Array(rowBytes * bh);
+  for (let y = 0; y < bh; y++) {
+    let bit = y * rowBytes * 8;
+    for (let x = 0; x < bw; x++) {
+      for (let s = 0; s < per; s++) {
+        const sx = x0 + x;
+        const sy = y0 + y;
+        const sample = page.planar === 2 ? plane : s;
+        const v = sx < page.width && sy < page.height ? page.data[(sy * page.width + sx) * spp + sample]! : 0;
+        for (let b = bits - 1; b >= 0; b--, bit++) {
+          if ((v >>> b) & 1) out[bit >> 3] = out[bit >> 3]! | (0x80 >> (bit & 7));
+        }
+      }
+    }
+  }
+  return out;
 }
 
 /** Raw bytes of one block (strip or tile) of one plane (or all samples when chunky), before compression. */
@@ -143,6 +189,7 @@ function blockBytes(
   const spp = page.samples ?? 1;
   const bits = page.bits ?? 8;
   const format = page.format ?? 1;
+  if (bits % 8 !== 0) return packedBlock(page, x0, y0, bw, bh, plane);
   const bps = bits / 8;
   const planar = page.planar === 2;
   const per = planar ? 1 : spp;

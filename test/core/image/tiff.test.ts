@@ -114,6 +114,41 @@ describe('TIFF: sample types and byte orders', () => {
   }
 });
 
+describe('TIFF: packed integers and half floats', () => {
+  for (const [bits, type] of [
+    [1, 'uint8'],
+    [4, 'uint8'],
+    [12, 'uint16'],
+  ] as const) {
+    for (const [compression, littleEndian] of [
+      ['none', true],
+      ['none', false],
+      ['lzw', true],
+      ['lzw', false],
+    ] as const) {
+      it(`unpacks ${bits}-bit samples (${compression}, ${littleEndian ? 'LE' : 'BE'}) into ${type}`, async () => {
+        const data = values(W * H, 'uint16').map((v) => v % 2 ** bits);
+        const p: TiffPageSpec = { width: W, height: H, bits, data, rowsPerStrip: 5, compression };
+        const stack = await load(await buildTiff([p], { littleEndian }));
+        expect(stack.dataType).to.equal(type);
+        expect(stack.metadata.storedRange).to.deep.equal([0, 2 ** bits - 1]);
+        expectSamples((await stack.getFrame(0)).data, data, `${bits}-bit`);
+      });
+    }
+  }
+
+  for (const littleEndian of [true, false]) {
+    it(`reads 16-bit floats as float32 (${littleEndian ? 'LE' : 'BE'})`, async () => {
+      const palette = [0, 1, -2.5, 0.5, 65504, -0.125, 1000.5, 3.140625];
+      const data = Array.from({ length: W * H }, (_, i) => palette[i % palette.length]!);
+      const p: TiffPageSpec = { width: W, height: H, bits: 16, format: 3, data };
+      const stack = await load(await buildTiff([p], { littleEndian }));
+      expect(stack.dataType).to.equal('float32');
+      expectSamples((await stack.getFrame(0)).data, data, 'float16');
+    });
+  }
+});
+
 describe('TIFF: layout', () => {
   it('reads tiles, including partial edge tiles', async () => {
     const p = page('int16', { tile: [16, 16] });

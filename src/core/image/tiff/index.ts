@@ -331,6 +331,11 @@ async function load(bytes: Uint8Array, options: TiffLoadOptions): Promise<ImageS
     throwIfAborted(signal);
     const expected = first.width * first.height * out.samplesPerPixel;
     data = asDataType(data, out.dataType);
+    if (!le && out.mode === 'raster' && out.bits > 8 && out.bits % 8 !== 0) {
+      // geotiff 3.0.5 unpacks 9–31-bit samples into host-order arrays, then reads them back in the file's byte
+      // order: on big-endian files every value comes out byte-swapped. Swap them back.
+      swapElements(data);
+    }
     if (data.length !== expected) {
       throw new VoxmarkError(
         ErrorCode.Corrupt,
@@ -555,6 +560,19 @@ function asDataType(data: ArrayLike<number> & { buffer?: ArrayBufferLike }, data
   if (data instanceof Uint8ClampedArray && dataType === 'uint8')
     return new Uint8Array(data.buffer, data.byteOffset, data.length);
   return Ctor.from(data as ArrayLike<number>) as PixelArray;
+}
+
+function swapElements(data: PixelArray): void {
+  const size = data.BYTES_PER_ELEMENT;
+  if (size === 1) return;
+  const bytes = new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
+  for (let i = 0; i < bytes.length; i += size) {
+    for (let a = i, b = i + size - 1; a < b; a++, b--) {
+      const t = bytes[a]!;
+      bytes[a] = bytes[b]!;
+      bytes[b] = t;
+    }
+  }
 }
 
 function abortable<T>(promise: Promise<T>, signal: AbortSignal | undefined): Promise<T> {
