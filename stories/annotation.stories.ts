@@ -134,6 +134,8 @@ function seed(
     const m = doc.createMask();
     const l = liver!;
     paintStroke(m, l.x - 4, l.y, l.x + 4, l.y, 2 * l.radius);
+    // The liver lesion lives on another slice: scroll to it (slice ${l.slice + 1}).
+    doc.add({ label: 'lesion', kind: 'mask', slice: l.slice, mask: m }, { origin: 'silent' });
     const cy = mass!.slice;
     const lung = doc.createMask();
     paintStroke(lung, 170, 100, 190, 135, 22);
