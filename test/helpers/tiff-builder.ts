@@ -145,6 +145,12 @@ export function toHalf(v: number): number {
   return sign | (exp << 10) | (mant >>> 13);
 }
 
+/** Sample `s` of pixel (x, y), or 0 outside the image (the padding of edge tiles). */
+function sampleAt(page: TiffPageSpec, x: number, y: number, s: number): number {
+  if (x >= page.width || y >= page.height) return 0;
+  return page.data[(y * page.width + x) * (page.samples ?? 1) + s]!;
+}
+
 /** Samples of 1–7 or 9–15 bits, packed MSB first, each row starting on a byte boundary. */
 function packedBlock(
   page: TiffPageSpec,
@@ -163,10 +169,7 @@ function packedBlock(
     let bit = y * rowBytes * 8;
     for (let x = 0; x < bw; x++) {
       for (let s = 0; s < per; s++) {
-        const sx = x0 + x;
-        const sy = y0 + y;
-        const sample = page.planar === 2 ? plane : s;
-        const v = sx < page.width && sy < page.height ? page.data[(sy * page.width + sx) * spp + sample]! : 0;
+        const v = sampleAt(page, x0 + x, y0 + y, page.planar === 2 ? plane : s);
         for (let b = bits - 1; b >= 0; b--, bit++) {
           if ((v >>> b) & 1) out[bit >> 3] = out[bit >> 3]! | (0x80 >> (bit & 7));
         }
@@ -198,10 +201,7 @@ function blockBytes(
   for (let y = 0; y < bh; y++) {
     for (let x = 0; x < bw; x++) {
       for (let s = 0; s < per; s++) {
-        const sx = x0 + x;
-        const sy = y0 + y;
-        const sample = planar ? plane : s;
-        const v = sx < page.width && sy < page.height ? page.data[(sy * page.width + sx) * spp + sample]! : 0;
+        const v = sampleAt(page, x0 + x, y0 + y, planar ? plane : s);
         putSample(view, ((y * bw + x) * per + s) * bps, v, bits, format, le);
       }
     }
