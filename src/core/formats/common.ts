@@ -57,7 +57,7 @@ function now(): number {
   return typeof performance !== 'undefined' ? performance.now() : Date.now();
 }
 
-/** Resolves on a new macrotask (MessageChannel where there is one, else setTimeout). */
+/** Yields to the event loop: `scheduler.yield()` where there is one, else a setTimeout macrotask. */
 export function yieldToEventLoop(): Promise<void> {
   const G = globalThis as { scheduler?: { yield?: () => Promise<void> } };
   if (G.scheduler?.yield) return G.scheduler.yield();
