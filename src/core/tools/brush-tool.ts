@@ -80,6 +80,8 @@ export class BrushTool extends Tool<BrushToolState> {
       this.fillAt(e);
       return;
     }
+    // A threshold brush needs the slice's values; until they are decoded it paints nothing.
+    if (this.mode === 'paint' && this.threshold && !this.env.sliceValues?.()) return;
     const drafts = this.targets();
     if (!drafts.length) return;
     const p: Point = [e.x, e.y];

@@ -211,8 +211,11 @@ export class AnnotationSession {
   }
 
   private sliceValues(): SliceValues | undefined {
-    const f = this.viewer.frame;
-    if (!f || f.samplesPerPixel !== 1) return undefined;
+    const v = this.viewer as ViewerElement & { displayedSlice?: number };
+    const f = v.frame;
+    // While the current slice decodes, the frame on screen is another slice's: no threshold from it.
+    if (!f || f.samplesPerPixel !== 1 || (v.displayedSlice !== undefined && v.displayedSlice !== v.slice))
+      return undefined;
     return { values: f.data, width: f.width, slope: f.rescaleSlope, intercept: f.rescaleIntercept };
   }
 

@@ -465,6 +465,11 @@ describe('BrushTool and eraser', () => {
     const t = ed.tools.brush;
     t.size = 20;
     t.threshold = { min: 0, max: 200 };
+    const sv = (host as EditorHost).sliceValues;
+    (host as EditorHost).sliceValues = () => undefined; // slice still decoding: nothing is painted
+    drag(t, [40, 40], [60, 40]);
+    expect(doc.size).to.equal(0);
+    (host as EditorHost).sliceValues = sv;
     drag(t, [40, 40], [60, 40]);
     const m = doc.getSparseMask(doc.annotations[0]!.id)!;
     expect(m.get(45, 40)).to.equal(1);
