@@ -2,7 +2,7 @@ import { LitElement, css, html, nothing, type PropertyValues } from 'lit';
 import { property, state } from 'lit/decorators.js';
 import { ContextProvider } from '@lit/context';
 import type Konva from 'konva/lib/Core';
-import { ErrorCode, isAbortError, toVoxmarkError, type VoxmarkError } from '../core/errors.js';
+import { ErrorCode, VoxmarkError, isAbortError, toVoxmarkError } from '../core/errors.js';
 import { loadImageStack } from '../core/image/load.js';
 import type { Frame, ImageInput, ImageStack, VoiLutFunction, WindowPreset } from '../core/image/types.js';
 import { initialWindow, isMonochrome1, voiFunction } from '../core/image/voi.js';
@@ -754,7 +754,9 @@ export class VxViewer extends LitElement implements ViewerHost, CineHost {
       this.#width = NaN;
     }
     this.#stage.setImage(undefined, 0, 0);
-    if (stack) {
+    if (stack && !(stack.depth >= 1)) {
+      this.#fail(new VoxmarkError(ErrorCode.NoPixelData, 'The image stack has no slices'));
+    } else if (stack) {
       const creator = (this.constructor as typeof VxViewer).createDocument;
       if (creator) this.#document = creator(stack);
       this.#slice = Math.min(Math.max(0, Math.round(this.#slice) || 0), stack.depth - 1);
@@ -783,6 +785,7 @@ export class VxViewer extends LitElement implements ViewerHost, CineHost {
     this.#frameSlice = index;
     this.#imageDirty = true;
     this._decoding = false;
+    this._error = undefined;
     clearTimeout(this.#progressTimer);
     if (first) {
       this.#loaded = true;
@@ -1235,13 +1238,7 @@ export class VxViewer extends LitElement implements ViewerHost, CineHost {
     if (e.defaultPrevented) return;
     // Keys typed into a slotted input (file chooser, a layer's text field) are not viewer commands.
     const origin = e.composedPath()[0];
-    if (
-      origin instanceof HTMLInputElement ||
-      origin instanceof HTMLTextAreaElement ||
-      origin instanceof HTMLSelectElement
-    ) {
-      return;
-    }
+    if (origin instanceof HTMLElement && ownsKeys(origin)) return;
     const actions = matchActions(this.#keymap, e);
     const handler = this.#tools.get(this.#tool);
     if (handler?.onKeyDown?.(e, actions)) {
@@ -1515,6 +1512,16 @@ export class VxViewer extends LitElement implements ViewerHost, CineHost {
   protected override updated(changed: PropertyValues<this>): void {
     super.updated(changed);
   }
+}
+
+/** Elements whose keys are their own (typing, pressing a button): the viewer leaves those keys alone. */
+function ownsKeys(el: HTMLElement): boolean {
+  return (
+    el.isContentEditable ||
+    el.matches(
+      'input, textarea, select, button, a[href], [role="button"], [role="slider"], [role="textbox"], [role="combobox"], [role="spinbutton"], [role="menuitem"]',
+    )
+  );
 }
 
 function fmt(v: number): string {

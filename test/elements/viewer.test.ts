@@ -744,6 +744,29 @@ describe('vx-viewer', () => {
       expect([el.slice, nudged]).to.deep.equal([4, 1]);
     });
 
+    it('leaves keys alone inside slotted controls (a button keeps Enter and Space)', async () => {
+      const el = await fixture<VxViewer>(
+        html`<vx-viewer style="width:200px;height:200px">
+          <button>Open</button>
+        </vx-viewer>`,
+      );
+      const loaded = oneEvent(el, 'vx-load');
+      el.stack = knownStack();
+      await loaded;
+      const button = el.querySelector('button')!;
+      let clicks = 0;
+      button.addEventListener('click', () => clicks++);
+      let completes = 0;
+      el.registerTool('probe', { complete: () => completes++ });
+      el.tool = 'probe';
+      button.focus();
+      await sendKeys({ press: 'Enter' });
+      await sendKeys({ press: 'ArrowDown' });
+      expect(clicks).to.equal(1);
+      expect(completes).to.equal(0);
+      expect(el.slice).to.equal(0);
+    });
+
     it('toggles cine with C and stops with Escape', async () => {
       const el = await mount(knownStack());
       el.cineFps = 60;
