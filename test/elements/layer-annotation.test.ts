@@ -251,6 +251,29 @@ describe('annotation layers: keyboard, selection and delete', () => {
     expect(doc(el).bySlice(2).length).to.equal(1);
   });
 
+  it('threshold brush through the element paints only where the CT value is in range', async () => {
+    const el = await mount();
+    const layer = el.querySelector('vx-mask-layer')!;
+    layer.setAttribute('threshold-min', '0');
+    layer.setAttribute('threshold-max', '300'); // values are x * 10: columns 0..30
+    layer.setAttribute('brush-size', '9');
+    await (layer as unknown as { updateComplete: Promise<void> }).updateComplete;
+    await el.renderComplete;
+    el.tool = 'brush';
+    const c = (x: number, y: number): Point => {
+      const [cx, cy] = el.imageToClient(x, y);
+      return [Math.round(cx), Math.round(cy)];
+    };
+    await drag([c(10.5, 40.5), c(60.5, 40.5)]);
+    const a = doc(el).annotations[0]!;
+    const m = doc(el).getSparseMask(a.id)!;
+    const [bx, , bw] = m.bbox()!;
+    expect(bx + bw - 1).to.equal(30);
+    expect(m.get(30, 40)).to.equal(1);
+    expect(m.get(31, 40)).to.equal(0);
+    expect(m.get(Math.floor(el.clientToImage(...c(10.5, 40.5))[0]), 40)).to.equal(1);
+  });
+
   it('keys 1–9 choose the active label when the host binds them', async () => {
     const el = await mount();
     el.keymap = { ...el.keymap, 'window-preset-2': [], 'label-2': ['2'] };
