@@ -32,3 +32,6 @@ export {
 } from './elements/layers/annotation-session.js';
 export { AnnotationRenderer, fallbackColor, withAlpha, MASK_OPACITY } from './render/annotation-renderer.js';
 export type { AnnotationStyle } from './render/annotation-renderer.js';
+// Label picker and export panel
+export { VxLabelPicker } from './elements/vx-label-picker.js';
+export { VxExportPanel } from './elements/vx-export-panel.js';
