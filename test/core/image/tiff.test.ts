@@ -473,3 +473,25 @@ describe('TIFF: JPEG compression', () => {
     expect(diff / (w * h * 3), 'mean absolute difference').to.be.below(4);
   });
 });
+
+describe('TIFF: in a worker', () => {
+  it('decodes the same frame inside a module worker as on the page', async () => {
+    const p = page('uint16', { compression: 'deflate', predictor: 2, rowsPerStrip: 4 });
+    const bytes = await buildTiff([page('uint16', {}, 9), p]);
+    const worker = new Worker(new URL('../../helpers/tiff-worker.ts', import.meta.url), { type: 'module' });
+    try {
+      const answer = await new Promise<{ ok: boolean; data?: Uint16Array; message?: string }>(
+        (resolve, reject) => {
+          worker.addEventListener('message', (e) => resolve(e.data));
+          worker.addEventListener('error', (e) => reject(new Error(e.message)));
+          worker.postMessage({ bytes, index: 1 });
+        },
+      );
+      expect(answer.ok, answer.message).to.equal(true);
+      expect(answer.data).to.be.instanceOf(Uint16Array);
+      expectSamples(answer.data!, p.data, 'worker frame');
+    } finally {
+      worker.terminate();
+    }
+  });
+});
