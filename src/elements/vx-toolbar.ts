@@ -167,12 +167,16 @@ export class VxToolbar extends LitElement {
       : undefined;
   }
 
-  private bind(): void {
+  private bind(attempt = 0): void {
     const viewer = this.findViewer();
     if (viewer === this.viewer) return;
     this.unbind();
     this.viewer = viewer;
-    if (!viewer) return;
+    if (!viewer) {
+      // The viewer may be added after the toolbar: look again for a few seconds of frames.
+      if (this.isConnected && attempt < 300) requestAnimationFrame(() => this.bind(attempt + 1));
+      return;
+    }
     const bump = () => this.revision++;
     this.cleanups.push(viewer.subscribe(bump));
     for (const type of [
