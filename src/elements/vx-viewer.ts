@@ -94,6 +94,7 @@ function describeError(error: VoxmarkError): string {
  * A slice viewer for DICOM and TIFF stacks with PACS-style navigation, and the host of the annotation
  * layers placed inside it.
  *
+ * @tag vx-viewer
  * @summary Scroll, window, zoom and pan through an image stack; hosts `<vx-*-layer>` annotation layers.
  *
  * @fires vx-load - The first slice of a new stack is on screen. `detail.stack`.
@@ -802,7 +803,7 @@ export class VxViewer extends LitElement implements ViewerHost, CineHost {
     if (first) {
       const stack = this.#stack!;
       void this.#stage.nextDraw().then(() => {
-        if (this.#stack === stack) this.dispatchEvent(new VxLoadEvent(stack));
+        if (this.#stack === stack) this.#emit(new VxLoadEvent(stack));
       });
     }
   }
@@ -811,7 +812,7 @@ export class VxViewer extends LitElement implements ViewerHost, CineHost {
     this._error = error;
     this._decoding = false;
     clearTimeout(this.#progressTimer);
-    this.dispatchEvent(new VxErrorEvent(error));
+    this.#emit(new VxErrorEvent(error));
   }
 
   #startProgress(): void {
@@ -840,7 +841,7 @@ export class VxViewer extends LitElement implements ViewerHost, CineHost {
     this.#notify({ slice: true });
     this.requestUpdate('slice', previous);
     this.#announce();
-    if (source) this.dispatchEvent(new VxSliceChangeEvent(next, previous, source));
+    if (source) this.#emit(new VxSliceChangeEvent(next, previous, source));
   }
 
   #announce(): void {
@@ -871,7 +872,7 @@ export class VxViewer extends LitElement implements ViewerHost, CineHost {
     this.#notify({ window: true });
     this.requestUpdate('windowCenter', oldC);
     this.requestUpdate('windowWidth', oldW);
-    if (source) this.dispatchEvent(new VxWindowChangeEvent(center, w, this.#invert, source));
+    if (source) this.#emit(new VxWindowChangeEvent(center, w, this.#invert, source));
   }
 
   #minWidth(): number {
@@ -886,7 +887,7 @@ export class VxViewer extends LitElement implements ViewerHost, CineHost {
     this.#stage.requestDraw(this.#stage.imageLayer);
     this.#notify({ window: true });
     this.requestUpdate('invert', !value);
-    if (source) this.dispatchEvent(new VxWindowChangeEvent(this.#center, this.#width, value, source));
+    if (source) this.#emit(new VxWindowChangeEvent(this.#center, this.#width, value, source));
   }
 
   #renderImage(): void {
@@ -980,7 +981,7 @@ export class VxViewer extends LitElement implements ViewerHost, CineHost {
     }
     this.#notify({ view: true });
     this.requestUpdate('zoom', oldZoom);
-    if (user) this.dispatchEvent(new VxViewChangeEvent(zoom, cx, cy));
+    if (user) this.#emit(new VxViewChangeEvent(zoom, cx, cy));
   }
 
   #zoomAtClient(factor: number, clientX: number, clientY: number): void {
@@ -1004,7 +1005,7 @@ export class VxViewer extends LitElement implements ViewerHost, CineHost {
     this.#updateCursor();
     this.#notify({ tool: true });
     this.requestUpdate('tool', previous);
-    if (user) this.dispatchEvent(new VxToolChangeEvent(name, previous));
+    if (user) this.#emit(new VxToolChangeEvent(name, previous));
   }
 
   #updateCursor(): void {
@@ -1018,6 +1019,11 @@ export class VxViewer extends LitElement implements ViewerHost, CineHost {
     }
     if (this.#spaceHeld || this.#drag?.kind === 'pan') cursor = this.#drag ? 'grabbing' : 'grab';
     this.#container.style.cursor = cursor;
+  }
+
+  /** Dispatches one of this element's events (listed in the class JSDoc under @fires). */
+  #emit(event: Event): void {
+    this.dispatchEvent(event);
   }
 
   #notify(change: ViewerChange): void {
