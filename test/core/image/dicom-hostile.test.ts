@@ -134,6 +134,46 @@ describe('hostile DICOM', function () {
     await expectRejected(frames, ['corrupt', 'truncated']);
   });
 
+  it('refuses compressed frames whose few bytes claim a huge image, before any codec allocates it', async () => {
+    const sof = (marker: number, precision: number) =>
+      new Uint8Array([
+        0xff,
+        0xd8,
+        0xff,
+        marker,
+        0,
+        11,
+        precision,
+        0x3e,
+        0x80,
+        0x3e,
+        0x80,
+        1,
+        1,
+        0x11,
+        0,
+        0xff,
+        0xd9,
+        0,
+      ]); // SOI, SOF (16000 × 16000, one component), EOI
+    const cases: [string, Uint8Array][] = [
+      ['1.2.840.10008.1.2.4.50', sof(0xc0, 8)],
+      ['1.2.840.10008.1.2.4.51', sof(0xc1, 12)],
+      ['1.2.840.10008.1.2.4.70', sof(0xc3, 16)],
+      ['1.2.840.10008.1.2.4.80', sof(0xf7, 16)],
+    ];
+    for (const [ts, fragment] of cases) {
+      const file = buildImage(
+        { rows: 16000, columns: 16000, bitsAllocated: 16, encapsulated: { fragments: [fragment] } },
+        { transferSyntax: ts },
+      );
+      const outcome = await settle(file);
+      const error = expectVoxmarkFailure(outcome, ts);
+      expect(error?.code, ts).to.equal('corrupt');
+      expect(error?.message, ts).to.match(/needs more data/);
+    }
+  });
+
   it('refuses a fragment length that runs past the file', async () => {
     const file = buildImage(
       { rows: 8, columns: 8, encapsulated: { fragments: [new Uint8Array(80)] } },

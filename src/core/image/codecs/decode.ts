@@ -1,6 +1,7 @@
 import { ErrorCode, VoxmarkError, toVoxmarkError } from '../../errors.js';
 import type { PixelArray } from '../types.js';
 import type { CodecOutput } from './wasm.js';
+import { readJpegFrameHeader } from './jpeg-markers.js';
 import { finishDecodedFrame } from '../dicom/finish.js';
 
 /** What a codec needs to know about a compressed DICOM frame: plain data, so it can cross to a worker. */
@@ -71,7 +72,58 @@ export async function decodeCompressedFrame(info: CodecFrameInfo, bytes: Uint8Ar
   return finishDecodedFrame(info, out, family === 'j2k' || family === 'htj2k');
 }
 
+/**
+ * Reads the frame size from the codestream's own header (JPEG and JPEG-LS SOF, JPEG 2000 SIZ) and refuses
+ * a mismatch with the DICOM header before a codec allocates anything from it.
+ */
+export function checkStreamSize(family: Family, info: CodecFrameInfo, bytes: Uint8Array): void {
+  let size: [number, number, number] | undefined;
+  if (family === 'jpeg' || family === 'jpegls') {
+    const h = readJpegFrameHeader(bytes);
+    size = [h.width, h.height, h.components];
+    // Lower bounds on the entropy-coded data, so a few bytes cannot make a codec allocate a huge frame:
+    // a DCT block costs at least 2 bits (DC code, end of block) and the full-resolution component has
+    // ⌈w/8⌉·⌈h/8⌉ blocks; a lossless sample at least 1 bit; JPEG-LS run mode at most 2^15 samples a bit.
+    const bits = bytes.length * 8;
+    const pixels = h.width * h.height;
+    const lossless = h.sof === 0xc3 || h.sof === 0xc7;
+    const needed =
+      h.sof === 0xf7
+        ? (pixels * h.components) / 32768
+        : lossless
+          ? pixels * h.components
+          : Math.ceil(h.width / 8) * Math.ceil(h.height / 8) * 2;
+    if (needed > bits) {
+      throw new VoxmarkError(
+        ErrorCode.Corrupt,
+        `A ${h.width}×${h.height} frame needs more data than the ${bytes.length} bytes present`,
+      );
+    }
+  } else if ((family === 'j2k' || family === 'htj2k') && bytes.length >= 42) {
+    const dv = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+    if (dv.getUint16(0) === 0xff4f && dv.getUint16(2) === 0xff51) {
+      const width = dv.getUint32(8) - dv.getUint32(16);
+      const height = dv.getUint32(12) - dv.getUint32(20);
+      size = [width, height, dv.getUint16(40)];
+    }
+  }
+  if (!size) return;
+  const [width, height, components] = size;
+  // JPEG may leave the height to a DNL marker (0 here); anything else must match the header.
+  if (
+    width !== info.columns ||
+    (height !== info.rows && !(height === 0 && family === 'jpeg')) ||
+    components !== info.samplesPerPixel
+  ) {
+    throw new VoxmarkError(
+      ErrorCode.Corrupt,
+      `The codestream is ${width}×${height}×${components}, the header says ${info.columns}×${info.rows}×${info.samplesPerPixel}`,
+    );
+  }
+}
+
 async function runCodec(family: Family, info: CodecFrameInfo, bytes: Uint8Array): Promise<CodecOutput> {
+  checkStreamSize(family, info, bytes);
   switch (family) {
     case 'rle': {
       const { decodeRle } = await import('./rle.js');
@@ -97,7 +149,6 @@ async function runCodec(family: Family, info: CodecFrameInfo, bytes: Uint8Array)
       };
     }
     case 'jpeg': {
-      const { readJpegFrameHeader } = await import('./jpeg-markers.js');
       const header = readJpegFrameHeader(bytes);
       // Pick the decoder from the stream's own frame header: transfer syntaxes are sometimes mislabelled.
       if (header.sof === 0xc3 || header.sof === 0xc7) {

@@ -1,5 +1,5 @@
 import { Decoder } from 'jpeg-lossless-decoder-js';
-import { ErrorCode, toVoxmarkError } from '../../errors.js';
+import { ErrorCode, VoxmarkError, toVoxmarkError } from '../../errors.js';
 import type { CodecOutput } from './wasm.js';
 import { readJpegFrameHeader } from './jpeg-markers.js';
 
@@ -7,6 +7,13 @@ import { readJpegFrameHeader } from './jpeg-markers.js';
 export function decodeJpegLossless(bytes: Uint8Array): CodecOutput {
   const header = readJpegFrameHeader(bytes);
   const numBytes = header.precision > 8 ? 2 : 1;
+  // Every sample costs at least one bit of Huffman code: refuse sizes the data cannot hold.
+  if (header.width * header.height * header.components > bytes.length * 8) {
+    throw new VoxmarkError(
+      ErrorCode.Corrupt,
+      `JPEG lossless frame of ${header.width}×${header.height} needs more data than the ${bytes.length} bytes present`,
+    );
+  }
   let decoded: ArrayBufferView;
   try {
     // The decoder reads from an ArrayBuffer; hand it a copy of just this frame.

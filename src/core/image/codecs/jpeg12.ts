@@ -50,7 +50,7 @@ interface Component {
   blocksPerLine: number;
   blocksPerColumn: number;
   /** Dequantised-then-transformed samples, one 8×8 block after another, row of blocks by row. */
-  plane: Int32Array;
+  plane: Uint16Array;
   pred: number;
   dc?: HuffmanTable;
   ac?: HuffmanTable;
@@ -227,7 +227,7 @@ class JpegDecoder {
         tq: d[q + 2]! & 3,
         blocksPerLine: 0,
         blocksPerColumn: 0,
-        plane: new Int32Array(0),
+        plane: new Uint16Array(0),
         pred: 0,
       });
     }
@@ -235,11 +235,20 @@ class JpegDecoder {
     this.#vmax = Math.max(...this.#components.map((c) => c.v));
     this.#mcusPerLine = Math.ceil(this.#width / (8 * this.#hmax));
     this.#mcusPerColumn = Math.ceil(this.#height / (8 * this.#vmax));
+    let blocks = 0;
     for (const c of this.#components) {
       c.blocksPerLine = this.#mcusPerLine * c.h;
       c.blocksPerColumn = this.#mcusPerColumn * c.v;
-      c.plane = new Int32Array(c.blocksPerLine * c.blocksPerColumn * 64);
+      blocks += c.blocksPerLine * c.blocksPerColumn;
     }
+    // Every block costs at least two bits (a DC code and an end-of-block code): a frame claiming more
+    // blocks than the data could hold is refused before its planes are allocated.
+    if (blocks * 2 > this.#data.length * 8) {
+      throw corrupt(
+        `${this.#width}×${this.#height} needs more data than the ${this.#data.length} bytes present`,
+      );
+    }
+    for (const c of this.#components) c.plane = new Uint16Array(c.blocksPerLine * c.blocksPerColumn * 64);
   }
 
   #decodeScan(start: number, end: number): void {
@@ -395,7 +404,7 @@ class JpegDecoder {
     this.#idct(block, c.plane, (row * c.blocksPerLine + col) * 64);
   }
 
-  #idct(block: Float64Array, out: Int32Array, offset: number): void {
+  #idct(block: Float64Array, out: Uint16Array, offset: number): void {
     const tmp = new Float64Array(64);
     // Rows: tmp[v][x] = Σu F[v][u] · T[u][x]
     for (let v = 0; v < 8; v++) {
