@@ -205,6 +205,29 @@ describe('DICOM SEG', () => {
     expect(masks.get('organ@0')!.reduce((s, v) => s + v, 0)).to.equal(120);
   });
 
+  it('references frames of a multi-frame source and maps them back by frame number', async () => {
+    const W = 10;
+    const H = 9;
+    const base = testStack({ width: W, height: H, depth: 3 });
+    const stack: ImageStack = {
+      ...base,
+      getFrame: base.getFrame.bind(base),
+      slices: base.slices.map((s, k) => ({ ...s, sopInstanceUID: '1.2.3.999', frameNumber: k + 1 })),
+    };
+    const doc = new AnnotationDocument({ width: W, height: H, depth: 3 });
+    doc.add({ label: 'lesion', kind: 'mask', slice: 2, mask: { data: blobMask(W, H, 1, 1, 6, 5) } });
+    doc.add({ label: 'lesion', kind: 'mask', slice: 1, mask: { data: blobMask(W, H, 2, 3, 7, 5, 3) } });
+    const bytes = await toDicomSeg(doc, stack, hierarchical);
+    const ds = await parse(bytes);
+    expect(segIodProblems(ds)).to.deep.equal([]);
+    const frameNumbers = seq(ds, 'x52009230').map((f) =>
+      seq(seq(f, 'x00089124')[0], 'x00082112')[0]!.string('x00081160'),
+    );
+    expect(frameNumbers).to.deep.equal(['2', '3']);
+    const back = await fromDicomSeg(bytes, { stack, schema: hierarchical });
+    expect(masksOf(back.document!)).to.deep.equal(masksOf(doc));
+  });
+
   it('refuses TIFF stacks, empty documents and non-SEG files with stable codes', async () => {
     const doc = new AnnotationDocument({ width: 4, height: 4 });
     const tiff = testStack({ width: 4, height: 4, depth: 1, format: 'tiff' });
