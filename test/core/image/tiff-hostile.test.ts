@@ -82,6 +82,23 @@ describe('TIFF: hostile input', () => {
     expect(r).to.deep.equal({ ok: true, depth: 1 });
   });
 
+  it('ends the chain at a later IFD link that points outside the file, keeping earlier pages', async () => {
+    const bytes = await buildTiff([gradient(8, 8), gradient(8, 8)]);
+    const layout = readTiffLayout(bytes);
+    const second = layout.ifds[1]!;
+    const view = new DataView(bytes.buffer);
+    const n = view.getUint16(second.offset, true);
+    view.setUint32(second.offset + 2 + n * 12, 0x7ffffff0, true);
+    const stack = await loadImageStack(bytes);
+    expect(stack.depth).to.equal(2);
+    expect(stack.metadata.ifdChainCut).to.equal('bad-link');
+    // The first page's link pointing at a cut-short directory keeps page 0 only.
+    const cut = bytes.slice(0, second.offset + 4);
+    const partial = await outcome(cut);
+    if (partial.ok) expect(partial.depth).to.equal(1);
+    else expect(partial.error).to.be.instanceOf(VoxmarkError);
+  });
+
   it('stops the IFD walk at the page limit', async () => {
     const bytes = await buildTiff([gradient(8, 8), gradient(8, 8), gradient(8, 8)]);
     const layout = readTiffLayout(bytes, 2);

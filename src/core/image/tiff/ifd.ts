@@ -72,8 +72,11 @@ export interface TiffLayout {
   littleEndian: boolean;
   bigTiff: boolean;
   ifds: Ifd[];
-  /** The chain was cut at MAX pages or at an IFD seen before (a loop). */
-  truncatedChain: 'loop' | 'limit' | undefined;
+  /**
+   * Why the chain was cut short: an IFD seen before (a loop), the page limit, or a later directory (or link)
+   * that lies outside the file or is broken. The pages before the cut are kept.
+   */
+  truncatedChain: 'loop' | 'limit' | 'bad-link' | undefined;
 }
 
 /**
@@ -119,9 +122,21 @@ export function readTiffLayout(bytes: Uint8Array, maxPages = MAX_TIFF_PAGES): Ti
       break;
     }
     visited.add(offset);
-    const { ifd, next } = readIfd(view, offset, le, bigTiff, ifds.length);
-    ifds.push(ifd);
-    offset = next;
+    let read: { ifd: Ifd; next: number };
+    try {
+      read = readIfd(view, offset, le, bigTiff, ifds.length);
+    } catch (e) {
+      // A broken later directory ends the chain, as in libtiff: the pages before it stay readable.
+      if (ifds.length === 0) throw e;
+      truncatedChain = 'bad-link';
+      break;
+    }
+    ifds.push(read.ifd);
+    offset = read.next;
+    if (offset >= size) {
+      truncatedChain = 'bad-link';
+      break;
+    }
   }
   if (ifds.length === 0) throw new VoxmarkError(ErrorCode.NoPixelData, 'The TIFF has no image directory');
   return { littleEndian: le, bigTiff, ifds, truncatedChain };
@@ -176,12 +191,11 @@ function readIfd(
     entries.set(tag, { tag, type, count, valueOffset });
   }
   const nextAt = offset + countSize + n * entrySize;
-  const next = bigTiff ? readU64(view, nextAt, le) : view.getUint32(nextAt, le);
-  if (next !== 0 && next >= size) {
-    throw new VoxmarkError(
-      ErrorCode.Truncated,
-      `Image directory ${page} links to byte ${next}, past the end of the ${size}-byte file`,
-    );
+  let next: number;
+  try {
+    next = bigTiff ? readU64(view, nextAt, le) : view.getUint32(nextAt, le);
+  } catch {
+    next = Number.MAX_SAFE_INTEGER; // an impossible link: the walk stops here
   }
   return { ifd: { offset, entries }, next };
 }
