@@ -26,11 +26,20 @@ function checkSize(width: number, height: number): void {
   }
 }
 
-let scratch = new Uint32Array(1024);
+const SCRATCH_KEEP = 1 << 20;
+let scratch: Uint32Array = new Uint32Array(4096);
+
+/** A larger run buffer with the same contents; kept for the next call unless it is very large. */
+function grow(cnts: Uint32Array, max: number): Uint32Array {
+  const next = new Uint32Array(Math.min(max, cnts.length * 4));
+  next.set(cnts);
+  if (next.length <= SCRATCH_KEEP) scratch = next;
+  return next;
+}
 
 /**
  * Run lengths of a row-major mask region in column-major order (pycocotools' `rleEncode`). Non-zero is inside.
- * `region` = [x, y, w, h] restricts the encoding to that rectangle of a `stride`-wide mask.
+ * `region` = [x, y, w, h] restricts the encoding to that rectangle of the `width` × `height` mask.
  */
 export function maskToCounts(
   mask: ArrayLike<number>,
@@ -46,18 +55,23 @@ export function maskToCounts(
     );
   }
   const [rx, ry, rw, rh] = region;
+  if (![rx, ry, rw, rh].every((v) => Number.isInteger(v) && v >= 0) || rx + rw > width || ry + rh > height) {
+    throw new VoxmarkError(
+      ErrorCode.InvalidArgument,
+      `Region [${region.join(', ')}] lies outside ${width}×${height}`,
+    );
+  }
   let k = 0;
   let p = 0;
   let c = 0;
-  // Grow the shared scratch buffer on demand: at most rw*rh+1 runs.
-  const need = rw * rh + 1;
-  if (scratch.length < need) scratch = new Uint32Array(Math.max(need, scratch.length * 2));
-  const cnts = scratch;
+  // Runs go into a shared scratch buffer that grows on demand (at most rw*rh+1 runs).
+  let cnts = scratch;
   for (let x = rx; x < rx + rw; x++) {
     let i = ry * width + x;
     for (let y = 0; y < rh; y++, i += width) {
       const v = mask[i] ? 1 : 0;
       if (v !== p) {
+        if (k === cnts.length) cnts = grow(cnts, rw * rh + 1);
         cnts[k++] = c;
         c = 0;
         p = v;
@@ -65,6 +79,7 @@ export function maskToCounts(
       c++;
     }
   }
+  if (k === cnts.length) cnts = grow(cnts, rw * rh + 1);
   cnts[k++] = c;
   return cnts.slice(0, k);
 }
