@@ -149,7 +149,17 @@ export class AnnotationRenderer {
       if (before.kind === 'mask' && before.slice !== after.slice && before.slice === this.slice)
         this.invalidateMask(rectOf(maskOf(before)));
     }
-    for (const a of change.created) if (a.slice === this.slice && a.kind !== 'mask') this.upsert(a);
+    const added = new Set<string>();
+    for (const a of change.created) {
+      if (a.slice === this.slice && a.kind !== 'mask') {
+        this.upsert(a);
+        added.add(a.id);
+      }
+    }
+    for (const { before, after } of change.updated)
+      if (after.slice === this.slice && before.slice !== this.slice && after.kind !== 'mask')
+        added.add(after.id);
+    if (added.size) this.restoreOrder(added);
     for (const [id, r] of change.maskRects) {
       const a =
         [...change.created, ...change.deleted].find((x) => x.id === id) ??
@@ -160,6 +170,22 @@ export class AnnotationRenderer {
         if (u && u.before.slice === this.slice) this.invalidateMask(r);
       }
     }
+  }
+
+  /**
+   * New nodes go on top; when the document put an annotation back below others (undo of a delete), re-stack
+   * the nodes in document order. O(shapes), and only in that case.
+   */
+  private restoreOrder(added: Set<string>): void {
+    const shapes = this.list.filter((a) => a.kind !== 'mask');
+    const tail = shapes.slice(shapes.length - added.size);
+    if (tail.every((a) => added.has(a.id))) return;
+    this.shapesGroup.removeChildren();
+    for (const a of shapes) {
+      const node = this.nodes.get(a.id);
+      if (node) this.shapesGroup.add(node);
+    }
+    this.dirtyLayers.add(this.layers.shapes);
   }
 
   /** Restyles every node of the slice (label colours, visibility, selection changed). */

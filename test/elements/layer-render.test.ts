@@ -52,6 +52,22 @@ describe('annotation renderer', () => {
     );
   });
 
+  it('undo of a delete puts the shape back at its place in the drawing order', async () => {
+    const el = await mount();
+    const doc = el.document as unknown as AnnotationDocument;
+    const r = annotationSession(el)!.renderer;
+    const boxes = [1, 10, 20].map((x) =>
+      doc.add({ label: 'a', kind: 'box', slice: 0, box: { x, y: 1, width: 4, height: 4 } }),
+    );
+    const xs = () => r.shapesGroup.getChildren().map((n) => n.x());
+    expect(xs()).to.deep.equal([1, 10, 20]);
+    doc.remove(boxes[0]!.id);
+    expect(xs()).to.deep.equal([10, 20]);
+    doc.undo();
+    expect(xs()).to.deep.equal([1, 10, 20]);
+    expect(doc.annotations.map((a) => a.id)).to.deep.equal(boxes.map((a) => a.id));
+  });
+
   it('hiding a label hides its nodes; hidden annotations are not selectable', async () => {
     const el = await mount();
     const doc = el.document as unknown as AnnotationDocument;

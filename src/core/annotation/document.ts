@@ -153,6 +153,10 @@ export class AnnotationDocument {
   private readonly createId: () => string;
   private readonly now: () => Date;
   private revision = 0;
+  /** Drawing (creation) order of every id ever inserted, so undo puts annotations back where they were. */
+  private readonly order = new Map<string, number>();
+  private nextOrder = 0;
+  private orderDirty = false;
 
   constructor(options: AnnotationDocumentOptions) {
     const { width, height, depth } = options;
@@ -169,6 +173,7 @@ export class AnnotationDocument {
 
   /** Every annotation, in insertion order (read-only; a new array after each change). */
   get annotations(): readonly Annotation[] {
+    this.sortIfNeeded();
     return (this.listCache ??= Object.freeze([...this.items.values()]));
   }
 
@@ -192,6 +197,7 @@ export class AnnotationDocument {
 
   /** The annotations on one slice, from an index (never a scan of the document). */
   bySlice(slice: number): readonly Annotation[] {
+    this.sortIfNeeded();
     let list = this.sliceCache.get(slice);
     if (!list) {
       const m = this.slices.get(slice);
@@ -524,11 +530,30 @@ export class AnnotationDocument {
   }
 
   private rawInsert(a: Annotation): void {
+    // An id seen before (undo of a delete, a cancelled transaction, a slice move) goes back to its place
+    // in the drawing order; a new one goes on top.
+    if (this.order.has(a.id)) this.orderDirty = true;
+    else this.order.set(a.id, this.nextOrder++);
     this.items.set(a.id, a);
     let m = this.slices.get(a.slice);
     if (!m) this.slices.set(a.slice, (m = new Map()));
     m.set(a.id, a);
     this.touch(a.slice);
+  }
+
+  /** Restores creation order in the maps after re-inserts (rare: undo of deletes). */
+  private sortIfNeeded(): void {
+    if (!this.orderDirty) return;
+    this.orderDirty = false;
+    const key = (a: Annotation) => this.order.get(a.id)!;
+    const sorted = (m: Map<string, Annotation>) =>
+      new Map([...m.values()].sort((p, q) => key(p) - key(q)).map((a) => [a.id, a] as const));
+    const items = sorted(this.items);
+    this.items.clear();
+    for (const [id, a] of items) this.items.set(id, a);
+    for (const [slice, m] of this.slices) this.slices.set(slice, sorted(m));
+    this.sliceCache.clear();
+    this.listCache = null;
   }
 
   private rawDelete(a: Annotation): void {
