@@ -156,6 +156,8 @@ export interface ViewerHost {
   /**
    * Adds a Konva layer (its own canvas) above the image. Image-space layers follow zoom and pan:
    * draw in image pixels. Remove it with `layer.destroy()` when the layer element disconnects.
+   * Konva's automatic redraws and `layer.batchDraw()` on it go through the viewer's scheduler: the
+   * layer draws at most once per animation frame, in the same frame as the image.
    */
   createLayer(name: string, options?: LayerOptions): Konva.Layer;
 

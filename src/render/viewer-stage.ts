@@ -33,7 +33,7 @@ export class ViewerStage {
 
   constructor(container: HTMLDivElement) {
     this.stage = new Konva.Stage({ container, width: 1, height: 1 });
-    this.imageLayer = new Konva.Layer({ listening: false, name: 'vx-image' });
+    this.imageLayer = this.#newLayer('vx-image');
     this.imageNode = new KonvaImage({ image: undefined, x: 0, y: 0, listening: false, visible: false });
     this.imageLayer.add(this.imageNode);
     this.stage.add(this.imageLayer);
@@ -43,7 +43,7 @@ export class ViewerStage {
 
   /** Adds a Konva layer above the image. See ViewerHost.createLayer. */
   createLayer(name: string, options: LayerOptions = {}): Konva.Layer {
-    const layer = new Konva.Layer({ name, listening: false });
+    const layer = this.#newLayer(name);
     const entry: LayerEntry = { layer, imageSpace: options.imageSpace ?? true, zIndex: options.zIndex ?? 0 };
     this.#entries.push(entry);
     this.stage.add(layer);
@@ -54,6 +54,23 @@ export class ViewerStage {
     this.#restack();
     if (this.#view && entry.imageSpace) applyTransform(layer, this.#view);
     this.requestDraw(layer);
+    return layer;
+  }
+
+  /**
+   * A new layer whose redraw requests go through this stage. Routes Konva's own redraw requests (its auto-draw after any attribute change, and explicit
+   * `layer.batchDraw()`) into this stage's scheduler, so each layer draws at most once per frame
+   * together with everything else, instead of in a separate animation frame of its own.
+   */
+  #newLayer(name: string): Konva.Layer {
+    // Created bare and adopted before any attribute is set: setting one already asks for a draw.
+    const layer = new Konva.Layer();
+    layer.batchDraw = () => {
+      this.requestDraw(layer);
+      return layer;
+    };
+    layer.name(name);
+    layer.listening(false);
     return layer;
   }
 

@@ -626,6 +626,36 @@ describe('vx-viewer', () => {
     });
   });
 
+  describe('drawing', () => {
+    it('redraws only the image layer for slice and window changes, and every layer for zoom', async () => {
+      const el = await mount(knownStack());
+      const layer = el.createLayer('test-layer');
+      const counts = { image: 0, layer: 0 };
+      const wrap = (l: typeof layer, key: keyof typeof counts) => {
+        const draw = l.draw.bind(l);
+        l.draw = () => {
+          counts[key]++;
+          return draw();
+        };
+      };
+      wrap(el.imageLayer, 'image');
+      wrap(layer, 'layer');
+      await el.renderComplete;
+      counts.image = counts.layer = 0;
+      el.slice = 4;
+      el.windowCenter = 123;
+      el.windowWidth = 456;
+      await el.renderComplete;
+      expect(counts).to.deep.equal({ image: 1, layer: 0 });
+      el.zoom = 2;
+      await el.renderComplete;
+      expect(counts).to.deep.equal({ image: 2, layer: 1 });
+      // The new layer carries the image transform.
+      expect(layer.scaleX()).to.equal(2);
+      expect(layer.x()).to.equal(el.view.offsetX);
+    });
+  });
+
   describe('keymap, tools and cine', () => {
     it('follows a remapped keymap', async () => {
       const el = await mount(knownStack());
