@@ -182,8 +182,9 @@ export async function toDicomSeg(
   const pixels = W * H;
   const packed = new Uint8Array(Math.ceil((pixels * frames.length) / 8));
   let bit = 0;
-  for (const f of frames) {
-    const mk = f.mask;
+  const packer = new Chunker(options, frames.length, 'seg-pack');
+  for (let n = 0; n < frames.length; n++) {
+    const mk = frames[n]!.mask;
     if ((bit & 7) === 0) {
       let byte = bit >> 3;
       let i = 0;
@@ -203,6 +204,7 @@ export async function toDicomSeg(
       for (let i = 0; i < pixels; i++) if (mk[i]) packed[(bit + i) >> 3]! |= 1 << ((bit + i) & 7);
     }
     bit += pixels;
+    await packer.tick(n + 1);
   }
 
   const now = options.date ?? new Date();
