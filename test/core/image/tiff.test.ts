@@ -200,6 +200,17 @@ describe('TIFF: layout', () => {
     expect(stack.metadata.pageCount).to.equal(5);
   });
 
+  it('reads pages of one stack that differ in strips, tiles and compression', async () => {
+    const pages = [
+      page('uint16', { compression: 'deflate', predictor: 2, rowsPerStrip: 100 }, 1),
+      page('uint16', { compression: 'lzw', tile: [48, 32] }, 2),
+      page('uint16', { compression: 'packbits', rowsPerStrip: 3 }, 3),
+    ];
+    const stack = await load(await buildTiff(pages, { littleEndian: false }));
+    expect(stack.depth).to.equal(3);
+    for (let k = 0; k < 3; k++) expectSamples((await stack.getFrame(k)).data, pages[k]!.data, `page ${k}`);
+  });
+
   it('stops the stack at the first page that does not match page 0', async () => {
     const pages = [
       page('uint8', {}, 1),

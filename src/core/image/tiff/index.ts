@@ -283,10 +283,8 @@ async function load(bytes: Uint8Array, options: TiffLoadOptions): Promise<ImageS
   // geotiff 3.0.5 reads deferred tag arrays as little-endian whatever the file's byte order: parse every tag
   // eagerly so that big-endian strip offsets and byte counts come out right.
   tiff.parser.eager = true;
-  const provider = decoderProvider(first.samplesPerPixel, le, {
-    height: first.height,
-    tiled: first.tiled,
-  }) as unknown as Pool;
+  // Page 0 must be decodable: an unsupported compression or a cut-short strip table rejects the file now.
+  checkBlocks(bytes, le, layout.ifds[pages[0]!]!, info(pages[0]!), pages[0]!, frameBytes);
 
   const decode = async (index: number, signal: AbortSignal | undefined): Promise<Frame> => {
     throwIfAborted(signal);
@@ -294,6 +292,11 @@ async function load(bytes: Uint8Array, options: TiffLoadOptions): Promise<ImageS
     const ifd = layout.ifds[page]!;
     const pi = info(page);
     checkBlocks(bytes, le, ifd, pi, page, frameBytes);
+    // Pages of one stack share their pixel format but may differ in strips, tiles and compression.
+    const provider = decoderProvider(pi.samplesPerPixel, le, {
+      height: pi.height,
+      tiled: pi.tiled,
+    }) as unknown as Pool;
     let data: PixelArray;
     try {
       const fileDirectory = await tiff.parser.parseFileDirectoryAt(ifd.offset);
