@@ -1,7 +1,7 @@
 import { ErrorCode, VoxmarkError } from '../errors.js';
 import { AnnotationKinds } from '../schema/types.js';
 import { type MaskRegion, type Rect, SparseMask, unionRect } from '../mask/sparse-mask.js';
-import { decodeRle, encodeRle } from '../mask/rle.js';
+import { countsToString, decodeRle, maskToCounts } from '../formats/rle.js';
 import type {
   Annotation,
   AnnotationKind,
@@ -455,7 +455,12 @@ export class AnnotationDocument {
       if (![x, y, w, h].every(Number.isInteger) || w < 0 || h < 0)
         throw bad('Mask bbox must be integers with a non-negative size');
       if (w * h > this.width * this.height) throw bad('Mask bbox is larger than the image');
-      return SparseMask.fromRegion(decodeRle(src.rle, w, h), [x, y, w, h], this.width, this.height);
+      return SparseMask.fromRegion(
+        decodeRle({ size: [h, w], counts: src.rle }),
+        [x, y, w, h],
+        this.width,
+        this.height,
+      );
     }
     if ('bbox' in src && 'data' in src) {
       if (!Array.isArray(src.bbox) || !src.bbox.every(Number.isInteger) || src.bbox[2] < 0 || src.bbox[3] < 0)
@@ -515,9 +520,9 @@ export class AnnotationDocument {
           if (!cached) {
             const r = sparse.region();
             cached = r
-              ? Object.freeze({ rle: encodeRle(r.data, r.width, r.height), bbox: r.bbox })
+              ? Object.freeze({ rle: countsToString(maskToCounts(r.data, r.width, r.height)), bbox: r.bbox })
               : Object.freeze({
-                  rle: encodeRle([], 0, 0),
+                  rle: countsToString([0]),
                   bbox: [0, 0, 0, 0] as [number, number, number, number],
                 });
           }

@@ -1,7 +1,6 @@
 import { expect } from '@open-wc/testing';
 import { SparseMask, TILE_SIZE } from '../../../src/core/mask/sparse-mask.js';
 import { fillHoles, paintDab, paintStroke } from '../../../src/core/mask/paint.js';
-import { decodeRle, encodeRle } from '../../../src/core/mask/rle.js';
 
 /** Reference: pixel centres within r of the segment. */
 function naiveCapsule(w: number, h: number, ax: number, ay: number, bx: number, by: number, d: number) {
@@ -114,29 +113,5 @@ describe('mask painting', () => {
     const r = m.region()!;
     expect(r.data[0]).to.equal(1);
     expect(r.data[r.data.length - 1]).to.equal(1);
-  });
-});
-
-describe('COCO RLE', () => {
-  it('matches pycocotools on a known mask', () => {
-    // pycocotools: encode(np.asfortranarray([[0,1],[1,1],[0,0]])) -> counts '1112' for size [3,2]
-    // column-major: col0 = 0,1,0 ; col1 = 1,1,0 -> runs 0:1,1:1,0:1,1:2,0:1 -> [1,1,1,2,1]
-    const data = new Uint8Array([0, 1, 1, 1, 0, 0]);
-    const s = encodeRle(data, 2, 3);
-    expect(s).to.equal('11110');
-    expect(decodeRle(s, 2, 3)).to.deep.equal(data);
-    expect(encodeRle(new Uint8Array(4), 2, 2)).to.equal('4');
-  });
-
-  it('round-trips random masks of odd sizes', () => {
-    let seed = 3;
-    const rnd = () => (seed = (seed * 16807) % 2147483647) / 2147483647;
-    for (let i = 0; i < 50; i++) {
-      const w = 1 + Math.floor(rnd() * 37);
-      const h = 1 + Math.floor(rnd() * 29);
-      const p = rnd();
-      const data = new Uint8Array(w * h).map(() => (rnd() < p ? 1 : 0));
-      expect(decodeRle(encodeRle(data, w, h), w, h)).to.deep.equal(data);
-    }
   });
 });
