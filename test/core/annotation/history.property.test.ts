@@ -3,6 +3,7 @@ import fc from 'fast-check';
 import { createAnnotationDocument, maskOf } from '../../../src/core/annotation/document.js';
 import { paintStroke } from '../../../src/core/mask/paint.js';
 import { SparseMask } from '../../../src/core/mask/sparse-mask.js';
+import { naiveCapsule } from '../mask/reference.js';
 
 const W = 90;
 const H = 70;
@@ -154,18 +155,7 @@ describe('AnnotationDocument history (property)', () => {
           for (const [x0, y0, x1, y1, d, erase] of strokes) {
             m = m.freeze().clone();
             paintStroke(m, x0, y0, x1, y1, d, { value: erase ? 0 : 1 });
-            const r = d / 2;
-            for (let y = 0; y < h; y++)
-              for (let x = 0; x < w; x++) {
-                const px = x + 0.5 - x0;
-                const py = y + 0.5 - y0;
-                const dx = x1 - x0;
-                const dy = y1 - y0;
-                const l2 = dx * dx + dy * dy;
-                const t = l2 ? Math.max(0, Math.min(1, (px * dx + py * dy) / l2)) : 0;
-                if ((px - t * dx) ** 2 + (py - t * dy) ** 2 <= Math.max(0.5, r) ** 2 + 1e-9)
-                  dense[y * w + x] = erase ? 0 : 1;
-              }
+            naiveCapsule(w, h, x0, y0, x1, y1, d, dense, erase ? 0 : 1);
           }
           expect(m.toFull()).to.deep.equal(dense);
           const area = dense.reduce((s, v) => s + v, 0);

@@ -1,25 +1,7 @@
 import { expect } from '@open-wc/testing';
 import { SparseMask, TILE_SIZE } from '../../../src/core/mask/sparse-mask.js';
 import { fillHoles, paintDab, paintStroke } from '../../../src/core/mask/paint.js';
-
-/** Reference: pixel centres within r of the segment. */
-function naiveCapsule(w: number, h: number, ax: number, ay: number, bx: number, by: number, d: number) {
-  const r = Math.max(0.5, d / 2);
-  const out = new Uint8Array(w * h);
-  for (let y = 0; y < h; y++)
-    for (let x = 0; x < w; x++) {
-      const px = x + 0.5 - ax;
-      const py = y + 0.5 - ay;
-      const dx = bx - ax;
-      const dy = by - ay;
-      const l2 = dx * dx + dy * dy;
-      const t = l2 ? Math.max(0, Math.min(1, (px * dx + py * dy) / l2)) : 0;
-      const ex = px - t * dx;
-      const ey = py - t * dy;
-      if (ex * ex + ey * ey <= r * r + 1e-9) out[y * w + x] = 1;
-    }
-  return out;
-}
+import { naiveCapsule } from './reference.js';
 
 describe('mask painting', () => {
   it('a dab covers pixel centres within the radius', () => {
