@@ -795,6 +795,8 @@ export class VxViewer extends LitElement implements ViewerHost, CineHost {
         this.#center = w.center;
         this.#width = w.width;
       }
+      // A window the host set before loading applies to this stack only; later stacks open with their own.
+      this.#windowFromHost = false;
       this.#applyFit(false);
     }
     this.#stage.requestDraw(this.#stage.imageLayer);

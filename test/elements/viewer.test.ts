@@ -511,6 +511,30 @@ describe('vx-viewer', () => {
       expect(canvasPixel(el, cx, cy)).to.deep.equal([g, g, g, 255]);
     });
 
+    it('opens with a window the host set before loading, and the next stack with its own', async () => {
+      const el = await fixture<VxViewer>(
+        html`<vx-viewer
+          style="width:200px;height:200px"
+          window-center="-600"
+          window-width="1500"
+        ></vx-viewer>`,
+      );
+      let loaded = oneEvent(el, 'vx-load');
+      el.stack = knownStack();
+      await loaded;
+      expect([el.windowCenter, el.windowWidth]).to.deep.equal([-600, 1500]);
+      loaded = oneEvent(el, 'vx-load');
+      el.stack = createImageStack({
+        width: 4,
+        height: 4,
+        frames: [new Uint8Array(16).fill(7)],
+        dataType: 'uint8',
+        windowPresets: [{ name: 'file', center: 100, width: 50 }],
+      });
+      await loaded;
+      expect([el.windowCenter, el.windowWidth]).to.deep.equal([100, 50]);
+    });
+
     it('does not fire vx-window-change when the host sets the window', async () => {
       const el = await mount(knownStack());
       const events = recordEvents(el, 'vx-window-change');
