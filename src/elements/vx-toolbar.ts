@@ -24,6 +24,9 @@ const ICONS: Record<string, string> = {
   hide: 'M2 10 C5 5 15 5 18 10 C15 15 5 15 2 10 Z M10 7.5 A2.5 2.5 0 1 0 10 12.5 A2.5 2.5 0 1 0 10 7.5 M3 17 L17 3',
   show: 'M2 10 C5 5 15 5 18 10 C15 15 5 15 2 10 Z M10 7.5 A2.5 2.5 0 1 0 10 12.5 A2.5 2.5 0 1 0 10 7.5',
   lock: 'M5 9 H15 V17 H5 Z M7 9 V6 A3 3 0 0 1 13 6 V9',
+  delete: 'M4 6 H16 M8 6 V4 H12 V6 M6 6 L7 17 H13 L14 6 M9 9 V14 M11 9 V14',
+  'copy-previous': 'M6 8 H14 V17 H6 Z M10 2 L7 5 M10 2 L13 5 M10 2 V6',
+  'copy-next': 'M6 3 H14 V12 H6 Z M10 18 L7 15 M10 18 L13 15 M10 18 V14',
   unlock: 'M5 9 H15 V17 H5 Z M7 9 V6 A3 3 0 0 1 13 5',
 };
 
@@ -69,6 +72,9 @@ const TOOLS: { id: string; label: string }[] = [
  * @csspart fill - The fill-holes toggle.
  * @csspart hide - The hide/show button.
  * @csspart lock - The lock/unlock button.
+ * @csspart delete - The delete button (the host may veto through `vx-annotation-delete-request`).
+ * @csspart copy-previous - Copies the selection to the previous slice.
+ * @csspart copy-next - Copies the selection to the next slice.
  *
  * @cssprop [--vx-toolbar-background=#1e1e1e] - Background.
  * @cssprop [--vx-toolbar-color=#e8e8e8] - Text and icon colour.
@@ -348,6 +354,33 @@ export class VxToolbar extends LitElement {
       ${
         s
           ? html`<span class="sep"></span>
+              <button
+                part="button delete"
+                aria-label=${'Delete selected' + this.keyHint('delete')}
+                title=${'Delete selected' + this.keyHint('delete')}
+                ?disabled=${!sel.length}
+                @click=${() => this.run('delete')}
+              >
+                ${icon('delete')}
+              </button>
+              <button
+                part="button copy-previous"
+                aria-label=${'Copy to previous slice' + this.keyHint('copy-to-previous-slice')}
+                title=${'Copy to previous slice' + this.keyHint('copy-to-previous-slice')}
+                ?disabled=${!sel.length}
+                @click=${() => this.run('copy-to-previous-slice')}
+              >
+                ${icon('copy-previous')}
+              </button>
+              <button
+                part="button copy-next"
+                aria-label=${'Copy to next slice' + this.keyHint('copy-to-next-slice')}
+                title=${'Copy to next slice' + this.keyHint('copy-to-next-slice')}
+                ?disabled=${!sel.length}
+                @click=${() => this.run('copy-to-next-slice')}
+              >
+                ${icon('copy-next')}
+              </button>
               <button
                 part="button hide"
                 aria-label=${(sel.length ? 'Hide selected' : 'Show hidden') + this.keyHint('hide-toggle')}

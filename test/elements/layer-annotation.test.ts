@@ -311,6 +311,30 @@ describe('annotation layers: keyboard, selection and delete', () => {
     await sendKeys({ press: 'ArrowRight' });
     await sendKeys({ press: 'Space' });
     expect(el.tool).to.equal('brush');
+    // Selection buttons: copy to the next slice, then delete, through real clicks.
+    const { annotationSession } = await import('../../src/elements/layers/annotation-session.js');
+    const d = el.document as unknown as AnnotationDocument;
+    const a = d.add({ label: 'x', kind: 'box', slice: 0, box: { x: 2, y: 2, width: 5, height: 5 } });
+    annotationSession(el)!.editor.selection.set([a.id]);
+    await new Promise((r) => requestAnimationFrame(r));
+    await (tb as unknown as { updateComplete: Promise<void> }).updateComplete;
+    const btn = (part: string) => root.querySelector<HTMLButtonElement>(`[part~="${part}"]`)!;
+    const clickOn = async (b: HTMLElement) => {
+      const r = b.getBoundingClientRect();
+      await sendMouse({
+        type: 'click',
+        position: [Math.round(r.left + r.width / 2), Math.round(r.top + r.height / 2)],
+      });
+    };
+    expect(btn('copy-next').disabled).to.equal(false);
+    await clickOn(btn('copy-next'));
+    expect(d.bySlice(1).length).to.equal(1);
+    await clickOn(btn('delete'));
+    expect(d.has(a.id)).to.equal(false);
+    await (tb as unknown as { updateComplete: Promise<void> }).updateComplete;
+    expect(btn('delete').disabled).to.equal(true);
+    await clickOn(btn('undo'));
+    expect(d.has(a.id)).to.equal(true);
     await expect(tb).to.be.accessible();
   });
 });
