@@ -350,6 +350,7 @@ export class VxViewer extends LitElement implements ViewerHost, CineHost {
     return this.#zoom;
   }
   set zoom(value: number) {
+    if (!(Number(value) > 0) || !Number.isFinite(Number(value))) return;
     const z = clampZoom(Number(value));
     if (z === this.#zoom) return;
     this.#fitted = false;
@@ -861,11 +862,12 @@ export class VxViewer extends LitElement implements ViewerHost, CineHost {
   }
 
   #setWindow(center: number, width: number, source: ChangeSource | undefined): void {
-    if (!Number.isFinite(center) && !Number.isFinite(width)) return;
     const oldC = this.#center;
     const oldW = this.#width;
-    const w = Number.isFinite(width) ? Math.max(width, this.#minWidth()) : width;
-    if (center === oldC && w === oldW) return;
+    // Non-numbers (NaN, Infinity, '' from an attribute) leave the value as it was.
+    if (!Number.isFinite(center)) center = oldC;
+    const w = Number.isFinite(width) ? Math.max(width, this.#minWidth()) : oldW;
+    if (Object.is(center, oldC) && Object.is(w, oldW)) return;
     this.#center = center;
     this.#width = w;
     if (!source && !this.#loaded) this.#windowFromHost = true;

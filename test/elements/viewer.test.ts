@@ -535,6 +535,29 @@ describe('vx-viewer', () => {
       expect([el.windowCenter, el.windowWidth]).to.deep.equal([100, 50]);
     });
 
+    it('ignores nonsense property values', async () => {
+      const el = await mount(knownStack());
+      el.windowCenter = 10;
+      el.windowWidth = 20;
+      el.slice = 3;
+      const zoom = el.zoom;
+      el.windowCenter = NaN;
+      el.windowWidth = Infinity;
+      el.slice = NaN;
+      el.zoom = Number.NaN;
+      expect([el.windowCenter, el.windowWidth, el.slice]).to.deep.equal([10, 20, 3]);
+      expect(el.zoom).to.equal(zoom);
+      el.zoom = -2;
+      expect(el.zoom).to.equal(zoom);
+      el.windowWidth = -5;
+      expect(el.windowWidth).to.equal(1);
+      el.zoom = 1e9;
+      expect(el.zoom).to.equal(64);
+      el.slice = -4;
+      expect(el.slice).to.equal(0);
+      await el.renderComplete;
+    });
+
     it('does not fire vx-window-change when the host sets the window', async () => {
       const el = await mount(knownStack());
       const events = recordEvents(el, 'vx-window-change');
