@@ -20,6 +20,7 @@ const HOST_LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
 /** Compressions whose decoder takes geotiff's default parameters (JPEG, LERC and others need more). */
 const FAST_COMPRESSIONS = new Set([1, 5, 8, 32946, 32773]);
 
+/** A page's sample layout, as `assembleFast` needs it. */
 export interface FastPathInput {
   width: number;
   height: number;

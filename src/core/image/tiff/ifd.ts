@@ -54,6 +54,7 @@ export const Tag = {
   SMaxSampleValue: 341,
 } as const;
 
+/** One IFD entry: tag, field type, value count and where its value bytes are. */
 export interface IfdEntry {
   tag: number;
   type: number;
@@ -62,6 +63,7 @@ export interface IfdEntry {
   valueOffset: number;
 }
 
+/** One image file directory: its offset and its entries by tag. */
 export interface Ifd {
   offset: number;
   entries: Map<number, IfdEntry>;

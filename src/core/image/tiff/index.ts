@@ -17,6 +17,7 @@ import {
 
 export { readTiffLayout, MAX_TIFF_PAGES } from './ifd.js';
 
+/** Options of `loadTiffStack`; `loadImageStack` fills them from its own options. */
 export interface TiffLoadOptions {
   signal?: AbortSignal;
   maxFrameBytes: number;

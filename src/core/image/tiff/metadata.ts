@@ -3,6 +3,7 @@
  * Parsed with plain string scanning so that it runs in workers and without a DOM.
  */
 
+/** The parts of an OME-XML `<Pixels>` element voxmark uses. Physical sizes are in their own units. */
 export interface OmePixels {
   dimensionOrder: string;
   sizeX: number;
@@ -82,6 +83,7 @@ function decodeXmlEntities(s: string): string {
   });
 }
 
+/** What voxmark reads from an ImageJ ImageDescription. */
 export interface ImageJInfo {
   version: string;
   images?: number;
@@ -180,6 +182,7 @@ export function convertLength(value: number, from: string, to: string): number |
   return (value * a) / b;
 }
 
+/** The physical pixel size of a stack, its unit and where it came from. */
 export interface SpacingResult {
   spacing: [number, number, number];
   unit: string;
@@ -188,6 +191,7 @@ export interface SpacingResult {
   zKnown: boolean;
 }
 
+/** What `resolveSpacing` looks at, from the first page. */
 export interface SpacingInputs {
   ome?: OmePixels;
   imagej?: ImageJInfo;
