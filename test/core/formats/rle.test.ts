@@ -137,6 +137,26 @@ describe('COCO RLE (pycocotools compatible)', () => {
     );
   });
 
+  it('encode → decode is identity for large masks', () => {
+    for (const [w, h, seed] of [
+      [1201, 1017, 1],
+      [2048, 600, 2],
+    ] as const) {
+      const data = randomMask(w, h, seed, 0.3, true);
+      const rle = encodeRle(data, w, h);
+      const back = decodeRle(rle);
+      let same = back.length === data.length;
+      for (let i = 0; same && i < data.length; i++) same = back[i] === data[i];
+      expect(same).to.equal(true);
+      expect(() => decodeRle({ size: [h, w], counts: [w * h + 1] }))
+        .to.throw()
+        .with.property('code', 'corrupt');
+      expect(() => decodeRle({ size: [h, w], counts: [5, 5] }))
+        .to.throw()
+        .with.property('code', 'corrupt');
+    }
+  });
+
   it('region RLE ↔ mask ↔ full COCO RLE agree for random masks', () => {
     fc.assert(
       fc.property(
