@@ -60,7 +60,8 @@ type Drag =
       view: ViewState;
     }
   | { kind: 'scroll'; pointerId: number; y: number; slice: number }
-  | { kind: 'tool'; pointerId: number };
+  | { kind: 'tool'; pointerId: number }
+  | { kind: 'pinch'; pointerId: number; distance: number; ix: number; iy: number; zoom: number };
 
 /** Plain-language text for an error, by code. */
 function describeError(error: VoxmarkError): string {
@@ -512,6 +513,8 @@ export class VxViewer extends LitElement implements ViewerHost, CineHost {
   readonly #actions = new Map<string, ActionHandler[]>();
   readonly #cine = new CineController(this);
   #drag: Drag | undefined;
+  /** Touch points down on the view, for two-finger pinch and pan. */
+  #touches = new Map<number, { x: number; y: number }>();
   #spaceHeld = false;
   #wheelAccum = 0;
   #resizeObserver: ResizeObserver | undefined;
@@ -1073,7 +1076,17 @@ export class VxViewer extends LitElement implements ViewerHost, CineHost {
   }
 
   #onPointerDown = (e: PointerEvent): void => {
-    if (!this.#inView(e) || this.#drag) return;
+    if (!this.#inView(e)) return;
+    if (e.pointerType === 'touch') {
+      this.#touches.set(e.pointerId, { x: e.clientX, y: e.clientY });
+      if (this.#touches.size === 2) {
+        // A second finger turns any one-finger gesture into pinch-zoom and pan.
+        if (this.#drag?.kind === 'tool') this.#tools.get(this.#tool)?.cancel?.();
+        this.#startPinch(e.pointerId);
+        return;
+      }
+    }
+    if (this.#drag) return;
     this.shadowRoot?.querySelector<HTMLElement>('.view')?.focus({ preventScroll: true });
     const base = { pointerId: e.pointerId, x: e.clientX, y: e.clientY };
     const handler = this.#tools.get(this.#tool);
@@ -1125,7 +1138,45 @@ export class VxViewer extends LitElement implements ViewerHost, CineHost {
     }
   };
 
+  #startPinch(pointerId: number): void {
+    const [a, b] = [...this.#touches.values()];
+    const r = this.getBoundingClientRect();
+    const [ix, iy] = viewToImage(this.#viewState(), (a!.x + b!.x) / 2 - r.left, (a!.y + b!.y) / 2 - r.top);
+    this.#drag = {
+      kind: 'pinch',
+      pointerId,
+      distance: Math.max(1, Math.hypot(a!.x - b!.x, a!.y - b!.y)),
+      ix,
+      iy,
+      zoom: this.#zoom,
+    };
+  }
+
+  #movePinch(drag: Extract<Drag, { kind: 'pinch' }>): void {
+    const [a, b] = [...this.#touches.values()];
+    if (!a || !b) return;
+    const r = this.getBoundingClientRect();
+    const zoom = clampZoom(drag.zoom * (Math.hypot(a.x - b.x, a.y - b.y) / drag.distance));
+    // Keep the image point first under the fingers' midpoint under it as they move apart and around.
+    const mx = (a.x + b.x) / 2 - r.left;
+    const my = (a.y + b.y) / 2 - r.top;
+    this.#fitted = false;
+    this.#setViewParams(
+      zoom,
+      drag.ix - (mx - this.#viewWidth / 2) / zoom,
+      drag.iy - (my - this.#viewHeight / 2) / (zoom * this.#aspect()),
+      true,
+    );
+  }
+
   #onPointerMove = (e: PointerEvent): void => {
+    if (e.pointerType === 'touch' && this.#touches.has(e.pointerId)) {
+      this.#touches.set(e.pointerId, { x: e.clientX, y: e.clientY });
+      if (this.#drag?.kind === 'pinch') {
+        this.#movePinch(this.#drag);
+        return;
+      }
+    }
     const drag = this.#drag;
     if (this.#stack && this.#inView(e)) {
       const [x, y] = this.clientToImage(e.clientX, e.clientY);
@@ -1186,6 +1237,11 @@ export class VxViewer extends LitElement implements ViewerHost, CineHost {
   }
 
   #onPointerUp = (e: PointerEvent): void => {
+    if (this.#touches.delete(e.pointerId) && this.#drag?.kind === 'pinch') {
+      // Lifting either finger ends the pinch; the other finger starts nothing until it lifts too.
+      this.#drag = undefined;
+      return;
+    }
     const drag = this.#drag;
     if (!drag || e.pointerId !== drag.pointerId) return;
     this.#drag = undefined;
@@ -1199,6 +1255,11 @@ export class VxViewer extends LitElement implements ViewerHost, CineHost {
   };
 
   #onPointerCancel = (e: PointerEvent): void => {
+    this.#touches.delete(e.pointerId);
+    if (this.#drag?.kind === 'pinch') {
+      this.#drag = undefined;
+      return;
+    }
     const drag = this.#drag;
     if (!drag || e.pointerId !== drag.pointerId) return;
     this.#drag = undefined;

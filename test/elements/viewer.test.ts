@@ -647,6 +647,42 @@ describe('vx-viewer', () => {
       expect(now[1]).to.be.closeTo(b3[1], 1e-9);
     });
 
+    it('pinch-zooms and pans with two fingers, keeping the image point under them', async () => {
+      const el = await mount(knownStack());
+      const target = el.stage.content;
+      const touch = (type: string, pointerId: number, x: number, y: number) =>
+        target.dispatchEvent(
+          new PointerEvent(type, {
+            pointerId,
+            pointerType: 'touch',
+            clientX: x,
+            clientY: y,
+            button: 0,
+            buttons: 1,
+            bubbles: true,
+            composed: true,
+          }),
+        );
+      const r = el.getBoundingClientRect();
+      const [ax, ay, bx, by] = [r.left + 80, r.top + 100, r.left + 120, r.top + 100];
+      const under = el.clientToImage((ax + bx) / 2, (ay + by) / 2);
+      const z0 = el.zoom;
+      const w0 = [el.windowCenter, el.windowWidth];
+      touch('pointerdown', 11, ax, ay);
+      touch('pointerdown', 12, bx, by);
+      // Spread to twice the distance and move the midpoint 15 px right.
+      touch('pointermove', 11, ax - 20 + 15, ay);
+      touch('pointermove', 12, bx + 20 + 15, by);
+      touch('pointerup', 11, ax - 5, ay);
+      touch('pointerup', 12, bx + 35, by);
+      expect(el.zoom).to.be.closeTo(z0 * 2, 1e-9);
+      const now = el.clientToImage((ax + bx) / 2 + 15, (ay + by) / 2);
+      expect(now[0]).to.be.closeTo(under[0], 1e-9);
+      expect(now[1]).to.be.closeTo(under[1], 1e-9);
+      // The first finger alone would have windowed; the pinch left the window as it was.
+      expect([el.windowCenter, el.windowWidth]).to.deep.equal(w0);
+    });
+
     it('resets with R and fits with F', async () => {
       const el = await mount(knownStack());
       const fitZoom = el.zoom;
