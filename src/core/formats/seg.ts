@@ -174,7 +174,9 @@ export async function toDicomSeg(
   if (frames.length === 0) {
     throw new VoxmarkError(
       ErrorCode.ExportFailed,
-      'Nothing to export: no mask on the stack has pixels for a schema label',
+      options.rasterize
+        ? 'Nothing to export: no annotation on the stack has pixels for a schema label'
+        : 'Nothing to export: no mask on the stack has pixels for a schema label (boxes and polygons need { rasterize: true })',
     );
   }
 
