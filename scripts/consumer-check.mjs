@@ -102,11 +102,10 @@ async function check() {
   } finally {
     pool.terminate();
   }
-  // Resource timing lists failed fetches too: keep the .wasm requests that got their file.
-  results.wasmFetched = performance
-    .getEntriesByType('resource')
-    .filter((e) => e.name.endsWith('.wasm') && (e.responseStatus ?? 200) === 200)
-    .map((e) => e.name.split('/').pop());
+  const resources = performance.getEntriesByType('resource').map((e) => e.name.split('?')[0].split('/').pop());
+  results.wasmFetched = resources.filter((n) => n.endsWith('.wasm'));
+  // The inline fallback chunks (base64 WebAssembly) are only fetched when a .wasm file was not usable.
+  results.inlineChunks = resources.filter((n) => /^(charls|openjpeg|openjph|libjpeg-turbo)-.*\\.js$/.test(n));
   results.voxmarkErrorIsClass = typeof VoxmarkError === 'function';
   return results;
 }
@@ -186,7 +185,8 @@ function judge(mode, outcome) {
   log(
     `${mode}: ${problems.length ? 'FAIL' : 'ok'}` +
       (outcome.ok ? ` ${JSON.stringify(FILES.map((f) => [f, outcome.result[f]?.maxDiff]))}` : '') +
-      ` wasm fetched as files by the page: ${wasm.length ? wasm.join(', ') : 'none (inline fallback)'}` +
+      ` .wasm requested by the page: ${wasm.length ? wasm.join(', ') : 'none'}` +
+      `; inline fallback chunks loaded: ${outcome.ok && outcome.result.inlineChunks.length ? outcome.result.inlineChunks.join(', ') : 'none'}` +
       (outcome.ok && outcome.result.worker?.answered ? '; the decode worker answered' : ''),
   );
   for (const p of problems) log(`  ${p}`);
@@ -263,8 +263,9 @@ async function main() {
       if (removed.length === 0) throw new Error('the Vite build emitted no .wasm files');
       const outcome = await inBrowser(`http://127.0.0.1:${previewPort}/`);
       ok = judge(`vite build without its ${removed.length} .wasm files (inline fallback)`, outcome) && ok;
-      if (outcome.ok && outcome.result.wasmFetched.length > 0) {
-        log('  the page still fetched .wasm files after they were removed');
+      const inline = outcome.ok ? outcome.result.inlineChunks : [];
+      if (!inline.some((n) => n.startsWith('charls-')) || !inline.some((n) => n.startsWith('openjpeg-'))) {
+        log(`  the inline fallback chunks were not used (fetched: ${inline.join(', ') || 'none'})`);
         ok = false;
       }
     } finally {
