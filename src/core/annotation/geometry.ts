@@ -172,6 +172,24 @@ export function hitAnnotation(a: Annotation, x: number, y: number, tol: number):
   return !!m && m.get(Math.floor(x), Math.floor(y)) === 1;
 }
 
+/** Whether (x, y) lies within `tol` of the outline of a box or polygon (not its inside). */
+export function hitOutline(a: Annotation, x: number, y: number, tol: number): boolean {
+  const b = boundsOf(a);
+  if (!b || x < b[0] - tol || y < b[1] - tol || x > b[2] + tol || y > b[3] + tol) return false;
+  if (a.box) {
+    const { x: bx, y: by, width: w, height: h } = a.box;
+    const corners: Point[] = [
+      [bx, by],
+      [bx + w, by],
+      [bx + w, by + h],
+      [bx, by + h],
+    ];
+    return edgeAt(corners, x, y, tol) !== null;
+  }
+  if (a.points) return edgeAt(a.points, x, y, tol) !== null;
+  return false;
+}
+
 /**
  * The topmost (last drawn) annotation in `list` hit at (x, y) for which `accept` is true, or undefined.
  * A bounds check rejects almost everything, so a pointer move over thousands of shapes stays cheap.

@@ -1,11 +1,4 @@
-import {
-  type BoxHandle,
-  boxFromCorners,
-  handleAt,
-  hitTest,
-  resizeBox,
-  translateBox,
-} from '../annotation/geometry.js';
+import { type BoxHandle, boxFromCorners, handleAt, resizeBox, translateBox } from '../annotation/geometry.js';
 import type { Annotation, Box, Point } from '../annotation/types.js';
 import type { KeyLike } from '../keymap.js';
 import { Tool, type ToolEnv, type ToolPointerEvent, type ToolPreview, emptyPreview } from './tool.js';
@@ -83,7 +76,7 @@ export class BoxTool extends Tool<BoxToolState> {
       this.to({ name: 'resizing', id: sel.id, handle, start: sel.box!, box: sel.box! });
       return;
     }
-    const hit = hitTest(this.editable('box'), e.x, e.y, this.tol / 2);
+    const hit = this.grab('box', e.x, e.y);
     if (hit) {
       this.select(hit.id, e);
       this.to({ name: 'pointingShape', id: hit.id, origin: p });

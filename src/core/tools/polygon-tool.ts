@@ -1,4 +1,4 @@
-import { edgeAt, hitTest, simplify, translatePoints, vertexAt } from '../annotation/geometry.js';
+import { edgeAt, simplify, translatePoints, vertexAt } from '../annotation/geometry.js';
 import type { Annotation, Point } from '../annotation/types.js';
 import type { KeyLike } from '../keymap.js';
 import { nudgeFor } from './box-tool.js';
@@ -114,7 +114,7 @@ export class PolygonTool extends Tool<PolygonToolState> {
         return;
       }
     }
-    const hit = hitTest(this.editable('polygon'), e.x, e.y, this.tol / 2);
+    const hit = this.grab('polygon', e.x, e.y);
     if (hit) {
       this.select(hit.id, e);
       this.to({ name: 'pointingShape', id: hit.id, origin: p });

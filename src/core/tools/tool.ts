@@ -1,4 +1,5 @@
 import type { AnnotationDocument } from '../annotation/document.js';
+import { hitAnnotation, hitOutline } from '../annotation/geometry.js';
 import type { SelectionState, VisibilityState } from '../annotation/selection.js';
 import type { Annotation, AnnotationKind, Box, Point } from '../annotation/types.js';
 import type { KeyLike } from '../keymap.js';
@@ -202,6 +203,21 @@ export abstract class Tool<S extends ToolStateBase = ToolStateBase> {
     return a && a.kind === kind && a.slice === this.env.slice && this.env.visibility.isEditable(a)
       ? a
       : undefined;
+  }
+
+  /**
+   * The topmost editable box or polygon a press at (x, y) grabs: the selected ones anywhere inside, the others
+   * only on their outline, so a new shape can be started inside an existing one (a lesion inside an organ).
+   */
+  protected grab(kind: 'box' | 'polygon', x: number, y: number): Annotation | undefined {
+    const sel = this.env.selection;
+    const tol = this.tol / 2;
+    const list = this.editable(kind);
+    for (let i = list.length - 1; i >= 0; i--) {
+      const a = list[i]!;
+      if (sel.has(a.id) ? hitAnnotation(a, x, y, tol) : hitOutline(a, x, y, tol)) return a;
+    }
+    return undefined;
   }
 
   /** Selects `id`: alone, or added/toggled with Shift. */

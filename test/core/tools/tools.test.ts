@@ -129,14 +129,19 @@ describe('BoxTool', () => {
     const a = doc.add({ label: 'l', kind: 'box', slice: 1, box: { x: 10, y: 10, width: 20, height: 20 } });
     const b = doc.add({ label: 'l', kind: 'box', slice: 1, box: { x: 100, y: 10, width: 20, height: 20 } });
     const t = ed.tools.box;
+    // An unselected box is grabbed on its outline; inside it a new box starts (a box within a box).
     t.onPointerDown(ev(20, 20));
+    expect(t.state).to.equal('pointing');
+    t.cancel();
+    t.onPointerDown(ev(10.5, 20));
     expect(t.state).to.equal('pointingShape');
-    t.onPointerUp(ev(20, 20));
+    t.onPointerUp(ev(10.5, 20));
     expect([...ed.selection.ids]).to.deep.equal([a.id]);
-    click(t, 110, 20, { shiftKey: true });
+    click(t, 110, 10, { shiftKey: true });
     expect([...ed.selection.ids]).to.deep.equal([a.id, b.id]);
-    click(t, 110, 20, { shiftKey: true });
+    click(t, 110, 10, { shiftKey: true });
     expect([...ed.selection.ids]).to.deep.equal([a.id]);
+    // The selected box is grabbed anywhere inside.
     const before = changes();
     t.onPointerDown(ev(20, 20));
     t.onPointerMove(ev(25, 27));
@@ -323,7 +328,10 @@ describe('PolygonTool', () => {
       ],
     });
     const t = ed.tools.polygon;
-    click(t, 30, 30); // pointingShape → idle: selects
+    click(t, 30, 30); // inside an unselected polygon: starts a new polygon instead
+    expect(t.state).to.equal('drawing');
+    t.cancel();
+    click(t, 30, 10.5); // on its outline: pointingShape → idle selects it
     expect([...ed.selection.ids]).to.deep.equal([a.id]);
     const c0 = changes();
     drag(t, [50, 50], [60, 70]);
