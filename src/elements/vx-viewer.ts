@@ -1473,8 +1473,11 @@ export class VxViewer extends LitElement implements ViewerHost, CineHost {
     const tl = [modality, description].filter(Boolean).join('  ');
     const tr = `${this.#slice + 1}/${stack.depth}${this.#cine.playing ? `  ▶ ${this.cineFps} fps` : ''}`;
     const colour = this.#isColour();
+    const preset = this.windowPresets.find((p) => p.center === this.#center && p.width === this.#width);
     const windowText =
-      colour || !Number.isFinite(this.#center) ? '' : `C ${fmt(this.#center)}  W ${fmt(this.#width)}`;
+      colour || !Number.isFinite(this.#center)
+        ? ''
+        : `C ${fmt(this.#center)}  W ${fmt(this.#width)}${preset ? `  ${preset.name}` : ''}`;
     const bl = [windowText + (this.#invert ? '  inv' : ''), `Zoom ${this.#zoom.toFixed(2)}×`]
       .filter(Boolean)
       .join('\n');

@@ -579,6 +579,10 @@ describe('vx-viewer', () => {
       expect(events).to.have.length(1);
       await sendKeys({ press: '1' });
       expect([el.windowCenter, el.windowWidth]).to.deep.equal([40, 400]);
+      await el.updateComplete;
+      expect(el.shadowRoot!.querySelector('[part="overlay-bottom-left"]')!.textContent).to.contain(
+        'C 40  W 400  Soft tissue',
+      );
     });
 
     it('keeps the image point under the cursor fixed when zooming with Ctrl+wheel', async () => {
