@@ -82,11 +82,16 @@ async function load(input: ImageInput | ImageInput[], options: ImageLoadOptions)
         'Load one TIFF at a time: a multi-page TIFF is already a stack',
       );
     }
-    return loadTiffStack(byteArrays[0]!, {
+    let tiffBytes = byteArrays[0]!;
+    if (options.deidentify) {
+      // Identifying descriptive tags go before the reader, the metadata or the host sees them.
+      const { deidentifyTiff } = await import('../deid/tiff.js');
+      tiffBytes = new Uint8Array(deidentifyTiff(tiffBytes).bytes);
+    }
+    return loadTiffStack(tiffBytes, {
       ...(options.signal ? { signal: options.signal } : {}),
       maxFrameBytes,
       ...(options.cacheBytes === undefined ? {} : { cacheBytes: options.cacheBytes }),
-      ...(options.deidentify ? { deidentify: options.deidentify } : {}),
     });
   }
 

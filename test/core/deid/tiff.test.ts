@@ -189,3 +189,16 @@ describe('deidentifyTiff', () => {
     expect(() => deidentifyTiff(truncated)).to.throw(VoxmarkError);
   });
 });
+
+describe('loadImageStack({ deidentify }) on TIFF', () => {
+  it('strips identifying tags before the stack or its metadata see them, and keeps the pixels', async () => {
+    const { bytes, data } = await phiTiff();
+    const plain = await loadImageStack(bytes.slice());
+    expect(JSON.stringify(plain.metadata)).to.contain('PHI-'); // the reader does expose them without deid
+    const stack = await loadImageStack(bytes.slice(), { deidentify: true });
+    expect(JSON.stringify(stack.metadata)).to.not.contain('PHI-');
+    expect(stack.depth).to.equal(2);
+    const frame = await stack.getFrame(1);
+    expect(Array.from(frame.data)).to.deep.equal(Array.from(data));
+  });
+});

@@ -2,7 +2,6 @@ import { GeoTIFFImage, fromArrayBuffer, type GeoTIFF, type Pool } from 'geotiff'
 import { ErrorCode, VoxmarkError, throwIfAborted, toVoxmarkError } from '../../errors.js';
 import { BYTES_PER_SAMPLE, LazyImageStack, checkFrameSize } from '../stack.js';
 import type { DataType, Frame, ImageStack, PixelArray, StackMetadata, WindowPreset } from '../types.js';
-import type { DeidentifyOptions } from '../../deid/types.js';
 import { CONSTRUCTORS, assembleFast, canAssembleFast, type FastPathInput } from './assemble.js';
 import { decoderProvider, type DecoderProvider } from './decoders.js';
 import { Tag, readAscii, readNumber, readNumbers, readTiffLayout, type Ifd, type TiffLayout } from './ifd.js';
@@ -27,8 +26,6 @@ export interface TiffLoadOptions {
    * uses geotiff's own readRasters; the results are identical.
    */
   fastAssembly?: boolean;
-  /** Ignored for TIFF: de-identification applies to DICOM. */
-  deidentify?: boolean | DeidentifyOptions;
 }
 
 const COMPRESSION_NAMES: Record<number, string> = {
