@@ -254,6 +254,14 @@ export class VxLabelPicker extends LitElement {
 
   protected override updated(changed: Map<string, unknown>): void {
     if (changed.has('for')) this.bind();
+    // A host setting `active` on a bound picker sets the viewer's active label.
+    if (
+      changed.has('active') &&
+      this.viewer &&
+      this.active !== undefined &&
+      this.viewer.activeLabel !== this.active
+    )
+      this.viewer.activeLabel = this.active;
     const doc = this.currentDocument;
     if (doc !== this.boundDoc) {
       this.docCleanup?.();
@@ -290,7 +298,14 @@ export class VxLabelPicker extends LitElement {
     this.unbind();
     this.viewer = viewer;
     if (!viewer) return;
-    this.cleanups.push(viewer.subscribe(() => this.revision++));
+    if (this.active !== undefined && viewer.activeLabel !== this.active) viewer.activeLabel = this.active;
+    // From now on the viewer's active label is the truth (the host or a key may change it there).
+    this.cleanups.push(
+      viewer.subscribe(() => {
+        if (viewer.activeLabel !== this.active) this.active = viewer.activeLabel;
+        this.revision++;
+      }),
+    );
     const onSelection = (e: Event) => {
       const ids = (e as CustomEvent<{ ids: string[] }>).detail.ids;
       this.selected = ids.length === 1 ? ids[0] : undefined;
@@ -307,7 +322,6 @@ export class VxLabelPicker extends LitElement {
         }),
       );
     }
-    if (this.active !== undefined && viewer.activeLabel !== this.active) viewer.activeLabel = this.active;
     this.revision++;
   }
 

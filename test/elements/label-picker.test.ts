@@ -212,6 +212,16 @@ describe('<vx-label-picker>', () => {
     expect(radios(picker).length).to.equal(3);
     await clickOn(radios(picker)[1]!);
     expect(viewer.activeLabel).to.equal('tumour');
+    // The host (or a viewer key) changes the viewer's active label: the picker follows.
+    viewer.activeLabel = 'organ';
+    await new Promise((r) => setTimeout(r, 20));
+    await picker.updateComplete;
+    expect(picker.active).to.equal('organ');
+    expect(radios(picker).map((r) => r.getAttribute('aria-checked'))).to.deep.equal([
+      'false',
+      'false',
+      'true',
+    ]);
     const { doc, id } = makeDoc();
     picker.document = doc;
     viewer.dispatchEvent(new VxSelectionChangeEvent([id]));
