@@ -1,7 +1,12 @@
 /**
- * Lazy slice loading for a viewer: decodes the current slice, aborts the decode when the user moves
- * on before it finishes, and prefetches the slices around the current one (more in the direction of
- * travel), keeping only that neighbourhood in its own cache.
+ * Lazy slice loading for a viewer: decodes the current slice, aborts decodes the user has scrolled
+ * away from, and prefetches the slices around the current one (more in the direction of travel),
+ * keeping only that neighbourhood in its own cache.
+ *
+ * A decode has a role that can change while it runs: a prefetch becomes the current decode when the
+ * user arrives at its slice, and the current decode becomes a prefetch when the user moves on but
+ * its slice is still near (so scrolling by one through slow slices wastes no work). Whatever is
+ * neither current nor near is aborted.
  * @module
  */
 import { isAbortError, toVoxmarkError, ErrorCode, type VoxmarkError } from '../../core/errors.js';
@@ -33,7 +38,7 @@ export class SliceLoader {
   #concurrency: number;
   #disposed = false;
 
-  /** The frame of `index` arrived (current or prefetched). */
+  /** The current slice's frame arrived. */
   onFrame: ((index: number, frame: Frame) => void) | undefined;
   /** The current slice failed to decode. */
   onError: ((index: number, error: VoxmarkError) => void) | undefined;
@@ -55,67 +60,94 @@ export class SliceLoader {
     return this.#current !== undefined;
   }
 
+  /** Slices being decoded in the background now (for tests and diagnostics). */
+  get prefetching(): number[] {
+    return [...this.#prefetch.keys()];
+  }
+
   /**
-   * Makes `index` the current slice: returns its frame when already decoded, else starts decoding it
-   * (aborting the previous current decode) and returns undefined; `onFrame` fires when it arrives.
+   * Makes `index` the current slice: returns its frame when already decoded, else makes sure it is
+   * decoding and returns undefined; `onFrame` fires when it arrives.
    */
   request(index: number, previous?: number): Frame | undefined {
     if (previous !== undefined && previous !== index) this.#direction = index > previous ? 1 : -1;
-    const have = this.peek(index);
-    if (this.#current && this.#current.index !== index) {
-      this.#current.controller.abort();
+    const near = this.#near(index);
+    const current = this.#current;
+    if (current && current.index !== index) {
       this.#current = undefined;
+      // Still near: let it finish as a prefetch. Far: nobody will look at it.
+      if (near.has(current.index) && !this.#prefetch.has(current.index))
+        this.#prefetch.set(current.index, current.controller);
+      else current.controller.abort();
     }
+    this.#pruneTo(near);
+    const have = this.peek(index);
     if (have) {
       this.#frames.set(index, have);
       this.#schedulePrefetch(index);
       return have;
     }
-    // Prefetches far from the new slice are stale now: stop them before starting anything new.
-    this.#pruneTo(index);
     if (!this.#current) {
-      const prefetching = this.#prefetch.get(index);
-      // A prefetch of this slice already runs: let it finish as the current decode.
-      if (prefetching) {
+      const running = this.#prefetch.get(index);
+      if (running) {
+        // Already decoding in the background: it becomes the current decode.
         this.#prefetch.delete(index);
-        this.#current = { index, controller: prefetching };
-        return undefined;
+        this.#current = { index, controller: running };
+      } else {
+        this.#current = { index, controller: this.#start(index) };
       }
-      const controller = new AbortController();
-      this.#current = { index, controller };
-      this.#stack.getFrame(index, { signal: controller.signal }).then(
-        (frame) => {
-          if (this.#disposed) return;
-          if (this.#current?.controller === controller) this.#current = undefined;
-          this.#frames.set(index, frame);
-          this.#trim(index);
-          this.onFrame?.(index, frame);
-          this.#schedulePrefetch(index);
-        },
-        (error: unknown) => {
-          if (this.#current?.controller === controller) this.#current = undefined;
-          if (this.#disposed || isAbortError(error) || controller.signal.aborted) return;
-          this.onError?.(index, toVoxmarkError(error, ErrorCode.CodecFailed, `Slice ${index + 1}`));
-        },
-      );
     }
     return undefined;
   }
 
+  /** Starts decoding `index`; what happens on completion depends on its role by then. */
+  #start(index: number): AbortController {
+    const controller = new AbortController();
+    this.#stack.getFrame(index, { signal: controller.signal }).then(
+      (frame) => {
+        if (this.#disposed) return;
+        if (this.#prefetch.get(index) === controller) this.#prefetch.delete(index);
+        this.#frames.set(index, frame);
+        if (this.#current?.controller === controller) {
+          this.#current = undefined;
+          this.onFrame?.(index, frame);
+          this.#schedulePrefetch(index);
+        } else {
+          this.#pump();
+        }
+      },
+      (error: unknown) => {
+        if (this.#prefetch.get(index) === controller) this.#prefetch.delete(index);
+        if (this.#disposed) return;
+        if (this.#current?.controller === controller) {
+          this.#current = undefined;
+          if (!isAbortError(error) && !controller.signal.aborted) {
+            this.onError?.(index, toVoxmarkError(error, ErrorCode.CodecFailed, `Slice ${index + 1}`));
+          }
+        }
+        this.#pump();
+      },
+    );
+    return controller;
+  }
+
+  /** The slice and its prefetch neighbourhood, nearest first. */
   #window(center: number): number[] {
     const out: number[] = [];
     const depth = this.#stack.depth;
-    const ahead = this.#ahead;
-    const behind = this.#behind;
-    for (let k = 1; k <= Math.max(ahead, behind); k++) {
-      if (k <= ahead) out.push(center + k * this.#direction);
-      if (k <= behind) out.push(center - k * this.#direction);
+    for (let k = 1; k <= Math.max(this.#ahead, this.#behind); k++) {
+      if (k <= this.#ahead) out.push(center + k * this.#direction);
+      if (k <= this.#behind) out.push(center - k * this.#direction);
     }
     return out.filter((i) => i >= 0 && i < depth);
   }
 
-  #pruneTo(center: number): Set<number> {
-    const keep = new Set([center, ...this.#window(center)]);
+  #near(center: number): Set<number> {
+    return new Set([center, ...this.#window(center)]);
+  }
+
+  /** Aborts background decodes outside `keep`. */
+  #pruneTo(keep: Set<number>): void {
     for (const [i, c] of this.#prefetch) {
       if (!keep.has(i)) {
         c.abort();
@@ -123,14 +155,12 @@ export class SliceLoader {
       }
     }
     this.#queue = this.#queue.filter((i) => keep.has(i));
-    return keep;
   }
 
   #schedulePrefetch(center: number): void {
-    this.#pruneTo(center);
-    const wanted = this.#window(center);
+    this.#pruneTo(this.#near(center));
     this.#trim(center);
-    this.#queue = wanted.filter((i) => !this.peek(i) && !this.#prefetch.has(i));
+    this.#queue = this.#window(center).filter((i) => !this.peek(i) && !this.#prefetch.has(i));
     this.#pump();
   }
 
@@ -138,34 +168,7 @@ export class SliceLoader {
     while (this.#prefetch.size < this.#concurrency && this.#queue.length > 0 && !this.#disposed) {
       const index = this.#queue.shift()!;
       if (this.peek(index) || this.#prefetch.has(index) || this.#current?.index === index) continue;
-      const controller = new AbortController();
-      this.#prefetch.set(index, controller);
-      this.#stack.getFrame(index, { signal: controller.signal }).then(
-        (frame) => {
-          if (this.#disposed) return;
-          const wasPrefetch = this.#prefetch.get(index) === controller;
-          if (wasPrefetch) this.#prefetch.delete(index);
-          this.#frames.set(index, frame);
-          if (!wasPrefetch && this.#current?.controller === controller) {
-            // Promoted to the current decode by request().
-            this.#current = undefined;
-            this.onFrame?.(index, frame);
-            this.#schedulePrefetch(index);
-          }
-          this.#pump();
-        },
-        (error: unknown) => {
-          if (this.#prefetch.get(index) === controller) this.#prefetch.delete(index);
-          if (this.#disposed) return;
-          if (this.#current?.controller === controller) {
-            this.#current = undefined;
-            if (!isAbortError(error) && !controller.signal.aborted) {
-              this.onError?.(index, toVoxmarkError(error, ErrorCode.CodecFailed, `Slice ${index + 1}`));
-            }
-          }
-          this.#pump();
-        },
-      );
+      this.#prefetch.set(index, this.#start(index));
     }
   }
 
