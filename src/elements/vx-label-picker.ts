@@ -50,7 +50,8 @@ function treeRows(schema: LabelSchema | undefined): Row[] {
  * for the first nine labels in the order shown) and edits the attributes of the selected annotation with
  * the input each attribute type needs: a select for single enums, checkboxes for multiple enums, a checkbox
  * for booleans, a number field with its range, a text field with its length. Required attributes are
- * marked and validated; every edit is one undoable document change.
+ * marked and validated; a "Label" select moves the annotation to another label that allows its kind. Every
+ * edit is one undoable document change.
  *
  * Binds to a `<vx-viewer>` named by `for` (or the enclosing one): it then reads the viewer's
  * `labelSchema`, sets its `activeLabel`, registers the viewer actions `label-1`…`label-9`, and edits the
@@ -68,7 +69,8 @@ function treeRows(schema: LabelSchema | undefined): Row[] {
  * @csspart name - The label name.
  * @csspart key - The key hint (1–9).
  * @csspart attributes - The attribute editor (a form).
- * @csspart field - Each attribute field.
+ * @csspart field - Each attribute field (and the relabel field).
+ * @csspart relabel - The select that moves the selected annotation to another label.
  * @csspart required - The required marker.
  * @csspart error - A validation message.
  *
@@ -512,6 +514,31 @@ export class VxLabelPicker extends LitElement {
     }
   }
 
+  /** A select to move the selected annotation to another label that allows its kind (one undoable edit). */
+  private renderRelabel(a: Annotation, schema: LabelSchema): TemplateResult | typeof nothing {
+    const choices = treeRows(schema).filter((r) => r.label.kinds.includes(a.kind));
+    if (choices.length < 2) return nothing;
+    return html`<div part="field relabel">
+      <label for="relabel">Label</label>
+      <select
+        id="relabel"
+        @change=${(e: Event) => {
+          const id = (e.target as HTMLSelectElement).value;
+          const doc = this.currentDocument;
+          const cur = this.selectedAnnotation();
+          if (doc && cur && id && id !== cur.label) doc.update(cur.id, { label: id });
+        }}
+      >
+        ${choices.map(
+          (r) =>
+            html`<option .value=${r.label.id} .selected=${live(r.label.id === a.label)}>
+              ${'\u00a0\u00a0'.repeat(r.depth)}${r.label.name}
+            </option>`,
+        )}
+      </select>
+    </div>`;
+  }
+
   private renderAttributes(): TemplateResult | typeof nothing {
     const a = this.selectedAnnotation();
     const schema = this.currentSchema;
@@ -528,6 +555,7 @@ export class VxLabelPicker extends LitElement {
       @submit=${(e: Event) => e.preventDefault()}
     >
       <h3>${label.name}</h3>
+      ${this.renderRelabel(a, schema)}
       ${
         defs.length === 0
           ? html`<p class="empty">No attributes</p>`

@@ -189,6 +189,24 @@ describe('<vx-label-picker>', () => {
     expect(size.getAttribute('aria-invalid')).to.equal('true');
   });
 
+  it('moves the selected annotation to another label that allows its kind', async () => {
+    const { doc, id } = makeDoc();
+    const el = await fixture<VxLabelPicker>(
+      html`<vx-label-picker .schema=${hierarchical} .document=${doc} selected=${id}></vx-label-picker>`,
+    );
+    const select = el.shadowRoot!.querySelector<HTMLSelectElement>('#relabel')!;
+    // A polygon: Organ allows boxes only, so it is not offered.
+    expect([...select.options].map((o) => o.value)).to.deep.equal(['lesion', 'tumour']);
+    expect(select.value).to.equal('tumour');
+    select.value = 'lesion';
+    select.dispatchEvent(new Event('change'));
+    expect(doc.get(id)!.label).to.equal('lesion');
+    doc.undo();
+    expect(doc.get(id)!.label).to.equal('tumour');
+    await el.updateComplete;
+    expect(el.shadowRoot!.querySelector<HTMLSelectElement>('#relabel')!.value).to.equal('tumour');
+  });
+
   it('is accessible', async () => {
     const { doc, id } = makeDoc();
     const el = await fixture<VxLabelPicker>(
