@@ -146,7 +146,7 @@ export class BoxTool extends Tool<BoxToolState> {
       const box = this.out(s.box);
       this.reset();
       if (box.width > 0 && box.height > 0) {
-        const a = this.env.document.add({ label: s.label, kind: 'box', slice: this.env.slice, box });
+        const a = this.env.document.add({ ...this.fresh(s.label), kind: 'box', box });
         this.env.selection.set([a.id]);
       }
       return;

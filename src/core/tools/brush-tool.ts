@@ -125,8 +125,7 @@ export class BrushTool extends Tool<BrushToolState> {
         if (!d.mask.changedRect) continue;
         d.mask.freeze();
         if (!d.id) {
-          if (!d.mask.isEmpty())
-            created = doc.add({ label: d.label, kind: 'mask', slice: this.env.slice, mask: d.mask });
+          if (!d.mask.isEmpty()) created = doc.add({ ...this.fresh(d.label), kind: 'mask', mask: d.mask });
         } else if (!doc.has(d.id)) continue;
         else if (d.mask.isEmpty()) doc.remove(d.id);
         else doc.update(d.id, { mask: d.mask });

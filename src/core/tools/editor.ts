@@ -1,6 +1,6 @@
 import { type AnnotationDocument, type AnnotationInput, maskOf } from '../annotation/document.js';
 import { SelectionState, VisibilityState } from '../annotation/selection.js';
-import type { Annotation, AnnotationKind } from '../annotation/types.js';
+import type { Annotation, AnnotationKind, AttributeValue } from '../annotation/types.js';
 import type { KeyLike } from '../keymap.js';
 import { BoxTool } from './box-tool.js';
 import { BrushTool } from './brush-tool.js';
@@ -21,6 +21,8 @@ export interface EditorHost {
   changed(): void;
   confirmDelete?(ids: string[]): boolean;
   allows?(label: string, kind: AnnotationKind): boolean;
+  /** Attribute values new annotations of `label` start with. */
+  defaultAttributes?(label: string): Record<string, AttributeValue> | undefined;
 }
 
 /** The tools an editor owns, by name (the names `viewer.tool` takes). */
@@ -82,6 +84,7 @@ export class AnnotationEditor {
       changed: () => host.changed(),
       confirmDelete: (ids) => host.confirmDelete?.(ids) ?? true,
       allows: (label, kind) => host.allows?.(label, kind) ?? true,
+      defaultAttributes: (label) => host.defaultAttributes?.(label),
     };
     this.tools = {
       select: new SelectTool(env),

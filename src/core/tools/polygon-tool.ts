@@ -197,7 +197,7 @@ export class PolygonTool extends Tool<PolygonToolState> {
         if (s.name === 'freehand') points = simplifyClosed(points, this.simplifyPx * this.env.pixelSize);
         this.reset();
         if (points.length >= 3) {
-          const a = doc.add({ label: s.label, kind: 'polygon', slice: this.env.slice, points });
+          const a = doc.add({ ...this.fresh(s.label), kind: 'polygon', points });
           this.env.selection.set([a.id]);
         }
         return;

@@ -1,7 +1,7 @@
 import type { AnnotationDocument } from '../annotation/document.js';
 import { hitAnnotation, hitOutline } from '../annotation/geometry.js';
 import type { SelectionState, VisibilityState } from '../annotation/selection.js';
-import type { Annotation, AnnotationKind, Box, Point } from '../annotation/types.js';
+import type { Annotation, AnnotationKind, AttributeValue, Box, Point } from '../annotation/types.js';
 import type { KeyLike } from '../keymap.js';
 import type { SparseMask } from '../mask/sparse-mask.js';
 
@@ -44,6 +44,8 @@ export interface ToolEnv {
   confirmDelete?(ids: string[]): boolean;
   /** Whether the schema allows `kind` for `label`. Default: yes. */
   allows?(label: string, kind: AnnotationKind): boolean;
+  /** Attribute values a new annotation of `label` starts with (the schema's defaults). */
+  defaultAttributes?(label: string): Record<string, AttributeValue> | undefined;
 }
 
 /** A shape a tool shows while a gesture is in progress. */
@@ -218,6 +220,18 @@ export abstract class Tool<S extends ToolStateBase = ToolStateBase> {
       if (sel.has(a.id) ? hitAnnotation(a, x, y, tol) : hitOutline(a, x, y, tol)) return a;
     }
     return undefined;
+  }
+
+  /** The fields every new annotation of `label` on the current slice starts with. */
+  protected fresh(label: string): {
+    label: string;
+    slice: number;
+    attributes?: Record<string, AttributeValue>;
+  } {
+    const attributes = this.env.defaultAttributes?.(label);
+    return attributes && Object.keys(attributes).length
+      ? { label, slice: this.env.slice, attributes: { ...attributes } }
+      : { label, slice: this.env.slice };
   }
 
   /** Selects `id`: alone, or added/toggled with Shift. */

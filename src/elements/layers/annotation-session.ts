@@ -9,7 +9,7 @@ import {
   type DocumentChange,
   createAnnotationDocument,
 } from '../../core/annotation/document.js';
-import type { AnnotationKind } from '../../core/annotation/types.js';
+import type { AnnotationKind, AttributeValue } from '../../core/annotation/types.js';
 import { AnnotationEditor, EDITOR_ACTIONS } from '../../core/tools/editor.js';
 import type { SliceValues, Tool } from '../../core/tools/tool.js';
 import { AnnotationRenderer, fallbackColor } from '../../render/annotation-renderer.js';
@@ -93,6 +93,12 @@ export class AnnotationSession {
       sliceValues: () => this.sliceValues(),
       changed: () => this.onToolChanged(),
       confirmDelete: (ids) => viewer.dispatchEvent(new VxAnnotationDeleteRequestEvent(ids)),
+      defaultAttributes: (label) => {
+        const def = viewer.labelSchema?.labels.find((l) => l.id === label);
+        const out: Record<string, AttributeValue> = {};
+        for (const attr of def?.attributes ?? []) if (attr.default !== undefined) out[attr.id] = attr.default;
+        return out;
+      },
       allows: (label, kind) => {
         const def = viewer.labelSchema?.labels.find((l) => l.id === label);
         return !def || !def.kinds?.length || def.kinds.includes(kind);

@@ -8,7 +8,7 @@ import { AnnotationEditor, type EditorHost } from '../../../src/core/tools/edito
 import type { Tool, ToolPointerEvent } from '../../../src/core/tools/tool.js';
 import { SparseMask } from '../../../src/core/mask/sparse-mask.js';
 import { paintStroke } from '../../../src/core/mask/paint.js';
-import type { Point } from '../../../src/core/annotation/types.js';
+import type { AttributeValue, Point } from '../../../src/core/annotation/types.js';
 
 interface Rig {
   doc: AnnotationDocument;
@@ -84,6 +84,26 @@ describe('BoxTool', () => {
     expect(doc.annotations[0]!.box).to.deep.equal({ x: 10, y: 20, width: 40, height: 41 });
     expect(changes()).to.equal(1);
     expect([...ed.selection.ids]).to.deep.equal([doc.annotations[0]!.id]);
+  });
+
+  it('new annotations start with the schema defaults of their label', () => {
+    const { doc, ed, host } = rig();
+    const defaults: Record<string, AttributeValue> = { confidence: 3, reviewed: false };
+    (host as EditorHost).defaultAttributes = (label) => (label === 'liver' ? defaults : {});
+    drag(ed.tools.box, [10, 10], [30, 30]);
+    drag(ed.tools.brush, [50, 50], [60, 50]);
+    click(ed.tools.polygon, 100, 100);
+    click(ed.tools.polygon, 120, 100);
+    click(ed.tools.polygon, 120, 120);
+    ed.tools.polygon.complete();
+    expect(doc.annotations.map((a) => a.attributes)).to.deep.equal([
+      { confidence: 3, reviewed: false },
+      { confidence: 3, reviewed: false },
+      { confidence: 3, reviewed: false },
+    ]);
+    host.activeLabel = 'spleen';
+    drag(ed.tools.box, [10, 60], [30, 80]);
+    expect(doc.annotations[3]!.attributes).to.equal(undefined);
   });
 
   it('Shift keeps a square, dragging up-left works', () => {
