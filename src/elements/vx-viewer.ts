@@ -121,7 +121,7 @@ function describeError(error: VoxmarkError): string {
  * @cssprop [--vx-viewer-background=#000] - Background behind the image.
  * @cssprop [--vx-overlay-color=#e8e8e8] - Overlay text colour.
  * @cssprop [--vx-overlay-font=12px/1.35 system-ui, sans-serif] - Overlay font.
- * @cssprop [--vx-overlay-shadow=0 0 2px #000, 0 0 1px #000] - Overlay text shadow (legibility on bright images).
+ * @cssprop [--vx-overlay-shadow=0 0 3px #000, 0 0 2px #000, 0 1px 1px #000] - Overlay text shadow (legibility on bright images).
  * @cssprop [--vx-focus-ring=2px solid #4c9ffe] - Outline of the focused view.
  * @cssprop [--vx-progress-color=#4c9ffe] - Colour of the decode indicator.
  * @cssprop [--vx-error-color=#ffb4a9] - Error text colour.
@@ -166,7 +166,7 @@ export class VxViewer extends LitElement implements ViewerHost, CineHost {
       inset: 0;
       pointer-events: none;
       font: var(--vx-overlay-font, 12px/1.35 system-ui, sans-serif);
-      text-shadow: var(--vx-overlay-shadow, 0 0 2px #000, 0 0 1px #000);
+      text-shadow: var(--vx-overlay-shadow, 0 0 3px #000, 0 0 2px #000, 0 1px 1px #000);
       white-space: pre;
     }
     .overlay > div {

@@ -231,6 +231,7 @@ export function createPhantomStack(options: PhantomOptions = {}): ImageStack {
       pixelRepresentation: 0,
       storedRange: [0, 4095],
       spacingUnit: 'mm',
+      imageOrientationPatient: [1, 0, 0, 0, 1, 0],
     },
     decode: async (index): Promise<Frame> => ({
       width: size,
