@@ -43,14 +43,17 @@ export function str(ds: DataSet, tag: string): string | undefined {
   return v === undefined || v === '' ? undefined : v.replace(/\0/g, '').trim() || undefined;
 }
 
+/** The numeric values (DS/IS) of an element, at most 64: one string read and split, not one per value. */
 export function nums(ds: DataSet, tag: string): number[] {
   const el = ds.elements[tag];
   if (!el || el.length === 0) return [];
-  const count = ds.numStringValues(tag) ?? 0;
+  const text = ds.string(tag);
+  if (!text) return [];
+  const parts = text.split('\\', 64);
   const out: number[] = [];
-  for (let i = 0; i < count && i < 64; i++) {
-    const v = ds.floatString(tag, i);
-    if (v !== undefined && Number.isFinite(v)) out.push(v);
+  for (const part of parts) {
+    const v = parseFloat(part);
+    if (Number.isFinite(v)) out.push(v);
   }
   return out;
 }

@@ -61,17 +61,23 @@ export async function parseDicomBytes(bytes: Uint8Array, options: ParseOptions =
   let transferSyntaxUID: string = TransferSyntax.ImplicitLittle;
   let metaEnd = 0;
   if (isPart10) {
-    let meta: DataSet;
-    try {
-      meta = dicomParser.readPart10Header(input) as DataSet;
-    } catch (e) {
-      throw toVoxmarkError(e, ErrorCode.Corrupt, 'Unreadable DICOM meta header');
+    // The common case reads the few meta elements directly; anything unusual goes to dicom-parser's reader.
+    const quick = peekMetaHeader(input);
+    let ts = quick?.transferSyntaxUID;
+    if (quick) metaEnd = quick.end;
+    else {
+      let meta: DataSet;
+      try {
+        meta = dicomParser.readPart10Header(input) as DataSet;
+      } catch (e) {
+        throw toVoxmarkError(e, ErrorCode.Corrupt, 'Unreadable DICOM meta header');
+      }
+      ts = meta.string('x00020010');
+      metaEnd = (meta as unknown as { position: number }).position;
     }
-    const ts = meta.string('x00020010');
     if (!ts)
       throw new VoxmarkError(ErrorCode.Corrupt, 'DICOM meta header has no transfer syntax (0002,0010)');
     transferSyntaxUID = ts.replace(/\0/g, '').trim();
-    metaEnd = (meta as unknown as { position: number }).position;
   } else {
     transferSyntaxUID = guessBareTransferSyntax(input);
   }
@@ -125,6 +131,48 @@ export async function parseDicomBytes(bytes: Uint8Array, options: ParseOptions =
     throw toVoxmarkError(e, code, 'Unreadable DICOM dataset');
   }
   return { dataSet, transferSyntaxUID, bytes: input };
+}
+
+/**
+ * Reads the File Meta Information (explicit VR little endian group 0002 after "DICM") without building a
+ * dataset: its end and the transfer syntax. Returns undefined for anything unusual (no transfer syntax,
+ * lengths past the end, odd VRs), which then goes to dicom-parser's reader and its errors.
+ */
+function peekMetaHeader(bytes: Uint8Array): { transferSyntaxUID: string; end: number } | undefined {
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  let p = 132;
+  let ts: string | undefined;
+  while (p + 8 <= bytes.length && view.getUint16(p, true) === 0x0002) {
+    const element = view.getUint16(p + 2, true);
+    const vr = String.fromCharCode(bytes[p + 4]!, bytes[p + 5]!);
+    let length: number;
+    let value: number;
+    if (
+      vr === 'OB' ||
+      vr === 'OW' ||
+      vr === 'UN' ||
+      vr === 'UT' ||
+      vr === 'UC' ||
+      vr === 'UR' ||
+      vr === 'SQ'
+    ) {
+      if (p + 12 > bytes.length) return undefined;
+      length = view.getUint32(p + 8, true);
+      value = p + 12;
+    } else if (/^[A-Z]{2}$/.test(vr)) {
+      length = view.getUint16(p + 6, true);
+      value = p + 8;
+    } else return undefined;
+    if (length === 0xffffffff || value + length > bytes.length) return undefined;
+    if (element === 0x0010) {
+      let text = '';
+      for (let i = 0; i < length; i++) text += String.fromCharCode(bytes[value + i]!);
+      ts = text;
+    }
+    p = value + length;
+  }
+  if (!ts) return undefined;
+  return { transferSyntaxUID: ts, end: p };
 }
 
 function guessBareTransferSyntax(bytes: Uint8Array): string {
