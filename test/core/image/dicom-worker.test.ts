@@ -106,6 +106,23 @@ describe('decoding in workers', function () {
     }
   });
 
+  it('stops a worker whose job outlives the timeout, and fails that job with codec-failed', async () => {
+    // A fresh worker has to start, import the codec and compile its WebAssembly: far longer than 1 ms.
+    const pool = createDecodeWorkerPool(() => new Worker(workerUrl, { type: 'module' }), {
+      maxWorkers: 1,
+      timeoutMs: 1,
+    });
+    try {
+      const stack = await loadImageStack(await corpusBytes('dicom/JPEG2000.dcm'), { decodePool: pool });
+      const error = await voxmarkRejection(stack.getFrame(0));
+      expect(error.code).to.equal('codec-failed');
+      expect(error.message).to.match(/longer than 1 ms/);
+      expect(pool.size).to.equal(0);
+    } finally {
+      pool.terminate();
+    }
+  });
+
   it('falls back to this thread when the worker cannot start', async () => {
     const pool = createDecodeWorkerPool(
       () => new Worker(new URL('./no-such-worker.js', import.meta.url), { type: 'module' }),

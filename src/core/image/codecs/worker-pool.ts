@@ -17,6 +17,11 @@ export interface DecodeWorkerPoolOptions {
   maxWorkers?: number;
   /** Stop a worker after this long without work, in ms. Default 15 000. */
   idleMs?: number;
+  /**
+   * A job that runs longer than this (ms) has its worker stopped and fails with 'codec-failed': the one
+   * guard against a codec that never returns on hostile data. Default 60 000; 0 turns it off.
+   */
+  timeoutMs?: number;
 }
 
 interface Job {
@@ -25,6 +30,9 @@ interface Job {
   reject: (error: unknown) => void;
   info: CodecFrameInfo;
   bytes: Uint8Array;
+  /** The worker the job was last sent to. */
+  slot?: Slot;
+  timer?: ReturnType<typeof setTimeout>;
 }
 
 interface Slot {
@@ -48,6 +56,7 @@ export function createDecodeWorkerPool(
     ?.hardwareConcurrency;
   const maxWorkers = Math.max(1, options.maxWorkers ?? Math.min(4, Math.max(1, (threads ?? 2) - 1)));
   const idleMs = options.idleMs ?? 15_000;
+  const timeoutMs = options.timeoutMs ?? 60_000;
   const slots: Slot[] = [];
   let nextId = 1;
   let broken = false; // workers failed to start: decode in this thread from now on
@@ -115,44 +124,72 @@ export function createDecodeWorkerPool(
     terminate() {
       for (const slot of slots.slice()) {
         remove(slot);
-        for (const job of slot.jobs.values()) fallBack(job);
+        const jobs = [...slot.jobs.values()];
+        slot.jobs.clear();
+        for (const job of jobs) fallBack(job);
       }
     },
     decode(info, bytes, signal) {
       return new Promise<PixelArray>((resolve, reject) => {
         throwIfAborted(signal);
-        const job: Job = { id: nextId++, resolve, reject, info, bytes };
-        const slot = broken ? undefined : pick();
-        if (!slot) {
-          fallBack(job);
-          return;
-        }
-        if (slot.idleTimer) clearTimeout(slot.idleTimer);
-        slot.jobs.set(job.id, job);
+        const job: Job = { id: nextId++, info, bytes, resolve, reject };
         const onAbort = () => {
-          if (!slot.jobs.delete(job.id)) return;
-          // Stop the decode itself: the worker goes, its other jobs move to a fresh one.
-          const others = [...slot.jobs.values()];
-          slot.jobs.clear();
-          remove(slot);
-          for (const other of others) pool.decode(other.info, other.bytes).then(other.resolve, other.reject);
-          reject(new VoxmarkError('aborted', 'Decoding was aborted', { cause: signal?.reason }));
+          if (job.slot?.jobs.has(job.id)) stopWorker(job.slot, job);
+          job.reject(new VoxmarkError('aborted', 'Decoding was aborted', { cause: signal?.reason }));
+        };
+        const cleanup = () => {
+          signal?.removeEventListener('abort', onAbort);
+          if (job.timer) clearTimeout(job.timer);
+        };
+        job.resolve = (data) => {
+          cleanup();
+          resolve(data);
+        };
+        job.reject = (error) => {
+          cleanup();
+          reject(error);
         };
         signal?.addEventListener('abort', onAbort, { once: true });
-        const settle =
-          <T>(fn: (v: T) => void) =>
-          (v: T) => {
-            signal?.removeEventListener('abort', onAbort);
-            fn(v);
-          };
-        job.resolve = settle(resolve);
-        job.reject = settle(reject);
-        // The worker gets its own copy: the caller's bytes stay usable.
-        const copy = bytes.slice();
-        const request: DecodeRequest = { voxmark: 'decode', id: job.id, info, bytes: copy };
-        slot.worker.postMessage(request, [copy.buffer]);
+        dispatch(job);
       });
     },
   };
+
+  /** Stops a worker because of one job; its other jobs move to another worker. */
+  function stopWorker(slot: Slot, culprit: Job): void {
+    const others = [...slot.jobs.values()].filter((j) => j !== culprit);
+    slot.jobs.clear();
+    remove(slot);
+    for (const other of others) dispatch(other);
+  }
+
+  function dispatch(job: Job): void {
+    const slot = broken ? undefined : pick();
+    if (!slot) {
+      fallBack(job);
+      return;
+    }
+    if (slot.idleTimer) clearTimeout(slot.idleTimer);
+    slot.jobs.set(job.id, job);
+    job.slot = slot;
+    if (timeoutMs > 0) {
+      if (job.timer) clearTimeout(job.timer);
+      job.timer = setTimeout(() => {
+        if (job.slot !== slot || !slot.jobs.has(job.id)) return;
+        stopWorker(slot, job);
+        job.reject(
+          new VoxmarkError(
+            'codec-failed',
+            `Decoding took longer than ${timeoutMs} ms; its worker was stopped`,
+          ),
+        );
+      }, timeoutMs);
+    }
+    // The worker gets its own copy: the caller's bytes stay usable.
+    const copy = job.bytes.slice();
+    const request: DecodeRequest = { voxmark: 'decode', id: job.id, info: job.info, bytes: copy };
+    slot.worker.postMessage(request, [copy.buffer]);
+  }
+
   return pool;
 }
