@@ -513,6 +513,8 @@ export class VxViewer extends LitElement implements ViewerHost, CineHost {
   readonly #actions = new Map<string, ActionHandler[]>();
   readonly #cine = new CineController(this);
   #drag: Drag | undefined;
+  #refineHandle: number | undefined;
+  #refineTarget: { frame: Frame; step: number } | undefined;
   /** Touch points down on the view, for two-finger pinch and pan. */
   #touches = new Map<number, { x: number; y: number }>();
   #spaceHeld = false;
@@ -913,13 +915,51 @@ export class VxViewer extends LitElement implements ViewerHost, CineHost {
       step,
     );
     const node = this.#stage.imageNode;
+    const { coverWidth, coverHeight } = this.#renderer;
     if (
       node.image() !== this.#renderer.canvas ||
-      node.width() !== frame.width ||
-      node.height() !== frame.height
+      node.width() !== coverWidth ||
+      node.height() !== coverHeight
     ) {
-      this.#stage.setImage(this.#renderer.canvas, frame.width, frame.height);
+      this.#stage.setImage(this.#renderer.canvas, coverWidth, coverHeight);
     }
+    if (!this.#renderer.isRefined(frame, step)) this.#scheduleRefine(frame, step);
+  }
+
+  /**
+   * When idle, replaces the quick nearest-sample rendering of a minified large image with an
+   * area-averaged one, a few rows per idle period so scrolling never waits for it.
+   */
+  #scheduleRefine(frame: Frame, step: number): void {
+    this.#refineTarget = { frame, step };
+    if (this.#refineHandle !== undefined) return;
+    const idle: (cb: (d?: IdleDeadline) => void) => number =
+      typeof requestIdleCallback === 'function'
+        ? (cb) => requestIdleCallback(cb, { timeout: 500 })
+        : (cb) => setTimeout(() => cb(), 50) as unknown as number;
+    const run = (deadline?: IdleDeadline) => {
+      this.#refineHandle = undefined;
+      const target = this.#refineTarget;
+      // Only while that frame at that step is still what the view needs.
+      if (
+        !target ||
+        this.#frame !== target.frame ||
+        this.#decimationStep() !== target.step ||
+        !this.isConnected
+      ) {
+        this.#refineTarget = undefined;
+        return;
+      }
+      const budget = Math.max(2, Math.min(8, (deadline?.timeRemaining() ?? 8) - 1));
+      if (this.#renderer.refine(target.frame, target.step, budget)) {
+        this.#refineTarget = undefined;
+        this.#imageDirty = true;
+        this.#stage.requestDraw(this.#stage.imageLayer);
+      } else {
+        this.#refineHandle = idle(run);
+      }
+    };
+    this.#refineHandle = idle(run);
   }
 
   /**

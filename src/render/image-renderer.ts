@@ -35,9 +35,13 @@ export class ImageRenderer {
   #lut: VoiLut | undefined;
   #lutRange: [number, number] | undefined;
   #ranges = new WeakMap<Frame, [number, number]>();
-  #decimated = new WeakMap<Frame, { step: number; frame: Frame }>();
+  #decimated = new WeakMap<Frame, { step: number; frame: Frame; filtered: boolean }>();
+  #refining: { frame: Frame; step: number; out: Frame; acc: Float64Array; row: number } | undefined;
   /** Decimation step of the last render (1 = full resolution). */
   step = 1;
+  /** Image pixels the last render covers (a decimated render may leave out a sliver under one step wide). */
+  coverWidth = 0;
+  coverHeight = 0;
   /** Milliseconds the last render took (LUT + pixel loop + putImageData). */
   lastRenderMs = 0;
 
@@ -63,8 +67,70 @@ export class ImageRenderer {
     const t0 = performance.now();
     const source = step > 1 ? this.#decimate(frame, step) : frame;
     this.step = step > 1 ? step : 1;
+    this.coverWidth = source.width * this.step;
+    this.coverHeight = source.height * this.step;
     this.#renderFull(source, dataType, window, storedRange, frame);
     this.lastRenderMs = performance.now() - t0;
+  }
+
+  /** Whether the box-filtered version of `frame` at `step` is ready (then renders use it). */
+  isRefined(frame: Frame, step: number): boolean {
+    const cached = this.#decimated.get(frame);
+    return step <= 1 || (!!cached && cached.step === step && cached.filtered);
+  }
+
+  /**
+   * Builds the box-filtered (area-averaged) decimation of `frame` at `step`, a few rows at a time:
+   * call it repeatedly with a time budget until it returns true. Nearest-sample decimation is instant
+   * but aliases fine patterns and noise; this replaces it once the viewer is idle.
+   */
+  refine(frame: Frame, step: number, budgetMs: number): boolean {
+    if (this.isRefined(frame, step)) return true;
+    const spp = frame.samplesPerPixel;
+    const w = Math.max(1, Math.floor(frame.width / step));
+    const h = Math.max(1, Math.floor(frame.height / step));
+    let job = this.#refining;
+    if (!job || job.frame !== frame || job.step !== step) {
+      const Ctor = frame.data.constructor as new (n: number) => Frame['data'];
+      job = {
+        frame,
+        step,
+        out: { ...frame, width: w, height: h, data: new Ctor(w * h * spp) },
+        acc: new Float64Array(w * spp),
+        row: 0,
+      };
+      this.#refining = job;
+    }
+    const t0 = performance.now();
+    const src = frame.data;
+    const out = job.out.data;
+    const acc = job.acc;
+    const integer = !(out instanceof Float32Array || out instanceof Float64Array);
+    const inv = 1 / (step * step);
+    const rowLen = frame.width * spp;
+    while (job.row < h) {
+      const j = job.row;
+      acc.fill(0);
+      for (let r = 0; r < step; r++) {
+        const base = (j * step + r) * rowLen;
+        for (let i = 0, a = 0; i < w; i++) {
+          const s0 = base + i * step * spp;
+          for (let k = 0; k < spp; k++, a++) {
+            let sum = 0;
+            for (let c = 0, s = s0 + k; c < step; c++, s += spp) sum += src[s]!;
+            acc[a] = acc[a]! + sum;
+          }
+        }
+      }
+      const d0 = j * w * spp;
+      for (let a = 0; a < acc.length; a++) out[d0 + a] = integer ? Math.round(acc[a]! * inv) : acc[a]! * inv;
+      job.row++;
+      if (performance.now() - t0 >= budgetMs) break;
+    }
+    if (job.row < h) return false;
+    this.#decimated.set(frame, { step, frame: job.out, filtered: true });
+    this.#refining = undefined;
+    return true;
   }
 
   #decimate(frame: Frame, step: number): Frame {
@@ -86,7 +152,7 @@ export class ImageRenderer {
       }
     }
     const out: Frame = { ...frame, width: w, height: h, data };
-    this.#decimated.set(frame, { step, frame: out });
+    this.#decimated.set(frame, { step, frame: out, filtered: false });
     return out;
   }
 

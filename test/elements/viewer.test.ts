@@ -471,6 +471,23 @@ describe('vx-viewer', () => {
       expect(canvasPixel(el, cx, cy)).to.deep.equal([g, g, g, 255]);
     });
 
+    it('replaces the quick minified rendering with an area average once idle', async () => {
+      const N = 2048;
+      const data = new Uint16Array(N * N);
+      for (let j = 0; j < N; j++) for (let i = 0; i < N; i++) data[j * N + i] = (i + j) % 2 ? 1000 : 0;
+      const el = await mount(createImageStack({ width: N, height: N, frames: [data], dataType: 'uint16' }));
+      el.windowCenter = 500;
+      el.windowWidth = 1001;
+      await el.renderComplete;
+      const [cx, cy] = pixelClient(el, 1000, 1000);
+      const mid = grey(500, 500, 1001);
+      const deadline = performance.now() + 5000;
+      while (Math.abs(canvasPixel(el, cx, cy)[0]! - mid) > 2 && performance.now() < deadline) {
+        await new Promise((r) => setTimeout(r, 50));
+      }
+      expect(canvasPixel(el, cx, cy)[0]).to.be.closeTo(mid, 2);
+    });
+
     it('stretches non-square pixels by the spacing', async () => {
       const el = await mount(knownStack({ spacing: [0.5, 1, 1] }));
       el.setView({ zoom: 2, centerX: 16, centerY: 12 });

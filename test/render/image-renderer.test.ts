@@ -79,6 +79,27 @@ describe('ImageRenderer', () => {
     expect(r.step).to.equal(4);
   });
 
+  it('refines a decimation into area averages, a few rows per call', () => {
+    const r = new ImageRenderer();
+    const n = 64;
+    const data = new Uint8Array(n * n);
+    for (let j = 0; j < n; j++) for (let i = 0; i < n; i++) data[j * n + i] = (i + j) % 2 ? 200 : 0;
+    const f = frame(data, n, n);
+    const w = { center: 127.5, width: 256, fn: 'LINEAR' as const, invert: false };
+    r.render(f, 'uint8', w, undefined, 4);
+    // Nearest sampling of a 1-pixel checkerboard aliases to one colour.
+    expect(pixels(r)[0]).to.equal(greyOf(0, { ...w, slope: 1, intercept: 0 }));
+    expect(r.isRefined(f, 4)).to.equal(false);
+    let calls = 0;
+    while (!r.refine(f, 4, 0)) calls++;
+    expect(calls).to.equal(15); // a zero budget still makes progress: one of the 16 rows per call
+    expect(r.isRefined(f, 4)).to.equal(true);
+    r.render(f, 'uint8', w, undefined, 4);
+    const px = pixels(r);
+    const g = greyOf(100, { ...w, slope: 1, intercept: 0 });
+    for (let i = 0; i < 16 * 16; i++) expect(px[i * 4]).to.equal(g);
+  });
+
   it('shows colour as is', () => {
     const r = new ImageRenderer();
     r.render(frame(new Uint8Array([1, 2, 3, 250, 251, 252]), 2, 1, 3), 'uint8', {
