@@ -108,4 +108,47 @@ describe('fuzz: mutated corpus files', function () {
     );
     expect(runs).to.be.at.least(files.length);
   });
+
+  it('every codec survives corrupt compressed data: VoxmarkError or pixels, never a hang or a crash', async () => {
+    const entries = (await corpusIndex()).filter(
+      (e) =>
+        e.file.startsWith('dicom/') &&
+        e.transferSyntaxUID &&
+        /^1\.2\.840\.10008\.1\.2\.(4|5)/.test(e.transferSyntaxUID),
+    );
+    const rnd = mulberry32(SEED + 1);
+    let runs = 0;
+    for (const entry of entries) {
+      const bytes = await corpusBytes(entry.file);
+      // Mutate only past the pixel data tag, so the codecs (not the parser) meet the damage.
+      const tag = [0xe0, 0x7f, 0x10, 0x00];
+      let start = -1;
+      for (let i = bytes.length - 4; i >= 0; i--) {
+        if (tag.every((b, k) => bytes[i + k] === b)) {
+          start = i + 12 + 8; // tag, VR, length, then the basic offset table item header
+          break;
+        }
+      }
+      expect(start, entry.file).to.be.above(0);
+      for (let k = 0; k < 60; k++) {
+        const data = bytes.slice();
+        const flips = 1 + Math.floor(rnd() * 6);
+        const at: number[] = [];
+        for (let f = 0; f < flips; f++) {
+          const p = start + Math.floor(rnd() * (bytes.length - start));
+          at.push(p);
+          data[p] = Math.floor(rnd() * 256);
+        }
+        const label = `${entry.file} (seed ${SEED + 1}): bytes at ${at.join(',')}`;
+        const error = await withinHangLimit(exercise(data)).catch((e: unknown) => {
+          throw new Error(`${label}: ${String(e)}`);
+        });
+        runs++;
+        if (error !== undefined && !(error instanceof VoxmarkError)) {
+          throw new Error(`${label}: failed with a non-VoxmarkError: ${String(error)}`, { cause: error });
+        }
+      }
+    }
+    expect(runs).to.equal(entries.length * 60);
+  });
 });
