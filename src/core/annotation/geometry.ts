@@ -1,4 +1,5 @@
 import { maskOf } from './document.js';
+import { type SparseMask, TILE_SIZE } from '../mask/sparse-mask.js';
 import type { Annotation, Box, Point } from './types.js';
 
 /** Axis-aligned bounds [minX, minY, maxX, maxY]. */
@@ -245,4 +246,39 @@ export function translateBox(b: Box, dx: number, dy: number): Box {
 /** Moves polygon points by (dx, dy). */
 export function translatePoints(points: readonly Point[], dx: number, dy: number): Point[] {
   return points.map(([x, y]) => [x + dx, y + dy]);
+}
+
+/**
+ * Writes `source` moved by whole pixels (dx, dy) into `draft`, clipped to the image: `draft` is cleared first
+ * (so it may be re-used while a drag goes on), then every row run of each allocated tile of `source` is copied
+ * over. Visits only the source's tiles, never the rest of the image. The draft's changed rectangle covers
+ * what it held before and where the pixels went, so a renderer or an undo redraws both places.
+ * Returns `draft`.
+ */
+export function translateMaskInto(draft: SparseMask, source: SparseMask, dx: number, dy: number): SparseMask {
+  if (!Number.isInteger(dx) || !Number.isInteger(dy)) throw new RangeError('Mask moves by whole pixels');
+  draft.clear();
+  source.forEachTile((ox, oy, data) => {
+    const rows = Math.min(TILE_SIZE, source.height - oy);
+    const cols = Math.min(TILE_SIZE, source.width - ox);
+    for (let y = 0; y < rows; y++) {
+      const row = y * TILE_SIZE;
+      let x = 0;
+      while (x < cols) {
+        if (!data[row + x]) {
+          x++;
+          continue;
+        }
+        const start = x;
+        while (x < cols && data[row + x]) x++;
+        draft.fillSpan(oy + y + dy, ox + start + dx, ox + x + dx, 1);
+      }
+    }
+  });
+  return draft;
+}
+
+/** A frozen copy of `source` moved by whole pixels (dx, dy), clipped to the image. */
+export function translateMask(source: SparseMask, dx: number, dy: number): SparseMask {
+  return translateMaskInto(source.clone(), source, dx, dy).freeze();
 }

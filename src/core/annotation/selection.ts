@@ -104,6 +104,10 @@ export class VisibilityState {
   isLabelLocked(label: string): boolean {
     return this.lockedLabels.has(label);
   }
+  /** Ids hidden one by one (not through their label): O(hidden ids), never a scan of the document. */
+  hiddenAnnotationIds(): string[] {
+    return [...this.hiddenIds];
+  }
 
   setHidden(ids: string | Iterable<string>, hidden: boolean): void {
     this.apply(this.hiddenIds, ids, hidden);

@@ -232,7 +232,11 @@ export class AnnotationEditor {
     );
   }
 
-  /** Hides the selection (and deselects it), or shows every hidden annotation when nothing is selected. */
+  /**
+   * The toolbar's and the H key's hide/show. With a selection: hides it (and deselects it). Without one: hides
+   * or shows the active label (showing it also shows its annotations hidden one by one). With neither: shows
+   * every annotation hidden one by one. Touches only the selection and the hidden ids, never the volume.
+   */
   toggleHidden(): boolean {
     const ids = [...this.selection.ids];
     if (ids.length) {
@@ -240,20 +244,54 @@ export class AnnotationEditor {
       this.selection.clear();
       return true;
     }
-    const doc = this.host.document;
-    if (!doc) return false;
-    const hidden = doc.annotations.filter((a) => this.visibility.isHidden(a.id)).map((a) => a.id);
+    const label = this.host.activeLabel;
+    if (label !== undefined) {
+      this.setLabelHidden(label, !this.visibility.isLabelHidden(label));
+      return true;
+    }
+    const hidden = this.visibility.hiddenAnnotationIds();
     this.visibility.setHidden(hidden, false);
     return hidden.length > 0;
   }
 
-  /** Locks the selection, or unlocks it when all of it is locked. */
+  /**
+   * The toolbar's and the L key's lock/unlock. With a selection: locks it, or unlocks it when all of it is
+   * locked. Without one: locks or unlocks the active label.
+   */
   toggleLocked(): boolean {
     const ids = [...this.selection.ids];
-    if (!ids.length) return false;
-    const allLocked = ids.every((id) => this.visibility.isLocked(id));
-    this.visibility.setLocked(ids, !allLocked);
+    if (ids.length) {
+      const allLocked = ids.every((id) => this.visibility.isLocked(id));
+      this.visibility.setLocked(ids, !allLocked);
+      return true;
+    }
+    const label = this.host.activeLabel;
+    if (label === undefined) return false;
+    this.visibility.setLabelLocked(label, !this.visibility.isLabelLocked(label));
     return true;
+  }
+
+  /**
+   * Hides or shows every annotation of `label` (per label, as the label picker's eye does). Hiding deselects
+   * them; showing also shows the annotations of that label hidden one by one. Costs O(selection + hidden
+   * ids): no annotation list, slice or mask is visited.
+   */
+  setLabelHidden(label: string, hidden: boolean): void {
+    const doc = this.host.document;
+    if (hidden) {
+      const drop = [...this.selection.ids].filter((id) => doc?.get(id)?.label === label);
+      if (drop.length) this.selection.set([...this.selection.ids].filter((id) => !drop.includes(id)));
+      this.visibility.setLabelHidden(label, true);
+      return;
+    }
+    const own = this.visibility.hiddenAnnotationIds().filter((id) => doc?.get(id)?.label === label);
+    this.visibility.setHidden(own, false);
+    this.visibility.setLabelHidden(label, false);
+  }
+
+  /** Locks or unlocks every annotation of `label`: locked ones are drawn, selectable, but never edited. */
+  setLabelLocked(label: string, locked: boolean): void {
+    this.visibility.setLabelLocked(label, locked);
   }
 
   private copies(list: Annotation[], slice: number): AnnotationInput[] {

@@ -1,5 +1,7 @@
-import { hitTest, translateBox, translatePoints } from '../annotation/geometry.js';
+import { maskOf } from '../annotation/document.js';
+import { hitTest, translateBox, translateMaskInto, translatePoints } from '../annotation/geometry.js';
 import type { Annotation, Point } from '../annotation/types.js';
+import type { SparseMask } from '../mask/sparse-mask.js';
 import type { KeyLike } from '../keymap.js';
 import { nudgeFor } from './box-tool.js';
 import { Tool, type ToolEnv, type ToolPointerEvent, type ToolPreview, emptyPreview } from './tool.js';
@@ -9,12 +11,23 @@ export type SelectToolState =
   | { name: 'idle' }
   /** Pressed on an annotation (or empty image when `id` is undefined). */
   | { name: 'pointing'; id: string | undefined; origin: Point }
-  /** Dragging the selected boxes and polygons. */
-  | { name: 'moving'; origin: Point; ids: string[]; dx: number; dy: number };
+  /**
+   * Dragging the selected boxes, polygons and masks. Masks move by whole pixels: `drafts` hold each mask
+   * moved by the rounded delta (re-used while the drag goes on).
+   */
+  | {
+      name: 'moving';
+      origin: Point;
+      ids: string[];
+      dx: number;
+      dy: number;
+      drafts: Map<string, { mask: SparseMask; dx: number; dy: number }>;
+    };
 
 /**
  * Select tool, across every kind: click selects the topmost visible annotation, Shift-click adds or removes,
- * a click on empty image clears. Dragging moves the selected (editable) boxes and polygons as one step.
+ * a click on empty image clears. Dragging moves the selected editable boxes, polygons and masks as one undo
+ * step; a mask's tiles move by the drag delta rounded to whole image pixels.
  */
 export class SelectTool extends Tool<SelectToolState> {
   readonly id = 'select';
@@ -36,6 +49,10 @@ export class SelectTool extends Tool<SelectToolState> {
       if (a.box) pv.shapes.push({ id, label: a.label, box: translateBox(a.box, s.dx, s.dy) });
       else if (a.points)
         pv.shapes.push({ id, label: a.label, points: translatePoints(a.points, s.dx, s.dy), closed: true });
+      else {
+        const d = s.drafts.get(id);
+        if (d) pv.masks.push({ id, label: a.label, mask: d.mask });
+      }
     }
     pv.hide = hide;
     return pv;
@@ -65,13 +82,30 @@ export class SelectTool extends Tool<SelectToolState> {
       if (!s.id || !this.env.selection.has(s.id) || !this.isDrag(s.origin, e)) return;
       const ids = [...this.env.selection.ids].filter((id) => {
         const a = this.env.document.get(id);
-        return !!a && a.kind !== 'mask' && a.slice === this.env.slice && this.env.visibility.isEditable(a);
+        return !!a && a.slice === this.env.slice && this.env.visibility.isEditable(a);
       });
       if (ids.length)
-        this.to({ name: 'moving', origin: s.origin, ids, dx: e.x - s.origin[0], dy: e.y - s.origin[1] });
+        this.move({ name: 'moving', origin: s.origin, ids, dx: 0, dy: 0, drafts: new Map() }, e);
       return;
     }
-    this.to({ ...s, dx: e.x - s.origin[0], dy: e.y - s.origin[1] });
+    this.move(s, e);
+  }
+
+  /** Moves the gesture to the pointer: shapes by the exact delta, masks by the rounded one (re-drafted only when it changes). */
+  private move(s: Extract<SelectToolState, { name: 'moving' }>, e: ToolPointerEvent): void {
+    const dx = e.x - s.origin[0];
+    const dy = e.y - s.origin[1];
+    const mx = Math.round(dx);
+    const my = Math.round(dy);
+    for (const id of s.ids) {
+      const a = this.env.document.get(id);
+      const src = a && maskOf(a);
+      if (!src) continue;
+      const d = s.drafts.get(id);
+      if (d && d.dx === mx && d.dy === my) continue;
+      s.drafts.set(id, { mask: translateMaskInto(d?.mask ?? src.clone(), src, mx, my), dx: mx, dy: my });
+    }
+    this.to({ ...s, dx, dy });
   }
 
   override onPointerUp(e: ToolPointerEvent): void {
@@ -98,8 +132,16 @@ export class SelectTool extends Tool<SelectToolState> {
         const a = doc.get(id);
         if (a?.box) doc.update(id, { box: translateBox(a.box, s.dx, s.dy) });
         else if (a?.points) doc.update(id, { points: translatePoints(a.points, s.dx, s.dy) });
+        else if (a?.kind === 'mask') {
+          const d = s.drafts.get(id);
+          if (!d || (!d.dx && !d.dy)) continue;
+          // Moved entirely off the image: the mask is gone, so the annotation goes too (same undo step).
+          if (d.mask.freeze().isEmpty()) doc.remove(id);
+          else doc.update(id, { mask: d.mask });
+        }
       }
     });
+    this.env.selection.prune((id) => doc.has(id));
   }
 
   override onKeyDown(e: KeyLike, actions: readonly string[]): boolean {

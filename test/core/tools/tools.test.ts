@@ -650,7 +650,7 @@ describe('SelectTool and editor actions', () => {
   });
 
   it('hide/show and lock/unlock per annotation and per label', () => {
-    const { doc, ed } = rig();
+    const { doc, ed, host } = rig();
     const a = doc.add({ label: 'l', kind: 'box', slice: 1, box: { x: 10, y: 10, width: 20, height: 20 } });
     ed.selection.set([a.id]);
     ed.run('lock-toggle');
@@ -662,13 +662,131 @@ describe('SelectTool and editor actions', () => {
     expect(ed.visibility.isVisible(a)).to.equal(false);
     click(ed.tools.select, 15, 15);
     expect(ed.selection.size).to.equal(0);
+    // Nothing selected: H acts on the active label; with no active label it shows everything hidden.
+    ed.run('hide-toggle');
+    expect(ed.visibility.isLabelHidden('liver')).to.equal(true);
+    expect(ed.visibility.isVisible(a)).to.equal(false);
+    ed.run('hide-toggle');
+    expect(ed.visibility.isLabelHidden('liver')).to.equal(false);
+    host.activeLabel = undefined;
     ed.run('hide-toggle');
     expect(ed.visibility.isVisible(a)).to.equal(true);
+    host.activeLabel = 'liver';
     ed.visibility.setLabelHidden('l', true);
     expect(ed.visibility.isVisible(a)).to.equal(false);
     ed.visibility.setLabelHidden('l', false);
     ed.visibility.setLabelLocked('l', true);
     expect(ed.visibility.isEditable(a)).to.equal(false);
     expect(ed.run('select-all')).to.equal(true);
+  });
+
+  it('without a selection, hide and lock act on the active label; showing a label shows its annotations hidden one by one', () => {
+    const { doc, ed, host } = rig();
+    const liver = doc.add({
+      label: 'liver',
+      kind: 'box',
+      slice: 1,
+      box: { x: 10, y: 10, width: 20, height: 20 },
+    });
+    const other = doc.add({
+      label: 'l',
+      kind: 'box',
+      slice: 1,
+      box: { x: 50, y: 10, width: 20, height: 20 },
+    });
+    ed.selection.set([liver.id]);
+    ed.run('hide-toggle'); // hides the selected one only
+    expect(ed.visibility.isHidden(liver.id)).to.equal(true);
+    expect(ed.visibility.isLabelHidden('liver')).to.equal(false);
+    ed.run('hide-toggle'); // nothing selected: hides the active label
+    expect(ed.visibility.isLabelHidden('liver')).to.equal(true);
+    ed.run('hide-toggle'); // shows the label and its annotation hidden one by one
+    expect(ed.visibility.isLabelHidden('liver')).to.equal(false);
+    expect(ed.visibility.isVisible(liver)).to.equal(true);
+    expect(ed.visibility.isVisible(other)).to.equal(true);
+    ed.run('lock-toggle');
+    expect(ed.visibility.isLabelLocked('liver')).to.equal(true);
+    expect(ed.visibility.isEditable(liver)).to.equal(false);
+    expect(ed.visibility.isEditable(other)).to.equal(true);
+    // A locked label: selectable (to inspect and unlock) but not moved, deleted or erased.
+    const t = ed.tools.select;
+    t.onPointerDown(ev(15, 15));
+    t.onPointerMove(ev(25, 25));
+    expect(t.state).to.equal('pointing');
+    t.onPointerUp(ev(25, 25));
+    expect([...ed.selection.ids]).to.deep.equal([liver.id]);
+    expect(doc.get(liver.id)!.box!.x).to.equal(10);
+    expect(ed.run('delete')).to.equal(false);
+    ed.run('lock-toggle'); // the selection: locks it one by one (the label stays locked)
+    expect(ed.visibility.isLocked(liver.id)).to.equal(true);
+    ed.selection.clear();
+    ed.run('lock-toggle'); // the active label again: unlocks it
+    expect(ed.visibility.isLabelLocked('liver')).to.equal(false);
+    // Hiding a label drops its annotations from the selection.
+    ed.selection.set([liver.id, other.id]);
+    ed.setLabelHidden('liver', true);
+    expect([...ed.selection.ids]).to.deep.equal([other.id]);
+    host.activeLabel = undefined;
+    ed.selection.clear();
+    expect(ed.run('lock-toggle')).to.equal(false);
+  });
+
+  it('drag moves a selected mask by whole pixels: exact pixels, one undo step, Esc and undo restore it', () => {
+    const { doc, ed, changes } = rig();
+    const src = new SparseMask(200, 150);
+    paintStroke(src, 60, 100, 90, 100, 10);
+    // Tiles are 64 px: the mask spans two tile columns, and moves across a tile edge.
+    const m = doc.add({ label: 'l', kind: 'mask', slice: 1, mask: src });
+    const before = doc.getSparseMask(m.id)!;
+    const t = ed.tools.select;
+    t.onPointerDown(ev(70.2, 100.3));
+    expect([...ed.selection.ids]).to.deep.equal([m.id]);
+    t.onPointerMove(ev(75, 95));
+    expect(t.state).to.equal('moving');
+    const pv = t.preview!;
+    expect(pv.masks.length).to.equal(1);
+    expect(pv.hide.has(m.id)).to.equal(true);
+    t.onPointerMove(ev(80, 90));
+    const c0 = changes();
+    t.onPointerUp(ev(83.6, 80.1)); // delta (13.4, -20.2) → (13, -20)
+    expect(changes()).to.equal(c0 + 1);
+    const after = doc.getSparseMask(m.id)!;
+    const expected = new SparseMask(200, 150);
+    paintStroke(expected, 73, 80, 103, 80, 10);
+    expect(after.equals(expected)).to.equal(true);
+    for (let y = 0; y < 150; y++)
+      for (let x = 0; x < 200; x++) expect(after.get(x, y), `${x},${y}`).to.equal(before.get(x - 13, y + 20));
+    expect(doc.historyDepth.undo).to.equal(2);
+    doc.undo();
+    expect(doc.getSparseMask(m.id)!.equals(before)).to.equal(true);
+    doc.redo();
+    expect(doc.getSparseMask(m.id)!.equals(expected)).to.equal(true);
+    // A move with a box: both in one step; Esc mid-drag leaves everything.
+    const b = doc.add({ label: 'l', kind: 'box', slice: 1, box: { x: 10, y: 10, width: 20, height: 20 } });
+    ed.selection.set([m.id, b.id]);
+    t.onPointerDown(ev(15, 15));
+    t.onPointerMove(ev(30, 40));
+    t.onKeyDown(...key('Escape', ['cancel']));
+    expect(doc.getSparseMask(m.id)!.equals(expected)).to.equal(true);
+    expect(doc.get(b.id)!.box!.x).to.equal(10);
+    const c1 = changes();
+    t.onPointerDown(ev(15, 15));
+    t.onPointerMove(ev(20, 20));
+    t.onPointerUp(ev(25, 25));
+    expect(changes()).to.equal(c1 + 1);
+    expect(doc.get(b.id)!.box).to.deep.equal({ x: 20, y: 20, width: 20, height: 20 });
+    expect(doc.getSparseMask(m.id)!.bbox()).to.deep.equal(
+      expected.bbox()!.map((v, i) => (i < 2 ? v + 10 : v)),
+    );
+    // Dragged off the image entirely: the mask is removed in the same step.
+    ed.selection.set([m.id]);
+    const [mx, my] = doc.getSparseMask(m.id)!.bbox()!;
+    t.onPointerDown(ev(mx + 5, my + 5));
+    t.onPointerMove(ev(mx + 300, my + 5));
+    t.onPointerUp(ev(mx + 300, my + 5));
+    expect(doc.has(m.id)).to.equal(false);
+    expect(ed.selection.size).to.equal(0);
+    doc.undo();
+    expect(doc.has(m.id)).to.equal(true);
   });
 });
