@@ -77,7 +77,48 @@ export const VIEWER_KEYMAP = {
   cancel: ['Escape'],
   /** Completes the gesture in progress (e.g. closes a polygon). */
   complete: ['Enter'],
+  // Mouse bindings: pointer combos (see POINTER_KEYS), remappable like keys.
+  /** Drag: horizontal changes the window width, vertical the centre. */
+  'window-drag': ['RightDrag'],
+  'pan-drag': ['MiddleDrag'],
+  /** Drag up to zoom in about the point where the drag started. */
+  'zoom-drag': [],
+  /** Drag down/up to scroll slices. */
+  'slice-drag': [],
+  'slice-wheel': ['Wheel'],
+  /** Zoom at the cursor. Chromium reports trackpad pinch as Ctrl+wheel. */
+  'zoom-wheel': ['Ctrl+Wheel', 'Meta+Wheel'],
 } as const satisfies Keymap;
+
+/**
+ * Pointer "keys" a combo may name instead of a keyboard key: a drag with a mouse button, or the wheel,
+ * with exact modifiers like any combo (`'Shift+LeftDrag'`, `'Alt+Wheel'`). A left-button binding takes
+ * the left button from the active tool for that modifier combination only.
+ */
+export const POINTER_KEYS = ['LeftDrag', 'MiddleDrag', 'RightDrag', 'Wheel'] as const;
+export type PointerKey = (typeof POINTER_KEYS)[number];
+
+/** The actions a pointer gesture triggers: `button` 0/1/2 for drags, or 'wheel'. */
+export function matchPointerActions(
+  keymap: Keymap,
+  gesture: {
+    button: number | 'wheel';
+    ctrlKey?: boolean;
+    shiftKey?: boolean;
+    altKey?: boolean;
+    metaKey?: boolean;
+  },
+): string[] {
+  const key = gesture.button === 'wheel' ? 'Wheel' : POINTER_KEYS[gesture.button];
+  if (!key || (key === 'Wheel') !== (gesture.button === 'wheel')) return [];
+  return matchActions(keymap, {
+    key,
+    ctrlKey: gesture.ctrlKey,
+    shiftKey: gesture.shiftKey,
+    altKey: gesture.altKey,
+    metaKey: gesture.metaKey,
+  });
+}
 
 /**
  * Annotation actions. Handled by the annotation layers; listed here so the whole keymap lives in one

@@ -7,7 +7,7 @@ import { loadImageStack } from '../core/image/load.js';
 import type { Frame, ImageInput, ImageStack, VoiLutFunction, WindowPreset } from '../core/image/types.js';
 import { initialWindow, isMonochrome1, voiFunction } from '../core/image/voi.js';
 import { CT_PRESETS } from '../core/image/window.js';
-import { defaultKeymap, matchActions, type Keymap } from '../core/keymap.js';
+import { defaultKeymap, matchActions, matchPointerActions, type Keymap } from '../core/keymap.js';
 import type { LabelSchema } from '../core/schema/types.js';
 import { createAnnotationDocument, type AnnotationDocument } from '../core/annotation/document.js';
 import { ImageRenderer } from '../render/image-renderer.js';
@@ -42,6 +42,14 @@ import {
   VxWindowChangeEvent,
   type ChangeSource,
 } from './events.js';
+
+/** Keymap actions bound to pointer drags, and the gesture each starts. */
+const DRAG_ACTIONS = new Map<string, 'window' | 'pan' | 'zoom' | 'scroll'>([
+  ['window-drag', 'window'],
+  ['pan-drag', 'pan'],
+  ['zoom-drag', 'zoom'],
+  ['slice-drag', 'scroll'],
+]);
 
 /** Built-in navigation tools; any other name is an annotation tool registered by a layer. */
 export const NAVIGATION_TOOLS = ['window', 'pan', 'zoom', 'scroll'] as const;
@@ -1130,42 +1138,42 @@ export class VxViewer extends LitElement implements ViewerHost, CineHost {
     this.shadowRoot?.querySelector<HTMLElement>('.view')?.focus({ preventScroll: true });
     const base = { pointerId: e.pointerId, x: e.clientX, y: e.clientY };
     const handler = this.#tools.get(this.#tool);
-    if (e.button === 2) {
+    // Mouse bindings from the keymap first (right-drag windows, middle-drag pans, …), then Space+drag,
+    // then the active tool for the left button.
+    const bound = matchPointerActions(this.#keymap, {
+      button: e.button,
+      ctrlKey: e.ctrlKey,
+      shiftKey: e.shiftKey,
+      altKey: e.altKey,
+      metaKey: e.metaKey,
+    }).find((a) => DRAG_ACTIONS.has(a));
+    let kind: 'window' | 'pan' | 'zoom' | 'scroll' | 'tool' | undefined;
+    if (bound) kind = DRAG_ACTIONS.get(bound);
+    else if (e.button === 0 && this.#spaceHeld) kind = 'pan';
+    else if (e.button === 0 && handler) kind = 'tool';
+    else if (e.button === 0) {
+      const tool = this.#tool;
+      kind = tool === 'window' || tool === 'pan' || tool === 'zoom' || tool === 'scroll' ? tool : undefined;
+    }
+    if (kind === 'window') {
       this.#drag = {
-        kind: 'window',
+        kind,
         ...base,
         center: this.#center,
         width: this.#width,
         step: this.#windowSensitivity(),
       };
-    } else if (e.button === 1 || (e.button === 0 && this.#spaceHeld)) {
-      this.#drag = { kind: 'pan', ...base, cx: this.#cx, cy: this.#cy };
-    } else if (e.button === 0 && handler) {
-      this.#drag = { kind: 'tool', pointerId: e.pointerId };
+    } else if (kind === 'pan') {
+      this.#drag = { kind, ...base, cx: this.#cx, cy: this.#cy };
+    } else if (kind === 'zoom') {
+      const r = this.getBoundingClientRect();
+      const view = this.#viewState();
+      this.#drag = { kind, ...base, zoom: this.#zoom, vx: e.clientX - r.left, vy: e.clientY - r.top, view };
+    } else if (kind === 'scroll') {
+      this.#drag = { kind, pointerId: e.pointerId, y: e.clientY, slice: this.#slice };
+    } else if (kind === 'tool' && handler) {
+      this.#drag = { kind, pointerId: e.pointerId };
       handler.onPointerDown?.(this.#toImageEvent(e, 'down'));
-    } else if (e.button === 0) {
-      const tool = this.#tool;
-      if (tool === 'window')
-        this.#drag = {
-          kind: 'window',
-          ...base,
-          center: this.#center,
-          width: this.#width,
-          step: this.#windowSensitivity(),
-        };
-      else if (tool === 'pan') this.#drag = { kind: 'pan', ...base, cx: this.#cx, cy: this.#cy };
-      else if (tool === 'zoom') {
-        const r = this.getBoundingClientRect();
-        this.#drag = {
-          kind: 'zoom',
-          ...base,
-          zoom: this.#zoom,
-          vx: e.clientX - r.left,
-          vy: e.clientY - r.top,
-          view: this.#viewState(),
-        };
-      } else if (tool === 'scroll')
-        this.#drag = { kind: 'scroll', pointerId: e.pointerId, y: e.clientY, slice: this.#slice };
     }
     if (this.#drag) {
       e.preventDefault();
@@ -1323,11 +1331,19 @@ export class VxViewer extends LitElement implements ViewerHost, CineHost {
 
   #onWheel = (e: WheelEvent): void => {
     if (!this.#stack) return;
-    e.preventDefault();
     const unit = e.deltaMode === 1 ? 33 : e.deltaMode === 2 ? Math.max(this.#viewHeight, 1) : 1;
     const dy = (e.deltaY || (e.shiftKey ? e.deltaX : 0)) * unit;
-    if (e.ctrlKey || e.metaKey) {
-      // Ctrl+wheel (and trackpad pinch, which Chromium reports as Ctrl+wheel): zoom at the cursor.
+    const actions = matchPointerActions(this.#keymap, {
+      button: 'wheel',
+      ctrlKey: e.ctrlKey,
+      shiftKey: e.shiftKey,
+      altKey: e.altKey,
+      metaKey: e.metaKey,
+    });
+    const action = actions.find((a) => a === 'zoom-wheel' || a === 'slice-wheel');
+    if (!action) return;
+    e.preventDefault();
+    if (action === 'zoom-wheel') {
       this.#zoomAtClient(Math.exp(-Math.max(-300, Math.min(300, dy)) * 0.002), e.clientX, e.clientY);
       return;
     }

@@ -9,6 +9,7 @@ import {
   matchCombo,
   mergeKeymap,
   parseCombo,
+  matchPointerActions,
 } from '../../src/core/keymap.js';
 
 describe('keymap', () => {
@@ -80,6 +81,20 @@ describe('keymap', () => {
     const copy = defaultKeymap();
     copy['slice-next']!.push('j');
     expect(DEFAULT_KEYMAP['slice-next']).to.deep.equal(['ArrowDown']);
+  });
+
+  it('matches pointer gestures: drags by button and the wheel, with exact modifiers', () => {
+    expect(matchPointerActions(DEFAULT_KEYMAP, { button: 2 })).to.deep.equal(['window-drag']);
+    expect(matchPointerActions(DEFAULT_KEYMAP, { button: 1 })).to.deep.equal(['pan-drag']);
+    expect(matchPointerActions(DEFAULT_KEYMAP, { button: 0 })).to.deep.equal([]);
+    expect(matchPointerActions(DEFAULT_KEYMAP, { button: 2, shiftKey: true })).to.deep.equal([]);
+    expect(matchPointerActions(DEFAULT_KEYMAP, { button: 'wheel' })).to.deep.equal(['slice-wheel']);
+    expect(matchPointerActions(DEFAULT_KEYMAP, { button: 'wheel', ctrlKey: true })).to.deep.equal([
+      'zoom-wheel',
+    ]);
+    expect(matchPointerActions(DEFAULT_KEYMAP, { button: 3 })).to.deep.equal([]);
+    // A keyboard event never matches a pointer binding.
+    expect(matchActions(DEFAULT_KEYMAP, { key: 'w' }).some((a) => a.endsWith('-wheel'))).to.equal(false);
   });
 
   it('formats combos for people', () => {

@@ -777,6 +777,49 @@ describe('vx-viewer', () => {
       expect(el.windowCenter).to.equal(c);
     });
 
+    it('remaps mouse bindings through the keymap', async () => {
+      const el = await mount(knownStack());
+      el.keymap = {
+        ...el.keymap,
+        'window-drag': ['Shift+LeftDrag'],
+        'pan-drag': ['RightDrag'],
+        'slice-wheel': ['Shift+Wheel'],
+        'zoom-wheel': ['Wheel'],
+      };
+      el.windowCenter = 40;
+      el.windowWidth = 400;
+      el.tool = 'pan'; // a left-button binding wins over the tool for its modifiers
+      const r = el.getBoundingClientRect();
+      const [x, y] = [Math.round(r.left + 100), Math.round(r.top + 100)];
+      // Right-drag now pans.
+      const before = el.clientToImage(x, y);
+      await sendMouse({ type: 'move', position: [x, y] });
+      await sendMouse({ type: 'down', button: 'right' });
+      await sendMouse({ type: 'move', position: [x + 20, y + 10] });
+      await sendMouse({ type: 'up', button: 'right' });
+      expect([el.windowCenter, el.windowWidth]).to.deep.equal([40, 400]);
+      const after = el.clientToImage(x + 20, y + 10);
+      expect(after[0]).to.be.closeTo(before[0], 1e-9);
+      // Shift+left-drag windows.
+      await sendKeys({ down: 'Shift' });
+      await sendMouse({ type: 'down' });
+      await sendMouse({ type: 'move', position: [x + 30, y + 10] });
+      await sendMouse({ type: 'up' });
+      await sendKeys({ up: 'Shift' });
+      expect(el.windowWidth).to.equal(400 + 40);
+      // The plain wheel zooms; Shift+wheel scrolls.
+      const z = el.zoom;
+      wheel(el, { deltaY: -100 });
+      expect(el.zoom).to.be.greaterThan(z);
+      expect(el.slice).to.equal(0);
+      wheel(el, { deltaY: 100, shiftKey: true });
+      expect(el.slice).to.equal(1);
+      // Unbound: Ctrl+wheel now does nothing and leaves the page free to scroll.
+      const z2 = el.zoom;
+      expect(wheel(el, { deltaY: -100, ctrlKey: true }).defaultPrevented).to.equal(false);
+      expect(el.zoom).to.equal(z2);
+    });
+
     it('routes left-button input to a registered tool in image coordinates; navigation keeps working', async () => {
       const el = await mount(knownStack());
       el.setView({ zoom: 3, centerX: 14, centerY: 10 });
