@@ -84,6 +84,8 @@ export {
   formatCombo,
 } from './keymap.js';
 export type { Keymap, KeyLike, KeyCombo } from './keymap.js';
+export { matchPointerActions, POINTER_KEYS } from './keymap.js';
+export type { PointerKey } from './keymap.js';
 export { buildVoiLut, greyOf, initialWindow } from './image/voi.js';
 export type { VoiParams, VoiLut } from './image/voi.js';
 
