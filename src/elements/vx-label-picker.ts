@@ -6,44 +6,16 @@ import type { AnnotationDocument } from '../core/annotation/document.js';
 import type { Annotation } from '../core/annotation/types.js';
 import { attributeValueProblem } from '../core/schema/parse.js';
 import type { AttributeDef, AttributeValue, LabelDef, LabelSchema } from '../core/schema/types.js';
+import type { AnnotationEditor } from '../core/tools/editor.js';
 import type { ViewerHost } from '../render/viewer-host.js';
+import { annotationSession } from './layers/annotation-session.js';
+import { icon } from './layers/icons.js';
 import { VxActiveLabelChangeEvent } from './events.js';
+import { treeRows } from './layers/label-order.js';
 
 type Viewer = ViewerHost & HTMLElement & { activeLabel: string | undefined };
 
 const SAFE_COLOR = /^#[0-9a-fA-F]{6}$/;
-
-interface Row {
-  label: LabelDef;
-  depth: number;
-  parentName?: string;
-}
-
-/** Labels in tree order (children under their parent), with their depth. Labels in a parent cycle come last. */
-function treeRows(schema: LabelSchema | undefined): Row[] {
-  if (!schema) return [];
-  const ids = new Set(schema.labels.map((l) => l.id));
-  const children = new Map<string | undefined, LabelDef[]>();
-  for (const l of schema.labels) {
-    const p = l.parent !== undefined && ids.has(l.parent) ? l.parent : undefined;
-    const list = children.get(p) ?? [];
-    list.push(l);
-    children.set(p, list);
-  }
-  const rows: Row[] = [];
-  const seen = new Set<string>();
-  const walk = (parent: LabelDef | undefined, depth: number) => {
-    for (const l of children.get(parent?.id) ?? []) {
-      if (seen.has(l.id)) continue;
-      seen.add(l.id);
-      rows.push({ label: l, depth, ...(parent ? { parentName: parent.name } : {}) });
-      walk(l, depth + 1);
-    }
-  };
-  walk(undefined, 0);
-  for (const l of schema.labels) if (!seen.has(l.id)) rows.push({ label: l, depth: 0 });
-  return rows;
-}
 
 /**
  * Shows a label schema as a hierarchy with colours, sets the active label (click, arrow keys, or keys 1–9
@@ -52,6 +24,11 @@ function treeRows(schema: LabelSchema | undefined): Row[] {
  * for booleans, a number field with its range, a text field with its length. Required attributes are
  * marked and validated; a "Label" select moves the annotation to another label that allows its kind. Every
  * edit is one undoable document change.
+ *
+ * Each label row has an eye and a lock toggle (`aria-pressed` buttons named "Hide <label>" and
+ * "Lock <label>"): hidden labels are neither drawn nor hit in the viewer; locked ones are drawn but cannot be
+ * edited, moved or erased. They act on the viewer's annotation layers (or on `editor`); without either the
+ * toggles are not shown.
  *
  * Binds to a `<vx-viewer>` named by `for` (or the enclosing one): it then reads the viewer's
  * `labelSchema`, sets its `activeLabel`, registers the viewer actions `label-1`…`label-9`, and edits the
@@ -64,7 +41,11 @@ function treeRows(schema: LabelSchema | undefined): Row[] {
  * @fires vx-active-label-change - The user chose another active label (not fired when the host sets `active`).
  *
  * @csspart labels - The label list (a radio group).
- * @csspart label - Each label row (a radio button); also `active` on the active one.
+ * @csspart row - Each label row: the label button and its toggles; also `hidden` / `locked`.
+ * @csspart label - Each label (a radio button); also `active` on the active one.
+ * @csspart toggle - The eye and lock toggles of every row; also `pressed` when on.
+ * @csspart hide-toggle - A label's eye toggle (hide/show; `aria-pressed="true"` when hidden).
+ * @csspart lock-toggle - A label's lock toggle (`aria-pressed="true"` when locked).
  * @csspart swatch - The colour swatch of a label.
  * @csspart name - The label name.
  * @csspart key - The key hint (1–9).
@@ -79,6 +60,7 @@ function treeRows(schema: LabelSchema | undefined): Row[] {
  * @cssprop [--vx-picker-accent=#3d8bfd] - Active label and focus ring colour.
  * @cssprop [--vx-picker-error=#ff6b6b] - Validation message colour.
  * @cssprop [--vx-picker-indent=16px] - Indent per hierarchy level.
+ * @cssprop [--vx-picker-toggle-size=24px] - Size of the eye and lock toggles.
  */
 export class VxLabelPicker extends LitElement {
   static override styles = css`
@@ -98,8 +80,41 @@ export class VxLabelPicker extends LitElement {
       flex-direction: column;
       gap: 2px;
     }
+    [part~='row'] {
+      display: flex;
+      align-items: center;
+      gap: 2px;
+    }
+    [part~='row'][part~='hidden'] [part~='name'],
+    [part~='row'][part~='hidden'] [part~='swatch'] {
+      opacity: 0.45;
+    }
+    [part~='toggle'] {
+      flex: none;
+      display: inline-grid;
+      place-items: center;
+      width: var(--vx-picker-toggle-size, 24px);
+      height: var(--vx-picker-toggle-size, 24px);
+      padding: 0;
+      border: 1px solid transparent;
+      border-radius: 4px;
+      background: transparent;
+      color: inherit;
+      opacity: 0.55;
+      cursor: pointer;
+    }
+    [part~='toggle']:hover {
+      background: rgba(255, 255, 255, 0.08);
+      opacity: 1;
+    }
+    [part~='toggle'][aria-pressed='true'] {
+      opacity: 1;
+      color: var(--vx-picker-accent, #3d8bfd);
+    }
     [part~='label'] {
       display: flex;
+      flex: 1;
+      min-width: 0;
       align-items: center;
       gap: 8px;
       width: 100%;
@@ -231,7 +246,15 @@ export class VxLabelPicker extends LitElement {
   /** Accessible name of the label list. */
   @property({ attribute: 'list-label' }) listLabel = 'Labels';
 
+  /**
+   * The annotation editor whose per-label hide/lock the eye and lock toggles set. Taken from the viewer's
+   * annotation layers when bound to a viewer and not set here.
+   */
+  @property({ attribute: false }) editor: AnnotationEditor | undefined;
+
   @state() private revision = 0;
+  private visCleanup: (() => void) | undefined;
+  private boundEditor: AnnotationEditor | undefined;
 
   private viewer: Viewer | undefined;
   private cleanups: (() => void)[] = [];
@@ -252,6 +275,9 @@ export class VxLabelPicker extends LitElement {
     this.docCleanup?.();
     this.docCleanup = undefined;
     this.boundDoc = undefined;
+    this.visCleanup?.();
+    this.visCleanup = undefined;
+    this.boundEditor = undefined;
   }
 
   protected override updated(changed: Map<string, unknown>): void {
@@ -270,6 +296,29 @@ export class VxLabelPicker extends LitElement {
       this.boundDoc = doc;
       this.docCleanup = doc?.subscribe(() => this.revision++);
     }
+    const editor = this.currentEditor;
+    if (editor !== this.boundEditor) {
+      this.visCleanup?.();
+      this.boundEditor = editor;
+      this.visCleanup = editor?.visibility.subscribe(() => this.revision++);
+    }
+  }
+
+  /** The editor the toggles act on: `editor`, else the bound viewer's annotation session's. */
+  get currentEditor(): AnnotationEditor | undefined {
+    return this.editor ?? (this.viewer ? annotationSession(this.viewer)?.editor : undefined);
+  }
+
+  /** Hides or shows every annotation of label `id` (what the eye toggle does). */
+  setLabelHidden(id: string, hidden: boolean): void {
+    this.currentEditor?.setLabelHidden(id, hidden);
+    this.revision++;
+  }
+
+  /** Locks or unlocks every annotation of label `id` (what the lock toggle does). */
+  setLabelLocked(id: string, locked: boolean): void {
+    this.currentEditor?.setLabelLocked(id, locked);
+    this.revision++;
   }
 
   /** The schema in use: `schema`, else the bound viewer's. */
@@ -584,22 +633,54 @@ export class VxLabelPicker extends LitElement {
         ${rows.map((r, i) => {
           const on = r.label.id === active;
           const color = SAFE_COLOR.test(r.label.color) ? r.label.color : 'transparent';
-          return html`<button
-            part=${on ? 'label active' : 'label'}
-            role="radio"
-            type="button"
-            aria-checked=${on ? 'true' : 'false'}
-            tabindex=${i === activeIndex ? '0' : '-1'}
+          const ed = this.currentEditor;
+          const hidden = !!ed?.visibility.isLabelHidden(r.label.id);
+          const locked = !!ed?.visibility.isLabelLocked(r.label.id);
+          return html`<div
+            part=${`row${hidden ? ' hidden' : ''}${locked ? ' locked' : ''}`}
             data-id=${r.label.id}
-            data-index=${i}
-            style=${`padding-left: calc(6px + ${r.depth} * var(--vx-picker-indent, 16px))`}
-            @click=${() => this.choose(r.label.id)}
           >
-            <span part="swatch" style=${`background: ${color}`} aria-hidden="true"></span>
-            <span part="name">${r.label.name}</span>
-            ${r.parentName !== undefined ? html`<span class="hidden">, in ${r.parentName}</span>` : nothing}
-            ${i < 9 ? html`<kbd part="key" aria-hidden="true">${i + 1}</kbd>` : nothing}
-          </button>`;
+            <button
+              part=${on ? 'label active' : 'label'}
+              role="radio"
+              type="button"
+              aria-checked=${on ? 'true' : 'false'}
+              tabindex=${i === activeIndex ? '0' : '-1'}
+              data-id=${r.label.id}
+              data-index=${i}
+              style=${`padding-left: calc(6px + ${r.depth} * var(--vx-picker-indent, 16px))`}
+              @click=${() => this.choose(r.label.id)}
+            >
+              <span part="swatch" style=${`background: ${color}`} aria-hidden="true"></span>
+              <span part="name">${r.label.name}</span>
+              ${r.parentName !== undefined ? html`<span class="hidden">, in ${r.parentName}</span>` : nothing}
+              ${i < 9 ? html`<kbd part="key" aria-hidden="true">${i + 1}</kbd>` : nothing}
+            </button>
+            ${
+              ed
+                ? html`<button
+                      part=${`toggle hide-toggle${hidden ? ' pressed' : ''}`}
+                      type="button"
+                      aria-pressed=${hidden ? 'true' : 'false'}
+                      aria-label=${`Hide ${r.label.name}`}
+                      title=${hidden ? `Show ${r.label.name}` : `Hide ${r.label.name}`}
+                      @click=${() => this.setLabelHidden(r.label.id, !hidden)}
+                    >
+                      ${icon(hidden ? 'hide' : 'show', 16)}
+                    </button>
+                    <button
+                      part=${`toggle lock-toggle${locked ? ' pressed' : ''}`}
+                      type="button"
+                      aria-pressed=${locked ? 'true' : 'false'}
+                      aria-label=${`Lock ${r.label.name}`}
+                      title=${locked ? `Unlock ${r.label.name}` : `Lock ${r.label.name}`}
+                      @click=${() => this.setLabelLocked(r.label.id, !locked)}
+                    >
+                      ${icon(locked ? 'lock' : 'unlock', 16)}
+                    </button>`
+                : nothing
+            }
+          </div>`;
         })}
       </div>
       ${this.renderAttributes()}`;

@@ -6,42 +6,9 @@ import { formatCombo } from '../core/keymap.js';
 import type { ViewerHost } from '../render/viewer-host.js';
 import { type AnnotationSession, annotationSession } from './layers/annotation-session.js';
 import { VxToolChangeEvent } from './events.js';
+import { icon } from './layers/icons.js';
 
 type Viewer = ViewerHost & HTMLElement & { tool: string };
-
-/** 20×20 outline icons (stroke = currentColor), as SVG path data. */
-const ICONS: Record<string, string> = {
-  select: 'M5 3 L5 16 L8.5 12.5 L11 18 L13 17 L10.5 11.5 L15 11.5 Z',
-  pan: 'M10 2 L10 18 M2 10 L18 10 M10 2 L7.5 4.5 M10 2 L12.5 4.5 M10 18 L7.5 15.5 M10 18 L12.5 15.5 M2 10 L4.5 7.5 M2 10 L4.5 12.5 M18 10 L15.5 7.5 M18 10 L15.5 12.5',
-  window: 'M10 3 A7 7 0 1 0 10 17 Z M10 3 A7 7 0 0 1 10 17',
-  box: 'M4 5 H16 V15 H4 Z',
-  polygon: 'M10 3 L17 8 L14.5 16 L5.5 16 L3 8 Z',
-  brush: 'M14 3 L17 6 L9 14 L6 11 Z M6 11 C3 12 3 15 2.5 17.5 C5 17 8 17 9 14',
-  eraser: 'M11 3 L17 9 L10 16 L6 16 L3 13 Z M7 7 L13 13 M6 16 H17',
-  fill: 'M4 9 L10 3 L16 9 L10 15 Z M16 12 C16 12 18 14.5 18 15.5 A2 2 0 0 1 14 15.5 C14 14.5 16 12 16 12',
-  undo: 'M7 4 L3 8 L7 12 M3 8 H12 A5 5 0 0 1 12 18 H8',
-  redo: 'M13 4 L17 8 L13 12 M17 8 H8 A5 5 0 0 0 8 18 H12',
-  hide: 'M2 10 C5 5 15 5 18 10 C15 15 5 15 2 10 Z M10 7.5 A2.5 2.5 0 1 0 10 12.5 A2.5 2.5 0 1 0 10 7.5 M3 17 L17 3',
-  show: 'M2 10 C5 5 15 5 18 10 C15 15 5 15 2 10 Z M10 7.5 A2.5 2.5 0 1 0 10 12.5 A2.5 2.5 0 1 0 10 7.5',
-  lock: 'M5 9 H15 V17 H5 Z M7 9 V6 A3 3 0 0 1 13 6 V9',
-  delete: 'M4 6 H16 M8 6 V4 H12 V6 M6 6 L7 17 H13 L14 6 M9 9 V14 M11 9 V14',
-  'copy-previous': 'M6 8 H14 V17 H6 Z M10 2 L7 5 M10 2 L13 5 M10 2 V6',
-  'copy-next': 'M6 3 H14 V12 H6 Z M10 18 L7 15 M10 18 L13 15 M10 18 V14',
-  unlock: 'M5 9 H15 V17 H5 Z M7 9 V6 A3 3 0 0 1 13 5',
-};
-
-function icon(name: string) {
-  return html`<svg viewBox="0 0 20 20" width="20" height="20" aria-hidden="true" focusable="false">
-    <path
-      d=${ICONS[name] ?? ''}
-      fill="none"
-      stroke="currentColor"
-      stroke-width="1.6"
-      stroke-linejoin="round"
-      stroke-linecap="round"
-    ></path>
-  </svg>`;
-}
 
 const TOOLS: { id: string; label: string }[] = [
   { id: 'select', label: 'Select' },
@@ -70,8 +37,9 @@ const TOOLS: { id: string; label: string }[] = [
  * @csspart undo - The undo button.
  * @csspart redo - The redo button.
  * @csspart fill - The fill-holes toggle.
- * @csspart hide - The hide/show button.
- * @csspart lock - The lock/unlock button.
+ * @csspart hide - The hide/show button: hides the selection; with nothing selected, hides or shows the
+ *   active label (`aria-pressed="true"` while it is hidden); with neither, shows everything hidden.
+ * @csspart lock - The lock/unlock button: locks or unlocks the selection, else the active label.
  * @csspart delete - The delete button (the host may veto through `vx-annotation-delete-request`).
  * @csspart copy-previous - Copies the selection to the previous slice.
  * @csspart copy-next - Copies the selection to the next slice.
@@ -149,6 +117,8 @@ export class VxToolbar extends LitElement {
 
   @state() private revision = 0;
   private viewer: Viewer | undefined;
+  private visCleanup: (() => void) | undefined;
+  private boundSession: AnnotationSession | undefined;
   private cleanups: (() => void)[] = [];
 
   override connectedCallback(): void {
@@ -163,6 +133,13 @@ export class VxToolbar extends LitElement {
 
   protected override updated(changed: Map<string, unknown>): void {
     if (changed.has('for')) this.bind();
+    // Hide/lock state lives in the viewer's annotation session (which layers create): follow it.
+    const s = this.session;
+    if (s !== this.boundSession) {
+      this.visCleanup?.();
+      this.boundSession = s;
+      this.visCleanup = s?.editor.visibility.subscribe(() => this.revision++);
+    }
   }
 
   private findViewer(): Viewer | undefined {
@@ -212,6 +189,9 @@ export class VxToolbar extends LitElement {
   private unbind(): void {
     for (const c of this.cleanups.splice(0)) c();
     this.viewer = undefined;
+    this.visCleanup?.();
+    this.visCleanup = undefined;
+    this.boundSession = undefined;
   }
 
   private get session(): AnnotationSession | undefined {
@@ -279,7 +259,18 @@ export class VxToolbar extends LitElement {
     const brushTool = tool === 'eraser' ? s?.editor.tools.eraser : s?.editor.tools.brush;
     const hasMask = (s?.kinds.get('mask') ?? 0) > 0;
     const sel = s ? [...s.editor.selection.ids] : [];
-    const allLocked = !!s && sel.length > 0 && sel.every((id) => s.editor.visibility.isLocked(id));
+    const vis = s?.editor.visibility;
+    const allLocked = !!vis && sel.length > 0 && sel.every((id) => vis.isLocked(id));
+    // Hide and lock act on the selection, else on the active label (see AnnotationEditor.toggleHidden).
+    const activeId = (v as (Viewer & { activeLabel?: string }) | undefined)?.activeLabel;
+    const activeName = activeId
+      ? (v?.labelSchema?.labels.find((l) => l.id === activeId)?.name ?? activeId)
+      : undefined;
+    const onLabel = !sel.length && activeId !== undefined;
+    const hideName = sel.length ? 'Hide selected' : onLabel ? `Hide label ${activeName}` : 'Show hidden';
+    const labelHidden = onLabel && !!vis?.isLabelHidden(activeId);
+    const lockName = sel.length ? 'Lock selected' : `Lock label ${activeName ?? ''}`.trim();
+    const lockPressed = sel.length ? allLocked : onLabel && !!vis?.isLabelLocked(activeId);
     return html`<div part="toolbar" role="toolbar" aria-label="Annotation tools" @keydown=${this.onKeyDown}>
       ${this.availableTools().map(
         (t) =>
@@ -383,21 +374,22 @@ export class VxToolbar extends LitElement {
               </button>
               <button
                 part="button hide"
-                aria-label=${(sel.length ? 'Hide selected' : 'Show hidden') + this.keyHint('hide-toggle')}
-                title=${(sel.length ? 'Hide selected' : 'Show hidden') + this.keyHint('hide-toggle')}
+                aria-label=${hideName + this.keyHint('hide-toggle')}
+                title=${(labelHidden ? `Show label ${activeName}` : hideName) + this.keyHint('hide-toggle')}
+                aria-pressed=${onLabel ? (labelHidden ? 'true' : 'false') : nothing}
                 @click=${() => this.run('hide-toggle')}
               >
-                ${icon(sel.length ? 'hide' : 'show')}
+                ${icon(sel.length || !labelHidden ? 'show' : 'hide')}
               </button>
               <button
                 part="button lock"
-                aria-label=${(allLocked ? 'Unlock selected' : 'Lock selected') + this.keyHint('lock-toggle')}
-                title=${(allLocked ? 'Unlock selected' : 'Lock selected') + this.keyHint('lock-toggle')}
-                aria-pressed=${allLocked ? 'true' : 'false'}
-                ?disabled=${!sel.length}
+                aria-label=${lockName + this.keyHint('lock-toggle')}
+                title=${(lockPressed ? lockName.replace('Lock', 'Unlock') : lockName) + this.keyHint('lock-toggle')}
+                aria-pressed=${lockPressed ? 'true' : 'false'}
+                ?disabled=${!sel.length && !onLabel}
                 @click=${() => this.run('lock-toggle')}
               >
-                ${icon(allLocked ? 'lock' : 'unlock')}
+                ${icon(lockPressed ? 'lock' : 'unlock')}
               </button>`
           : nothing
       }

@@ -23,6 +23,7 @@ import {
   VxSelectionChangeEvent,
 } from '../events.js';
 import type { ImageStack } from '../../core/image/types.js';
+import { treeRows } from './label-order.js';
 
 /** A viewer element as the session sees it: the host contract plus the settable properties. */
 type ViewerElement = ViewerHost &
@@ -133,7 +134,12 @@ export class AnnotationSession {
         draw();
       }),
       this.editor.visibility.subscribe(() => {
-        this.editor.selection.prune((id) => !!this.doc?.has(id));
+        // O(selection) and O(annotations on this slice) below: hiding a label never visits other slices.
+        const vis = this.editor.visibility;
+        this.editor.selection.prune((id) => {
+          const a = this.doc?.get(id);
+          return !!a && vis.isVisible(a);
+        });
         this.renderer.restyle();
         draw();
       }),
@@ -154,7 +160,8 @@ export class AnnotationSession {
     for (let n = 1; n <= 9; n++)
       this.cleanups.push(
         viewer.registerAction(`label-${n}`, () => {
-          const label = viewer.labelSchema?.labels[n - 1];
+          // The n-th label as a label picker lists it (children under their parent).
+          const label = treeRows(viewer.labelSchema)[n - 1]?.label;
           if (!label) return false;
           viewer.activeLabel = label.id;
           return true;
