@@ -52,8 +52,10 @@ export interface ImagePointerEvent {
 
 /**
  * An annotation tool's input handler, registered with {@link ViewerHost.registerTool}. When
- * `viewer.tool` names it, left-button input goes to the handler; wheel, right-drag (window),
- * middle-drag and Space+drag (pan) and Ctrl+wheel (zoom) stay with the viewer.
+ * `viewer.tool` names it, left-button input goes to the handler; the keymap's pointer bindings (by
+ * default wheel, right-drag to window, middle-drag and Space+drag to pan, Ctrl+wheel to zoom) stay
+ * with the viewer. A host may bind a modified left drag (e.g. `Shift+LeftDrag`); the tool then does
+ * not see that combination.
  */
 export interface ToolHandler {
   /** CSS cursor over the view while the tool is active. */
