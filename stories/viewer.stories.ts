@@ -1,6 +1,7 @@
 import type { Meta, StoryObj } from '@storybook/web-components-vite';
 import { html, render } from 'lit';
 import { loadImageStack } from '../src/core/image/load.js';
+import { createImageStack } from '../src/core/image/stack.js';
 import type { ImageStack } from '../src/core/image/types.js';
 import type { VxViewer } from '../src/elements/vx-viewer.js';
 import { createPhantomStack, phantomDicomSeries } from './data/phantom.js';
@@ -259,5 +260,34 @@ export const EventsAndKeymap: Story = {
     };
     update();
     return host;
+  },
+};
+
+/**
+ * A 4096×4096 16-bit image (a zone plate: rings that get finer towards the edge). Minified, it is
+ * rendered at screen resolution, then refined to area averages when idle, so the fine rings fade to
+ * grey instead of aliasing into false patterns. Zoom in (Ctrl+wheel) to see the full-resolution rings.
+ */
+export const LargeImage: Story = {
+  name: 'Large 4096×4096 16-bit image',
+  render: () => {
+    const n = 4096;
+    const data = new Uint16Array(n * n);
+    const k = Math.PI / (2 * n);
+    for (let y = 0; y < n; y++) {
+      const dy = y - n / 2;
+      for (let x = 0; x < n; x++) {
+        const dx = x - n / 2;
+        data[y * n + x] = Math.round(2048 + 2000 * Math.cos(k * (dx * dx + dy * dy)));
+      }
+    }
+    const stack = createImageStack({
+      width: n,
+      height: n,
+      frames: [data],
+      dataType: 'uint16',
+      spacing: [0.05, 0.05, 1],
+    });
+    return frame(html`<vx-viewer label="Zone plate, 4096 × 4096" .stack=${stack}></vx-viewer>`);
   },
 };
