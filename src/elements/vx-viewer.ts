@@ -217,6 +217,14 @@ export class VxViewer extends LitElement implements ViewerHost, CineHost {
       background: var(--vx-progress-color, #4c9ffe);
       animation: vx-progress 1s linear infinite;
     }
+    @media (prefers-reduced-motion: reduce) {
+      .progress::after {
+        animation: none;
+        left: 0;
+        width: 100%;
+        opacity: 0.6;
+      }
+    }
     @keyframes vx-progress {
       from {
         left: -30%;
