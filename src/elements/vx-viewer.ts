@@ -668,24 +668,25 @@ export class VxViewer extends LitElement implements ViewerHost, CineHost {
 
   /** Resets zoom, pan and window to their initial state. */
   resetView(): void {
+    this.#reset(undefined);
+  }
+
+  #reset(source: ChangeSource | undefined): void {
     this.#fitted = true;
-    this.#applyFit(false);
+    this.#applyFit(source !== undefined);
     if (this.#frame && this.#stack) {
       const w = initialWindow(this.#stack, this.#frame);
-      this.#setWindow(w.center, w.width, undefined);
+      this.#setWindow(w.center, w.width, source);
     }
-    this.#setInvert(false, undefined);
+    this.#setInvert(false, source);
   }
 
   /** Sets zoom and the image point at the view centre at once. */
   setView(view: { zoom?: number; centerX?: number; centerY?: number }): void {
     this.#fitted = false;
-    this.#setViewParams(
-      clampZoom(view.zoom ?? this.#zoom),
-      view.centerX ?? this.#cx,
-      view.centerY ?? this.#cy,
-      false,
-    );
+    const finite = (v: number | undefined, fallback: number) => (Number.isFinite(v) ? v! : fallback);
+    const zoom = view.zoom !== undefined && view.zoom > 0 ? clampZoom(view.zoom) : this.#zoom;
+    this.#setViewParams(zoom, finite(view.centerX, this.#cx), finite(view.centerY, this.#cy), false);
   }
 
   /** Applies window preset `index` (0-based) of `windowPresets`. */
@@ -1434,13 +1435,7 @@ export class VxViewer extends LitElement implements ViewerHost, CineHost {
         this.#goToSlice(stack.depth - 1, 'keyboard');
         return true;
       case 'view-reset':
-        this.#fitted = true;
-        this.#applyFit(true);
-        if (this.#frame && stack) {
-          const w = initialWindow(stack, this.#frame);
-          this.#setWindow(w.center, w.width, 'keyboard');
-        }
-        this.#setInvert(false, 'keyboard');
+        this.#reset('keyboard');
         return true;
       case 'view-fit':
         this.#fitted = true;
@@ -1645,10 +1640,6 @@ export class VxViewer extends LitElement implements ViewerHost, CineHost {
       <div class="sr-only" aria-live="polite">${this._live}</div>
       <slot></slot>
     `;
-  }
-
-  protected override updated(changed: PropertyValues<this>): void {
-    super.updated(changed);
   }
 }
 
