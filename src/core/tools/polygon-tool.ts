@@ -19,7 +19,8 @@ export type PolygonToolState =
   | { name: 'draggingVertex'; id: string; index: number; points: Point[]; moved: boolean; inserted: boolean };
 
 /**
- * Polygon tool: click to add vertices; close with a click on the first vertex, a double-click or Enter;
+ * Polygon tool: click to add vertices; close with a click on the first vertex, a double-click (its second
+ * press on the last vertex closes, and so does the `dblclick` event) or Enter;
  * Backspace removes the last vertex. Drag on empty image to draw freehand (simplified on release). On the
  * selected polygon: drag a vertex, click an edge to insert a vertex, Alt-click a vertex to delete it; drag
  * the shape to move it.
@@ -75,7 +76,12 @@ export class PolygonTool extends Tool<PolygonToolState> {
         return;
       }
       const last = s.points[s.points.length - 1]!;
-      if (vertexAt([last], e.x, e.y, this.tol / 3) === 0) return; // same spot twice (double-click)
+      // A second press on the vertex just added (the second half of a double-click) closes the polygon,
+      // whether or not a dblclick event follows; with fewer than 3 vertices it is ignored.
+      if (vertexAt([last], e.x, e.y, this.tol / 3) === 0) {
+        if (s.points.length >= 3) this.complete();
+        return;
+      }
       this.to({ ...s, points: [...s.points, p], cursor: p });
       return;
     }

@@ -290,16 +290,34 @@ describe('PolygonTool', () => {
     click(t, 50, 50);
     click(t, 30, 60);
     expect(t.onKeyDown(...key('Backspace', ['delete']))).to.equal(true);
-    // double-click at (20, 70): two downs at one spot add one vertex, then dblclick closes
+    // double-click at (20, 70): the first press adds a vertex, the second (same spot) closes
     click(t, 20, 70);
-    click(t, 20, 70);
-    t.onDoubleClick(ev(20, 70));
+    expect(t.state).to.equal('drawing');
+    t.onPointerDown(ev(20.5, 70));
+    expect(t.state).to.equal('idle');
+    t.onPointerUp(ev(20.5, 70));
+    t.onDoubleClick(ev(20, 70)); // the dblclick that follows does nothing more
+    expect(doc.size).to.equal(1);
     expect(doc.annotations[0]!.points).to.deep.equal([
       [10, 10],
       [50, 10],
       [50, 50],
       [20, 70],
     ]);
+    // A dblclick event alone (drawing → idle) closes too; two presses on one spot with 2 vertices do not.
+    click(t, 100, 100);
+    click(t, 120, 100);
+    click(t, 120, 100);
+    expect(t.state).to.equal('drawing');
+    click(t, 120, 120);
+    t.onDoubleClick(ev(120, 120));
+    expect(t.state).to.equal('idle');
+    expect(doc.annotations[1]!.points).to.deep.equal([
+      [100, 100],
+      [120, 100],
+      [120, 120],
+    ]);
+    doc.undo();
     click(t, 100, 100);
     click(t, 120, 100);
     click(t, 120, 120);
