@@ -65,6 +65,11 @@ export const VIEWER_KEYMAP = {
   'window-preset-3': ['3'],
   'window-preset-4': ['4'],
   'window-preset-5': ['5'],
+  /** Window from the keyboard, one drag pixel's worth ×10 per press (Shift: ×50). */
+  'window-wider': ['Ctrl+ArrowRight', 'Ctrl+Shift+ArrowRight'],
+  'window-narrower': ['Ctrl+ArrowLeft', 'Ctrl+Shift+ArrowLeft'],
+  'level-up': ['Ctrl+ArrowUp', 'Ctrl+Shift+ArrowUp'],
+  'level-down': ['Ctrl+ArrowDown', 'Ctrl+Shift+ArrowDown'],
   'view-reset': ['r'],
   'invert-toggle': ['i'],
   'view-fit': ['f'],

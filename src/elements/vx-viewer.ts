@@ -1437,6 +1437,17 @@ export class VxViewer extends LitElement implements ViewerHost, CineHost {
       case 'view-reset':
         this.#reset('keyboard');
         return true;
+      case 'window-wider':
+      case 'window-narrower':
+      case 'level-up':
+      case 'level-down': {
+        if (!this.#frame || this.#isColour() || !Number.isFinite(this.#center)) return false;
+        const step = this.#windowSensitivity() * (e?.shiftKey ? 50 : 10);
+        const dw = action === 'window-wider' ? step : action === 'window-narrower' ? -step : 0;
+        const dc = action === 'level-up' ? step : action === 'level-down' ? -step : 0;
+        this.#setWindow(this.#center + dc, Math.max(this.#minWidth(), this.#width + dw), 'keyboard');
+        return true;
+      }
       case 'view-fit':
         this.#fitted = true;
         this.#applyFit(true);

@@ -704,6 +704,22 @@ describe('vx-viewer', () => {
       expect([el.windowCenter, el.windowWidth]).to.deep.equal(w0);
     });
 
+    it('windows from the keyboard with Ctrl+arrows', async () => {
+      const el = await mount(knownStack());
+      el.windowCenter = 40;
+      el.windowWidth = 400;
+      const events = recordEvents<CustomEvent>(el, 'vx-window-change');
+      el.focus();
+      await sendKeys({ press: 'Control+ArrowRight' });
+      await sendKeys({ press: 'Control+ArrowUp' });
+      // 4 units per drag pixel (a 4096-value range) × 10.
+      expect([el.windowCenter, el.windowWidth]).to.deep.equal([80, 440]);
+      await sendKeys({ press: 'Control+Shift+ArrowLeft' });
+      expect(el.windowWidth).to.equal(240);
+      expect(el.slice).to.equal(0);
+      expect(events.map((e) => e.detail.source)).to.deep.equal(['keyboard', 'keyboard', 'keyboard']);
+    });
+
     it('resets with R and fits with F', async () => {
       const el = await mount(knownStack());
       const fitZoom = el.zoom;
