@@ -39,7 +39,8 @@ const meta: Meta<Args> = {
         component:
           'Box, polygon and brush tools on the CT phantom. Ctrl+Z / Ctrl+Shift+Z undo and redo (also mid-gesture); ' +
           'Esc cancels, Enter completes; Delete removes the selection; Ctrl+C / Ctrl+V paste on the current slice, ' +
-          'Alt+↓ / Alt+↑ copy to the next / previous slice; H hides, L locks; [ and ] size the brush; G fills holes. ' +
+          'Alt+↓ / Alt+↑ copy to the next / previous slice; H hides, L locks (the selection, else the active label); ' +
+          '[ and ] size the brush; G fills holes; a double-click closes a polygon. ' +
           'Tools: V select, X box, P polygon, B brush, E eraser.',
       },
     },
@@ -243,7 +244,11 @@ export const Eraser: Story = {
     ),
 };
 
-/** Every layer together with the select tool: click selects across kinds, Shift-click adds, drag moves. */
+/**
+ * Every layer together with the select tool: click selects across kinds, Shift-click adds, drag moves boxes,
+ * polygons and masks (a mask moves by whole pixels; one undo step). H and L (or the toolbar) hide and lock
+ * the selection, or the active label when nothing is selected.
+ */
 export const SelectAcrossLayers: Story = {
   name: 'Select across layers',
   render: (args) =>

@@ -102,8 +102,9 @@ const meta: Meta = {
       description: {
         component:
           'Shows the label schema as a hierarchy with colours. Click a label, use ↑/↓, or press 1–9 to make it ' +
-          'active. With an annotation selected, edit its attributes: required ones are marked with * and ' +
-          'validated; every change is one undoable edit.',
+          'active. The eye and lock beside each label hide it (not drawn, not hit) or lock it (drawn, never ' +
+          'edited) in the viewer. With an annotation selected, edit its attributes: required ones are marked ' +
+          'with * and validated; every change is one undoable edit.',
       },
     },
   },
@@ -208,6 +209,51 @@ export const WithViewer: Story = {
         <div style="height:520px; display:grid">${phantomViewer('labels-viewer')}</div>
       </div>
       <vx-label-picker for="labels-viewer"></vx-label-picker>
+    </div>`,
+};
+
+/** Binds keys 1–9 to the labels (in the order the picker lists them) instead of the window presets. */
+function labelKeys(el: VxViewer): void {
+  const keymap = { ...el.keymap };
+  for (let n = 1; n <= 9; n++) {
+    keymap[`window-preset-${n}`] = [];
+    keymap[`label-${n}`] = [String(n)];
+  }
+  el.keymap = keymap;
+}
+
+/**
+ * Per-label hide and lock: Liver is hidden (its mask is not drawn and cannot be clicked), Lung nodule is
+ * locked (drawn and selectable, never moved, resized, erased or deleted). Toggle them with the eye and lock
+ * beside each label, or with the toolbar's hide and lock, which act on the active label when nothing is
+ * selected. Keys 1–9 are bound to the labels here: click the image, then press 5 for Liver.
+ */
+export const HideAndLockPerLabel: Story = {
+  name: 'Hide and lock per label, keys 1–9',
+  render: () =>
+    html`<div
+      style="display:grid; grid-template-columns: 1fr 280px; gap:8px; max-width:1000px; font: 13px system-ui"
+    >
+      <div style="display:grid; gap:6px">
+        <vx-toolbar for="labels-hide-viewer"></vx-toolbar>
+        <div
+          style="height:520px; display:grid"
+          @vx-load=${(e: Event) => {
+            const el = e.target as VxViewer;
+            labelKeys(el);
+            el.activeLabel = 'nodule';
+            requestAnimationFrame(() => {
+              const editor = annotationSession(el)?.editor;
+              editor?.setLabelHidden('liver', true);
+              editor?.setLabelLocked('nodule', true);
+              editor?.selection.clear();
+            });
+          }}
+        >
+          ${phantomViewer('labels-hide-viewer')}
+        </div>
+      </div>
+      <vx-label-picker for="labels-hide-viewer"></vx-label-picker>
     </div>`,
 };
 
