@@ -91,14 +91,21 @@ export class ViewerStage {
   /** Applies a new view to every image-space layer and schedules their redraw. */
   setView(view: ViewState): void {
     this.#view = view;
-    if (this.stage.width() !== view.width || this.stage.height() !== view.height) {
-      this.stage.size({ width: Math.max(1, view.width), height: Math.max(1, view.height) });
-    }
+    const pending = new Set(this.#dirty);
     // Nearest-neighbour above 1:1 so annotators see the real pixels; smooth when minifying.
     this.imageLayer.imageSmoothingEnabled(view.scaleX < 1 || view.scaleY < 1);
     for (const e of this.#entries) {
       if (e.imageSpace) applyTransform(e.layer, view);
-      this.#dirty.add(e.layer);
+    }
+    const width = Math.max(1, view.width);
+    const height = Math.max(1, view.height);
+    if (this.stage.width() !== width || this.stage.height() !== height) {
+      // Konva redraws every layer at once when the stage is resized, with the transforms set above:
+      // only what was already pending (e.g. a new image to render) still needs the next frame.
+      this.stage.size({ width, height });
+      this.#dirty = pending;
+    } else {
+      for (const e of this.#entries) this.#dirty.add(e.layer);
     }
     this.#schedule();
   }
