@@ -54,6 +54,7 @@ const SAFE_COLOR = /^#[0-9a-fA-F]{6}$/;
  * @csspart relabel - The select that moves the selected annotation to another label.
  * @csspart required - The required marker.
  * @csspart error - A validation message.
+ * @csspart locked-note - "Locked" note above the attributes of a locked annotation (its fields are disabled).
  *
  * @cssprop [--vx-picker-background=#1e1e1e] - Background.
  * @cssprop [--vx-picker-color=#e8e8e8] - Text colour.
@@ -167,6 +168,15 @@ export class VxLabelPicker extends LitElement {
       overflow: hidden;
       clip: rect(0 0 0 0);
       white-space: nowrap;
+    }
+    fieldset.group {
+      display: flex;
+      flex-direction: column;
+      gap: 8px;
+      border: 0;
+      margin: 0;
+      padding: 0;
+      min-width: 0;
     }
     [part~='attributes'] {
       margin-top: 8px;
@@ -421,6 +431,12 @@ export class VxLabelPicker extends LitElement {
     );
   };
 
+  /** Locked (itself or through its label, in the bound editor): its attributes and label are not edited. */
+  private isLocked(a: Annotation): boolean {
+    const ed = this.currentEditor;
+    return !!ed && ed.visibility.isVisible(a) && !ed.visibility.isEditable(a);
+  }
+
   private selectedAnnotation(): Annotation | undefined {
     return this.selected ? this.currentDocument?.get(this.selected) : undefined;
   }
@@ -444,7 +460,7 @@ export class VxLabelPicker extends LitElement {
   private writeAttribute(def: AttributeDef, value: AttributeValue | undefined): void {
     const doc = this.currentDocument;
     const a = this.selectedAnnotation();
-    if (!doc || !a) return;
+    if (!doc || !a || this.isLocked(a)) return;
     const next: Record<string, AttributeValue> = { ...(a.attributes ?? {}) };
     if (value === undefined || value === '') delete next[def.id];
     else next[def.id] = value;
@@ -575,7 +591,7 @@ export class VxLabelPicker extends LitElement {
           const id = (e.target as HTMLSelectElement).value;
           const doc = this.currentDocument;
           const cur = this.selectedAnnotation();
-          if (doc && cur && id && id !== cur.label) doc.update(cur.id, { label: id });
+          if (doc && cur && id && id !== cur.label && !this.isLocked(cur)) doc.update(cur.id, { label: id });
         }}
       >
         ${choices.map(
@@ -598,18 +614,22 @@ export class VxLabelPicker extends LitElement {
       return html`<div part="attributes"><p class="empty">Label ${a.label} is not in the schema</p></div>`;
     }
     const problems = this.problems(a, label);
+    const locked = this.isLocked(a);
     return html`<form
       part="attributes"
       aria-label=${`Attributes of the selected ${label.name}`}
       @submit=${(e: Event) => e.preventDefault()}
     >
       <h3>${label.name}</h3>
-      ${this.renderRelabel(a, schema)}
-      ${
-        defs.length === 0
-          ? html`<p class="empty">No attributes</p>`
-          : defs.map((d) => this.renderField(d, a, problems.get(d.id)))
-      }
+      ${locked ? html`<p class="empty" part="locked-note">Locked: unlock it to edit</p>` : nothing}
+      <fieldset class="group" ?disabled=${locked}>
+        ${this.renderRelabel(a, schema)}
+        ${
+          defs.length === 0
+            ? html`<p class="empty">No attributes</p>`
+            : defs.map((d) => this.renderField(d, a, problems.get(d.id)))
+        }
+      </fieldset>
     </form>`;
   }
 

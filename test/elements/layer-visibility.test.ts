@@ -20,7 +20,13 @@ const DEPTH = 6;
 const schema: LabelSchema = {
   version: 1,
   labels: [
-    { id: 'lesion', name: 'Lesion', color: '#ff0000', kinds: ['box', 'polygon', 'mask'] },
+    {
+      id: 'lesion',
+      name: 'Lesion',
+      color: '#ff0000',
+      kinds: ['box', 'polygon', 'mask'],
+      attributes: [{ id: 'grade', name: 'Grade', type: 'number', min: 0, max: 5 }],
+    },
     { id: 'liver', name: 'Liver', color: '#00ff00', kinds: ['box', 'polygon', 'mask'] },
     { id: 'nodule', name: 'Nodule', color: '#0000ff', kinds: ['box', 'mask'], parent: 'lesion' },
   ],
@@ -203,6 +209,15 @@ describe('per-label hide and lock from the UI', () => {
     expect([...session.editor.selection.ids]).to.deep.equal([box.id]);
     await sendKeys({ press: 'Delete' });
     expect(doc.has(box.id)).to.equal(true);
+    // The picker shows its attributes but does not edit them.
+    await settle();
+    const grade = picker.shadowRoot!.querySelector<HTMLInputElement>('#attr-grade')!;
+    expect(picker.shadowRoot!.querySelector('[part~="locked-note"]')).to.not.equal(null);
+    expect(grade.matches(':disabled')).to.equal(true);
+    await clickOn(grade);
+    await sendKeys({ type: '3' });
+    await sendKeys({ press: 'Tab' });
+    expect(doc.get(box.id)!.attributes).to.equal(undefined);
     // Box tool: its outline is not grabbed (a new box is drawn instead, on an unlocked label).
     el.activeLabel = 'liver';
     el.tool = 'box';
@@ -220,6 +235,15 @@ describe('per-label hide and lock from the UI', () => {
     await clickOn(lock);
     await settle();
     expect(lock.getAttribute('aria-pressed')).to.equal('false');
+    // Unlocked: its attributes are editable again (the new liver box is selected now, so select it back).
+    session.editor.selection.set([box.id]);
+    await settle();
+    const field = picker.shadowRoot!.querySelector<HTMLInputElement>('#attr-grade')!;
+    expect(field.matches(':disabled')).to.equal(false);
+    await clickOn(field);
+    await sendKeys({ type: '3' });
+    await sendKeys({ press: 'Tab' });
+    expect(doc.get(box.id)!.attributes).to.deep.equal({ grade: 3 });
     await drag([at(60, 60), at(85, 60)]);
     expect(doc.getSparseMask(m.id)!.get(70, 60)).to.equal(0);
   });
