@@ -139,13 +139,13 @@ describe('<vx-label-picker>', () => {
     expect(root.querySelector<HTMLInputElement>('#attr-size')!.type).to.equal('number');
     expect(root.querySelector<HTMLInputElement>('#attr-confirmed')!.type).to.equal('checkbox');
     expect(root.querySelector<HTMLInputElement>('#attr-note')!.type).to.equal('text');
-    expect(root.querySelectorAll('fieldset input[type="checkbox"]').length).to.equal(3); // tags: multiple enum
+    expect(root.querySelectorAll('fieldset[part~="field"] input[type="checkbox"]').length).to.equal(3); // tags: multiple enum
 
     grade.value = 'G2';
     grade.dispatchEvent(new Event('change'));
     expect(doc.get(id)!.attributes).to.deep.equal({ size: 12, grade: 'G2' });
 
-    const tags = root.querySelectorAll<HTMLInputElement>('fieldset input[type="checkbox"]');
+    const tags = root.querySelectorAll<HTMLInputElement>('fieldset[part~="field"] input[type="checkbox"]');
     tags[2]!.click();
     tags[0]!.click();
     expect(doc.get(id)!.attributes!['tags']).to.equal('a|c');
