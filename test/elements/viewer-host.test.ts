@@ -5,6 +5,59 @@ import { createImageStack } from '../../src/core/image/stack.js';
 import '../../src/define.js';
 import type { VxViewer } from '../../src/elements/vx-viewer.js';
 import { viewerHostContext, type ViewerChange, type ViewerHost } from '../../src/render/viewer-host.js';
+import { Line } from 'konva/lib/shapes/Line';
+import { sendMouse, resetMouse } from '@web/test-runner-commands';
+
+/** The crosshair layer from docs/viewer.md, verbatim apart from the import paths. */
+class CrosshairLayer extends LitElement {
+  #cleanup: (() => void)[] = [];
+  #marks = new Map<number, [number, number]>(); // slice → image point
+  lines: Line[] = [];
+
+  constructor() {
+    super();
+    new ContextConsumer(this, {
+      context: viewerHostContext,
+      callback: (host) => host && this.#attach(host),
+    });
+  }
+
+  #attach(host: ViewerHost) {
+    const layer = host.createLayer('crosshair', { zIndex: 20 });
+    const h = new Line({ stroke: '#0f0', strokeWidth: 1, strokeScaleEnabled: false });
+    const v = h.clone();
+    this.lines = [h, v];
+    layer.add(h, v);
+    const draw = () => {
+      const p = this.#marks.get(host.slice);
+      h.visible(!!p);
+      v.visible(!!p);
+      if (p) {
+        h.points([p[0] - 5, p[1], p[0] + 5, p[1]]);
+        v.points([p[0], p[1] - 5, p[0], p[1] + 5]);
+      }
+      host.requestDraw(layer);
+    };
+    this.#cleanup.push(
+      () => layer.destroy(),
+      host.subscribe((c) => c.slice && draw()),
+      host.registerTool('crosshair', {
+        cursor: 'crosshair',
+        onPointerDown: (e) => {
+          this.#marks.set(e.slice, [e.x, e.y]);
+          draw();
+        },
+      }),
+    );
+  }
+
+  override disconnectedCallback() {
+    super.disconnectedCallback();
+    this.#cleanup.forEach((f) => f());
+    this.#cleanup = [];
+  }
+}
+customElements.define('crosshair-layer', CrosshairLayer);
 
 /** A minimal layer element, written the way annotation layers find their host. */
 class TestLayer extends LitElement {
@@ -124,5 +177,29 @@ describe('ViewerHost contract', () => {
     await el.renderComplete;
     expect(el.stage.width()).to.equal(160);
     expect(draws).to.equal(1);
+  });
+
+  it('runs the layer example from the docs', async () => {
+    const el = await fixture<VxViewer>(
+      html`<vx-viewer style="width:200px;height:200px" tool="crosshair"
+        ><crosshair-layer></crosshair-layer
+      ></vx-viewer>`,
+    );
+    const loaded = oneEvent(el, 'vx-load');
+    el.stack = stack();
+    await loaded;
+    const layer = el.querySelector<CrosshairLayer>('crosshair-layer')!;
+    const [x, y] = el.imageToClient(20.5, 10.5);
+    await sendMouse({ type: 'click', position: [Math.round(x), Math.round(y)] });
+    await resetMouse();
+    const [ix, iy] = el.clientToImage(Math.round(x), Math.round(y));
+    expect(layer.lines[0]!.visible()).to.equal(true);
+    expect(layer.lines[0]!.points()).to.deep.equal([ix - 5, iy, ix + 5, iy]);
+    el.slice = 1;
+    expect(layer.lines[0]!.visible()).to.equal(false);
+    el.slice = 0;
+    expect(layer.lines[0]!.visible()).to.equal(true);
+    layer.remove();
+    expect(el.stage.getLayers().some((l) => l.name() === 'crosshair')).to.equal(false);
   });
 });
