@@ -1,4 +1,12 @@
-import { type BoxHandle, boxFromCorners, handleAt, resizeBox, translateBox } from '../annotation/geometry.js';
+import { maskOf } from '../annotation/document.js';
+import {
+  type BoxHandle,
+  boxFromCorners,
+  handleAt,
+  resizeBox,
+  translateBox,
+  translateMask,
+} from '../annotation/geometry.js';
 import type { Annotation, Box, Point } from '../annotation/types.js';
 import type { KeyLike } from '../keymap.js';
 import { Tool, type ToolEnv, type ToolPointerEvent, type ToolPreview, emptyPreview } from './tool.js';
@@ -192,21 +200,28 @@ export function nudgeFor(env: ToolEnv, actions: readonly string[]): boolean {
   return false;
 }
 
-/** Moves every selected editable box and polygon on the current slice by (dx, dy) as one step. */
+/**
+ * Moves every selected editable box, polygon and mask on the current slice by (dx, dy) as one step (masks by
+ * whole pixels; one that leaves the image entirely is removed in the same step).
+ */
 export function nudgeSelection(env: ToolEnv, dx: number, dy: number): boolean {
   const doc = env.document;
   const targets = [...env.selection.ids]
     .map((id) => doc.get(id))
-    .filter(
-      (a): a is Annotation =>
-        !!a && a.slice === env.slice && a.kind !== 'mask' && env.visibility.isEditable(a),
-    );
+    .filter((a): a is Annotation => !!a && a.slice === env.slice && env.visibility.isEditable(a));
   if (!targets.length) return false;
   doc.transact(() => {
     for (const a of targets) {
       if (a.box) doc.update(a.id, { box: translateBox(a.box, dx, dy) });
       else if (a.points) doc.update(a.id, { points: a.points.map(([x, y]) => [x + dx, y + dy]) });
+      else {
+        const m = maskOf(a);
+        const moved = m && translateMask(m, Math.round(dx), Math.round(dy));
+        if (moved?.isEmpty()) doc.remove(a.id);
+        else if (moved) doc.update(a.id, { mask: moved });
+      }
     }
   });
+  env.selection.prune((id) => doc.has(id));
   return true;
 }

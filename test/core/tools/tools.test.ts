@@ -779,6 +779,18 @@ describe('SelectTool and editor actions', () => {
     expect(doc.getSparseMask(m.id)!.equals(before)).to.equal(true);
     doc.redo();
     expect(doc.getSparseMask(m.id)!.equals(expected)).to.equal(true);
+    // Arrows nudge a selected mask by whole pixels, one undo step each.
+    ed.selection.set([m.id]);
+    const c2 = changes();
+    expect(t.onKeyDown(...key('ArrowLeft', ['nudge-left']))).to.equal(true);
+    expect(t.onKeyDown(...key('ArrowDown', ['nudge-down-10']))).to.equal(true);
+    expect(changes()).to.equal(c2 + 2);
+    const nudged = new SparseMask(200, 150);
+    paintStroke(nudged, 72, 90, 102, 90, 10);
+    expect(doc.getSparseMask(m.id)!.equals(nudged)).to.equal(true);
+    doc.undo();
+    doc.undo();
+    expect(doc.getSparseMask(m.id)!.equals(expected)).to.equal(true);
     // A move with a box: both in one step; Esc mid-drag leaves everything.
     const b = doc.add({ label: 'l', kind: 'box', slice: 1, box: { x: 10, y: 10, width: 20, height: 20 } });
     ed.selection.set([m.id, b.id]);
