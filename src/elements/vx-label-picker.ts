@@ -11,7 +11,7 @@ import type { ViewerHost } from '../render/viewer-host.js';
 import { annotationSession } from './layers/annotation-session.js';
 import { icon } from './layers/icons.js';
 import { VxActiveLabelChangeEvent } from './events.js';
-import { treeRows } from './layers/label-order.js';
+import { labelKeyOwners, treeRows } from './layers/label-order.js';
 
 type Viewer = ViewerHost & HTMLElement & { activeLabel: string | undefined };
 
@@ -373,6 +373,8 @@ export class VxLabelPicker extends LitElement {
     };
     viewer.addEventListener('vx-selection-change', onSelection);
     this.cleanups.push(() => viewer.removeEventListener('vx-selection-change', onSelection));
+    labelKeyOwners.set(viewer, (labelKeyOwners.get(viewer) ?? 0) + 1);
+    this.cleanups.push(() => labelKeyOwners.set(viewer, (labelKeyOwners.get(viewer) ?? 1) - 1));
     for (let n = 1; n <= 9; n++) {
       this.cleanups.push(
         viewer.registerAction(`label-${n}`, () => {

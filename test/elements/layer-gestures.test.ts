@@ -217,6 +217,14 @@ describe('keys 1–9 choose labels when the host binds them', () => {
     await picker!.updateComplete;
     expect(radios()[0]!.getAttribute('aria-checked')).to.equal('true');
     expect(changes).to.deep.equal(['nodule', 'liver', 'lesion']);
+    // Layers that join after the picker leave the keys to it: it still announces the choice.
+    el.querySelector('vx-mask-layer')!.remove();
+    el.querySelector('vx-polygon-layer')!.remove();
+    el.append(document.createElement('vx-polygon-layer'), document.createElement('vx-mask-layer'));
+    await el.renderComplete;
+    await sendKeys({ press: '2' });
+    expect(el.activeLabel).to.equal('nodule');
+    expect(changes).to.deep.equal(['nodule', 'liver', 'lesion', 'nodule']);
     // New annotations get the label chosen by key.
     await sendKeys({ press: '3' });
     el.tool = 'brush';

@@ -23,7 +23,7 @@ import {
   VxSelectionChangeEvent,
 } from '../events.js';
 import type { ImageStack } from '../../core/image/types.js';
-import { treeRows } from './label-order.js';
+import { labelKeyOwners, treeRows } from './label-order.js';
 
 /** A viewer element as the session sees it: the host contract plus the settable properties. */
 type ViewerElement = ViewerHost &
@@ -160,6 +160,8 @@ export class AnnotationSession {
     for (let n = 1; n <= 9; n++)
       this.cleanups.push(
         viewer.registerAction(`label-${n}`, () => {
+          // A bound label picker handles the key (and announces the choice).
+          if (labelKeyOwners.get(viewer)) return false;
           // The n-th label as a label picker lists it (children under their parent).
           const label = treeRows(viewer.labelSchema)[n - 1]?.label;
           if (!label) return false;

@@ -39,3 +39,9 @@ export function treeRows(schema: LabelSchema | undefined): LabelRow[] {
   for (const l of schema.labels) if (!seen.has(l.id)) rows.push({ label: l, depth: 0 });
   return rows;
 }
+
+/**
+ * Viewers with a bound label picker, by count: the picker then handles keys 1–9 itself (so it fires
+ * `vx-active-label-change`), and the annotation layers' fallback handlers step aside.
+ */
+export const labelKeyOwners = new WeakMap<object, number>();
