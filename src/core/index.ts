@@ -155,6 +155,7 @@ export {
   parseDocument,
   readDocument,
   documentContext,
+  bindDocument,
   migrateV0toV1,
   DOCUMENT_FORMAT_VERSION,
 } from './formats/document.js';

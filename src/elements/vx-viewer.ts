@@ -10,6 +10,7 @@ import { CT_PRESETS } from '../core/image/window.js';
 import { defaultKeymap, matchActions, matchPointerActions, type Keymap } from '../core/keymap.js';
 import type { LabelSchema } from '../core/schema/types.js';
 import { createAnnotationDocument, type AnnotationDocument } from '../core/annotation/document.js';
+import { bindDocument } from '../core/formats/document.js';
 import { ImageRenderer } from '../render/image-renderer.js';
 import {
   clampZoom,
@@ -1091,6 +1092,7 @@ export class VxViewer extends LitElement implements ViewerHost, CineHost {
   }
 
   #notify(change: ViewerChange): void {
+    if (change.stack || change.document || change.labelSchema) this.#bindDocument();
     for (const l of [...this.#listeners]) {
       try {
         l(change);
@@ -1098,6 +1100,13 @@ export class VxViewer extends LitElement implements ViewerHost, CineHost {
         // A failing layer must not break the viewer or the other layers.
         console.error(e);
       }
+    }
+  }
+
+  /** Lets `serializeDocument(viewer.document)` know the schema and stack without options. */
+  #bindDocument(): void {
+    if (this.#document && this.#stack && this.#labelSchema) {
+      bindDocument(this.#document, { schema: this.#labelSchema, stack: this.#stack });
     }
   }
 

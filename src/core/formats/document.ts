@@ -62,6 +62,38 @@ export function documentContext(doc: object): DocumentContext | undefined {
   return contexts.get(doc);
 }
 
+/**
+ * Tells voxmark which label schema and stack a document belongs to, so `serializeDocument(doc)` needs no
+ * options. `<vx-viewer>` does this for its own document whenever its stack, schema or document changes.
+ * Fields a parsed document carried that this version does not define are kept.
+ */
+export function bindDocument(doc: object, binding: { schema: LabelSchema; stack: ImageStack }): void {
+  const previous = contexts.get(doc);
+  contexts.set(doc, {
+    schema: structuredClone(binding.schema),
+    image: describeImage(binding.stack),
+    slices: sliceRefs(binding.stack),
+    generator: previous?.generator ?? { ...GENERATOR },
+    extra: previous?.extra ?? {},
+    annotationExtra: previous?.annotationExtra ?? new Map(),
+  });
+}
+
+function describeImage(s: ImageStack): DocumentImage {
+  const m = s.metadata;
+  const image: DocumentImage = {
+    format: s.format,
+    width: s.width,
+    height: s.height,
+    depth: s.depth,
+    spacing: [...s.spacing],
+  };
+  for (const key of ['patientId', 'studyInstanceUID', 'seriesInstanceUID', 'frameOfReferenceUID'] as const) {
+    if (typeof m[key] === 'string') image[key] = m[key];
+  }
+  return image;
+}
+
 export interface SerializeOptions {
   /** The label schema to embed. Default: the one the document was parsed with. Required otherwise. */
   schema?: LabelSchema;
@@ -102,18 +134,8 @@ export function serializeDocument(doc: DocumentLike, options: SerializeOptions =
   let image: DocumentImage;
   let slices: SliceRef[];
   if (options.stack) {
-    const s = options.stack;
-    const m = s.metadata;
-    image = { format: s.format, width: s.width, height: s.height, depth: s.depth, spacing: [...s.spacing] };
-    for (const key of [
-      'patientId',
-      'studyInstanceUID',
-      'seriesInstanceUID',
-      'frameOfReferenceUID',
-    ] as const) {
-      if (typeof m[key] === 'string') image[key] = m[key];
-    }
-    slices = sliceRefs(s);
+    image = describeImage(options.stack);
+    slices = sliceRefs(options.stack);
   } else if (ctx) {
     image = structuredClone(ctx.image);
     slices = structuredClone(ctx.slices);
