@@ -1,6 +1,8 @@
 import { playwrightLauncher } from '@web/test-runner-playwright';
 import { findChromium, CHROMIUM_ARGS } from './scripts/chromium.mjs';
+import { defaultReporter } from '@web/test-runner';
 import { devServerPlugins } from './scripts/dev-server-plugins.mjs';
+import { summaryReporter } from './scripts/wtr-summary-reporter.mjs';
 
 const executablePath = findChromium();
 
@@ -8,6 +10,7 @@ export default {
   files: ['test/**/*.test.ts'],
   nodeResolve: { exportConditions: ['browser', 'production'] },
   plugins: devServerPlugins(),
+  reporters: [defaultReporter(), summaryReporter()],
   concurrency: 2,
   concurrentBrowsers: 1,
   browserStartTimeout: 60_000,
