@@ -1,3 +1,4 @@
+import { ifDefined } from 'lit/directives/if-defined.js';
 import { LitElement, css, html, nothing } from 'lit';
 import { property, state } from 'lit/decorators.js';
 import type { AnnotationDocument } from '../core/annotation/document.js';
@@ -376,7 +377,7 @@ export class VxToolbar extends LitElement {
                 part="button hide"
                 aria-label=${hideName + this.keyHint('hide-toggle')}
                 title=${(labelHidden ? `Show label ${activeName}` : hideName) + this.keyHint('hide-toggle')}
-                aria-pressed=${onLabel ? (labelHidden ? 'true' : 'false') : nothing}
+                aria-pressed=${ifDefined(onLabel ? (labelHidden ? 'true' : 'false') : undefined)}
                 @click=${() => this.run('hide-toggle')}
               >
                 ${icon(sel.length || !labelHidden ? 'show' : 'hide')}
