@@ -10,6 +10,7 @@
 import { LazyImageStack } from '../../src/core/image/stack.js';
 import type { Frame, ImageStack } from '../../src/core/image/types.js';
 import { ctPresets } from '../../src/core/image/window.js';
+import { seededRandom as mulberry32 } from '../../src/core/util/random.js';
 
 export interface PhantomOptions {
   /** Columns and rows. Default 256. */
@@ -40,17 +41,6 @@ export interface PhantomLesion {
 }
 
 const RESCALE_INTERCEPT = -1024;
-
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** The lesions of a phantom of the given size and depth. */
 export function phantomLesions(size = 256, depth = 60): PhantomLesion[] {

@@ -7,22 +7,12 @@
 import { expect } from '@open-wc/testing';
 import { loadImageStack, VoxmarkError } from '../../../src/core/index.js';
 import { corpusBytes, corpusIndex } from '../../helpers/corpus.js';
+import { seededRandom as mulberry32 } from '../../../src/core/util/random.js';
 
 const SEED = 0x5eed_2026;
 const HANG_MS = 2000;
 /** Stop starting new rounds after this long; each round covers every corpus file once. */
 const BUDGET_MS = 55_000;
-
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const BOUNDARY = [0x00, 0xff, 0x7f, 0x80, 0x01, 0xfe];
 

@@ -1,0 +1,15 @@
+/**
+ * mulberry32: a small, fast seeded pseudo-random generator returning numbers in [0, 1). Same seed, same
+ * sequence; used where voxmark must be deterministic (dataset splits) and by generated sample data and tests.
+ * Not for anything secret.
+ */
+export function seededRandom(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
