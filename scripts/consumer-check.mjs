@@ -6,7 +6,9 @@
 //      (in the page, then again through a decode worker the app builds from `serveDecodeRequests`),
 //      once from `vite build` + `vite preview` and once from the `vite` dev server;
 //   4. compare the decoded frames with the corpus references and report where each codec's .wasm came from
-//      (the file next to the codec chunk, or the inline fallback chunk).
+//      (the file next to the codec chunk, or the inline fallback chunk);
+//   5. with 'voxmark/define.js', show the JPEG-LS file in a <vx-viewer> (its canvas must hold an image) and
+//      export a box from the viewer's document with toCoco.
 //
 // Exits non-zero on any failure. Vite and playwright-core are this project's own dev dependencies; the
 // consumer app gets only the tarball (and, through it, voxmark's runtime dependencies).
@@ -58,7 +60,8 @@ function freePort() {
 }
 
 const MAIN_JS = `
-import { createDecodeWorkerPool, loadImageStack, VoxmarkError } from 'voxmark';
+import { createDecodeWorkerPool, loadImageStack, parseLabelSchema, toCoco, VoxmarkError } from 'voxmark';
+import 'voxmark/define.js';
 
 const FILES = ${JSON.stringify(FILES)};
 async function decodeAll(options) {
@@ -87,8 +90,41 @@ async function decodeAll(options) {
   }
   return results;
 }
+/** The elements as a host uses them: a viewer shows a compressed file, and its document exports to COCO. */
+async function viewerCheck() {
+  const viewer = document.createElement('vx-viewer');
+  viewer.style.cssText = 'display:block;width:256px;height:256px';
+  document.body.append(viewer);
+  const loaded = new Promise((resolve, reject) => {
+    viewer.addEventListener('vx-load', resolve, { once: true });
+    viewer.addEventListener('vx-error', (e) => reject(e.detail.error), { once: true });
+  });
+  viewer.src = '/corpus/' + FILES[0];
+  await loaded;
+  await new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r)));
+  const greys = new Set();
+  for (const canvas of viewer.shadowRoot.querySelectorAll('canvas')) {
+    const { width, height } = canvas;
+    if (!width || !height) continue;
+    const data = canvas.getContext('2d').getImageData(0, 0, width, height).data;
+    for (let i = 0; i < data.length; i += 4) greys.add(data[i]);
+  }
+  viewer.labelSchema = parseLabelSchema({
+    version: 1,
+    labels: [{ id: 'lesion', name: 'Lesion', color: '#ff0000', kinds: ['box'] }],
+  });
+  viewer.document.add({ label: 'lesion', kind: 'box', slice: 0, box: { x: 4, y: 5, width: 6, height: 7 } });
+  const coco = toCoco(viewer.document, viewer.stack, viewer.labelSchema);
+  return {
+    defined: customElements.get('vx-viewer') !== undefined,
+    distinctGreys: greys.size,
+    cocoBoxes: coco.annotations.map((a) => a.bbox),
+  };
+}
+
 async function check() {
   const results = await decodeAll({});
+  results.viewer = await viewerCheck();
   // The same files through a decode worker built by the host's bundler.
   let workerAnswered = false;
   const pool = createDecodeWorkerPool(() => {
@@ -178,6 +214,11 @@ function judge(mode, outcome) {
           problems.push(`${where} ${name}: mean difference ${r.meanDiff} from the reference`);
       }
     }
+    const v = outcome.result.viewer;
+    if (!v?.defined) problems.push('voxmark/define.js did not register <vx-viewer>');
+    else if (!(v.distinctGreys > 16)) problems.push(`<vx-viewer> drew ${v.distinctGreys} grey levels`);
+    if (JSON.stringify(v?.cocoBoxes) !== JSON.stringify([[4, 5, 6, 7]]))
+      problems.push(`toCoco of the viewer's document gave ${JSON.stringify(v?.cocoBoxes)}`);
     if (!outcome.result.worker?.answered)
       problems.push('the decode worker never answered (frames fell back to the page)');
   }
@@ -187,7 +228,8 @@ function judge(mode, outcome) {
       (outcome.ok ? ` ${JSON.stringify(FILES.map((f) => [f, outcome.result[f]?.maxDiff]))}` : '') +
       ` .wasm requested by the page: ${wasm.length ? wasm.join(', ') : 'none'}` +
       `; inline fallback chunks loaded: ${outcome.ok && outcome.result.inlineChunks.length ? outcome.result.inlineChunks.join(', ') : 'none'}` +
-      (outcome.ok && outcome.result.worker?.answered ? '; the decode worker answered' : ''),
+      (outcome.ok && outcome.result.worker?.answered ? '; the decode worker answered' : '') +
+      (outcome.ok ? `; <vx-viewer> drew ${outcome.result.viewer?.distinctGreys} grey levels` : ''),
   );
   for (const p of problems) log(`  ${p}`);
   return problems.length === 0;
