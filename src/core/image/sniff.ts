@@ -1,3 +1,5 @@
+import { isVr } from '../dicom/tags.js';
+
 export type SniffedFormat =
   | { format: 'dicom'; preamble: boolean }
   | { format: 'tiff'; littleEndian: boolean; bigTiff: boolean }
@@ -5,42 +7,6 @@ export type SniffedFormat =
 
 /** DICOM group/element pairs that a headerless (no preamble, no meta) dataset commonly starts with. */
 const HEADERLESS_FIRST_GROUPS = new Set([0x0002, 0x0008, 0x0010, 0x0018, 0x0020, 0x0028]);
-const VRS = new Set([
-  'AE',
-  'AS',
-  'AT',
-  'CS',
-  'DA',
-  'DS',
-  'DT',
-  'FL',
-  'FD',
-  'IS',
-  'LO',
-  'LT',
-  'OB',
-  'OD',
-  'OF',
-  'OL',
-  'OV',
-  'OW',
-  'PN',
-  'SH',
-  'SL',
-  'SQ',
-  'SS',
-  'ST',
-  'SV',
-  'TM',
-  'UC',
-  'UI',
-  'UL',
-  'UN',
-  'UR',
-  'US',
-  'UT',
-  'UV',
-]);
 
 /**
  * Works out the format from the bytes alone (never from a name): DICOM Part 10 with its 128-byte preamble
@@ -75,7 +41,7 @@ export function sniffFormat(bytes: Uint8Array): SniffedFormat {
     const vr = String.fromCharCode(bytes[4]!, bytes[5]!);
     if (HEADERLESS_FIRST_GROUPS.has(groupLE) || HEADERLESS_FIRST_GROUPS.has(groupBE)) {
       // Explicit VR: a known VR follows the tag. Implicit VR: a sane 32-bit length follows it.
-      if (VRS.has(vr)) return { format: 'dicom', preamble: false };
+      if (isVr(vr)) return { format: 'dicom', preamble: false };
       const len = (bytes[4]! | (bytes[5]! << 8) | (bytes[6]! << 16) | (bytes[7]! << 24)) >>> 0;
       if (len === 0xffffffff || len <= bytes.length) return { format: 'dicom', preamble: false };
     }
