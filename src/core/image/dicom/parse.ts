@@ -130,6 +130,14 @@ export async function parseDicomBytes(bytes: Uint8Array, options: ParseOptions =
     const code = /overrun|overread|past end/i.test(text) ? ErrorCode.Truncated : ErrorCode.Corrupt;
     throw toVoxmarkError(e, code, 'Unreadable DICOM dataset');
   }
+  if (isPart10 && transferSyntaxUID === TransferSyntax.DeflatedExplicitLittle) {
+    // dicom-parser reads an inflater's result from byte 0, so the preamble and "DICM" come back as
+    // phantom elements ((0000,0000), (4944,4D43), ...). Only group 0002 belongs before the dataset.
+    const elements = dataSet.elements as Record<string, { dataOffset: number }>;
+    for (const [tag, el] of Object.entries(elements)) {
+      if (el.dataOffset < metaEnd && !tag.startsWith('x0002')) delete elements[tag];
+    }
+  }
   return { dataSet, transferSyntaxUID, bytes: input };
 }
 
