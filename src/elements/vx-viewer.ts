@@ -262,6 +262,11 @@ export class VxViewer extends LitElement implements ViewerHost, CineHost {
     .empty {
       border: 2px dashed transparent;
     }
+    .empty .error {
+      position: static;
+      padding: 0;
+      background: none;
+    }
     :host([data-drag-over]) .empty,
     :host([data-drag-over]) .view {
       border-color: var(--vx-progress-color, #4c9ffe);
@@ -1619,6 +1624,12 @@ export class VxViewer extends LitElement implements ViewerHost, CineHost {
       ? `${stack.width} by ${stack.height} pixels, ${stack.depth} slice${stack.depth === 1 ? '' : 's'}. ` +
         'Mouse wheel or arrow keys scroll slices; right-drag changes the window; Ctrl+wheel zooms; middle-drag pans.'
       : 'No image loaded. Drop DICOM or TIFF files here or choose files.';
+    const errorView = error
+      ? html`<div class="error" part="error" role="alert">
+          <span>${describeError(error)}</span>
+          <small>${error.message} (${error.code})</small>
+        </div>`
+      : nothing;
     return html`
       <div
         class="view"
@@ -1642,15 +1653,13 @@ export class VxViewer extends LitElement implements ViewerHost, CineHost {
           ? html`<div class="progress" part="progress" role="progressbar" aria-label="Loading image"></div>`
           : nothing
       }
-      ${
-        error
-          ? html`<div class="error" part="error" role="alert">
-              <span>${describeError(error)}</span>
-              <small>${error.message} (${error.code})</small>
-            </div>`
-          : nothing
-      }
-      <div class="empty" part="empty" ?hidden=${!!stack || !!error || this._loading}>
+      ${stack ? errorView : nothing}
+      <div class="empty" part="empty" ?hidden=${!!stack || this._loading}>
+        ${
+          // With nothing loaded, the error sits above the drop zone and the chooser, so the user can pick
+          // other files right away.
+          stack ? nothing : errorView
+        }
         <span>Drop DICOM or TIFF files here</span>
         <slot name="file-input">
           <label>Choose files<input type="file" multiple aria-label="Choose image files" /></label>
