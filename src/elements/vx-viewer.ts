@@ -560,6 +560,7 @@ export class VxViewer extends LitElement implements ViewerHost, CineHost {
     this.addEventListener('contextmenu', this.#onContextMenu);
     this.addEventListener('keydown', this.#onKeyDown);
     this.addEventListener('keyup', this.#onKeyUp);
+    this.addEventListener('focusout', this.#onFocusOut);
     this.addEventListener('dragover', this.#onDragOver);
     this.addEventListener('dragleave', this.#onDragLeave);
     this.addEventListener('drop', this.#onDrop);
@@ -1419,6 +1420,17 @@ export class VxViewer extends LitElement implements ViewerHost, CineHost {
       this.#updateCursor();
     }
     this.#tools.get(this.#tool)?.onKeyUp?.(e);
+  };
+
+  #onFocusOut = (e: FocusEvent): void => {
+    const to = e.relatedTarget as Node | null;
+    if (to && (to === this || this.contains(to))) return;
+    // The key-up of a held Space goes wherever the focus went (another viewer, another window):
+    // forget the hold, or the next left-drag here would pan instead of running the tool.
+    if (this.#spaceHeld) {
+      this.#spaceHeld = false;
+      this.#updateCursor();
+    }
   };
 
   /** Runs a built-in viewer action. */

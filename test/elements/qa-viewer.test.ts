@@ -1,5 +1,5 @@
 import { expect, fixture, html, oneEvent } from '@open-wc/testing';
-import { resetMouse, sendMouse } from '@web/test-runner-commands';
+import { resetMouse, sendKeys, sendMouse } from '@web/test-runner-commands';
 import '../../src/define.js';
 import type { VxViewer } from '../../src/elements/vx-viewer.js';
 
@@ -58,5 +58,58 @@ describe('vx-viewer from the user side', () => {
     expect(el.stack!.depth).to.equal(1);
     expect(root.querySelector('[part="error"]')).to.equal(null);
     expect(root.querySelector<HTMLElement>('[part="empty"]')!.hidden).to.equal(true);
+  });
+});
+
+describe('vx-viewer: a held Space does not outlive the focus', () => {
+  afterEach(() => resetMouse());
+
+  it('drawing in the first viewer works after Space was released over a second one', async () => {
+    const { createImageStack } = await import('../../src/core/image/stack.js');
+    const wrap = await fixture<HTMLDivElement>(
+      html`<div>
+        <vx-viewer style="width:240px;height:180px;display:block"><vx-box-layer></vx-box-layer></vx-viewer>
+        <vx-viewer style="width:240px;height:180px;display:block"><vx-box-layer></vx-box-layer></vx-viewer>
+      </div>`,
+    );
+    const [a, b] = Array.from(wrap.querySelectorAll('vx-viewer')) as [VxViewer, VxViewer];
+    for (const v of [a, b]) {
+      const loaded = oneEvent(v, 'vx-load');
+      v.stack = createImageStack({
+        width: 120,
+        height: 90,
+        frames: [new Int16Array(120 * 90)],
+        dataType: 'int16',
+        spacing: [1, 1, 1],
+      });
+      await loaded;
+      v.labelSchema = {
+        version: 1,
+        labels: [{ id: 'lesion', name: 'Lesion', color: '#ff0000', kinds: ['box'] }],
+      };
+      v.activeLabel = 'lesion';
+      v.tool = 'box';
+      await v.renderComplete;
+    }
+    const at = (v: VxViewer, x: number, y: number): [number, number] => {
+      const [cx, cy] = v.imageToClient(x, y);
+      return [Math.round(cx), Math.round(cy)];
+    };
+    a.focus();
+    // Space held in the first viewer (pan-hold), then the user clicks the second one and lets go there.
+    await sendKeys({ down: 'Space' });
+    await sendMouse({ type: 'click', position: at(b, 60, 45) });
+    await sendKeys({ up: 'Space' });
+    const view = a.view;
+    await sendMouse({ type: 'move', position: at(a, 10, 10) });
+    await sendMouse({ type: 'down' });
+    await sendMouse({ type: 'move', position: at(a, 25, 25) });
+    await sendMouse({ type: 'move', position: at(a, 40, 40) });
+    await sendMouse({ type: 'up' });
+    expect(a.view.centerX).to.equal(view.centerX);
+    expect(a.view.centerY).to.equal(view.centerY);
+    expect(a.document!.annotations.length).to.equal(1);
+    expect(a.document!.annotations[0]!.kind).to.equal('box');
+    expect(b.document!.annotations.length).to.equal(0);
   });
 });
