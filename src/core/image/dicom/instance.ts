@@ -146,8 +146,68 @@ export function readImageInfo(parsed: ParsedDicom): DicomImageInfo {
   };
   for (const [k, v] of Object.entries(optional))
     if (v !== undefined) (info as unknown as Record<string, unknown>)[k] = v;
+  fillFromFunctionalGroups(info);
   checkPixelDataSize(info);
   return info;
+}
+
+/**
+ * The item of functional group `sequenceTag` that applies to `frame` of an enhanced multi-frame instance:
+ * the Per-frame Functional Groups (5200,9230) item's, else the Shared Functional Groups (5200,9229) one.
+ */
+export function functionalGroup(ds: DataSet, frame: number, sequenceTag: string): DataSet | undefined {
+  const perFrame = ds.elements['x52009230']?.items?.[frame]?.dataSet;
+  const shared = ds.elements['x52009229']?.items?.[0]?.dataSet;
+  return (
+    perFrame?.elements[sequenceTag]?.items?.[0]?.dataSet ?? shared?.elements[sequenceTag]?.items?.[0]?.dataSet
+  );
+}
+
+/** Rescale slope and intercept of one frame: its Pixel Value Transformation (0028,9145) group, if any. */
+export function frameRescale(info: DicomImageInfo, frame: number): { slope: number; intercept: number } {
+  const group = functionalGroup(info.parsed.dataSet, frame, 'x00289145');
+  const slope = group ? num(group, 'x00281053') : undefined;
+  const intercept = group ? num(group, 'x00281052') : undefined;
+  return {
+    slope: slope !== undefined && slope !== 0 ? slope : info.rescaleSlope,
+    intercept: intercept ?? info.rescaleIntercept,
+  };
+}
+
+/**
+ * Enhanced multi-frame instances (Enhanced CT/MR/PET, ...) keep orientation, pixel measures, rescale and
+ * window in functional groups instead of the top-level dataset: take what the top level lacks from the
+ * groups of the first frame.
+ */
+function fillFromFunctionalGroups(info: DicomImageInfo): void {
+  const ds = info.parsed.dataSet;
+  if (!ds.elements['x52009229'] && !ds.elements['x52009230']) return;
+  const orientation = functionalGroup(ds, 0, 'x00209116');
+  if (!info.imageOrientationPatient && orientation) {
+    const iop = nums(orientation, 'x00200037');
+    if (iop.length >= 6)
+      info.imageOrientationPatient = [iop[0]!, iop[1]!, iop[2]!, iop[3]!, iop[4]!, iop[5]!];
+  }
+  const measures = functionalGroup(ds, 0, 'x00289110');
+  if (measures) {
+    const ps = nums(measures, 'x00280030');
+    if (!info.pixelSpacing && ps.length >= 2 && ps[0]! > 0 && ps[1]! > 0)
+      info.pixelSpacing = [ps[0]!, ps[1]!];
+    info.sliceThickness ??= num(measures, 'x00180050');
+    info.spacingBetweenSlices ??= num(measures, 'x00180088');
+  }
+  if (!ds.elements['x00281053'] && !ds.elements['x00281052']) {
+    const { slope, intercept } = frameRescale(info, 0);
+    info.rescaleSlope = slope;
+    info.rescaleIntercept = intercept;
+  }
+  const voi = functionalGroup(ds, 0, 'x00289132');
+  if (voi && info.windowCenters.length === 0 && info.windowWidths.length === 0) {
+    info.windowCenters = nums(voi, 'x00281050');
+    info.windowWidths = nums(voi, 'x00281051');
+    info.windowExplanations = (voi.string('x00281055') ?? '').split('\\').map((s) => s.trim());
+    info.voiLutFunction ??= str(voi, 'x00281056');
+  }
 }
 
 /**

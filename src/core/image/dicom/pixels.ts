@@ -3,7 +3,7 @@ import type { DataType, Frame, PixelArray } from '../types.js';
 import { allocate, convertColourToRgb, planarToInterleaved } from './samples.js';
 
 export { allocate, arrayDataType, convertColourToRgb, planarToInterleaved } from './samples.js';
-import type { DicomImageInfo } from './instance.js';
+import { frameRescale, type DicomImageInfo } from './instance.js';
 import type { EncapsulatedDecodeOptions } from './codecs.js';
 import { TransferSyntax } from './parse.js';
 
@@ -81,13 +81,14 @@ export async function decodeDicomFrame(
     }
     data = decodeNativeFrame(info, index);
   }
+  const rescale = frameRescale(info, index);
   return {
     width: info.columns,
     height: info.rows,
     samplesPerPixel: frameSamplesPerPixel(info),
     data,
-    rescaleSlope: info.rescaleSlope,
-    rescaleIntercept: info.rescaleIntercept,
+    rescaleSlope: rescale.slope,
+    rescaleIntercept: rescale.intercept,
   };
 }
 
