@@ -754,6 +754,14 @@ export class VxViewer extends LitElement implements ViewerHost, CineHost {
     super.disconnectedCallback();
     this.#resizeObserver?.disconnect();
     this.#resizeObserver = undefined;
+    // Removed mid-drag: the pointer-up never reaches this element, and a drag left open would swallow
+    // every press once the viewer is back in the page.
+    const drag = this.#drag;
+    this.#drag = undefined;
+    if (drag?.kind === 'tool') this.#tools.get(this.#tool)?.cancel?.();
+    this.#touches.clear();
+    this.#spaceHeld = false;
+    this.#updateCursor();
     clearTimeout(this.#progressTimer);
     clearTimeout(this.#liveTimer);
   }

@@ -113,3 +113,56 @@ describe('vx-viewer: a held Space does not outlive the focus', () => {
     expect(b.document!.annotations.length).to.equal(0);
   });
 });
+
+describe('vx-viewer: removed in the middle of a drag', () => {
+  afterEach(() => resetMouse());
+
+  it('draws again once put back, and the interrupted box leaves nothing behind', async () => {
+    const { createImageStack } = await import('../../src/core/image/stack.js');
+    const wrap = await fixture<HTMLDivElement>(
+      html`<div>
+        <vx-viewer style="width:360px;height:270px;display:block"><vx-box-layer></vx-box-layer></vx-viewer>
+      </div>`,
+    );
+    const el = wrap.querySelector('vx-viewer') as VxViewer;
+    const loaded = oneEvent(el, 'vx-load');
+    el.stack = createImageStack({
+      width: 120,
+      height: 90,
+      frames: [new Int16Array(120 * 90)],
+      dataType: 'int16',
+      spacing: [1, 1, 1],
+    });
+    await loaded;
+    el.labelSchema = {
+      version: 1,
+      labels: [{ id: 'lesion', name: 'Lesion', color: '#ff0000', kinds: ['box'] }],
+    };
+    el.activeLabel = 'lesion';
+    el.tool = 'box';
+    await el.renderComplete;
+    const at = (x: number, y: number): [number, number] => {
+      const [cx, cy] = el.imageToClient(x, y);
+      return [Math.round(cx), Math.round(cy)];
+    };
+    const frame = () => new Promise((r) => requestAnimationFrame(r));
+    await sendMouse({ type: 'move', position: at(10, 10) });
+    await sendMouse({ type: 'down' });
+    await sendMouse({ type: 'move', position: at(40, 40) });
+    // The host moves the viewer (a framework re-parenting it) while the button is still down.
+    el.remove();
+    await sendMouse({ type: 'up' });
+    await frame();
+    wrap.append(el);
+    await frame();
+    await el.renderComplete;
+    expect(el.document!.annotations.length).to.equal(0);
+    await sendMouse({ type: 'move', position: at(20, 20) });
+    await sendMouse({ type: 'down' });
+    await sendMouse({ type: 'move', position: at(35, 30) });
+    await sendMouse({ type: 'move', position: at(50, 40) });
+    await sendMouse({ type: 'up' });
+    expect(el.document!.annotations.length).to.equal(1);
+    expect(el.document!.annotations[0]!.box).to.deep.equal({ x: 20, y: 20, width: 30, height: 20 });
+  });
+});
