@@ -166,3 +166,73 @@ describe('vx-viewer: removed in the middle of a drag', () => {
     expect(el.document!.annotations[0]!.box).to.deep.equal({ x: 20, y: 20, width: 30, height: 20 });
   });
 });
+
+describe('vx-viewer: arrow-key nudges stop at the image edge', () => {
+  afterEach(() => resetMouse());
+
+  it('a box and a polygon nudged against the edges stay inside the image, size and shape kept', async () => {
+    const { createImageStack } = await import('../../src/core/image/stack.js');
+    const el = await fixture<VxViewer>(
+      html`<vx-viewer style="width:360px;height:270px;display:block">
+        <vx-box-layer></vx-box-layer><vx-polygon-layer></vx-polygon-layer>
+      </vx-viewer>`,
+    );
+    const loaded = oneEvent(el, 'vx-load');
+    el.stack = createImageStack({
+      width: 120,
+      height: 90,
+      frames: [new Int16Array(120 * 90), new Int16Array(120 * 90)],
+      dataType: 'int16',
+      spacing: [1, 1, 1],
+    });
+    await loaded;
+    el.labelSchema = {
+      version: 1,
+      labels: [{ id: 'lesion', name: 'Lesion', color: '#ff0000', kinds: ['box', 'polygon'] }],
+    };
+    el.activeLabel = 'lesion';
+    await el.renderComplete;
+    const at = (x: number, y: number): [number, number] => {
+      const [cx, cy] = el.imageToClient(x, y);
+      return [Math.round(cx), Math.round(cy)];
+    };
+    el.focus();
+    await sendKeys({ press: 'x' });
+    await sendMouse({ type: 'move', position: at(4, 3) });
+    await sendMouse({ type: 'down' });
+    await sendMouse({ type: 'move', position: at(15, 12) });
+    await sendMouse({ type: 'move', position: at(24, 23) });
+    await sendMouse({ type: 'up' });
+    const doc = el.document!;
+    expect(doc.annotations[0]!.box).to.deep.equal({ x: 4, y: 3, width: 20, height: 20 });
+    await sendKeys({ press: 'Shift+ArrowLeft' }); // 10 px: 4 to go
+    await sendKeys({ press: 'Shift+ArrowUp' });
+    await sendKeys({ press: 'ArrowUp' });
+    expect(doc.annotations[0]!.box).to.deep.equal({ x: 0, y: 0, width: 20, height: 20 });
+    expect(el.slice).to.equal(0); // the arrow at the edge was still the nudge's, not a slice change
+    await sendKeys({ press: 'Control+z' });
+    // The ArrowUp that changed nothing made no undo step: undo takes back the Shift+ArrowUp.
+    expect(doc.annotations[0]!.box).to.deep.equal({ x: 0, y: 3, width: 20, height: 20 });
+
+    await sendKeys({ press: 'Escape' });
+    await sendKeys({ press: 'p' });
+    const pts: [number, number][] = [
+      [100, 70],
+      [115, 72],
+      [110, 86],
+    ];
+    for (const p of pts) await sendMouse({ type: 'click', position: at(...p) });
+    await sendKeys({ press: 'Enter' });
+    const poly = doc.annotations[1]!;
+    expect(poly.kind).to.equal('polygon');
+    const before = poly.points!;
+    await sendKeys({ press: 'Shift+ArrowRight' });
+    await sendKeys({ press: 'Shift+ArrowDown' });
+    const after = doc.get(poly.id)!.points!;
+    expect(Math.max(...after.map((p) => p[0]))).to.equal(120);
+    expect(Math.max(...after.map((p) => p[1]))).to.equal(90);
+    const dx = after[0]![0] - before[0]![0];
+    const dy = after[0]![1] - before[0]![1];
+    expect(after).to.deep.equal(before.map(([x, y]) => [x + dx, y + dy]));
+  });
+});

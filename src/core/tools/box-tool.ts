@@ -210,6 +210,9 @@ export function nudgeSelection(env: ToolEnv, dx: number, dy: number): boolean {
     .map((id) => doc.get(id))
     .filter((a): a is Annotation => !!a && a.slice === env.slice && env.visibility.isEditable(a));
   if (!targets.length) return false;
+  [dx, dy] = clampShift(targets, doc.width, doc.height, dx, dy);
+  // At the edge: the key is still consumed (it must not scroll slices instead), but nothing changes.
+  if (dx === 0 && dy === 0) return true;
   doc.transact(() => {
     for (const a of targets) {
       if (a.box) doc.update(a.id, { box: translateBox(a.box, dx, dy) });
@@ -224,4 +227,38 @@ export function nudgeSelection(env: ToolEnv, dx: number, dy: number): boolean {
   });
   env.selection.prune((id) => doc.has(id));
   return true;
+}
+
+/**
+ * Limits a shift of boxes and polygons so that those inside the image stay inside it (the selection moves as
+ * one and stops at the edge); one already past an edge can still move back, never further out.
+ */
+function clampShift(targets: Annotation[], W: number, H: number, dx: number, dy: number): [number, number] {
+  let loX = -Infinity;
+  let hiX = Infinity;
+  let loY = -Infinity;
+  let hiY = Infinity;
+  for (const a of targets) {
+    let x0: number, y0: number, x1: number, y1: number;
+    if (a.box) {
+      x0 = a.box.x;
+      y0 = a.box.y;
+      x1 = a.box.x + a.box.width;
+      y1 = a.box.y + a.box.height;
+    } else if (a.points?.length) {
+      x0 = y0 = Infinity;
+      x1 = y1 = -Infinity;
+      for (const [x, y] of a.points) {
+        x0 = Math.min(x0, x);
+        y0 = Math.min(y0, y);
+        x1 = Math.max(x1, x);
+        y1 = Math.max(y1, y);
+      }
+    } else continue; // masks are clipped pixel by pixel instead
+    loX = Math.max(loX, Math.min(0, -x0));
+    hiX = Math.min(hiX, Math.max(0, W - x1));
+    loY = Math.max(loY, Math.min(0, -y0));
+    hiY = Math.min(hiY, Math.max(0, H - y1));
+  }
+  return [Math.min(Math.max(dx, loX), hiX), Math.min(Math.max(dy, loY), hiY)];
 }
