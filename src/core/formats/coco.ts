@@ -375,8 +375,9 @@ export function readCoco(
       return;
     }
     let input: AnnotationInput | string;
+    const notes: string[] = [];
     try {
-      input = cocoGeometry(c, label, W, H);
+      input = cocoGeometry(c, label, W, H, notes);
     } catch (e) {
       input = `segmentation cannot be read: ${(e as Error).message}`;
     }
@@ -384,6 +385,7 @@ export function readCoco(
       skip(input);
       return;
     }
+    for (const note of notes) skip(note);
     input.slice = slice;
     if (typeof c.voxmark_id === 'string' && c.voxmark_id && !usedIds.has(c.voxmark_id))
       input.id = c.voxmark_id;
@@ -422,7 +424,14 @@ export function fromCoco(coco: unknown, options: FromCocoOptions): AnnotationDoc
   return readCoco(coco, options).document;
 }
 
-function cocoGeometry(c: CocoAnnotation, label: LabelDef, W: number, H: number): AnnotationInput | string {
+/** `notes` receives what was left out of an annotation that is still imported (reported as skipped). */
+function cocoGeometry(
+  c: CocoAnnotation,
+  label: LabelDef,
+  W: number,
+  H: number,
+  notes: string[] = [],
+): AnnotationInput | string {
   const base = { label: label.id, slice: 0 };
   const seg = c.segmentation as unknown;
   const allows = (k: 'box' | 'polygon' | 'mask') => label.kinds.includes(k);
@@ -446,7 +455,16 @@ function cocoGeometry(c: CocoAnnotation, label: LabelDef, W: number, H: number):
         const part = rasterizePolygon(toPoints(p), W, H);
         for (let k = 0; k < part.length; k++) mask[k]! |= part[k]!;
       }
-    } else if (allows('polygon')) return { ...base, kind: 'polygon', points: toPoints(polys[0]!) };
+    } else if (allows('polygon')) {
+      // One polygon cannot hold several parts: keep the largest and say what was left out.
+      const parts = polys.map(toPoints);
+      const areas = parts.map(polygonArea);
+      const keep = areas.indexOf(Math.max(...areas));
+      notes.push(
+        `polygon has ${parts.length} parts; label '${label.name}' allows no masks, so only part ${keep + 1} (the largest) was imported`,
+      );
+      return { ...base, kind: 'polygon', points: parts[keep]! };
+    }
   } else if (isRecord(seg) && 'counts' in seg) {
     const rle = seg as unknown as CocoRle;
     if (!Array.isArray(rle.size) || rle.size[0] !== H || rle.size[1] !== W)

@@ -1,0 +1,40 @@
+/**
+ * COCO from other tools: an instance drawn as several polygon parts, for a label that takes polygons but
+ * not masks, cannot be imported whole. The import keeps the largest part and reports the rest, instead of
+ * silently keeping whichever part came first.
+ */
+import { expect } from '@open-wc/testing';
+import { readCoco } from '../../src/core/formats/coco.js';
+import type { LabelSchema } from '../../src/core/schema/types.js';
+
+const schema: LabelSchema = {
+  version: 1,
+  labels: [{ id: 'vessel', name: 'Vessel', color: '#00ff00', kinds: ['polygon'] }],
+};
+
+describe('COCO import of multi-part polygons', () => {
+  it('keeps the largest part and reports the others when the label allows no masks', () => {
+    const small = [0, 0, 2, 0, 2, 2];
+    const large = [3, 3, 9, 3, 9, 9, 3, 9];
+    const { document, report } = readCoco(
+      {
+        images: [{ id: 1, width: 10, height: 10 }],
+        categories: [{ id: 5, name: 'vessel' }],
+        annotations: [{ id: 42, image_id: 1, category_id: 5, iscrowd: 0, segmentation: [small, large] }],
+      },
+      { schema },
+    );
+    const [a] = [...document.annotations];
+    expect(a!.kind).to.equal('polygon');
+    expect(a!.points).to.deep.equal([
+      [3, 3],
+      [9, 3],
+      [9, 9],
+      [3, 9],
+    ]);
+    expect(report.imported).to.equal(1);
+    expect(report.skipped).to.have.length(1);
+    expect(report.skipped[0]).to.include({ index: 0, id: 42 });
+    expect(report.skipped[0]!.reason).to.match(/2 parts/);
+  });
+});
