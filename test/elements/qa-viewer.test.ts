@@ -236,3 +236,56 @@ describe('vx-viewer: arrow-key nudges stop at the image edge', () => {
     expect(after).to.deep.equal(before.map(([x, y]) => [x + dx, y + dy]));
   });
 });
+
+describe('vx-viewer: dragging a box against the image edge', () => {
+  afterEach(() => resetMouse());
+
+  it('moves it to the edge without shrinking it, in the box tool and in the select tool', async () => {
+    const { createImageStack } = await import('../../src/core/image/stack.js');
+    const el = await fixture<VxViewer>(
+      html`<vx-viewer style="width:360px;height:270px;display:block">
+        <vx-box-layer></vx-box-layer>
+      </vx-viewer>`,
+    );
+    const loaded = oneEvent(el, 'vx-load');
+    el.stack = createImageStack({
+      width: 120,
+      height: 90,
+      frames: [new Int16Array(120 * 90)],
+      dataType: 'int16',
+      spacing: [1, 1, 1],
+    });
+    await loaded;
+    el.labelSchema = {
+      version: 1,
+      labels: [{ id: 'lesion', name: 'Lesion', color: '#ff0000', kinds: ['box'] }],
+    };
+    el.activeLabel = 'lesion';
+    el.tool = 'box';
+    // Zoomed out so the user can drag well past the image.
+    el.setView({ zoom: 1.5, centerX: 60, centerY: 45 });
+    await el.renderComplete;
+    const at = (x: number, y: number): [number, number] => {
+      const [cx, cy] = el.imageToClient(x, y);
+      return [Math.round(cx), Math.round(cy)];
+    };
+    const drag = async (from: [number, number], to: [number, number]) => {
+      await sendMouse({ type: 'move', position: at(...from) });
+      await sendMouse({ type: 'down' });
+      await sendMouse({ type: 'move', position: at((from[0] + to[0]) / 2, (from[1] + to[1]) / 2) });
+      await sendMouse({ type: 'move', position: at(...to) });
+      await sendMouse({ type: 'up' });
+    };
+    await drag([40, 30], [60, 50]);
+    const doc = el.document!;
+    const id = doc.annotations[0]!.id;
+    expect(doc.get(id)!.box).to.deep.equal({ x: 40, y: 30, width: 20, height: 20 });
+    // Box tool: grab the selected box inside and throw it past the left edge.
+    await drag([50, 40], [10, 46]);
+    expect(doc.get(id)!.box).to.deep.equal({ x: 0, y: 36, width: 20, height: 20 });
+    // Select tool: past the bottom-right corner.
+    el.tool = 'select';
+    await drag([10, 46], [150, 110]);
+    expect(doc.get(id)!.box).to.deep.equal({ x: 100, y: 70, width: 20, height: 20 });
+  });
+});

@@ -116,9 +116,13 @@ export class BoxTool extends Tool<BoxToolState> {
           this.to({ name: 'moving', id: s.id, origin: s.origin, start: a.box, box: a.box });
         return;
       }
-      case 'moving':
-        this.to({ ...s, box: translateBox(s.start, e.x - s.origin[0], e.y - s.origin[1]) });
+      case 'moving': {
+        // Moving never resizes: the box stops at the image edge rather than being clipped on release.
+        const { width: W, height: H } = this.env.document;
+        const [dx, dy] = clampShift([{ box: s.start }], W, H, e.x - s.origin[0], e.y - s.origin[1]);
+        this.to({ ...s, box: translateBox(s.start, dx, dy) });
         return;
+      }
       case 'resizing':
         this.to({ ...s, box: resizeBox(s.start, s.handle, e.x, e.y, e.shiftKey) });
         return;
@@ -233,7 +237,13 @@ export function nudgeSelection(env: ToolEnv, dx: number, dy: number): boolean {
  * Limits a shift of boxes and polygons so that those inside the image stay inside it (the selection moves as
  * one and stops at the edge); one already past an edge can still move back, never further out.
  */
-function clampShift(targets: Annotation[], W: number, H: number, dx: number, dy: number): [number, number] {
+export function clampShift(
+  targets: readonly Pick<Annotation, 'box' | 'points'>[],
+  W: number,
+  H: number,
+  dx: number,
+  dy: number,
+): [number, number] {
   let loX = -Infinity;
   let hiX = Infinity;
   let loY = -Infinity;

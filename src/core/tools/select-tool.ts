@@ -3,7 +3,7 @@ import { hitTest, translateBox, translateMaskInto, translatePoints } from '../an
 import type { Annotation, Point } from '../annotation/types.js';
 import type { SparseMask } from '../mask/sparse-mask.js';
 import type { KeyLike } from '../keymap.js';
-import { nudgeFor } from './box-tool.js';
+import { clampShift, nudgeFor } from './box-tool.js';
 import { Tool, type ToolEnv, type ToolPointerEvent, type ToolPreview, emptyPreview } from './tool.js';
 
 /** States of the select tool. */
@@ -93,8 +93,10 @@ export class SelectTool extends Tool<SelectToolState> {
 
   /** Moves the gesture to the pointer: shapes by the exact delta, masks by the rounded one (re-drafted only when it changes). */
   private move(s: Extract<SelectToolState, { name: 'moving' }>, e: ToolPointerEvent): void {
-    const dx = e.x - s.origin[0];
-    const dy = e.y - s.origin[1];
+    // Boxes and polygons stop at the image edge, and the selection moves as one with them.
+    const doc = this.env.document;
+    const shapes = s.ids.map((id) => doc.get(id)).filter((a): a is Annotation => !!a);
+    const [dx, dy] = clampShift(shapes, doc.width, doc.height, e.x - s.origin[0], e.y - s.origin[1]);
     const mx = Math.round(dx);
     const my = Math.round(dy);
     for (const id of s.ids) {
