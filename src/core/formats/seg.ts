@@ -419,11 +419,21 @@ function items(ds: DataSet | undefined, t: string): DataSet[] {
   return (e?.items ?? []).map((i) => i.dataSet).filter((d): d is DataSet => !!d);
 }
 
-function codeOf(ds: DataSet | undefined): CodedConcept | undefined {
+/** A text value decoded as UTF-8 when the SEG declares ISO_IR 192 (dicom-parser's string() reads Latin-1). */
+function dsText(ds: DataSet, t: string, utf8: boolean): string | undefined {
+  if (!utf8) return dsString(ds, t);
+  const el = ds.elements[t];
+  if (!el || !(el.length > 0)) return undefined;
+  const raw = (ds.byteArray as Uint8Array).subarray(el.dataOffset, el.dataOffset + el.length);
+  const v = new TextDecoder('utf-8').decode(raw).replace(/\0/g, '').trim();
+  return v === '' ? undefined : v;
+}
+
+function codeOf(ds: DataSet | undefined, utf8 = false): CodedConcept | undefined {
   if (!ds) return undefined;
   const value = dsString(ds, 'x00080100') ?? dsString(ds, 'x00080119') ?? dsString(ds, 'x00080120');
   const scheme = dsString(ds, 'x00080102');
-  const meaning = dsString(ds, 'x00080104');
+  const meaning = dsText(ds, 'x00080104', utf8);
   return value && scheme && meaning ? { value, scheme, meaning } : undefined;
 }
 
@@ -472,15 +482,16 @@ export async function fromDicomSeg(
   const maxFrac = ds.uint16('x00620010') ?? 255;
   const threshold = Math.max(1, Math.ceil((options.threshold ?? 0.5) * maxFrac));
 
+  const utf8 = (dsString(ds, 'x00080005') ?? '').includes('ISO_IR 192');
   const segments: SegSegment[] = items(ds, 'x00620002').map((s) => {
-    const seg: SegSegment = { number: s.uint16('x00620004') ?? 0, label: dsString(s, 'x00620005') ?? '' };
-    const desc = dsString(s, 'x00620006');
+    const seg: SegSegment = { number: s.uint16('x00620004') ?? 0, label: dsText(s, 'x00620005', utf8) ?? '' };
+    const desc = dsText(s, 'x00620006', utf8);
     if (desc) seg.description = desc;
     const alg = dsString(s, 'x00620008');
     if (alg) seg.algorithmType = alg;
-    const cat = codeOf(items(s, 'x00620003')[0]);
+    const cat = codeOf(items(s, 'x00620003')[0], utf8);
     if (cat) seg.category = cat;
-    const type = codeOf(items(s, 'x0062000f')[0]);
+    const type = codeOf(items(s, 'x0062000f')[0], utf8);
     if (type) seg.type = type;
     const lab = s.elements['x0062000d'];
     if (lab && lab.length >= 6)
