@@ -289,3 +289,57 @@ describe('vx-viewer: dragging a box against the image edge', () => {
     expect(doc.get(id)!.box).to.deep.equal({ x: 100, y: 70, width: 20, height: 20 });
   });
 });
+
+describe('vx-viewer: dragging a polygon against the image edge', () => {
+  afterEach(() => resetMouse());
+
+  it('stops it at the edge with its shape kept', async () => {
+    const { createImageStack } = await import('../../src/core/image/stack.js');
+    const el = await fixture<VxViewer>(
+      html`<vx-viewer style="width:360px;height:270px;display:block">
+        <vx-polygon-layer></vx-polygon-layer>
+      </vx-viewer>`,
+    );
+    const loaded = oneEvent(el, 'vx-load');
+    el.stack = createImageStack({
+      width: 120,
+      height: 90,
+      frames: [new Int16Array(120 * 90)],
+      dataType: 'int16',
+      spacing: [1, 1, 1],
+    });
+    await loaded;
+    el.labelSchema = {
+      version: 1,
+      labels: [{ id: 'organ', name: 'Organ', color: '#00ff00', kinds: ['polygon'] }],
+    };
+    el.activeLabel = 'organ';
+    el.tool = 'polygon';
+    el.setView({ zoom: 1.5, centerX: 60, centerY: 45 });
+    await el.renderComplete;
+    const at = (x: number, y: number): [number, number] => {
+      const [cx, cy] = el.imageToClient(x, y);
+      return [Math.round(cx), Math.round(cy)];
+    };
+    for (const p of [
+      [40, 30],
+      [70, 30],
+      [60, 60],
+    ] as [number, number][])
+      await sendMouse({ type: 'click', position: at(...p) });
+    await sendKeys({ press: 'Enter' });
+    const doc = el.document!;
+    const poly = doc.annotations[0]!;
+    const start = poly.points!;
+    // The new polygon is selected: grab it inside and drag it far past the top edge.
+    await sendMouse({ type: 'move', position: at(55, 40) });
+    await sendMouse({ type: 'down' });
+    await sendMouse({ type: 'move', position: at(55, 10) });
+    await sendMouse({ type: 'move', position: at(55, -20) });
+    await sendMouse({ type: 'up' });
+    const moved = doc.get(poly.id)!.points!;
+    expect(Math.min(...moved.map((p) => p[1]))).to.equal(0);
+    const dy = moved[0]![1] - start[0]![1];
+    expect(moved).to.deep.equal(start.map(([x, y]) => [x, y + dy]));
+  });
+});

@@ -1,7 +1,7 @@
 import { edgeAt, simplify, translatePoints, vertexAt } from '../annotation/geometry.js';
 import type { Annotation, Point } from '../annotation/types.js';
 import type { KeyLike } from '../keymap.js';
-import { nudgeFor } from './box-tool.js';
+import { clampShift, nudgeFor } from './box-tool.js';
 import { Tool, type ToolEnv, type ToolPointerEvent, type ToolPreview, emptyPreview } from './tool.js';
 
 /** States of the polygon tool. */
@@ -154,9 +154,13 @@ export class PolygonTool extends Tool<PolygonToolState> {
           this.to({ name: 'movingShape', id: s.id, origin: s.origin, start: a.points, points: a.points });
         return;
       }
-      case 'movingShape':
-        this.to({ ...s, points: translatePoints(s.start, e.x - s.origin[0], e.y - s.origin[1]) });
+      case 'movingShape': {
+        // A polygon inside the image stays inside: it stops at the edge.
+        const { width: W, height: H } = this.env.document;
+        const [dx, dy] = clampShift([{ points: s.start }], W, H, e.x - s.origin[0], e.y - s.origin[1]);
+        this.to({ ...s, points: translatePoints(s.start, dx, dy) });
         return;
+      }
       case 'draggingVertex': {
         const points = s.points.slice();
         points[s.index] = p;
