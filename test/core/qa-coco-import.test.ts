@@ -38,3 +38,22 @@ describe('COCO import of multi-part polygons', () => {
     expect(report.skipped[0]!.reason).to.match(/2 parts/);
   });
 });
+
+describe('COCO import of category names', () => {
+  it('matches a name written in another Unicode normal form', () => {
+    const nfc: LabelSchema = {
+      version: 1,
+      labels: [{ id: 'l1', name: 'Läsion Größe', color: '#ff0000', kinds: ['box'] }],
+    };
+    const { report } = readCoco(
+      {
+        images: [{ id: 1, width: 10, height: 10 }],
+        categories: [{ id: 1, name: ' läsion größe'.normalize('NFD') }],
+        annotations: [{ id: 1, image_id: 1, category_id: 1, segmentation: [], bbox: [1, 1, 2, 2] }],
+      },
+      { schema: nfc },
+    );
+    expect(report.unmappedCategories).to.deep.equal([]);
+    expect(report.imported).to.equal(1);
+  });
+});

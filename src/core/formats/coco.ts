@@ -315,8 +315,8 @@ export function readCoco(
   // Categories → labels.
   const byName = new Map<string, LabelDef>();
   for (const l of schema.labels) {
-    byName.set(l.id.toLowerCase(), l);
-    byName.set(l.name.trim().toLowerCase(), l);
+    byName.set(nameKey(l.id), l);
+    byName.set(nameKey(l.name), l);
   }
   const labelOf = new Map<number, LabelDef>();
   for (const c of categories) {
@@ -324,7 +324,7 @@ export function readCoco(
     const l =
       (explicit !== undefined ? findLabel(schema, explicit) : undefined) ??
       (typeof c.voxmark_id === 'string' ? findLabel(schema, c.voxmark_id) : undefined) ??
-      (typeof c.name === 'string' ? byName.get(c.name.trim().toLowerCase()) : undefined);
+      (typeof c.name === 'string' ? byName.get(nameKey(c.name)) : undefined);
     if (l) labelOf.set(c.id, l);
   }
 
@@ -417,6 +417,11 @@ export function readCoco(
     });
   }
   return { document, report };
+}
+
+/** How category names are compared: trimmed, case-insensitive, and in one Unicode form (NFD from macOS tools). */
+function nameKey(name: string): string {
+  return name.normalize('NFC').trim().toLowerCase();
 }
 
 /** Imports a COCO dataset into a new AnnotationDocument (see readCoco for the mapping and the report). */
