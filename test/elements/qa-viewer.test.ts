@@ -343,3 +343,78 @@ describe('vx-viewer: dragging a polygon against the image edge', () => {
     expect(moved).to.deep.equal(start.map(([x, y]) => [x, y + dy]));
   });
 });
+
+describe('vx-viewer: polygon vertices past the image edge', () => {
+  afterEach(() => resetMouse());
+
+  it('land on the edge, whether clicked, drawn freehand or dragged there', async () => {
+    const { createImageStack } = await import('../../src/core/image/stack.js');
+    const el = await fixture<VxViewer>(
+      html`<vx-viewer style="width:360px;height:270px;display:block">
+        <vx-polygon-layer></vx-polygon-layer>
+      </vx-viewer>`,
+    );
+    const loaded = oneEvent(el, 'vx-load');
+    el.stack = createImageStack({
+      width: 120,
+      height: 90,
+      frames: [new Int16Array(120 * 90)],
+      dataType: 'int16',
+      spacing: [1, 1, 1],
+    });
+    await loaded;
+    el.labelSchema = {
+      version: 1,
+      labels: [{ id: 'organ', name: 'Organ', color: '#00ff00', kinds: ['polygon'] }],
+    };
+    el.activeLabel = 'organ';
+    el.tool = 'polygon';
+    el.setView({ zoom: 1.5, centerX: 60, centerY: 45 });
+    await el.renderComplete;
+    const at = (x: number, y: number): [number, number] => {
+      const [cx, cy] = el.imageToClient(x, y);
+      return [Math.round(cx), Math.round(cy)];
+    };
+    const inImage = (pts: readonly [number, number][]) =>
+      pts.every(([x, y]) => x >= 0 && x <= 120 && y >= 0 && y <= 90);
+    const doc = el.document!;
+    // Tracing an organ that touches the right and bottom edges, clicking a little past them.
+    for (const p of [
+      [90, 40],
+      [140, 40],
+      [130, 105],
+    ] as [number, number][])
+      await sendMouse({ type: 'click', position: at(...p) });
+    await sendKeys({ press: 'Enter' });
+    const clicked = doc.annotations[0]!.points!;
+    expect(clicked.length).to.equal(3);
+    expect(inImage(clicked)).to.equal(true);
+    expect(clicked[1]![0]).to.equal(120);
+    expect(clicked[2]![1]).to.equal(90);
+    // Freehand, starting left of the image.
+    await sendKeys({ press: 'Escape' });
+    await sendMouse({ type: 'move', position: at(-20, 10) });
+    await sendMouse({ type: 'down' });
+    for (const p of [
+      [-10, 40],
+      [20, 60],
+      [30, 20],
+    ] as [number, number][])
+      await sendMouse({ type: 'move', position: at(...p) });
+    await sendMouse({ type: 'up' });
+    const free = doc.annotations[1]!;
+    expect(free.kind).to.equal('polygon');
+    expect(inImage(free.points!)).to.equal(true);
+    // Dragging a vertex of the selected freehand polygon past the top edge.
+    const v = free.points!.find(([x, y]) => x === 30 || (x > 25 && y < 25))!;
+    await sendMouse({ type: 'move', position: at(...v) });
+    await sendMouse({ type: 'down' });
+    await sendMouse({ type: 'move', position: at(v[0], v[1] - 20) });
+    await sendMouse({ type: 'move', position: at(v[0], -30) });
+    await sendMouse({ type: 'up' });
+    const dragged = doc.get(free.id)!.points!;
+    expect(dragged).to.not.deep.equal(free.points);
+    expect(inImage(dragged)).to.equal(true);
+    expect(Math.min(...dragged.map((p) => p[1]))).to.equal(0);
+  });
+});

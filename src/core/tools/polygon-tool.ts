@@ -61,6 +61,12 @@ export class PolygonTool extends Tool<PolygonToolState> {
     return null;
   }
 
+  /** `p` on the image: a vertex placed or dragged past the edge lands on the edge, as box corners do. */
+  private inside(p: Point): Point {
+    const { width: W, height: H } = this.env.document;
+    return [Math.min(Math.max(p[0], 0), W), Math.min(Math.max(p[1], 0), H)];
+  }
+
   /** The selected editable polygon on this slice, when exactly one is selected. */
   selectedPolygon(): Annotation | undefined {
     return this.selectedOne('polygon');
@@ -82,7 +88,7 @@ export class PolygonTool extends Tool<PolygonToolState> {
         if (s.points.length >= 3) this.complete();
         return;
       }
-      this.to({ ...s, points: [...s.points, p], cursor: p });
+      this.to({ ...s, points: [...s.points, this.inside(p)], cursor: p });
       return;
     }
     if (s.name !== 'idle') return;
@@ -136,7 +142,8 @@ export class PolygonTool extends Tool<PolygonToolState> {
     const p: Point = [e.x, e.y];
     switch (s.name) {
       case 'pointingCanvas':
-        if (this.isDrag(s.origin, e)) this.to({ name: 'freehand', points: [s.origin, p], label: s.label });
+        if (this.isDrag(s.origin, e))
+          this.to({ name: 'freehand', points: [this.inside(s.origin), this.inside(p)], label: s.label });
         return;
       case 'drawing':
         this.to({ ...s, cursor: p });
@@ -145,7 +152,7 @@ export class PolygonTool extends Tool<PolygonToolState> {
         const last = s.points[s.points.length - 1]!;
         const min = 0.5 * this.env.pixelSize;
         if ((last[0] - p[0]) ** 2 + (last[1] - p[1]) ** 2 >= min * min)
-          this.to({ ...s, points: [...s.points, p] });
+          this.to({ ...s, points: [...s.points, this.inside(p)] });
         return;
       }
       case 'pointingShape': {
@@ -163,7 +170,7 @@ export class PolygonTool extends Tool<PolygonToolState> {
       }
       case 'draggingVertex': {
         const points = s.points.slice();
-        points[s.index] = p;
+        points[s.index] = this.inside(p);
         this.to({ ...s, points, moved: true });
         return;
       }
@@ -175,7 +182,7 @@ export class PolygonTool extends Tool<PolygonToolState> {
     switch (s.name) {
       case 'pointingCanvas':
         this.env.selection.clear();
-        this.to({ name: 'drawing', points: [s.origin], cursor: s.origin, label: s.label });
+        this.to({ name: 'drawing', points: [this.inside(s.origin)], cursor: s.origin, label: s.label });
         return;
       case 'freehand':
         this.onPointerMove(e);
