@@ -30,6 +30,8 @@ export interface DicomImageInfo {
   imagePositionPatient?: [number, number, number];
   imageOrientationPatient?: [number, number, number, number, number, number];
   pixelSpacing?: [number, number];
+  /** Imager Pixel Spacing (0018,1164), at the detector: projection radiographs often have only this. */
+  imagerPixelSpacing?: [number, number];
   sliceThickness?: number;
   spacingBetweenSlices?: number;
   windowCenters: number[];
@@ -140,6 +142,7 @@ export function readImageInfo(parsed: ParsedDicom): DicomImageInfo {
     imageOrientationPatient:
       iop.length >= 6 ? [iop[0]!, iop[1]!, iop[2]!, iop[3]!, iop[4]!, iop[5]!] : undefined,
     pixelSpacing: ps.length >= 2 && ps[0]! > 0 && ps[1]! > 0 ? [ps[0]!, ps[1]!] : undefined,
+    imagerPixelSpacing: positivePair(nums(ds, 'x00181164')),
     sliceThickness: num(ds, 'x00180050'),
     spacingBetweenSlices: num(ds, 'x00180088'),
     voiLutFunction: str(ds, 'x00281056'),
@@ -149,6 +152,10 @@ export function readImageInfo(parsed: ParsedDicom): DicomImageInfo {
   fillFromFunctionalGroups(info);
   checkPixelDataSize(info);
   return info;
+}
+
+function positivePair(v: number[]): [number, number] | undefined {
+  return v.length >= 2 && v[0]! > 0 && v[1]! > 0 ? [v[0]!, v[1]!] : undefined;
 }
 
 /**

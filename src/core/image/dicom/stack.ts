@@ -61,7 +61,8 @@ export function buildDicomStack(infos: DicomImageInfo[], options: DicomStackOpti
     bitsAllocated: first.bitsAllocated,
     bitsStored: first.bitsStored,
     pixelRepresentation: first.pixelRepresentation,
-    spacingUnit: 'mm',
+    // Without any pixel spacing the in-plane size is unknown: distances are in pixels, not millimetres.
+    spacingUnit: hasPixelSpacing(first) ? 'mm' : 'pixel',
   };
   const strings: [keyof StackMetadata, string][] = [
     ['modality', 'x00080060'],
@@ -202,7 +203,9 @@ function perFramePosition(info: DicomImageInfo, frame: number): [number, number,
 
 function computeSpacing(first: DicomImageInfo, sources: FrameSource[]): [number, number, number] {
   // Pixel Spacing is row spacing (y) then column spacing (x).
-  const [sy, sx] = first.pixelSpacing ?? pixelSpacingFromSharedGroups(first) ?? [1, 1];
+  const [sy, sx] = first.pixelSpacing ??
+    pixelSpacingFromSharedGroups(first) ??
+    first.imagerPixelSpacing ?? [1, 1];
   let sz = first.spacingBetweenSlices ?? first.sliceThickness ?? 1;
   const iop = first.imageOrientationPatient;
   const positions = sources.map((s) => s.ref.position);
@@ -216,6 +219,10 @@ function computeSpacing(first: DicomImageInfo, sources: FrameSource[]): [number,
     if (median > 0) sz = median;
   }
   return [sx, sy, sz > 0 ? sz : 1];
+}
+
+function hasPixelSpacing(info: DicomImageInfo): boolean {
+  return !!(info.pixelSpacing ?? pixelSpacingFromSharedGroups(info) ?? info.imagerPixelSpacing);
 }
 
 function pixelSpacingFromSharedGroups(info: DicomImageInfo): [number, number] | undefined {
