@@ -5,7 +5,7 @@ import type Konva from 'konva/lib/Core';
 import { ErrorCode, VoxmarkError, isAbortError, toVoxmarkError } from '../core/errors.js';
 import { loadImageStack } from '../core/image/load.js';
 import type { Frame, ImageInput, ImageStack, VoiLutFunction, WindowPreset } from '../core/image/types.js';
-import { initialWindow, isMonochrome1, voiFunction } from '../core/image/voi.js';
+import { initialWindow, isMonochrome1, sampleRange, voiFunction } from '../core/image/voi.js';
 import { CT_PRESETS } from '../core/image/window.js';
 import { defaultKeymap, matchActions, matchPointerActions, type Keymap } from '../core/keymap.js';
 import type { LabelSchema } from '../core/schema/types.js';
@@ -1311,6 +1311,16 @@ export class VxViewer extends LitElement implements ViewerHost, CineHost {
     // About 1/1024 of the value range per pixel of drag (4 HU for CT), at least 1 for integer data.
     const range = stack.metadata.storedRange as [number, number] | undefined;
     let span = range ? (range[1] - range[0]) * Math.abs(frame.rescaleSlope || 1) : NaN;
+    // Many CT and MR files keep 12 bits of signal in 16 stored bits: with the whole 16-bit range, one
+    // pixel of drag was 64 HU and one Ctrl+arrow press closed a 400 HU window. Twice the range the slice
+    // actually uses bounds it.
+    let used = frameSpans.get(frame);
+    if (used === undefined) {
+      const [lo, hi] = sampleRange(frame.data);
+      used = (hi - lo) * Math.abs(frame.rescaleSlope || 1);
+      frameSpans.set(frame, used);
+    }
+    if (used > 0 && span > 2 * used) span = 2 * used;
     if (!Number.isFinite(span) || span <= 0) span = Math.max(this.#width * 4, 1);
     const m = span / 1024;
     return stack.dataType.startsWith('float') ? m : Math.max(1, Math.round(m));
@@ -1701,6 +1711,9 @@ function ownsKeys(el: HTMLElement): boolean {
     )
   );
 }
+
+/** Range of modality values each decoded frame uses (window drag and key step sensitivity). */
+const frameSpans = new WeakMap<Frame, number>();
 
 function fmt(v: number): string {
   if (!Number.isFinite(v)) return String(v);

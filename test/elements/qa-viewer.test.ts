@@ -418,3 +418,36 @@ describe('vx-viewer: polygon vertices past the image edge', () => {
     expect(Math.min(...dragged.map((p) => p[1]))).to.equal(0);
   });
 });
+
+describe('vx-viewer: window sensitivity on a 16-bit CT', () => {
+  afterEach(() => resetMouse());
+
+  it('right-drag and Ctrl+arrows move the window by a few HU, not by 1/1024 of the 16-bit range', async () => {
+    // CT_small.dcm stores 16 bits; its pixels span 2064 stored values (HU -896 to 1167).
+    const el = await fixture<VxViewer>(html`<vx-viewer style="width:300px;height:300px"></vx-viewer>`);
+    const loaded = oneEvent(el, 'vx-load');
+    el.src = '/corpus/dicom/CT_small.dcm';
+    await loaded;
+    el.focus();
+    await sendKeys({ press: '1' }); // Soft tissue 40/400
+    expect([el.windowCenter, el.windowWidth]).to.deep.equal([40, 400]);
+    await sendKeys({ press: 'Control+ArrowLeft' });
+    const step = 400 - el.windowWidth;
+    expect(step).to.be.greaterThan(0);
+    expect(step).to.be.at.most(50); // a narrower window, not a closed one
+    await sendKeys({ press: 'Control+ArrowUp' });
+    expect(el.windowCenter).to.equal(40 + step);
+    await sendKeys({ press: '1' });
+    const r = el.getBoundingClientRect();
+    const [x, y] = [Math.round(r.left + 150), Math.round(r.top + 150)];
+    await sendMouse({ type: 'move', position: [x, y] });
+    await sendMouse({ type: 'down', button: 'right' });
+    await sendMouse({ type: 'move', position: [x + 10, y + 5] });
+    await sendMouse({ type: 'move', position: [x + 20, y + 10] });
+    await sendMouse({ type: 'up', button: 'right' });
+    // About 4 HU per pixel of drag: 20 px wider, 10 px higher.
+    const perPixel = (el.windowWidth - 400) / 20;
+    expect(perPixel).to.be.within(3, 5);
+    expect(el.windowCenter - 40).to.equal(perPixel * 10);
+  });
+});
