@@ -57,3 +57,39 @@ describe('COCO import of category names', () => {
     expect(report.imported).to.equal(1);
   });
 });
+
+describe('COCO import of boxes beyond the image', () => {
+  const boxes: LabelSchema = {
+    version: 1,
+    labels: [{ id: 'b', name: 'B', color: '#ff0000', kinds: ['box'] }],
+  };
+  const read = (bbox: number[]) =>
+    readCoco(
+      {
+        images: [{ id: 1, width: 10, height: 8 }],
+        categories: [{ id: 1, name: 'b' }],
+        annotations: [{ id: 3, image_id: 1, category_id: 1, segmentation: [], bbox }],
+      },
+      { schema: boxes },
+    );
+
+  it('clips a box that reaches past the edges and reports it', () => {
+    const { document, report } = read([-2, 5, 14, 4.5]);
+    expect([...document.annotations][0]!.box).to.deep.equal({ x: 0, y: 5, width: 10, height: 3 });
+    expect(report.imported).to.equal(1);
+    expect(report.skipped[0]!.reason).to.match(/clipped/);
+  });
+
+  it('skips a box wholly outside the image, with the reason', () => {
+    const { document, report } = read([-5, -5, 3, 3]);
+    expect(document.annotations.length).to.equal(0);
+    expect(report.imported).to.equal(0);
+    expect(report.skipped[0]!.reason).to.match(/outside/);
+  });
+
+  it('leaves a box inside the image as it is', () => {
+    const { document, report } = read([0.5, 1.25, 9.5, 6.75]);
+    expect([...document.annotations][0]!.box).to.deep.equal({ x: 0.5, y: 1.25, width: 9.5, height: 6.75 });
+    expect(report.skipped).to.deep.equal([]);
+  });
+});

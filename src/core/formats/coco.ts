@@ -494,7 +494,15 @@ function cocoGeometry(
     b[2] >= 0 &&
     b[3] >= 0
   ) {
-    return { ...base, kind: 'box', box: { x: b[0], y: b[1], width: b[2], height: b[3] } };
+    // Other tools' boxes may reach past the image (rounding, augmentation): clip them to it.
+    const x0 = Math.max(0, b[0]);
+    const y0 = Math.max(0, b[1]);
+    const x1 = Math.min(W, b[0] + b[2]);
+    const y1 = Math.min(H, b[1] + b[3]);
+    if (x1 <= x0 || y1 <= y0) return `bbox ${JSON.stringify(b)} lies outside the ${W}×${H} image`;
+    if (x0 !== b[0] || y0 !== b[1] || x1 !== b[0] + b[2] || y1 !== b[1] + b[3])
+      notes.push(`bbox ${JSON.stringify(b)} was clipped to the ${W}×${H} image`);
+    return { ...base, kind: 'box', box: { x: x0, y: y0, width: x1 - x0, height: y1 - y0 } };
   }
   return `label '${label.name}' allows none of the geometry this annotation has`;
 }
