@@ -400,7 +400,10 @@ export class VxViewer extends LitElement implements ViewerHost, CineHost {
     if (!stack) return [];
     const own = stack.windowPresets ?? [];
     if (String(stack.metadata.modality ?? '').toUpperCase() === 'CT') {
-      return [...CT_PRESETS.map((p) => ({ ...p })), ...own];
+      // The stack may list the standard CT windows itself: keep each window once.
+      const standard = (p: WindowPreset) =>
+        CT_PRESETS.some((q) => q.center === p.center && q.width === p.width);
+      return [...CT_PRESETS.map((p) => ({ ...p })), ...own.filter((p) => !standard(p))];
     }
     return [...own];
   }

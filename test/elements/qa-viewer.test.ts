@@ -451,3 +451,43 @@ describe('vx-viewer: window sensitivity on a 16-bit CT', () => {
     expect(el.windowCenter - 40).to.equal(perPixel * 10);
   });
 });
+
+describe('vx-viewer: CT window presets', () => {
+  it('lists each standard CT window once, the file windows after them', async () => {
+    const { createImageStack } = await import('../../src/core/image/stack.js');
+    const el = await fixture<VxViewer>(html`<vx-viewer style="width:200px;height:200px"></vx-viewer>`);
+    let loaded = oneEvent(el, 'vx-load');
+    el.src = '/corpus/dicom/CT_small.dcm';
+    await loaded;
+    const names = el.windowPresets.map((p) => `${p.name} ${p.center}/${p.width}`);
+    expect(names).to.deep.equal([
+      'Soft tissue 40/400',
+      'Lung -600/1500',
+      'Bone 400/1800',
+      'Brain 40/80',
+      'Abdomen 60/400',
+    ]);
+    // A CT stack with a window of its own (and the standard ones listed by the loader after it).
+    loaded = oneEvent(el, 'vx-load');
+    el.stack = createImageStack({
+      width: 8,
+      height: 8,
+      frames: [new Int16Array(64)],
+      dataType: 'int16',
+      metadata: { modality: 'CT' },
+      windowPresets: [{ name: 'Mediastinum', center: 50, width: 350 }, ...el.windowPresets],
+    });
+    await loaded;
+    expect(el.windowPresets.map((p) => p.name)).to.deep.equal([
+      'Soft tissue',
+      'Lung',
+      'Bone',
+      'Brain',
+      'Abdomen',
+      'Mediastinum',
+    ]);
+    el.focus();
+    await sendKeys({ press: '2' });
+    expect([el.windowCenter, el.windowWidth]).to.deep.equal([-600, 1500]);
+  });
+});
