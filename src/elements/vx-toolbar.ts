@@ -153,7 +153,8 @@ export class VxToolbar extends LitElement {
 
   private bind(attempt = 0): void {
     const viewer = this.findViewer();
-    if (viewer === this.viewer) return;
+    // Not found yet is not "unchanged": keep looking below.
+    if (viewer && viewer === this.viewer) return;
     this.unbind();
     this.viewer = viewer;
     if (!viewer) {

@@ -491,3 +491,44 @@ describe('vx-viewer: CT window presets', () => {
     expect([el.windowCenter, el.windowWidth]).to.deep.equal([-600, 1500]);
   });
 });
+
+describe('vx-toolbar: a viewer added after its toolbar', () => {
+  afterEach(() => resetMouse());
+
+  it('binds once the viewer named by `for` appears, and its buttons drive that viewer', async () => {
+    const { createImageStack } = await import('../../src/core/image/stack.js');
+    const wrap = await fixture<HTMLDivElement>(html`<div><vx-toolbar for="late-viewer"></vx-toolbar></div>`);
+    const toolbar = wrap.querySelector('vx-toolbar')!;
+    await toolbar.updateComplete;
+    await new Promise((r) => requestAnimationFrame(r));
+    // The host renders the viewer a moment later (a framework's conditional, data arriving).
+    const el = document.createElement('vx-viewer') as VxViewer;
+    el.id = 'late-viewer';
+    el.style.cssText = 'width:240px;height:180px;display:block';
+    el.innerHTML = '<vx-box-layer></vx-box-layer>';
+    wrap.append(el);
+    const loaded = oneEvent(el, 'vx-load');
+    el.stack = createImageStack({
+      width: 120,
+      height: 90,
+      frames: [new Int16Array(120 * 90)],
+      dataType: 'int16',
+    });
+    await loaded;
+    let box: HTMLButtonElement | undefined;
+    for (let i = 0; i < 30 && !box; i++) {
+      await new Promise((r) => requestAnimationFrame(r));
+      await toolbar.updateComplete;
+      box = [...toolbar.shadowRoot!.querySelectorAll('button')].find((b) =>
+        b.getAttribute('aria-label')?.startsWith('Box'),
+      );
+    }
+    expect(box, 'the box tool button').to.not.equal(undefined);
+    const r = box!.getBoundingClientRect();
+    await sendMouse({
+      type: 'click',
+      position: [Math.round(r.x + r.width / 2), Math.round(r.y + r.height / 2)],
+    });
+    expect(el.tool).to.equal('box');
+  });
+});
