@@ -154,17 +154,21 @@ export class VxExportPanel extends LitElement {
     }
   }
 
-  private bind(): void {
+  private bind(attempt = 0): void {
     const root = this.getRootNode() as Document | ShadowRoot;
     const el = this.for ? root.getElementById?.(this.for) : this.closest('vx-viewer');
     const viewer =
       el && typeof (el as unknown as ViewerHost).subscribe === 'function'
         ? (el as unknown as ViewerHost & HTMLElement)
         : undefined;
-    if (viewer === this.viewer) return;
+    if (viewer && viewer === this.viewer) return;
     for (const c of this.cleanups.splice(0)) c();
     this.viewer = viewer;
-    if (!viewer) return;
+    if (!viewer) {
+      // The viewer may be added after the panel: look again for a few seconds of frames.
+      if (this.for && this.isConnected && attempt < 300) requestAnimationFrame(() => this.bind(attempt + 1));
+      return;
+    }
     this.cleanups.push(viewer.subscribe(() => this.revision++));
     const bump = () => this.revision++;
     for (const t of [

@@ -353,12 +353,16 @@ export class VxLabelPicker extends LitElement {
       : undefined;
   }
 
-  private bind(): void {
+  private bind(attempt = 0): void {
     const viewer = this.findViewer();
-    if (viewer === this.viewer) return;
+    if (viewer && viewer === this.viewer) return;
     this.unbind();
     this.viewer = viewer;
-    if (!viewer) return;
+    if (!viewer) {
+      // The viewer may be added after the picker: look again for a few seconds of frames.
+      if (this.for && this.isConnected && attempt < 300) requestAnimationFrame(() => this.bind(attempt + 1));
+      return;
+    }
     if (this.active !== undefined && viewer.activeLabel !== this.active) viewer.activeLabel = this.active;
     // From now on the viewer's active label is the truth (the host or a key may change it there).
     this.cleanups.push(

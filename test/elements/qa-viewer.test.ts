@@ -532,3 +532,59 @@ describe('vx-toolbar: a viewer added after its toolbar', () => {
     expect(el.tool).to.equal('box');
   });
 });
+
+describe('vx-label-picker and vx-export-panel: a viewer added after them', () => {
+  afterEach(() => resetMouse());
+
+  it('bind to the viewer named by `for` once it appears', async () => {
+    const { createImageStack } = await import('../../src/core/image/stack.js');
+    const wrap = await fixture<HTMLDivElement>(
+      html`<div>
+        <vx-label-picker for="late-viewer-2"></vx-label-picker>
+        <vx-export-panel for="late-viewer-2"></vx-export-panel>
+      </div>`,
+    );
+    const picker = wrap.querySelector('vx-label-picker')!;
+    const panel = wrap.querySelector('vx-export-panel')!;
+    await new Promise((r) => requestAnimationFrame(r));
+    const el = document.createElement('vx-viewer') as VxViewer;
+    el.id = 'late-viewer-2';
+    el.style.cssText = 'width:240px;height:180px;display:block';
+    el.innerHTML = '<vx-box-layer></vx-box-layer>';
+    wrap.append(el);
+    const loaded = oneEvent(el, 'vx-load');
+    el.stack = createImageStack({
+      width: 120,
+      height: 90,
+      frames: [new Int16Array(120 * 90)],
+      dataType: 'int16',
+    });
+    await loaded;
+    el.labelSchema = {
+      version: 1,
+      labels: [
+        { id: 'lesion', name: 'Lesion', color: '#ff0000', kinds: ['box'] },
+        { id: 'cyst', name: 'Cyst', color: '#0000ff', kinds: ['box'] },
+      ],
+    };
+    let radio: HTMLElement | undefined;
+    for (let i = 0; i < 30 && !radio; i++) {
+      await new Promise((r) => requestAnimationFrame(r));
+      await picker.updateComplete;
+      radio = [...picker.shadowRoot!.querySelectorAll<HTMLElement>("[role='radio']")].find((n) =>
+        n.textContent?.includes('Cyst'),
+      );
+    }
+    expect(radio, 'the Cyst row').to.not.equal(undefined);
+    const r = radio!.getBoundingClientRect();
+    await sendMouse({ type: 'click', position: [Math.round(r.x + 10), Math.round(r.y + r.height / 2)] });
+    expect(el.activeLabel).to.equal('cyst');
+    // The export panel follows the same viewer: its document's annotations are counted for export.
+    el.document!.add({ label: 'cyst', kind: 'box', slice: 0, box: { x: 1, y: 1, width: 4, height: 3 } });
+    await new Promise((r) => requestAnimationFrame(r));
+    await panel.updateComplete;
+    const button = panel.shadowRoot!.querySelector<HTMLButtonElement>('[part~="button-coco"]');
+    expect(button, 'the COCO button').to.not.equal(null);
+    expect(button!.disabled).to.equal(false);
+  });
+});
