@@ -93,3 +93,38 @@ describe('COCO import of boxes beyond the image', () => {
     expect(report.skipped).to.deep.equal([]);
   });
 });
+
+describe('COCO import of plain RLE counts', () => {
+  const masks: LabelSchema = {
+    version: 1,
+    labels: [{ id: 'm', name: 'M', color: '#ff0000', kinds: ['mask'] }],
+  };
+  const read = (counts: unknown) =>
+    readCoco(
+      {
+        images: [{ id: 1, width: 4, height: 3 }],
+        categories: [{ id: 1, name: 'm' }],
+        annotations: [
+          { id: 9, image_id: 1, category_id: 1, iscrowd: 1, segmentation: { size: [3, 4], counts } },
+        ],
+      },
+      { schema: masks },
+    );
+
+  for (const counts of [
+    [3, -1, 10],
+    [1.5, 10.5],
+  ]) {
+    it(`reports corrupt counts ${JSON.stringify(counts)} instead of importing a wrong mask`, () => {
+      const { report } = read(counts);
+      expect(report.imported).to.equal(0);
+      expect(report.skipped[0]!.reason).to.match(/non-negative integers/);
+    });
+  }
+
+  it('still imports valid plain counts', () => {
+    const { document, report } = read([1, 2, 3, 6]);
+    expect(report.imported).to.equal(1);
+    expect([...document.annotations][0]!.mask!.bbox).to.deep.equal([0, 0, 4, 3]);
+  });
+});

@@ -133,7 +133,14 @@ export function stringToCounts(s: string): Uint32Array {
 }
 
 function countsOf(rle: CocoRle): ArrayLike<number> {
-  return typeof rle.counts === 'string' ? stringToCounts(rle.counts) : rle.counts;
+  if (typeof rle.counts === 'string') return stringToCounts(rle.counts);
+  // Plain counts come from other tools' JSON: a negative or fractional run would shift every run after it.
+  const counts = rle.counts as unknown;
+  if (counts instanceof Uint32Array) return counts;
+  if (!Array.isArray(counts) || !counts.every((n) => Number.isInteger(n) && n >= 0)) {
+    throw new VoxmarkError(ErrorCode.Corrupt, 'RLE counts must be non-negative integers');
+  }
+  return rle.counts;
 }
 
 /** Encodes a row-major mask (non-zero = inside) as compressed COCO RLE, as `pycocotools.mask.encode` would. */
