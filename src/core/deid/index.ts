@@ -194,6 +194,13 @@ async function run(input: Uint8Array, options: DeidentifyOptions): Promise<Deide
     ctx.entries.push(entry(0x00100010, "Patient's Name", true));
   }
 
+  // A non-ASCII pseudonym in a file on the default repertoire needs a declared character set.
+  const pseudonyms = [options.patientId, options.patientName].filter((v) => v !== undefined);
+  if (!find(out, 0x00080005) && pseudonyms.some((v) => [...v].some((c) => c.charCodeAt(0) > 0x7f))) {
+    out.push({ tag: 0x00080005, vr: 'CS', value: 'ISO_IR 192' });
+    ctx.entries.push(entry(0x00080005, 'Specific Character Set', true));
+  }
+
   let transferSyntaxUID = isNativeTransferSyntaxUID(parsed.transferSyntaxUID)
     ? TransferSyntaxUID.ExplicitVRLittleEndian
     : parsed.transferSyntaxUID;
