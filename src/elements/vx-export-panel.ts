@@ -144,7 +144,8 @@ export class VxExportPanel extends LitElement {
   private boundDoc: DocumentLike | undefined;
 
   protected override updated(changed: Map<string, unknown>): void {
-    if (changed.has('for')) this.bind();
+    // The bound viewer left the page (a framework replaced it): find the one that has its id now.
+    if (changed.has('for') || (this.viewer && !this.viewer.isConnected)) this.bind();
     // Follow the document itself too: silent loads and host edits fire no element events.
     const doc = this.doc as (DocumentLike & { subscribe?: (fn: () => void) => () => void }) | undefined;
     if (doc !== this.boundDoc) {

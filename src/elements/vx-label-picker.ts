@@ -291,7 +291,8 @@ export class VxLabelPicker extends LitElement {
   }
 
   protected override updated(changed: Map<string, unknown>): void {
-    if (changed.has('for')) this.bind();
+    // The bound viewer left the page (a framework replaced it): find the one that has its id now.
+    if (changed.has('for') || (this.viewer && !this.viewer.isConnected)) this.bind();
     // A host setting `active` on a bound picker sets the viewer's active label.
     if (
       changed.has('active') &&

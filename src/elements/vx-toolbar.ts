@@ -133,7 +133,8 @@ export class VxToolbar extends LitElement {
   }
 
   protected override updated(changed: Map<string, unknown>): void {
-    if (changed.has('for')) this.bind();
+    // The bound viewer left the page (a framework replaced it): find the one that has its id now.
+    if (changed.has('for') || (this.viewer && !this.viewer.isConnected)) this.bind();
     // Hide/lock state lives in the viewer's annotation session (which layers create): follow it.
     const s = this.session;
     if (s !== this.boundSession) {

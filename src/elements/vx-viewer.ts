@@ -767,6 +767,7 @@ export class VxViewer extends LitElement implements ViewerHost, CineHost {
     this.#updateCursor();
     clearTimeout(this.#progressTimer);
     clearTimeout(this.#liveTimer);
+    this.#notify({ disconnected: true });
   }
 
   protected override willUpdate(changed: PropertyValues<this>): void {

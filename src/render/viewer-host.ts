@@ -123,6 +123,8 @@ export interface ViewerChange {
   keymap?: boolean;
   /** Window, level or inversion. */
   window?: boolean;
+  /** The viewer left the page (elements bound to it by id look for it again). */
+  disconnected?: boolean;
 }
 
 /**

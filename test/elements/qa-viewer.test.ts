@@ -588,3 +588,70 @@ describe('vx-label-picker and vx-export-panel: a viewer added after them', () =>
     expect(button!.disabled).to.equal(false);
   });
 });
+
+describe('vx-toolbar and vx-label-picker: the viewer replaced by another with the same id', () => {
+  afterEach(() => resetMouse());
+
+  it('follow the new viewer', async () => {
+    const { createImageStack } = await import('../../src/core/image/stack.js');
+    const schema = {
+      version: 1 as const,
+      labels: [
+        { id: 'lesion', name: 'Lesion', color: '#ff0000', kinds: ['box' as const] },
+        { id: 'cyst', name: 'Cyst', color: '#0000ff', kinds: ['box' as const] },
+      ],
+    };
+    const wrap = await fixture<HTMLDivElement>(
+      html`<div>
+        <vx-toolbar for="study-viewer"></vx-toolbar>
+        <vx-label-picker for="study-viewer"></vx-label-picker>
+      </div>`,
+    );
+    const toolbar = wrap.querySelector('vx-toolbar')!;
+    const picker = wrap.querySelector('vx-label-picker')!;
+    const makeViewer = async () => {
+      const v = document.createElement('vx-viewer') as VxViewer;
+      v.id = 'study-viewer';
+      v.style.cssText = 'width:240px;height:180px;display:block';
+      v.innerHTML = '<vx-box-layer></vx-box-layer>';
+      wrap.append(v);
+      const loaded = oneEvent(v, 'vx-load');
+      v.stack = createImageStack({
+        width: 64,
+        height: 48,
+        frames: [new Int16Array(64 * 48)],
+        dataType: 'int16',
+      });
+      await loaded;
+      v.labelSchema = schema;
+      return v;
+    };
+    const first = await makeViewer();
+    const settle = async () => {
+      for (let i = 0; i < 3; i++) await new Promise((r) => requestAnimationFrame(r));
+      await toolbar.updateComplete;
+      await picker.updateComplete;
+    };
+    await settle();
+    // The host switches studies: its framework drops the viewer and renders a new one with the same id.
+    first.remove();
+    const second = await makeViewer();
+    await settle();
+    const box = [...toolbar.shadowRoot!.querySelectorAll('button')].find((b) =>
+      b.getAttribute('aria-label')?.startsWith('Box'),
+    )!;
+    let r = box.getBoundingClientRect();
+    await sendMouse({
+      type: 'click',
+      position: [Math.round(r.x + r.width / 2), Math.round(r.y + r.height / 2)],
+    });
+    expect(second.tool).to.equal('box');
+    expect(first.tool).to.not.equal('box');
+    const cyst = [...picker.shadowRoot!.querySelectorAll<HTMLElement>("[role='radio']")].find((n) =>
+      n.textContent?.includes('Cyst'),
+    )!;
+    r = cyst.getBoundingClientRect();
+    await sendMouse({ type: 'click', position: [Math.round(r.x + 10), Math.round(r.y + r.height / 2)] });
+    expect(second.activeLabel).to.equal('cyst');
+  });
+});
