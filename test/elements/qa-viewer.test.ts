@@ -1,5 +1,6 @@
 import { expect, fixture, html, oneEvent } from '@open-wc/testing';
 import { resetMouse, sendKeys, sendMouse } from '@web/test-runner-commands';
+import type { LitElement } from 'lit';
 import '../../src/define.js';
 import type { VxViewer } from '../../src/elements/vx-viewer.js';
 
@@ -498,7 +499,7 @@ describe('vx-toolbar: a viewer added after its toolbar', () => {
   it('binds once the viewer named by `for` appears, and its buttons drive that viewer', async () => {
     const { createImageStack } = await import('../../src/core/image/stack.js');
     const wrap = await fixture<HTMLDivElement>(html`<div><vx-toolbar for="late-viewer"></vx-toolbar></div>`);
-    const toolbar = wrap.querySelector('vx-toolbar')!;
+    const toolbar = wrap.querySelector('vx-toolbar') as LitElement;
     await toolbar.updateComplete;
     await new Promise((r) => requestAnimationFrame(r));
     // The host renders the viewer a moment later (a framework's conditional, data arriving).
@@ -544,8 +545,8 @@ describe('vx-label-picker and vx-export-panel: a viewer added after them', () =>
         <vx-export-panel for="late-viewer-2"></vx-export-panel>
       </div>`,
     );
-    const picker = wrap.querySelector('vx-label-picker')!;
-    const panel = wrap.querySelector('vx-export-panel')!;
+    const picker = wrap.querySelector('vx-label-picker') as LitElement;
+    const panel = wrap.querySelector('vx-export-panel') as LitElement;
     await new Promise((r) => requestAnimationFrame(r));
     const el = document.createElement('vx-viewer') as VxViewer;
     el.id = 'late-viewer-2';
@@ -607,8 +608,8 @@ describe('vx-toolbar and vx-label-picker: the viewer replaced by another with th
         <vx-label-picker for="study-viewer"></vx-label-picker>
       </div>`,
     );
-    const toolbar = wrap.querySelector('vx-toolbar')!;
-    const picker = wrap.querySelector('vx-label-picker')!;
+    const toolbar = wrap.querySelector('vx-toolbar') as LitElement;
+    const picker = wrap.querySelector('vx-label-picker') as LitElement;
     const makeViewer = async () => {
       const v = document.createElement('vx-viewer') as VxViewer;
       v.id = 'study-viewer';
