@@ -485,6 +485,9 @@ export class VxViewer extends LitElement implements ViewerHost, CineHost {
     if (old === value) return;
     this.#tools.get(this.#tool)?.cancel?.();
     this.#document = value;
+    // Set while an image loads (or before any): it is that image's document, if the sizes agree.
+    this.#documentFromHost =
+      !!value && (!this.#stack || this.#loadAbort !== undefined || this.src !== this.#openedSrc);
     this.#notify({ document: true });
     this.requestUpdate('document', old);
   }
@@ -500,6 +503,9 @@ export class VxViewer extends LitElement implements ViewerHost, CineHost {
   #center = NaN;
   #width = NaN;
   #windowFromHost = false;
+  #documentFromHost = false;
+  /** The `src` last acted on: another value means a load is about to start. */
+  #openedSrc: string | string[] | undefined;
   #invert = false;
   #fn: VoiLutFunction | undefined;
   #presets: WindowPreset[] | undefined;
@@ -773,6 +779,7 @@ export class VxViewer extends LitElement implements ViewerHost, CineHost {
   protected override willUpdate(changed: PropertyValues<this>): void {
     if (changed.has('src')) {
       const src = this.src;
+      this.#openedSrc = src;
       if (src && (typeof src === 'string' ? src.length > 0 : src.length > 0)) void this.open(src);
     }
   }
@@ -801,7 +808,13 @@ export class VxViewer extends LitElement implements ViewerHost, CineHost {
       this.#fail(new VoxmarkError(ErrorCode.NoPixelData, 'The image stack has no slices'));
     } else if (stack) {
       const creator = (this.constructor as typeof VxViewer).createDocument;
-      if (creator) this.#document = creator(stack);
+      const doc = this.#document;
+      const keep =
+        this.#documentFromHost &&
+        doc?.width === stack.width &&
+        doc.height === stack.height &&
+        doc.depth === stack.depth;
+      if (creator && !keep) this.#document = creator(stack);
       this.#slice = Math.min(Math.max(0, Math.round(this.#slice) || 0), stack.depth - 1);
       if (!Number.isFinite(this.#slice) || this.#slice < 0) this.#slice = 0;
       this.#loader = new SliceLoader(stack);
@@ -818,6 +831,7 @@ export class VxViewer extends LitElement implements ViewerHost, CineHost {
     } else {
       this.#slice = 0;
     }
+    this.#documentFromHost = false;
     this.#notify({ stack: true, slice: true, document: true, view: true });
     this.requestUpdate('stack', old);
   }
