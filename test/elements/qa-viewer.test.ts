@@ -392,6 +392,22 @@ describe('vx-viewer: polygon vertices past the image edge', () => {
     expect(inImage(clicked)).to.equal(true);
     expect(clicked[1]![0]).to.equal(120);
     expect(clicked[2]![1]).to.equal(90);
+    // A double-click past the edge closes the polygon there, with no doubled vertex.
+    await sendKeys({ press: 'Escape' });
+    for (const p of [
+      [10, 10],
+      [40, 12],
+    ] as [number, number][])
+      await sendMouse({ type: 'click', position: at(...p) });
+    await sendMouse({ type: 'move', position: at(25, 110) });
+    await sendMouse({ type: 'down' });
+    await sendMouse({ type: 'up' });
+    await sendMouse({ type: 'down' });
+    await sendMouse({ type: 'up' });
+    const closed = doc.annotations[1]!;
+    expect(closed.points!.length).to.equal(3);
+    expect(closed.points![2]![1]).to.equal(90);
+    doc.remove(closed.id);
     // Freehand, starting left of the image.
     await sendKeys({ press: 'Escape' });
     await sendMouse({ type: 'move', position: at(-20, 10) });

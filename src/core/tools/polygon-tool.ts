@@ -77,14 +77,16 @@ export class PolygonTool extends Tool<PolygonToolState> {
     const s = this.current;
     const p: Point = [e.x, e.y];
     if (s.name === 'drawing') {
-      if (s.points.length >= 3 && vertexAt([s.points[0]!], e.x, e.y, this.tol) === 0) {
+      // Vertices sit on the image: compare with the press moved onto it too (a click past the edge).
+      const [qx, qy] = this.inside(p);
+      if (s.points.length >= 3 && vertexAt([s.points[0]!], qx, qy, this.tol) === 0) {
         this.complete();
         return;
       }
       const last = s.points[s.points.length - 1]!;
       // A second press on the vertex just added (the second half of a double-click) closes the polygon,
       // whether or not a dblclick event follows; with fewer than 3 vertices it is ignored.
-      if (vertexAt([last], e.x, e.y, this.tol / 3) === 0) {
+      if (vertexAt([last], qx, qy, this.tol / 3) === 0) {
         if (s.points.length >= 3) this.complete();
         return;
       }
