@@ -1554,7 +1554,10 @@ export class VxViewer extends LitElement implements ViewerHost, CineHost {
       }
       default:
         if (action.startsWith('tool-')) {
-          this.#setTool(action.slice(5), true);
+          // Only a tool that is there: P without a polygon layer must not take the left button away.
+          const name = action.slice(5);
+          if (!this.#tools.has(name) && !(NAVIGATION_TOOLS as readonly string[]).includes(name)) return false;
+          this.#setTool(name, true);
           return true;
         }
         return false;

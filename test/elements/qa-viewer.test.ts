@@ -731,3 +731,55 @@ describe('vx-viewer: a document the host sets while the image loads', () => {
     expect([el.document!.width, el.document!.height]).to.deep.equal([128, 128]);
   });
 });
+
+describe('vx-viewer: tool keys for tools no layer provides', () => {
+  afterEach(() => resetMouse());
+
+  it('leave the current tool alone, so the left button keeps working', async () => {
+    const { createImageStack } = await import('../../src/core/image/stack.js');
+    const el = await fixture<VxViewer>(
+      html`<vx-viewer style="width:240px;height:180px;display:block">
+        <vx-box-layer></vx-box-layer>
+      </vx-viewer>`,
+    );
+    const loaded = oneEvent(el, 'vx-load');
+    el.stack = createImageStack({
+      width: 120,
+      height: 90,
+      frames: [new Int16Array(120 * 90)],
+      dataType: 'int16',
+    });
+    await loaded;
+    el.labelSchema = {
+      version: 1,
+      labels: [{ id: 'lesion', name: 'Lesion', color: '#ff0000', kinds: ['box'] }],
+    };
+    el.activeLabel = 'lesion';
+    await el.renderComplete;
+    const changes: string[] = [];
+    el.addEventListener('vx-tool-change', (e) =>
+      changes.push((e as CustomEvent<{ tool: string }>).detail.tool),
+    );
+    el.focus();
+    await sendKeys({ press: 'x' });
+    expect(el.tool).to.equal('box');
+    // No polygon or mask layer here: P, B and E are stray key presses.
+    await sendKeys({ press: 'p' });
+    await sendKeys({ press: 'b' });
+    await sendKeys({ press: 'e' });
+    expect(el.tool).to.equal('box');
+    expect(changes).to.deep.equal(['box']);
+    const at = (x: number, y: number): [number, number] => {
+      const [cx, cy] = el.imageToClient(x, y);
+      return [Math.round(cx), Math.round(cy)];
+    };
+    await sendMouse({ type: 'move', position: at(10, 10) });
+    await sendMouse({ type: 'down' });
+    await sendMouse({ type: 'move', position: at(20, 20) });
+    await sendMouse({ type: 'move', position: at(30, 25) });
+    await sendMouse({ type: 'up' });
+    expect(el.document!.annotations.length).to.equal(1);
+    await sendKeys({ press: 'v' }); // the select tool comes with any layer
+    expect(el.tool).to.equal('select');
+  });
+});
