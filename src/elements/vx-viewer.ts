@@ -1594,6 +1594,9 @@ export class VxViewer extends LitElement implements ViewerHost, CineHost {
     const input = e.composedPath()[0];
     if (!(input instanceof HTMLInputElement) || input.type !== 'file') return;
     const files = Array.from(input.files ?? []);
+    // The built-in chooser forgets its choice, so choosing the same file again (after an error) loads it
+    // again; a slotted input is the host's to manage.
+    if (input.getRootNode() === this.shadowRoot) input.value = '';
     if (files.length > 0) void this.open(files);
   };
 

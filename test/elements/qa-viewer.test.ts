@@ -62,6 +62,34 @@ describe('vx-viewer from the user side', () => {
   });
 });
 
+describe('vx-viewer: the built-in file chooser', () => {
+  it('loads the same file again when the user chooses it again', async () => {
+    const el = await fixture<VxViewer>(html`<vx-viewer style="width:300px;height:300px"></vx-viewer>`);
+    const input = el.shadowRoot!.querySelector<HTMLInputElement>('[part="empty"] input[type="file"]')!;
+    const choose = async (file: File) => {
+      // What the browser does when the user picks a file in the dialog: a change event only if the
+      // choice differs from the input's current value.
+      const dt = new DataTransfer();
+      dt.items.add(file);
+      const before = input.value;
+      input.files = dt.files;
+      if (input.value !== before || before === '')
+        input.dispatchEvent(new Event('change', { bubbles: true, composed: true }));
+    };
+    const bad = new File(['not yet exported'], 'scan.dcm');
+    const failed = oneEvent(el, 'vx-error');
+    await choose(bad);
+    await failed;
+    expect(input.value).to.equal('');
+    // The user re-exports the file under the same name and picks it again.
+    const good = await corpusFile('/corpus/dicom/CT_small.dcm', 'scan.dcm');
+    const loaded = oneEvent(el, 'vx-load');
+    await choose(good);
+    await loaded;
+    expect(el.stack!.depth).to.equal(1);
+  });
+});
+
 describe('vx-viewer: a held Space does not outlive the focus', () => {
   afterEach(() => resetMouse());
 
