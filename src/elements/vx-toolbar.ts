@@ -223,6 +223,16 @@ export class VxToolbar extends LitElement {
     this.revision++;
   }
 
+  /**
+   * A mouse click on a button leaves the focus where it was (in the viewer, usually), so the viewer's keys
+   * (undo, arrows, Delete) keep working after the user picks a tool with the mouse. Keyboard users still
+   * reach the buttons with Tab.
+   */
+  private onMouseDown(e: MouseEvent): void {
+    const target = e.composedPath()[0];
+    if (target instanceof Element && target.closest('button')) e.preventDefault();
+  }
+
   private onKeyDown(e: KeyboardEvent): void {
     if (e.key !== 'ArrowLeft' && e.key !== 'ArrowRight' && e.key !== 'Home' && e.key !== 'End') return;
     const target = e.composedPath()[0];
@@ -274,7 +284,13 @@ export class VxToolbar extends LitElement {
     const labelHidden = onLabel && !!vis?.isLabelHidden(activeId);
     const lockName = sel.length ? 'Lock selected' : `Lock label ${activeName ?? ''}`.trim();
     const lockPressed = sel.length ? allLocked : onLabel && !!vis?.isLabelLocked(activeId);
-    return html`<div part="toolbar" role="toolbar" aria-label="Annotation tools" @keydown=${this.onKeyDown}>
+    return html`<div
+      part="toolbar"
+      role="toolbar"
+      aria-label="Annotation tools"
+      @keydown=${this.onKeyDown}
+      @mousedown=${this.onMouseDown}
+    >
       ${this.availableTools().map(
         (t) =>
           html`<button

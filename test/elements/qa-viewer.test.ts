@@ -811,3 +811,64 @@ describe('vx-viewer: tool keys for tools no layer provides', () => {
     expect(el.tool).to.equal('select');
   });
 });
+
+describe('vx-toolbar: picking a tool with the mouse', () => {
+  afterEach(() => resetMouse());
+
+  it('keeps the viewer keys working: arrows scroll, Ctrl+Shift+Z redoes', async () => {
+    const { createImageStack } = await import('../../src/core/image/stack.js');
+    const wrap = await fixture<HTMLDivElement>(
+      html`<div>
+        <vx-toolbar for="keys-viewer"></vx-toolbar>
+        <vx-viewer id="keys-viewer" style="width:240px;height:180px;display:block">
+          <vx-box-layer></vx-box-layer>
+        </vx-viewer>
+      </div>`,
+    );
+    const el = wrap.querySelector('vx-viewer') as VxViewer;
+    const toolbar = wrap.querySelector('vx-toolbar') as LitElement;
+    const loaded = oneEvent(el, 'vx-load');
+    el.stack = createImageStack({
+      width: 120,
+      height: 90,
+      frames: [0, 1, 2].map(() => new Int16Array(120 * 90)),
+      dataType: 'int16',
+    });
+    await loaded;
+    el.labelSchema = { version: 1, labels: [{ id: 'o', name: 'Organ', color: '#00ff00', kinds: ['box'] }] };
+    el.activeLabel = 'o';
+    for (let i = 0; i < 3; i++) await new Promise((r) => requestAnimationFrame(r));
+    await toolbar.updateComplete;
+    const at = (x: number, y: number): [number, number] => {
+      const [cx, cy] = el.imageToClient(x, y);
+      return [Math.round(cx), Math.round(cy)];
+    };
+    const button = (name: string) =>
+      [...toolbar.shadowRoot!.querySelectorAll<HTMLButtonElement>('button')].find((b) =>
+        b.getAttribute('aria-label')?.startsWith(name),
+      )!;
+    const click = async (b: HTMLElement) => {
+      const r = b.getBoundingClientRect();
+      await sendMouse({
+        type: 'click',
+        position: [Math.round(r.x + r.width / 2), Math.round(r.y + r.height / 2)],
+      });
+    };
+    await sendMouse({ type: 'click', position: at(60, 45) }); // the radiologist works in the image
+    await click(button('Box'));
+    expect(el.tool).to.equal('box');
+    await sendKeys({ press: 'ArrowDown' });
+    expect(el.slice).to.equal(1);
+    await sendMouse({ type: 'move', position: at(10, 10) });
+    await sendMouse({ type: 'down' });
+    await sendMouse({ type: 'move', position: at(20, 20) });
+    await sendMouse({ type: 'move', position: at(30, 30) });
+    await sendMouse({ type: 'up' });
+    expect(el.document!.annotations.length).to.equal(1);
+    await toolbar.updateComplete;
+    await click(button('Undo'));
+    expect(el.document!.annotations.length).to.equal(0);
+    await sendKeys({ press: 'Control+Shift+z' });
+    expect(el.document!.annotations.length).to.equal(1);
+  });
+});
