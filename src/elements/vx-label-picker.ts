@@ -407,6 +407,16 @@ export class VxLabelPicker extends LitElement {
     if (previous !== id) this.dispatchEvent(new VxActiveLabelChangeEvent(id, previous));
   }
 
+  /**
+   * Bound to a viewer, a mouse click on a label or its toggles leaves the focus in the viewer: the arrow keys
+   * the user presses next scroll slices there, rather than silently picking the neighbouring label here.
+   * Keyboard users still reach the labels with Tab.
+   */
+  private onLabelsMouseDown = (e: MouseEvent): void => {
+    const target = e.composedPath()[0];
+    if (this.viewer && target instanceof Element && target.closest('button')) e.preventDefault();
+  };
+
   private onKeyDown = (e: KeyboardEvent): void => {
     if (e.ctrlKey || e.metaKey || e.altKey) return;
     const target = e.composedPath()[0];
@@ -655,7 +665,12 @@ export class VxLabelPicker extends LitElement {
       0,
       rows.findIndex((r) => r.label.id === active),
     );
-    return html`<div part="labels" role="radiogroup" aria-label=${this.listLabel}>
+    return html`<div
+        part="labels"
+        role="radiogroup"
+        aria-label=${this.listLabel}
+        @mousedown=${this.onLabelsMouseDown}
+      >
         ${rows.length === 0 ? html`<p class="empty">No labels</p>` : nothing}
         ${rows.map((r, i) => {
           const on = r.label.id === active;

@@ -872,3 +872,50 @@ describe('vx-toolbar: picking a tool with the mouse', () => {
     expect(el.document!.annotations.length).to.equal(1);
   });
 });
+
+describe('vx-label-picker: picking a label with the mouse', () => {
+  afterEach(() => resetMouse());
+
+  it('leaves the arrow keys to the viewer, so the next ArrowDown scrolls instead of changing the label', async () => {
+    const { createImageStack } = await import('../../src/core/image/stack.js');
+    const wrap = await fixture<HTMLDivElement>(
+      html`<div>
+        <vx-label-picker for="label-keys-viewer"></vx-label-picker>
+        <vx-viewer id="label-keys-viewer" style="width:240px;height:180px;display:block">
+          <vx-box-layer></vx-box-layer>
+        </vx-viewer>
+      </div>`,
+    );
+    const el = wrap.querySelector('vx-viewer') as VxViewer;
+    const picker = wrap.querySelector('vx-label-picker') as LitElement;
+    const loaded = oneEvent(el, 'vx-load');
+    el.stack = createImageStack({
+      width: 120,
+      height: 90,
+      frames: [0, 1, 2].map(() => new Int16Array(120 * 90)),
+      dataType: 'int16',
+    });
+    await loaded;
+    el.labelSchema = {
+      version: 1,
+      labels: [
+        { id: 'liver', name: 'Liver', color: '#00ff00', kinds: ['box'] },
+        { id: 'spleen', name: 'Spleen', color: '#0000ff', kinds: ['box'] },
+        { id: 'kidney', name: 'Kidney', color: '#ff00ff', kinds: ['box'] },
+      ],
+    };
+    for (let i = 0; i < 3; i++) await new Promise((r) => requestAnimationFrame(r));
+    await picker.updateComplete;
+    const [cx, cy] = el.imageToClient(60, 45);
+    await sendMouse({ type: 'click', position: [Math.round(cx), Math.round(cy)] });
+    const spleen = [...picker.shadowRoot!.querySelectorAll<HTMLElement>("[role='radio']")].find((n) =>
+      n.textContent?.includes('Spleen'),
+    )!;
+    const r = spleen.getBoundingClientRect();
+    await sendMouse({ type: 'click', position: [Math.round(r.x + 10), Math.round(r.y + r.height / 2)] });
+    expect(el.activeLabel).to.equal('spleen');
+    await sendKeys({ press: 'ArrowDown' });
+    expect(el.activeLabel).to.equal('spleen');
+    expect(el.slice).to.equal(1);
+  });
+});
