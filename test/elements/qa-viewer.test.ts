@@ -1,6 +1,8 @@
 import { expect, fixture, html, oneEvent } from '@open-wc/testing';
 import { resetMouse, sendKeys, sendMouse } from '@web/test-runner-commands';
 import type { LitElement } from 'lit';
+import { createAnnotationDocument } from '../../src/core/annotation/document.js';
+import { createImageStack } from '../../src/core/image/stack.js';
 import '../../src/define.js';
 import type { VxViewer } from '../../src/elements/vx-viewer.js';
 
@@ -12,6 +14,18 @@ function drop(el: HTMLElement, files: File[]): void {
   const init = { dataTransfer: dt, bubbles: true, cancelable: true, composed: true };
   el.dispatchEvent(new DragEvent('dragover', init));
   el.dispatchEvent(new DragEvent('drop', init));
+}
+
+/** A blank 120 × 90 int16 stack of `depth` slices. */
+function blankStack(depth = 1) {
+  const frames = Array.from({ length: depth }, () => new Int16Array(120 * 90));
+  return createImageStack({ width: 120, height: 90, frames, dataType: 'int16', spacing: [1, 1, 1] });
+}
+
+/** The client position (whole pixels, for sendMouse) of image point (x, y) in `el`. */
+function clientOf(el: VxViewer, x: number, y: number): [number, number] {
+  const [cx, cy] = el.imageToClient(x, y);
+  return [Math.round(cx), Math.round(cy)];
 }
 
 async function corpusFile(path: string, name: string): Promise<File> {
@@ -94,7 +108,6 @@ describe('vx-viewer: a held Space does not outlive the focus', () => {
   afterEach(() => resetMouse());
 
   it('drawing in the first viewer works after Space was released over a second one', async () => {
-    const { createImageStack } = await import('../../src/core/image/stack.js');
     const wrap = await fixture<HTMLDivElement>(
       html`<div>
         <vx-viewer style="width:240px;height:180px;display:block"><vx-box-layer></vx-box-layer></vx-viewer>
@@ -104,13 +117,7 @@ describe('vx-viewer: a held Space does not outlive the focus', () => {
     const [a, b] = Array.from(wrap.querySelectorAll('vx-viewer')) as [VxViewer, VxViewer];
     for (const v of [a, b]) {
       const loaded = oneEvent(v, 'vx-load');
-      v.stack = createImageStack({
-        width: 120,
-        height: 90,
-        frames: [new Int16Array(120 * 90)],
-        dataType: 'int16',
-        spacing: [1, 1, 1],
-      });
+      v.stack = blankStack();
       await loaded;
       v.labelSchema = {
         version: 1,
@@ -120,10 +127,7 @@ describe('vx-viewer: a held Space does not outlive the focus', () => {
       v.tool = 'box';
       await v.renderComplete;
     }
-    const at = (v: VxViewer, x: number, y: number): [number, number] => {
-      const [cx, cy] = v.imageToClient(x, y);
-      return [Math.round(cx), Math.round(cy)];
-    };
+    const at = clientOf;
     a.focus();
     // Space held in the first viewer (pan-hold), then the user clicks the second one and lets go there.
     await sendKeys({ down: 'Space' });
@@ -147,7 +151,6 @@ describe('vx-viewer: removed in the middle of a drag', () => {
   afterEach(() => resetMouse());
 
   it('draws again once put back, and the interrupted box leaves nothing behind', async () => {
-    const { createImageStack } = await import('../../src/core/image/stack.js');
     const wrap = await fixture<HTMLDivElement>(
       html`<div>
         <vx-viewer style="width:360px;height:270px;display:block"><vx-box-layer></vx-box-layer></vx-viewer>
@@ -155,13 +158,7 @@ describe('vx-viewer: removed in the middle of a drag', () => {
     );
     const el = wrap.querySelector('vx-viewer') as VxViewer;
     const loaded = oneEvent(el, 'vx-load');
-    el.stack = createImageStack({
-      width: 120,
-      height: 90,
-      frames: [new Int16Array(120 * 90)],
-      dataType: 'int16',
-      spacing: [1, 1, 1],
-    });
+    el.stack = blankStack();
     await loaded;
     el.labelSchema = {
       version: 1,
@@ -170,10 +167,7 @@ describe('vx-viewer: removed in the middle of a drag', () => {
     el.activeLabel = 'lesion';
     el.tool = 'box';
     await el.renderComplete;
-    const at = (x: number, y: number): [number, number] => {
-      const [cx, cy] = el.imageToClient(x, y);
-      return [Math.round(cx), Math.round(cy)];
-    };
+    const at = (x: number, y: number) => clientOf(el, x, y);
     const frame = () => new Promise((r) => requestAnimationFrame(r));
     await sendMouse({ type: 'move', position: at(10, 10) });
     await sendMouse({ type: 'down' });
@@ -200,20 +194,13 @@ describe('vx-viewer: arrow-key nudges stop at the image edge', () => {
   afterEach(() => resetMouse());
 
   it('a box and a polygon nudged against the edges stay inside the image, size and shape kept', async () => {
-    const { createImageStack } = await import('../../src/core/image/stack.js');
     const el = await fixture<VxViewer>(
       html`<vx-viewer style="width:360px;height:270px;display:block">
         <vx-box-layer></vx-box-layer><vx-polygon-layer></vx-polygon-layer>
       </vx-viewer>`,
     );
     const loaded = oneEvent(el, 'vx-load');
-    el.stack = createImageStack({
-      width: 120,
-      height: 90,
-      frames: [new Int16Array(120 * 90), new Int16Array(120 * 90)],
-      dataType: 'int16',
-      spacing: [1, 1, 1],
-    });
+    el.stack = blankStack(2);
     await loaded;
     el.labelSchema = {
       version: 1,
@@ -221,10 +208,7 @@ describe('vx-viewer: arrow-key nudges stop at the image edge', () => {
     };
     el.activeLabel = 'lesion';
     await el.renderComplete;
-    const at = (x: number, y: number): [number, number] => {
-      const [cx, cy] = el.imageToClient(x, y);
-      return [Math.round(cx), Math.round(cy)];
-    };
+    const at = (x: number, y: number) => clientOf(el, x, y);
     el.focus();
     await sendKeys({ press: 'x' });
     await sendMouse({ type: 'move', position: at(4, 3) });
@@ -270,20 +254,13 @@ describe('vx-viewer: dragging a box against the image edge', () => {
   afterEach(() => resetMouse());
 
   it('moves it to the edge without shrinking it, in the box tool and in the select tool', async () => {
-    const { createImageStack } = await import('../../src/core/image/stack.js');
     const el = await fixture<VxViewer>(
       html`<vx-viewer style="width:360px;height:270px;display:block">
         <vx-box-layer></vx-box-layer>
       </vx-viewer>`,
     );
     const loaded = oneEvent(el, 'vx-load');
-    el.stack = createImageStack({
-      width: 120,
-      height: 90,
-      frames: [new Int16Array(120 * 90)],
-      dataType: 'int16',
-      spacing: [1, 1, 1],
-    });
+    el.stack = blankStack();
     await loaded;
     el.labelSchema = {
       version: 1,
@@ -294,10 +271,7 @@ describe('vx-viewer: dragging a box against the image edge', () => {
     // Zoomed out so the user can drag well past the image.
     el.setView({ zoom: 1.5, centerX: 60, centerY: 45 });
     await el.renderComplete;
-    const at = (x: number, y: number): [number, number] => {
-      const [cx, cy] = el.imageToClient(x, y);
-      return [Math.round(cx), Math.round(cy)];
-    };
+    const at = (x: number, y: number) => clientOf(el, x, y);
     const drag = async (from: [number, number], to: [number, number]) => {
       await sendMouse({ type: 'move', position: at(...from) });
       await sendMouse({ type: 'down' });
@@ -323,20 +297,13 @@ describe('vx-viewer: dragging a polygon against the image edge', () => {
   afterEach(() => resetMouse());
 
   it('stops it at the edge with its shape kept', async () => {
-    const { createImageStack } = await import('../../src/core/image/stack.js');
     const el = await fixture<VxViewer>(
       html`<vx-viewer style="width:360px;height:270px;display:block">
         <vx-polygon-layer></vx-polygon-layer>
       </vx-viewer>`,
     );
     const loaded = oneEvent(el, 'vx-load');
-    el.stack = createImageStack({
-      width: 120,
-      height: 90,
-      frames: [new Int16Array(120 * 90)],
-      dataType: 'int16',
-      spacing: [1, 1, 1],
-    });
+    el.stack = blankStack();
     await loaded;
     el.labelSchema = {
       version: 1,
@@ -346,10 +313,7 @@ describe('vx-viewer: dragging a polygon against the image edge', () => {
     el.tool = 'polygon';
     el.setView({ zoom: 1.5, centerX: 60, centerY: 45 });
     await el.renderComplete;
-    const at = (x: number, y: number): [number, number] => {
-      const [cx, cy] = el.imageToClient(x, y);
-      return [Math.round(cx), Math.round(cy)];
-    };
+    const at = (x: number, y: number) => clientOf(el, x, y);
     for (const p of [
       [40, 30],
       [70, 30],
@@ -377,20 +341,13 @@ describe('vx-viewer: polygon vertices past the image edge', () => {
   afterEach(() => resetMouse());
 
   it('land on the edge, whether clicked, drawn freehand or dragged there', async () => {
-    const { createImageStack } = await import('../../src/core/image/stack.js');
     const el = await fixture<VxViewer>(
       html`<vx-viewer style="width:360px;height:270px;display:block">
         <vx-polygon-layer></vx-polygon-layer>
       </vx-viewer>`,
     );
     const loaded = oneEvent(el, 'vx-load');
-    el.stack = createImageStack({
-      width: 120,
-      height: 90,
-      frames: [new Int16Array(120 * 90)],
-      dataType: 'int16',
-      spacing: [1, 1, 1],
-    });
+    el.stack = blankStack();
     await loaded;
     el.labelSchema = {
       version: 1,
@@ -400,10 +357,7 @@ describe('vx-viewer: polygon vertices past the image edge', () => {
     el.tool = 'polygon';
     el.setView({ zoom: 1.5, centerX: 60, centerY: 45 });
     await el.renderComplete;
-    const at = (x: number, y: number): [number, number] => {
-      const [cx, cy] = el.imageToClient(x, y);
-      return [Math.round(cx), Math.round(cy)];
-    };
+    const at = (x: number, y: number) => clientOf(el, x, y);
     const inImage = (pts: readonly [number, number][]) =>
       pts.every(([x, y]) => x >= 0 && x <= 120 && y >= 0 && y <= 90);
     const doc = el.document!;
@@ -499,7 +453,6 @@ describe('vx-viewer: window sensitivity on a 16-bit CT', () => {
 
 describe('vx-viewer: CT window presets', () => {
   it('lists each standard CT window once, the file windows after them', async () => {
-    const { createImageStack } = await import('../../src/core/image/stack.js');
     const el = await fixture<VxViewer>(html`<vx-viewer style="width:200px;height:200px"></vx-viewer>`);
     let loaded = oneEvent(el, 'vx-load');
     el.src = '/corpus/dicom/CT_small.dcm';
@@ -541,7 +494,6 @@ describe('vx-toolbar: a viewer added after its toolbar', () => {
   afterEach(() => resetMouse());
 
   it('binds once the viewer named by `for` appears, and its buttons drive that viewer', async () => {
-    const { createImageStack } = await import('../../src/core/image/stack.js');
     const wrap = await fixture<HTMLDivElement>(html`<div><vx-toolbar for="late-viewer"></vx-toolbar></div>`);
     const toolbar = wrap.querySelector('vx-toolbar') as LitElement;
     await toolbar.updateComplete;
@@ -553,12 +505,7 @@ describe('vx-toolbar: a viewer added after its toolbar', () => {
     el.innerHTML = '<vx-box-layer></vx-box-layer>';
     wrap.append(el);
     const loaded = oneEvent(el, 'vx-load');
-    el.stack = createImageStack({
-      width: 120,
-      height: 90,
-      frames: [new Int16Array(120 * 90)],
-      dataType: 'int16',
-    });
+    el.stack = blankStack();
     await loaded;
     let box: HTMLButtonElement | undefined;
     for (let i = 0; i < 30 && !box; i++) {
@@ -582,7 +529,6 @@ describe('vx-label-picker and vx-export-panel: a viewer added after them', () =>
   afterEach(() => resetMouse());
 
   it('bind to the viewer named by `for` once it appears', async () => {
-    const { createImageStack } = await import('../../src/core/image/stack.js');
     const wrap = await fixture<HTMLDivElement>(
       html`<div>
         <vx-label-picker for="late-viewer-2"></vx-label-picker>
@@ -598,12 +544,7 @@ describe('vx-label-picker and vx-export-panel: a viewer added after them', () =>
     el.innerHTML = '<vx-box-layer></vx-box-layer>';
     wrap.append(el);
     const loaded = oneEvent(el, 'vx-load');
-    el.stack = createImageStack({
-      width: 120,
-      height: 90,
-      frames: [new Int16Array(120 * 90)],
-      dataType: 'int16',
-    });
+    el.stack = blankStack();
     await loaded;
     el.labelSchema = {
       version: 1,
@@ -638,7 +579,6 @@ describe('vx-toolbar and vx-label-picker: the viewer replaced by another with th
   afterEach(() => resetMouse());
 
   it('follow the new viewer', async () => {
-    const { createImageStack } = await import('../../src/core/image/stack.js');
     const schema = {
       version: 1 as const,
       labels: [
@@ -705,7 +645,6 @@ describe('vx-viewer: a document the host sets while the image loads', () => {
   afterEach(() => resetMouse());
 
   it('is kept for that image (same size), shown, and edited by the tools', async () => {
-    const { createAnnotationDocument } = await import('../../src/core/annotation/document.js');
     const el = await fixture<VxViewer>(
       html`<vx-viewer style="width:256px;height:256px">
         <vx-box-layer></vx-box-layer>
@@ -729,10 +668,7 @@ describe('vx-viewer: a document the host sets while the image loads', () => {
     el.activeLabel = 'lesion';
     el.tool = 'box';
     await el.renderComplete;
-    const at = (x: number, y: number): [number, number] => {
-      const [cx, cy] = el.imageToClient(x, y);
-      return [Math.round(cx), Math.round(cy)];
-    };
+    const at = (x: number, y: number) => clientOf(el, x, y);
     await sendMouse({ type: 'move', position: at(60, 60) });
     await sendMouse({ type: 'down' });
     await sendMouse({ type: 'move', position: at(70, 70) });
@@ -748,7 +684,6 @@ describe('vx-viewer: a document the host sets while the image loads', () => {
   });
 
   it('is not forced on an image of another size', async () => {
-    const { createAnnotationDocument } = await import('../../src/core/annotation/document.js');
     const el = await fixture<VxViewer>(html`<vx-viewer style="width:256px;height:256px"></vx-viewer>`);
     const other = createAnnotationDocument({ width: 512, height: 512, depth: 1 });
     const loaded = oneEvent(el, 'vx-load');
@@ -764,19 +699,13 @@ describe('vx-viewer: tool keys for tools no layer provides', () => {
   afterEach(() => resetMouse());
 
   it('leave the current tool alone, so the left button keeps working', async () => {
-    const { createImageStack } = await import('../../src/core/image/stack.js');
     const el = await fixture<VxViewer>(
       html`<vx-viewer style="width:240px;height:180px;display:block">
         <vx-box-layer></vx-box-layer>
       </vx-viewer>`,
     );
     const loaded = oneEvent(el, 'vx-load');
-    el.stack = createImageStack({
-      width: 120,
-      height: 90,
-      frames: [new Int16Array(120 * 90)],
-      dataType: 'int16',
-    });
+    el.stack = blankStack();
     await loaded;
     el.labelSchema = {
       version: 1,
@@ -797,10 +726,7 @@ describe('vx-viewer: tool keys for tools no layer provides', () => {
     await sendKeys({ press: 'e' });
     expect(el.tool).to.equal('box');
     expect(changes).to.deep.equal(['box']);
-    const at = (x: number, y: number): [number, number] => {
-      const [cx, cy] = el.imageToClient(x, y);
-      return [Math.round(cx), Math.round(cy)];
-    };
+    const at = (x: number, y: number) => clientOf(el, x, y);
     await sendMouse({ type: 'move', position: at(10, 10) });
     await sendMouse({ type: 'down' });
     await sendMouse({ type: 'move', position: at(20, 20) });
@@ -816,7 +742,6 @@ describe('vx-toolbar: picking a tool with the mouse', () => {
   afterEach(() => resetMouse());
 
   it('keeps the viewer keys working: arrows scroll, Ctrl+Shift+Z redoes', async () => {
-    const { createImageStack } = await import('../../src/core/image/stack.js');
     const wrap = await fixture<HTMLDivElement>(
       html`<div>
         <vx-toolbar for="keys-viewer"></vx-toolbar>
@@ -828,21 +753,13 @@ describe('vx-toolbar: picking a tool with the mouse', () => {
     const el = wrap.querySelector('vx-viewer') as VxViewer;
     const toolbar = wrap.querySelector('vx-toolbar') as LitElement;
     const loaded = oneEvent(el, 'vx-load');
-    el.stack = createImageStack({
-      width: 120,
-      height: 90,
-      frames: [0, 1, 2].map(() => new Int16Array(120 * 90)),
-      dataType: 'int16',
-    });
+    el.stack = blankStack(3);
     await loaded;
     el.labelSchema = { version: 1, labels: [{ id: 'o', name: 'Organ', color: '#00ff00', kinds: ['box'] }] };
     el.activeLabel = 'o';
     for (let i = 0; i < 3; i++) await new Promise((r) => requestAnimationFrame(r));
     await toolbar.updateComplete;
-    const at = (x: number, y: number): [number, number] => {
-      const [cx, cy] = el.imageToClient(x, y);
-      return [Math.round(cx), Math.round(cy)];
-    };
+    const at = (x: number, y: number) => clientOf(el, x, y);
     const button = (name: string) =>
       [...toolbar.shadowRoot!.querySelectorAll<HTMLButtonElement>('button')].find((b) =>
         b.getAttribute('aria-label')?.startsWith(name),
@@ -877,7 +794,6 @@ describe('vx-label-picker: picking a label with the mouse', () => {
   afterEach(() => resetMouse());
 
   it('leaves the arrow keys to the viewer, so the next ArrowDown scrolls instead of changing the label', async () => {
-    const { createImageStack } = await import('../../src/core/image/stack.js');
     const wrap = await fixture<HTMLDivElement>(
       html`<div>
         <vx-label-picker for="label-keys-viewer"></vx-label-picker>
@@ -889,12 +805,7 @@ describe('vx-label-picker: picking a label with the mouse', () => {
     const el = wrap.querySelector('vx-viewer') as VxViewer;
     const picker = wrap.querySelector('vx-label-picker') as LitElement;
     const loaded = oneEvent(el, 'vx-load');
-    el.stack = createImageStack({
-      width: 120,
-      height: 90,
-      frames: [0, 1, 2].map(() => new Int16Array(120 * 90)),
-      dataType: 'int16',
-    });
+    el.stack = blankStack(3);
     await loaded;
     el.labelSchema = {
       version: 1,
