@@ -11,6 +11,7 @@ import { validateDocument } from '../core/schema/validate.js';
 import type { LabelSchema } from '../core/schema/types.js';
 import type { ViewerHost } from '../render/viewer-host.js';
 import { VxExportEvent, type ExportFormat } from './events.js';
+import { findLinkedViewer, VIEWER_LOOKUP_FRAMES } from './controllers/linked-viewer.js';
 
 const FORMATS: { id: ExportFormat; label: string; description: string }[] = [
   {
@@ -156,18 +157,14 @@ export class VxExportPanel extends LitElement {
   }
 
   private bind(attempt = 0): void {
-    const root = this.getRootNode() as Document | ShadowRoot;
-    const el = this.for ? root.getElementById?.(this.for) : this.closest('vx-viewer');
-    const viewer =
-      el && typeof (el as unknown as ViewerHost).subscribe === 'function'
-        ? (el as unknown as ViewerHost & HTMLElement)
-        : undefined;
+    const viewer = findLinkedViewer<ViewerHost & HTMLElement>(this, this.for);
     if (viewer && viewer === this.viewer) return;
     for (const c of this.cleanups.splice(0)) c();
     this.viewer = viewer;
     if (!viewer) {
       // The viewer may be added after the panel: look again for a few seconds of frames.
-      if (this.for && this.isConnected && attempt < 300) requestAnimationFrame(() => this.bind(attempt + 1));
+      if (this.for && this.isConnected && attempt < VIEWER_LOOKUP_FRAMES)
+        requestAnimationFrame(() => this.bind(attempt + 1));
       return;
     }
     this.cleanups.push(viewer.subscribe(() => this.revision++));

@@ -10,6 +10,7 @@ import type { AnnotationEditor } from '../core/tools/editor.js';
 import type { ViewerHost } from '../render/viewer-host.js';
 import { annotationSession } from './layers/annotation-session.js';
 import { icon } from './layers/icons.js';
+import { findLinkedViewer, VIEWER_LOOKUP_FRAMES } from './controllers/linked-viewer.js';
 import { VxActiveLabelChangeEvent } from './events.js';
 import { labelKeyOwners, treeRows } from './layers/label-order.js';
 
@@ -346,22 +347,15 @@ export class VxLabelPicker extends LitElement {
     return this.active ?? this.viewer?.activeLabel;
   }
 
-  private findViewer(): Viewer | undefined {
-    const root = this.getRootNode() as Document | ShadowRoot;
-    const el = this.for ? root.getElementById?.(this.for) : this.closest('vx-viewer');
-    return el && typeof (el as unknown as ViewerHost).registerAction === 'function'
-      ? (el as unknown as Viewer)
-      : undefined;
-  }
-
   private bind(attempt = 0): void {
-    const viewer = this.findViewer();
+    const viewer = findLinkedViewer<Viewer>(this, this.for);
     if (viewer && viewer === this.viewer) return;
     this.unbind();
     this.viewer = viewer;
     if (!viewer) {
       // The viewer may be added after the picker: look again for a few seconds of frames.
-      if (this.for && this.isConnected && attempt < 300) requestAnimationFrame(() => this.bind(attempt + 1));
+      if (this.for && this.isConnected && attempt < VIEWER_LOOKUP_FRAMES)
+        requestAnimationFrame(() => this.bind(attempt + 1));
       return;
     }
     if (this.active !== undefined && viewer.activeLabel !== this.active) viewer.activeLabel = this.active;

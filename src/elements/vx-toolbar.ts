@@ -7,6 +7,7 @@ import { formatCombo } from '../core/keymap.js';
 import type { ViewerHost } from '../render/viewer-host.js';
 import { type AnnotationSession, annotationSession } from './layers/annotation-session.js';
 import { VxToolChangeEvent } from './events.js';
+import { findLinkedViewer, VIEWER_LOOKUP_FRAMES } from './controllers/linked-viewer.js';
 import { icon } from './layers/icons.js';
 
 type Viewer = ViewerHost & HTMLElement & { tool: string };
@@ -144,23 +145,16 @@ export class VxToolbar extends LitElement {
     }
   }
 
-  private findViewer(): Viewer | undefined {
-    const root = this.getRootNode() as Document | ShadowRoot;
-    const el = this.for ? root.getElementById?.(this.for) : this.closest('vx-viewer');
-    return el && typeof (el as unknown as ViewerHost).registerTool === 'function'
-      ? (el as unknown as Viewer)
-      : undefined;
-  }
-
   private bind(attempt = 0): void {
-    const viewer = this.findViewer();
+    const viewer = findLinkedViewer<Viewer>(this, this.for);
     // Not found yet is not "unchanged": keep looking below.
     if (viewer && viewer === this.viewer) return;
     this.unbind();
     this.viewer = viewer;
     if (!viewer) {
       // The viewer may be added after the toolbar: look again for a few seconds of frames.
-      if (this.isConnected && attempt < 300) requestAnimationFrame(() => this.bind(attempt + 1));
+      if (this.isConnected && attempt < VIEWER_LOOKUP_FRAMES)
+        requestAnimationFrame(() => this.bind(attempt + 1));
       return;
     }
     const bump = () => this.revision++;
