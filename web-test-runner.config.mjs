@@ -3,6 +3,7 @@ import { findChromium, CHROMIUM_ARGS } from './scripts/chromium.mjs';
 import { defaultReporter } from '@web/test-runner';
 import { devServerPlugins } from './scripts/dev-server-plugins.mjs';
 import { summaryReporter } from './scripts/wtr-summary-reporter.mjs';
+import { checkToolsMiddleware } from './scripts/check-tools-plugin.mjs';
 
 const executablePath = findChromium();
 
@@ -10,6 +11,7 @@ export default {
   files: ['test/**/*.test.ts'],
   nodeResolve: { exportConditions: ['browser', 'production'] },
   plugins: devServerPlugins(),
+  middleware: [checkToolsMiddleware()],
   reporters: [defaultReporter(), summaryReporter()],
   concurrency: 2,
   concurrentBrowsers: 1,

@@ -1,0 +1,137 @@
+// A dev-server endpoint that lets browser tests ask third-party validators about bytes they produced:
+// POST /__voxmark_check__/<tool> with the file as the body answers JSON
+// `{ available, exitCode, stdout, stderr }`. Only the tools listed here run, each on a temporary copy of
+// the posted bytes; a tool that is not installed answers `available: false`, so tests can skip with a reason.
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+const PREFIX = '/__voxmark_check__/';
+/** Largest body accepted (a SEG or NIfTI of a test volume is far smaller). */
+const MAX_BODY = 256 * 1024 * 1024;
+
+/**
+ * Tools by name: the command and its arguments for a file path, and the file name to write (some
+ * readers choose their decoder by extension). `python:<module>` runs a small script of ours.
+ */
+const TOOLS = {
+  dciodvfy: { file: 'input.dcm', command: (f) => ['dciodvfy', [f]] },
+  dcentvfy: { file: 'input.dcm', command: (f) => ['dcentvfy', [f]] },
+  dcmdump: { file: 'input.dcm', command: (f) => ['dcmdump', ['+L', f]] },
+  // nibabel: prints shape, dtype, affine, sform/qform codes, scl_slope/inter, and the sum and
+  // histogram of the data as JSON.
+  nibabel: {
+    file: 'input.nii.gz',
+    command: (f) => [
+      'python3',
+      [
+        '-c',
+        `import json, sys, gzip
+import numpy as np, nibabel as nib
+path = sys.argv[1]
+with open(path, 'rb') as fh:
+    head = fh.read(2)
+if head != b'\\x1f\\x8b':
+    import shutil; shutil.copy(path, path[:-3]); path = path[:-3]
+img = nib.load(path)
+data = np.asanyarray(img.dataobj)
+u, c = np.unique(data, return_counts=True)
+print(json.dumps({
+  'shape': list(img.shape), 'dtype': str(img.get_data_dtype()),
+  'affine': img.affine.tolist(), 'sform_code': int(img.header['sform_code']),
+  'qform_code': int(img.header['qform_code']),
+  'scl_slope': float(img.header['scl_slope']) if np.isfinite(img.header['scl_slope']) else None,
+  'scl_inter': float(img.header['scl_inter']) if np.isfinite(img.header['scl_inter']) else None,
+  'zooms': [float(z) for z in img.header.get_zooms()],
+  'sum': float(np.asarray(img.get_fdata()).sum()),
+  'values': {str(k): int(v) for k, v in zip(u.tolist()[:256], c.tolist()[:256])},
+}))`,
+        f,
+      ],
+    ],
+  },
+  // pydicom: reads the file and prints its top-level keywords and values (strings) as JSON.
+  pydicom: {
+    file: 'input.dcm',
+    command: (f) => [
+      'python3',
+      [
+        '-c',
+        `import json, sys
+import pydicom
+ds = pydicom.dcmread(sys.argv[1])
+out = {}
+for el in ds:
+    if el.keyword and el.VR not in ('SQ', 'OB', 'OW', 'OF', 'OD', 'UN'):
+        out[el.keyword] = str(el.value)
+out['_frames'] = int(getattr(ds, 'NumberOfFrames', 1))
+out['_pixels'] = len(ds.PixelData) if 'PixelData' in ds else 0
+print(json.dumps(out))`,
+        f,
+      ],
+    ],
+  },
+};
+
+function readBody(req) {
+  return new Promise((resolve, reject) => {
+    const chunks = [];
+    let size = 0;
+    req.on('data', (chunk) => {
+      size += chunk.length;
+      if (size > MAX_BODY) {
+        reject(new Error('body too large'));
+        req.destroy();
+        return;
+      }
+      chunks.push(chunk);
+    });
+    req.on('end', () => resolve(Buffer.concat(chunks)));
+    req.on('error', reject);
+  });
+}
+
+/** Whether the tool (and for python checks, its module) can run here. */
+function available(name) {
+  if (name === 'nibabel' || name === 'pydicom') {
+    return spawnSync('python3', ['-c', `import ${name}`], { stdio: 'ignore' }).status === 0;
+  }
+  const bin = TOOLS[name].command('x')[0];
+  return spawnSync('sh', ['-c', `command -v ${bin}`], { stdio: 'ignore' }).status === 0;
+}
+
+/** Koa middleware for @web/dev-server: answers POST /__voxmark_check__/<tool>. */
+export function checkToolsMiddleware() {
+  const cache = new Map();
+  return async (ctx, next) => {
+    if (!ctx.path.startsWith(PREFIX)) return next();
+    const name = ctx.path.slice(PREFIX.length);
+    const tool = Object.hasOwn(TOOLS, name) ? TOOLS[name] : undefined;
+    if (!tool || ctx.method !== 'POST') {
+      ctx.status = 404;
+      return undefined;
+    }
+    if (!cache.has(name)) cache.set(name, available(name));
+    if (!cache.get(name)) {
+      ctx.body = { available: false, exitCode: -1, stdout: '', stderr: `${name} is not installed` };
+      return undefined;
+    }
+    const dir = mkdtempSync(join(tmpdir(), 'voxmark-check-'));
+    try {
+      const file = join(dir, tool.file);
+      writeFileSync(file, await readBody(ctx.req));
+      const [bin, args] = tool.command(file);
+      const run = spawnSync(bin, args, { encoding: 'utf8', timeout: 60_000, maxBuffer: 16 * 1024 * 1024 });
+      ctx.body = {
+        available: true,
+        exitCode: run.status ?? -1,
+        stdout: run.stdout ?? '',
+        stderr: run.stderr ?? '',
+      };
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+    return undefined;
+  };
+}

@@ -1,0 +1,24 @@
+/**
+ * Asks a third-party validator, run by the test server (scripts/check-tools-plugin.mjs), about bytes a
+ * test produced. `available` is false where the tool is not installed; callers then skip with a reason.
+ */
+export interface ToolReport {
+  available: boolean;
+  exitCode: number;
+  stdout: string;
+  stderr: string;
+}
+
+export type CheckTool = 'dciodvfy' | 'dcentvfy' | 'dcmdump' | 'nibabel' | 'pydicom';
+
+export async function checkWithTool(tool: CheckTool, bytes: ArrayBuffer | Uint8Array): Promise<ToolReport> {
+  const body = bytes instanceof Uint8Array ? bytes : new Uint8Array(bytes);
+  const res = await fetch(`/__voxmark_check__/${tool}`, { method: 'POST', body });
+  if (!res.ok) throw new Error(`check endpoint answered ${res.status} for ${tool}`);
+  return (await res.json()) as ToolReport;
+}
+
+/** Lines of a dicom3tools report that are errors (`Error - …`). */
+export function dicom3toolsErrors(report: ToolReport): string[] {
+  return `${report.stdout}\n${report.stderr}`.split('\n').filter((l) => /^Error/.test(l.trim()));
+}
