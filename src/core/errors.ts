@@ -20,6 +20,8 @@ export const ErrorCode = {
   ExportFailed: 'export-failed',
   BurnedInAnnotation: 'burned-in-annotation',
   Vetoed: 'vetoed',
+  StorageFull: 'storage-full',
+  StorageFailed: 'storage-failed',
 } as const;
 
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];

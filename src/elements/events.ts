@@ -191,3 +191,51 @@ declare global {
     'vx-export': VxExportEvent;
   }
 }
+
+// ---- autosave --------------------------------------------------------------------------------------
+
+/** When a draft was saved and how many annotations it holds. */
+export interface DraftInfo {
+  count: number;
+  /** Milliseconds since the epoch. */
+  savedAt: number;
+}
+
+/** `vx-restore`: an autosaved draft of this stack was put back into the viewer's document. */
+export class VxRestoreEvent extends CustomEvent<DraftInfo> {
+  static readonly type = 'vx-restore';
+  constructor(info: DraftInfo) {
+    super(VxRestoreEvent.type, { ...init, detail: { ...info } });
+  }
+}
+
+/**
+ * `vx-draft-found`: the host set its own document, and an autosaved draft of this stack exists. Call
+ * `viewer.restoreDraft()` to replace the document with it (one undo step) or `viewer.discardDraft()`.
+ */
+export class VxDraftFoundEvent extends CustomEvent<DraftInfo> {
+  static readonly type = 'vx-draft-found';
+  constructor(info: DraftInfo) {
+    super(VxDraftFoundEvent.type, { ...init, detail: { ...info } });
+  }
+}
+
+/**
+ * `vx-draft-conflict`: another page has the same stack open with autosave on. Only one page autosaves a
+ * stack at a time: `detail.saving` says whether this one does. A page that does not takes over when the
+ * other closes; neither overwrites the other's draft silently.
+ */
+export class VxDraftConflictEvent extends CustomEvent<{ saving: boolean }> {
+  static readonly type = 'vx-draft-conflict';
+  constructor(saving: boolean) {
+    super(VxDraftConflictEvent.type, { ...init, detail: { saving } });
+  }
+}
+
+declare global {
+  interface HTMLElementEventMap {
+    'vx-restore': VxRestoreEvent;
+    'vx-draft-found': VxDraftFoundEvent;
+    'vx-draft-conflict': VxDraftConflictEvent;
+  }
+}
