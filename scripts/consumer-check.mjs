@@ -8,7 +8,11 @@
 //   4. compare the decoded frames with the corpus references and report where each codec's .wasm came from
 //      (the file next to the codec chunk, or the inline fallback chunk);
 //   5. with 'voxmark/define.js', show the JPEG-LS file in a <vx-viewer> (its canvas must hold an image) and
-//      export a box from the viewer's document with toCoco.
+//      export a box from the viewer's document with toCoco;
+//   6. fail on any warning Vite prints while building or serving the app (a host's build must stay quiet),
+//      and report the JavaScript the page loads up front (entry chunk and its static imports, gzip).
+//
+// `npm pack` builds the package itself (the `prepack` script); --no-build packs the dist/ already there.
 //
 // Exits non-zero on any failure. Vite and playwright-core are this project's own dev dependencies; the
 // consumer app gets only the tarball (and, through it, voxmark's runtime dependencies).
@@ -18,10 +22,12 @@ import {
   mkdirSync,
   mkdtempSync,
   readdirSync,
+  readFileSync,
   rmSync,
   writeFileSync,
   existsSync,
 } from 'node:fs';
+import { gzipSync } from 'node:zlib';
 import { createServer as createNetServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -177,7 +183,8 @@ function makeApp(dir, tarball) {
   run('npm', ['install', '--no-audit', '--no-fund', '--prefer-offline', '--loglevel=error', tarball], dir);
 }
 
-async function inBrowser(url) {
+/** `expected404`: failed loads that the run provokes on purpose (removed .wasm files). */
+async function inBrowser(url, expected404 = /$^/) {
   const browser = await chromium.launch({
     executablePath: findChromium(),
     headless: true,
@@ -187,10 +194,20 @@ async function inBrowser(url) {
     const page = await browser.newPage();
     const errors = [];
     page.on('pageerror', (e) => errors.push(String(e)));
+    // Console warnings and errors the page logs (Lit's dev-mode notes among them), except Lit's one-line
+    // reminder that it runs in dev mode, which every Lit app shows under a dev server.
+    const consoleProblems = [];
+    page.on('console', (m) => {
+      if (m.type() !== 'warning' && m.type() !== 'error') return;
+      const text = `${m.text().split('\n')[0]} (${m.location().url})`;
+      if (/Lit is in dev mode|favicon\.ico/.test(text) || expected404.test(text)) return;
+      consoleProblems.push(`${m.type()}: ${text}`);
+    });
     await page.goto(url);
     await page.waitForFunction(() => globalThis.__voxmark !== undefined, null, { timeout: 120_000 });
     const outcome = await page.evaluate(() => globalThis.__voxmark);
     if (errors.length) outcome.pageErrors = errors;
+    if (consoleProblems.length) outcome.consoleProblems = consoleProblems;
     return outcome;
   } finally {
     await browser.close();
@@ -219,6 +236,7 @@ function judge(mode, outcome) {
     else if (!(v.distinctGreys > 16)) problems.push(`<vx-viewer> drew ${v.distinctGreys} grey levels`);
     if (JSON.stringify(v?.cocoBoxes) !== JSON.stringify([[4, 5, 6, 7]]))
       problems.push(`toCoco of the viewer's document gave ${JSON.stringify(v?.cocoBoxes)}`);
+    for (const c of outcome.consoleProblems ?? []) problems.push(`the page logged ${c}`);
     if (!outcome.result.worker?.answered)
       problems.push('the decode worker never answered (frames fell back to the page)');
   }
@@ -233,6 +251,34 @@ function judge(mode, outcome) {
   );
   for (const p of problems) log(`  ${p}`);
   return problems.length === 0;
+}
+
+/**
+ * Prints the JavaScript a page of the host app loads before any of voxmark's lazy chunks: the entry chunk
+ * of index.html and everything it imports statically, gzip-compressed, from Vite's build manifest.
+ */
+function reportUpFront(outDir) {
+  const manifest = JSON.parse(readFileSync(join(outDir, '.vite', 'manifest.json'), 'utf8'));
+  const seen = new Set();
+  const visit = (key) => {
+    if (seen.has(key)) return;
+    seen.add(key);
+    for (const dep of manifest[key]?.imports ?? []) visit(dep);
+  };
+  const entry = Object.keys(manifest).find((k) => manifest[k].isEntry && k.endsWith('index.html'));
+  if (!entry) throw new Error('the Vite manifest has no entry for index.html');
+  visit(entry);
+  let raw = 0;
+  let gz = 0;
+  for (const key of seen) {
+    const bytes = readFileSync(join(outDir, manifest[key].file));
+    raw += bytes.length;
+    gz += gzipSync(bytes, { level: 9 }).length;
+  }
+  log(
+    `up-front JavaScript of the host app: ${(gz / 1024).toFixed(1)} KB gzip (${(raw / 1024).toFixed(1)} KB minified, ${seen.size} chunk(s))`,
+  );
+  return gz;
 }
 
 /** The inline fallback chunks must hold real WebAssembly (base64 of "\0asm" is "AGFzbQ"). */
@@ -252,16 +298,19 @@ async function checkInlineFallbacks() {
 
 async function main() {
   if (!findChromium()) throw new Error('Chromium not found (set CHROME_PATH)');
-  if (!noBuild) {
-    log('building the package');
-    rmSync(join(root, 'dist'), { recursive: true, force: true });
-    run('npm', ['run', 'build', '--silent'], root);
-  }
-  await checkInlineFallbacks();
   const work = mkdtempSync(join(tmpdir(), 'voxmark-consumer-'));
   let ok = true;
   try {
-    run('npm', ['pack', '--silent', '--pack-destination', work], root);
+    if (!noBuild) {
+      log('packing the package (its prepack script builds it)');
+      rmSync(join(root, 'dist'), { recursive: true, force: true });
+    }
+    run(
+      'npm',
+      ['pack', '--silent', ...(noBuild ? ['--ignore-scripts'] : []), '--pack-destination', work],
+      root,
+    );
+    await checkInlineFallbacks();
     const tarball = readdirSync(work).find((f) => f.endsWith('.tgz'));
     if (!tarball) throw new Error('npm pack produced no tarball');
     const app = join(work, 'app');
@@ -272,8 +321,19 @@ async function main() {
     const vite = await import('vite');
     // Workers that import code-split modules (voxmark's codecs) need ES module output: Vite's default
     // worker format (iife) cannot split. Hosts set the same option.
+    const warnings = [];
+    const customLogger = vite.createLogger('warn');
+    for (const level of ['warn', 'warnOnce', 'error']) {
+      const original = customLogger[level].bind(customLogger);
+      customLogger[level] = (msg, options) => {
+        // Rolldown's note on how long build plugins ran is about the machine, not about the package.
+        if (!msg.includes('[PLUGIN_TIMINGS]')) warnings.push(msg);
+        original(msg, options);
+      };
+    }
     const quiet = {
       logLevel: 'warn',
+      customLogger,
       configFile: false,
       root: app,
       clearScreen: false,
@@ -282,7 +342,8 @@ async function main() {
 
     // Production: vite build, then vite preview.
     log('vite build');
-    await vite.build({ ...quiet, build: { outDir: join(app, 'out'), emptyOutDir: true } });
+    await vite.build({ ...quiet, build: { outDir: join(app, 'out'), emptyOutDir: true, manifest: true } });
+    reportUpFront(join(app, 'out'));
     const previewPort = await freePort();
     const preview = await vite.preview({
       ...quiet,
@@ -303,7 +364,7 @@ async function main() {
         }
       }
       if (removed.length === 0) throw new Error('the Vite build emitted no .wasm files');
-      const outcome = await inBrowser(`http://127.0.0.1:${previewPort}/`);
+      const outcome = await inBrowser(`http://127.0.0.1:${previewPort}/`, /\.wasm\)$/);
       ok = judge(`vite build without its ${removed.length} .wasm files (inline fallback)`, outcome) && ok;
       const inline = outcome.ok ? outcome.result.inlineChunks : [];
       if (!inline.some((n) => n.startsWith('charls-')) || !inline.some((n) => n.startsWith('openjpeg-'))) {
@@ -326,6 +387,11 @@ async function main() {
     } finally {
       await dev.close();
     }
+    if (warnings.length) {
+      log(`Vite printed ${warnings.length} warning(s) for the host app:`);
+      for (const w of warnings) log(`  ${w.split('\n')[0]}`);
+      ok = false;
+    } else log('Vite printed no warnings while building and serving the host app');
   } finally {
     if (keep) log(`kept ${work}`);
     else rmSync(work, { recursive: true, force: true });
