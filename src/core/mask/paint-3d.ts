@@ -1,0 +1,261 @@
+/**
+ * Painting a SparseVolume: a round brush in any plane of the stack (mapped back to the acquisition voxels),
+ * a sphere in millimetres under anisotropic spacing, and sampling the volume in a plane for display.
+ */
+import { SparseMask } from './sparse-mask.js';
+import { type Box3, type VolumeEdit, unionBox } from './sparse-volume.js';
+
+type Vec3Like = readonly [number, number, number];
+
+/**
+ * How a plane's voxels map to the volume's (acquisition) voxels: what `reformatStack` returns satisfies it.
+ * Indices are voxel centres at integers; `matrix` holds columns (the source step of one x, y, slice step).
+ */
+export interface PlaneMapping {
+  readonly width: number;
+  readonly height: number;
+  readonly depth: number;
+  /** [column, row, slice] size of the plane's voxels (mm). */
+  readonly spacing: Vec3Like;
+  readonly toSourceAffine: {
+    readonly matrix: readonly [Vec3Like, Vec3Like, Vec3Like];
+    readonly offset: Vec3Like;
+  };
+  /** One step along the source's column, row and slice index, in mm. */
+  readonly sourceGeometry: { readonly axes: readonly [Vec3Like, Vec3Like, Vec3Like] };
+}
+
+export interface Paint3dOptions {
+  /** 1 paints, 0 erases. Default 1. */
+  value?: 0 | 1;
+  /** Paint only the voxels (x, y, z of the volume) for which this is true, e.g. a threshold. */
+  accept?: ((x: number, y: number, z: number) => boolean) | null;
+}
+
+/** Something that reads voxels: a SparseVolume, or an open edit (drafts included). */
+export interface VoxelReader {
+  get(x: number, y: number, z: number): number;
+}
+
+/** Collects runs of voxels along x and fills them as spans, so a straight run costs one fillSpan. */
+class SpanWriter {
+  #k = -1;
+  #j = -1;
+  #i0 = 0;
+  #i1 = 0;
+  #box: Box3 | null = null;
+  readonly #edit: VolumeEdit;
+  readonly #value: 0 | 1;
+  readonly #accept: Paint3dOptions['accept'];
+
+  constructor(edit: VolumeEdit, options: Paint3dOptions) {
+    this.#edit = edit;
+    this.#value = options.value ?? 1;
+    this.#accept = options.accept ?? null;
+  }
+
+  /** Adds voxels i0..i1-1 of row j, slice k. */
+  add(i0: number, i1: number, j: number, k: number): void {
+    if (k === this.#k && j === this.#j && i0 <= this.#i1 && i1 >= this.#i0) {
+      this.#i0 = Math.min(this.#i0, i0);
+      this.#i1 = Math.max(this.#i1, i1);
+      return;
+    }
+    this.flush();
+    this.#k = k;
+    this.#j = j;
+    this.#i0 = i0;
+    this.#i1 = i1;
+  }
+
+  flush(): void {
+    const k = this.#k;
+    if (k < 0) return;
+    this.#k = -1;
+    const v = this.#edit.volume;
+    const i0 = Math.max(0, this.#i0);
+    const i1 = Math.min(v.width, this.#i1);
+    const j = this.#j;
+    if (i1 <= i0 || j < 0 || j >= v.height || k >= v.depth) return;
+    // Erasing where nothing is painted needs no draft.
+    if (this.#value === 0 && !this.#edit.peek(k)) return;
+    const accept = this.#accept;
+    const changed = this.#edit
+      .draft(k)
+      .fillSpan(j, i0, i1, this.#value, accept ? (x, y) => accept(x, y, k) : undefined);
+    if (changed) this.#box = unionBox(this.#box, { x: i0, y: j, z: k, width: i1 - i0, height: 1, depth: 1 });
+  }
+
+  /** The voxels changed (after the last flush), or null. */
+  get box(): Box3 | null {
+    return this.#box;
+  }
+}
+
+/**
+ * Paints, in plane `slice` of a reformatted stack, the capsule swept by a round brush moving from (ax, ay) to
+ * (bx, by) (the plane's image coordinates: origin at the top-left corner of the top-left pixel), into the
+ * volume voxels under it. `diameter` is in the plane's spacing unit (mm), so the brush stays round on screen
+ * when the plane's pixels are not square (a coronal plane of thick axial slices). A plane pixel is under the
+ * brush when its centre is; each such pixel paints the volume voxel it shows (for a resampled oblique plane,
+ * the voxel nearest to it). Returns the voxels changed, or null.
+ */
+export function paintPlaneStroke(
+  edit: VolumeEdit,
+  plane: PlaneMapping,
+  slice: number,
+  ax: number,
+  ay: number,
+  bx: number,
+  by: number,
+  diameter: number,
+  options: Paint3dOptions = {},
+): Box3 | null {
+  const [sx, sy] = plane.spacing;
+  const r = Math.max(diameter / 2, Math.min(sx, sy) / 2);
+  const r2 = r * r;
+  // The segment in millimetres.
+  const axm = ax * sx;
+  const aym = ay * sy;
+  const dxm = (bx - ax) * sx;
+  const dym = (by - ay) * sy;
+  const len2 = dxm * dxm + dym * dym;
+  const y0 = Math.max(0, Math.floor(Math.min(ay, by) - r / sy - 0.5));
+  const y1 = Math.min(plane.height - 1, Math.ceil(Math.max(ay, by) + r / sy - 0.5));
+  const x0 = Math.max(0, Math.floor(Math.min(ax, bx) - r / sx - 0.5));
+  const x1 = Math.min(plane.width - 1, Math.ceil(Math.max(ax, bx) + r / sx - 0.5));
+  const writer = new SpanWriter(edit, options);
+  const { matrix, offset } = plane.toSourceAffine;
+  const [mx, my, ms] = matrix;
+  for (let py = y0; py <= y1; py++) {
+    const pym = (py + 0.5) * sy - aym;
+    let runStart = -1;
+    for (let px = x0; px <= x1 + 1; px++) {
+      let inside = false;
+      if (px <= x1) {
+        const pxm = (px + 0.5) * sx - axm;
+        const t = len2 > 0 ? Math.min(1, Math.max(0, (pxm * dxm + pym * dym) / len2)) : 0;
+        const ex = pxm - t * dxm;
+        const ey = pym - t * dym;
+        inside = ex * ex + ey * ey <= r2;
+      }
+      if (inside && runStart < 0) runStart = px;
+      else if (!inside && runStart >= 0) {
+        // Plane pixels runStart..px-1 of row py: map each to its volume voxel.
+        for (let q = runStart; q < px; q++) {
+          const i = Math.floor(mx[0] * q + my[0] * py + ms[0] * slice + offset[0] + 0.5);
+          const j = Math.floor(mx[1] * q + my[1] * py + ms[1] * slice + offset[1] + 0.5);
+          const k = Math.floor(mx[2] * q + my[2] * py + ms[2] * slice + offset[2] + 0.5);
+          if (k >= 0) writer.add(i, i + 1, j, k);
+        }
+        runStart = -1;
+      }
+    }
+  }
+  writer.flush();
+  return writer.box;
+}
+
+/** A round dab: `paintPlaneStroke` from (cx, cy) to itself. */
+export function paintPlaneDab(
+  edit: VolumeEdit,
+  plane: PlaneMapping,
+  slice: number,
+  cx: number,
+  cy: number,
+  diameter: number,
+  options: Paint3dOptions = {},
+): Box3 | null {
+  return paintPlaneStroke(edit, plane, slice, cx, cy, cx, cy, diameter, options);
+}
+
+/**
+ * Paints a ball of `diameterMm` centred at volume index `center` (i, j, k; integers are voxel centres): every
+ * voxel whose centre lies within diameterMm/2 millimetres of it. `axes` gives the size of a voxel: the
+ * stack's spacing [x, y, z] (anisotropic voxels), or the three index steps in mm (a sheared grid, e.g. a
+ * gantry tilt: `stackGeometry(stack).axes`). Returns the voxels changed, or null.
+ */
+export function paintSphere(
+  edit: VolumeEdit,
+  center: Vec3Like,
+  diameterMm: number,
+  axes: Vec3Like | readonly [Vec3Like, Vec3Like, Vec3Like],
+  options: Paint3dOptions = {},
+): Box3 | null {
+  const m: [Vec3Like, Vec3Like, Vec3Like] =
+    typeof axes[0] === 'number'
+      ? [
+          [axes[0], 0, 0],
+          [0, axes[1] as number, 0],
+          [0, 0, axes[2] as number],
+        ]
+      : (axes as [Vec3Like, Vec3Like, Vec3Like]);
+  // Squared distance in mm of an index offset d is dᵀGd, with G the Gram matrix of the axes.
+  const g = (a: number, b: number) => m[a]![0] * m[b]![0] + m[a]![1] * m[b]![1] + m[a]![2] * m[b]![2];
+  const g00 = g(0, 0);
+  const g01 = g(0, 1);
+  const g02 = g(0, 2);
+  const g11 = g(1, 1);
+  const g12 = g(1, 2);
+  const g22 = g(2, 2);
+  const r = diameterMm / 2;
+  const r2 = r * r;
+  const writer = new SpanWriter(edit, options);
+  if (!(r > 0) || !(g00 > 0)) return null;
+  // Half extents in index units: r·sqrt((G⁻¹)_aa).
+  const det = g00 * (g11 * g22 - g12 * g12) - g01 * (g01 * g22 - g12 * g02) + g02 * (g01 * g12 - g11 * g02);
+  if (!(det > 0)) return null;
+  const ej = r * Math.sqrt((g00 * g22 - g02 * g02) / det);
+  const ek = r * Math.sqrt((g00 * g11 - g01 * g01) / det);
+  const [ci, cj, ck] = center;
+  const v = edit.volume;
+  const k0 = Math.max(0, Math.ceil(ck - ek - 1e-9));
+  const k1 = Math.min(v.depth - 1, Math.floor(ck + ek + 1e-9));
+  const j0 = Math.max(0, Math.ceil(cj - ej - 1e-9));
+  const j1 = Math.min(v.height - 1, Math.floor(cj + ej + 1e-9));
+  for (let k = k0; k <= k1; k++) {
+    const dk = k - ck;
+    for (let j = j0; j <= j1; j++) {
+      const dj = j - cj;
+      const b = g01 * dj + g02 * dk;
+      const c = g11 * dj * dj + 2 * g12 * dj * dk + g22 * dk * dk - r2;
+      const disc = b * b - g00 * c;
+      if (disc < 0) continue;
+      const s = Math.sqrt(disc);
+      const i0 = Math.ceil(ci + (-b - s) / g00 - 1e-9);
+      const i1 = Math.floor(ci + (-b + s) / g00 + 1e-9) + 1;
+      if (i1 > i0) writer.add(i0, i1, j, k);
+    }
+  }
+  writer.flush();
+  return writer.box;
+}
+
+/**
+ * The volume as it shows in plane `slice`: a frozen plane-sized mask with every pixel whose volume voxel is
+ * inside (nearest voxel for a resampled plane). For drawing a volume mask in a reformatted view.
+ */
+export function planeMask(volume: VoxelReader, plane: PlaneMapping, slice: number): SparseMask {
+  const mask = new SparseMask(plane.width, plane.height);
+  const { matrix, offset } = plane.toSourceAffine;
+  const [mx, my, ms] = matrix;
+  for (let y = 0; y < plane.height; y++) {
+    let fi = my[0] * y + ms[0] * slice + offset[0];
+    let fj = my[1] * y + ms[1] * slice + offset[1];
+    let fk = my[2] * y + ms[2] * slice + offset[2];
+    let runStart = -1;
+    for (let x = 0; x <= plane.width; x++) {
+      const inside =
+        x < plane.width && volume.get(Math.floor(fi + 0.5), Math.floor(fj + 0.5), Math.floor(fk + 0.5)) !== 0;
+      if (inside && runStart < 0) runStart = x;
+      else if (!inside && runStart >= 0) {
+        mask.fillSpan(y, runStart, x, 1);
+        runStart = -1;
+      }
+      fi += mx[0];
+      fj += mx[1];
+      fk += mx[2];
+    }
+  }
+  return mask.freeze();
+}
