@@ -328,7 +328,17 @@ class ReformattedImageStack extends LazyImageStack implements ReformattedStack {
     else {
       const sampler = interpolation === 'linear' && plan.resampled ? sampleLinear : sampleNearest;
       build = (index, signal) =>
-        buildFrame(source, plan.affine, plan.dims[0], plan.dims[1], index, padding, sampler, signal);
+        buildFrame(
+          source,
+          plan.affine,
+          plan.dims[0],
+          plan.dims[1],
+          index,
+          padding,
+          sampler,
+          !plan.resampled,
+          signal,
+        );
     }
     super({
       format: source.format,
@@ -435,6 +445,8 @@ const sampleNearest: Sampler = (ctx, fi, fj, fk, out, o) => {
   }
 };
 
+const NO_CONVERSION: [number, number] = [1, 0];
+
 const sampleLinear: Sampler = (ctx, fi, fj, fk, out, o) => {
   const { width: w, height: h, depth: d } = ctx;
   if (fi < -0.5 || fj < -0.5 || fk < -0.5 || fi > w - 0.5 || fj > h - 0.5 || fk > d - 0.5) return;
@@ -456,23 +468,25 @@ const sampleLinear: Sampler = (ctx, fi, fj, fk, out, o) => {
   if (n0 < 0 || n1 >= ctx.frames.length) return;
   const a = ctx.frames[n0]!;
   const b = ctx.frames[n1]!;
-  const ca = ctx.convert[n0] ?? [1, 0];
-  const cb = ctx.convert[n1] ?? [1, 0];
+  const ca = ctx.convert[n0] ?? NO_CONVERSION;
+  const cb = ctx.convert[n1] ?? NO_CONVERSION;
   const spp = ctx.spp;
   const p00 = (j0 * w + i0) * spp;
   const p01 = (j0 * w + i1) * spp;
   const p10 = (j1 * w + i0) * spp;
   const p11 = (j1 * w + i1) * spp;
   for (let s = 0; s < spp; s++) {
-    const plane = (data: PixelArray, c: [number, number]) => {
-      const top = data[p00 + s]! + (data[p01 + s]! - data[p00 + s]!) * ti;
-      const bottom = data[p10 + s]! + (data[p11 + s]! - data[p10 + s]!) * ti;
-      return (top + (bottom - top) * tj) * c[0] + c[1];
-    };
-    const va = plane(a, ca);
-    store(ctx, out, o + s, tk === 0 ? va : va + (plane(b, cb) - va) * tk);
+    const va = bilinear(a, p00 + s, p01 + s, p10 + s, p11 + s, ti, tj) * ca[0] + ca[1];
+    const vb = tk === 0 ? va : bilinear(b, p00 + s, p01 + s, p10 + s, p11 + s, ti, tj) * cb[0] + cb[1];
+    store(ctx, out, o + s, va + (vb - va) * tk);
   }
 };
+
+function bilinear(d: PixelArray, p00: number, p01: number, p10: number, p11: number, ti: number, tj: number) {
+  const top = d[p00]! + (d[p01]! - d[p00]!) * ti;
+  const bottom = d[p10]! + (d[p11]! - d[p10]!) * ti;
+  return top + (bottom - top) * tj;
+}
 
 async function buildFrame(
   source: ImageStack,
@@ -482,6 +496,7 @@ async function buildFrame(
   slice: number,
   padding: number,
   sampler: Sampler,
+  exact: boolean,
   signal: AbortSignal | undefined,
 ): Promise<Frame> {
   const [ax, ay, as] = affine.matrix;
@@ -526,6 +541,35 @@ async function buildFrame(
   };
   const out = new CONSTRUCTORS[source.dataType](width * height * spp);
   if (padding !== 0) out.fill(padding);
+  if (exact && !ctx.converting) {
+    copyExact(ctx, affine, width, height, slice, out);
+  } else if (sampler === sampleNearest && !ctx.converting) {
+    copyNearest(ctx, affine, width, height, slice, out);
+  } else {
+    sampleAll(ctx, affine, width, height, slice, out, sampler);
+  }
+  return {
+    width,
+    height,
+    samplesPerPixel: spp,
+    data: out,
+    rescaleSlope: ref.rescaleSlope,
+    rescaleIntercept: ref.rescaleIntercept,
+  };
+}
+
+function sampleAll(
+  ctx: SampleContext,
+  affine: IndexAffine,
+  width: number,
+  height: number,
+  slice: number,
+  out: PixelArray,
+  sampler: Sampler,
+): void {
+  const [ax, ay, as] = affine.matrix;
+  const b = affine.offset;
+  const spp = ctx.spp;
   for (let y = 0; y < height; y++) {
     let fi = ay[0] * y + as[0] * slice + b[0];
     let fj = ay[1] * y + as[1] * slice + b[1];
@@ -539,12 +583,76 @@ async function buildFrame(
       o += spp;
     }
   }
-  return {
-    width,
-    height,
-    samplesPerPixel: spp,
-    data: out,
-    rescaleSlope: ref.rescaleSlope,
-    rescaleIntercept: ref.rescaleIntercept,
-  };
+}
+
+/**
+ * An aligned plane: every step along x is one step along one source axis, so a row is a strided copy
+ * within one source frame, or one voxel from each of consecutive frames.
+ */
+function copyExact(
+  ctx: SampleContext,
+  affine: IndexAffine,
+  width: number,
+  height: number,
+  slice: number,
+  out: PixelArray,
+): void {
+  const [ax, ay, as] = affine.matrix;
+  const b = affine.offset;
+  const { spp, frames } = ctx;
+  const w = ctx.width;
+  for (let y = 0; y < height; y++) {
+    const i = ay[0] * y + as[0] * slice + b[0];
+    const j = ay[1] * y + as[1] * slice + b[1];
+    const n0 = ay[2] * y + as[2] * slice + b[2] - ctx.k0;
+    let src = (j * w + i) * spp;
+    let o = y * width * spp;
+    if (ax[2] === 0) {
+      const data = frames[n0]!;
+      const stride = (ax[0] + ax[1] * w) * spp;
+      if (spp === 1) {
+        for (let x = 0; x < width; x++, src += stride) out[o++] = data[src]!;
+      } else {
+        for (let x = 0; x < width; x++, src += stride)
+          for (let c = 0; c < spp; c++) out[o++] = data[src + c]!;
+      }
+    } else {
+      const dn = ax[2];
+      for (let x = 0, n = n0; x < width; x++, n += dn) {
+        const data = frames[n]!;
+        for (let c = 0; c < spp; c++) out[o++] = data[src + c]!;
+      }
+    }
+  }
+}
+
+/** A resampled plane, nearest voxel, all source frames on one scale. */
+function copyNearest(
+  ctx: SampleContext,
+  affine: IndexAffine,
+  width: number,
+  height: number,
+  slice: number,
+  out: PixelArray,
+): void {
+  const [ax, ay, as] = affine.matrix;
+  const b = affine.offset;
+  const { spp, frames, width: w, height: h, k0 } = ctx;
+  const k1 = k0 + frames.length;
+  for (let y = 0; y < height; y++) {
+    // Offsets of +0.5 make floor() round to the nearest voxel centre.
+    let fi = ay[0] * y + as[0] * slice + b[0] + 0.5;
+    let fj = ay[1] * y + as[1] * slice + b[1] + 0.5;
+    let fk = ay[2] * y + as[2] * slice + b[2] + 0.5;
+    let o = y * width * spp;
+    for (let x = 0; x < width; x++, o += spp, fi += ax[0], fj += ax[1], fk += ax[2]) {
+      const i = Math.floor(fi);
+      const j = Math.floor(fj);
+      const k = Math.floor(fk);
+      if (i < 0 || j < 0 || i >= w || j >= h || k < k0 || k >= k1) continue;
+      const data = frames[k - k0]!;
+      const src = (j * w + i) * spp;
+      for (let c = 0; c < spp; c++) out[o + c] = data[src + c]!;
+    }
+  }
 }
