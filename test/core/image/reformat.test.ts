@@ -411,6 +411,59 @@ describe('reformatStack', () => {
     expect(a(D - 1, W - 1, 0)).to.equal(code({ width: W, height: H }, W - 1, H - 1, 0));
   });
 
+  it('frames built ahead while scrolling either way equal the convention, RGB included', async () => {
+    // An RGB series acquired sagittally: the axial plane reads one voxel from each source frame per pixel,
+    // the coronal one strided runs; both build neighbouring slices together.
+    const s = { ...SAGITTAL, width: 4, height: 3, depth: 5 };
+    const rgb = (i: number, j: number, k: number, c: number) => (i + 4 * j + 12 * k) * 3 + c;
+    const stack = new LazyImageStack({
+      format: 'dicom',
+      width: s.width,
+      height: s.height,
+      samplesPerPixel: 3,
+      dataType: 'uint8',
+      spacing: [s.spacing[0], s.spacing[1], 2],
+      slices: Array.from({ length: s.depth }, (_, k) => ({ position: patient(s, 0, 0, k) })),
+      metadata: { imageOrientationPatient: [...s.row, ...s.col] },
+      decode: async (k) => {
+        const data = new Uint8Array(s.width * s.height * 3);
+        for (let n = 0; n < data.length; n++) {
+          const p = Math.floor(n / 3);
+          data[n] = rgb(p % s.width, Math.floor(p / s.width), k, n % 3);
+        }
+        return {
+          width: s.width,
+          height: s.height,
+          samplesPerPixel: 3,
+          data,
+          rescaleSlope: 1,
+          rescaleIntercept: 0,
+        };
+      },
+    });
+    for (const orientation of ['axial', 'coronal', 'sagittal'] as const) {
+      for (const order of ['forward', 'backward'] as const) {
+        const plane = reformatStack(stack, orientation);
+        const slices = Array.from({ length: plane.depth }, (_, n) =>
+          order === 'forward' ? n : plane.depth - 1 - n,
+        );
+        for (const slice of slices) {
+          const frame = await plane.getFrame(slice);
+          expect(frame.samplesPerPixel).to.equal(3);
+          for (let y = 0; y < plane.height; y++)
+            for (let x = 0; x < plane.width; x++) {
+              const [i, j, k] = plane.toSourceVoxel(x, y, slice)!;
+              for (let c = 0; c < 3; c++)
+                expect(
+                  frame.data[(y * plane.width + x) * 3 + c],
+                  `${orientation} ${order} ${x},${y},${slice}`,
+                ).to.equal(rgb(i, j, k, c));
+            }
+        }
+      }
+    }
+  });
+
   it('converts slices with different rescale to one scale per frame', async () => {
     const frames = [new Int16Array([10, 10]), new Int16Array([10, 10])];
     const stack = new LazyImageStack({
