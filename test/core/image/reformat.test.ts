@@ -499,6 +499,34 @@ describe('reformatStack', () => {
     expect(coronal.cachedBytes).to.be.greaterThan(0);
   });
 
+  it('aborting a frame that waits for its source frames rejects with aborted', async () => {
+    let release!: () => void;
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    const inner = seriesStack(AXIAL);
+    const slow = new LazyImageStack({
+      format: 'dicom',
+      width: AXIAL.width,
+      height: AXIAL.height,
+      samplesPerPixel: 1,
+      dataType: 'int32',
+      slices: inner.slices,
+      metadata: inner.metadata,
+      decode: async (k, signal) => {
+        await gate;
+        if (signal?.aborted) throw new VoxmarkError('aborted', 'aborted');
+        return inner.getFrame(k);
+      },
+    });
+    const coronal = reformatStack(slow, 'coronal');
+    const controller = new AbortController();
+    const pending = coronal.getFrame(1, { signal: controller.signal }).catch((e: unknown) => e);
+    controller.abort();
+    release();
+    expect(((await pending) as VoxmarkError).code).to.equal('aborted');
+    // A later request builds the frame afresh.
+    expect((await coronal.getFrame(1)).data[0]).to.equal(code(AXIAL, 0, 1, AXIAL.depth - 1));
+  });
+
   it('refuses bad orientations, options and degenerate geometry with stable codes', async () => {
     const stack = seriesStack(AXIAL);
     const codeOf = (fn: () => unknown) => {

@@ -138,6 +138,46 @@ describe('SparseVolume', () => {
     expect(() => volume.redo(memo)).to.throw(VoxmarkError);
   });
 
+  it('painting in a resampled oblique plane paints the voxels its pixels show, and shows them back', () => {
+    const [W, H, D] = [40, 36, 20];
+    const a = (20 * Math.PI) / 180;
+    const stack = new LazyImageStack({
+      format: 'dicom',
+      width: W,
+      height: H,
+      samplesPerPixel: 1,
+      dataType: 'int16',
+      spacing: [1, 1, 2],
+      slices: Array.from({ length: D }, (_, k) => ({
+        position: [0, -2 * k * Math.sin(a), 2 * k * Math.cos(a)] as [number, number, number],
+      })),
+      metadata: { imageOrientationPatient: [1, 0, 0, 0, Math.cos(a), Math.sin(a)] },
+      decode: () => Promise.reject(new Error('not read')),
+    });
+    const coronal = reformatStack(stack, 'coronal');
+    expect(coronal.resampled).to.equal(true);
+    const [sx, sy] = coronal.spacing;
+    const slice = Math.floor(coronal.depth / 2);
+    const [cx, cy] = [coronal.width / 2, coronal.height / 2];
+    const volume = new SparseVolume(W, H, D);
+    const edit = volume.edit();
+    paintPlaneDab(edit, coronal, slice, cx, cy, 12);
+    edit.commit();
+    const expected = new Uint8Array(W * H * D);
+    const disc: [number, number][] = [];
+    for (let y = 0; y < coronal.height; y++)
+      for (let x = 0; x < coronal.width; x++) {
+        if (((x + 0.5 - cx) * sx) ** 2 + ((y + 0.5 - cy) * sy) ** 2 > 36) continue;
+        disc.push([x, y]);
+        const v = coronal.toSourceVoxel(x, y, slice);
+        if (v) expected[v[2] * W * H + v[1] * W + v[0]] = 1;
+      }
+    expect(count(expected)).to.be.greaterThan(20);
+    expect(volume.toVolume().data).to.deep.equal(expected);
+    const shown = planeMask(volume, coronal, slice);
+    for (const [x, y] of disc) if (coronal.toSourceVoxel(x, y, slice)) expect(shown.get(x, y)).to.equal(1);
+  });
+
   it('a cancelled edit and an edit that changes nothing leave no memo', () => {
     const volume = new SparseVolume(64, 64, 8);
     const stack = axialStack(64, 64, 8, 1, 1);
