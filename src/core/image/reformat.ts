@@ -326,19 +326,9 @@ class ReformattedImageStack extends LazyImageStack implements ReformattedStack {
     let build: (index: number, signal: AbortSignal | undefined) => Promise<Frame>;
     if (identity) build = (index, signal) => source.getFrame(index, signal ? { signal } : {});
     else {
-      const sampler = interpolation === 'linear' && plan.resampled ? sampleLinear : sampleNearest;
+      const mode = plan.resampled ? interpolation : 'exact';
       build = (index, signal) =>
-        buildFrame(
-          source,
-          plan.affine,
-          plan.dims[0],
-          plan.dims[1],
-          index,
-          padding,
-          sampler,
-          !plan.resampled,
-          signal,
-        );
+        buildFrame(source, plan.affine, plan.dims[0], plan.dims[1], index, padding, mode, signal);
     }
     super({
       format: source.format,
@@ -408,84 +398,22 @@ function paddingFor(source: ImageStack, padding: number | undefined): number {
   return value;
 }
 
-/** Reads one sample of the source, in the stored values of the frame's reference slope and intercept. */
-type Sampler = (ctx: SampleContext, fi: number, fj: number, fk: number, out: PixelArray, o: number) => void;
-
+/** The source frames one reformatted frame reads, and how to bring them to one rescale. */
 interface SampleContext {
   width: number;
   height: number;
   depth: number;
   spp: number;
+  /** Source slice of frames[0]. */
   k0: number;
   frames: PixelArray[];
-  /** Per frame: stored value in the reference scale = v · scale + shift (null when the same rescale). */
-  convert: ([number, number] | null)[];
+  /** Per frame: stored value on the reference scale = v · scale[n] + shift[n]. */
+  scale: Float64Array;
+  shift: Float64Array;
+  /** True when some frame has another rescale than the first. */
   converting: boolean;
+  /** Range of an integer data type (values are rounded and clamped into it), or undefined for floats. */
   range: [number, number] | undefined;
-}
-
-function store(ctx: SampleContext, out: PixelArray, o: number, v: number): void {
-  if (ctx.range) v = Math.min(ctx.range[1], Math.max(ctx.range[0], Math.round(v)));
-  out[o] = v;
-}
-
-const sampleNearest: Sampler = (ctx, fi, fj, fk, out, o) => {
-  const i = Math.floor(fi + 0.5);
-  const j = Math.floor(fj + 0.5);
-  const k = Math.floor(fk + 0.5);
-  if (i < 0 || j < 0 || i >= ctx.width || j >= ctx.height || k < ctx.k0 || k >= ctx.k0 + ctx.frames.length)
-    return;
-  const n = k - ctx.k0;
-  const data = ctx.frames[n]!;
-  const src = (j * ctx.width + i) * ctx.spp;
-  const c = ctx.converting ? ctx.convert[n] : null;
-  for (let s = 0; s < ctx.spp; s++) {
-    if (c) store(ctx, out, o + s, data[src + s]! * c[0] + c[1]);
-    else out[o + s] = data[src + s]!;
-  }
-};
-
-const NO_CONVERSION: [number, number] = [1, 0];
-
-const sampleLinear: Sampler = (ctx, fi, fj, fk, out, o) => {
-  const { width: w, height: h, depth: d } = ctx;
-  if (fi < -0.5 || fj < -0.5 || fk < -0.5 || fi > w - 0.5 || fj > h - 0.5 || fk > d - 0.5) return;
-  // Within half a voxel of the edge the edge voxel extends (as nearest would).
-  fi = Math.min(w - 1, Math.max(0, fi));
-  fj = Math.min(h - 1, Math.max(0, fj));
-  fk = Math.min(d - 1, Math.max(0, fk));
-  const i0 = Math.floor(fi);
-  const j0 = Math.floor(fj);
-  const k0 = Math.floor(fk);
-  const i1 = Math.min(w - 1, i0 + 1);
-  const j1 = Math.min(h - 1, j0 + 1);
-  const k1 = Math.min(d - 1, k0 + 1);
-  const ti = fi - i0;
-  const tj = fj - j0;
-  const tk = fk - k0;
-  const n0 = k0 - ctx.k0;
-  const n1 = k1 - ctx.k0;
-  if (n0 < 0 || n1 >= ctx.frames.length) return;
-  const a = ctx.frames[n0]!;
-  const b = ctx.frames[n1]!;
-  const ca = ctx.convert[n0] ?? NO_CONVERSION;
-  const cb = ctx.convert[n1] ?? NO_CONVERSION;
-  const spp = ctx.spp;
-  const p00 = (j0 * w + i0) * spp;
-  const p01 = (j0 * w + i1) * spp;
-  const p10 = (j1 * w + i0) * spp;
-  const p11 = (j1 * w + i1) * spp;
-  for (let s = 0; s < spp; s++) {
-    const va = bilinear(a, p00 + s, p01 + s, p10 + s, p11 + s, ti, tj) * ca[0] + ca[1];
-    const vb = tk === 0 ? va : bilinear(b, p00 + s, p01 + s, p10 + s, p11 + s, ti, tj) * cb[0] + cb[1];
-    store(ctx, out, o + s, va + (vb - va) * tk);
-  }
-};
-
-function bilinear(d: PixelArray, p00: number, p01: number, p10: number, p11: number, ti: number, tj: number) {
-  const top = d[p00]! + (d[p01]! - d[p00]!) * ti;
-  const bottom = d[p10]! + (d[p11]! - d[p10]!) * ti;
-  return top + (bottom - top) * tj;
 }
 
 async function buildFrame(
@@ -495,8 +423,7 @@ async function buildFrame(
   height: number,
   slice: number,
   padding: number,
-  sampler: Sampler,
-  exact: boolean,
+  mode: 'exact' | Interpolation,
   signal: AbortSignal | undefined,
 ): Promise<Frame> {
   const [ax, ay, as] = affine.matrix;
@@ -523,11 +450,6 @@ async function buildFrame(
     }
   }
   const ref = frames[0]!;
-  const convert = frames.map((f): [number, number] | null =>
-    f.rescaleSlope === ref.rescaleSlope && f.rescaleIntercept === ref.rescaleIntercept
-      ? null
-      : [f.rescaleSlope / ref.rescaleSlope, (f.rescaleIntercept - ref.rescaleIntercept) / ref.rescaleSlope],
-  );
   const ctx: SampleContext = {
     width: source.width,
     height: source.height,
@@ -535,19 +457,18 @@ async function buildFrame(
     spp,
     k0,
     frames: frames.map((f) => f.data),
-    convert,
-    converting: convert.some((c) => c !== null),
+    scale: Float64Array.from(frames, (f) => f.rescaleSlope / ref.rescaleSlope),
+    shift: Float64Array.from(frames, (f) => (f.rescaleIntercept - ref.rescaleIntercept) / ref.rescaleSlope),
+    converting: frames.some(
+      (f) => f.rescaleSlope !== ref.rescaleSlope || f.rescaleIntercept !== ref.rescaleIntercept,
+    ),
     range: RANGES[source.dataType],
   };
   const out = new CONSTRUCTORS[source.dataType](width * height * spp);
   if (padding !== 0) out.fill(padding);
-  if (exact && !ctx.converting) {
-    copyExact(ctx, affine, width, height, slice, out);
-  } else if (sampler === sampleNearest && !ctx.converting) {
-    copyNearest(ctx, affine, width, height, slice, out);
-  } else {
-    sampleAll(ctx, affine, width, height, slice, out, sampler);
-  }
+  if (mode === 'exact' && !ctx.converting) copyExact(ctx, affine, width, height, slice, out);
+  else if (mode === 'linear') copyLinear(ctx, affine, width, height, slice, out);
+  else copyNearest(ctx, affine, width, height, slice, out);
   return {
     width,
     height,
@@ -556,33 +477,6 @@ async function buildFrame(
     rescaleSlope: ref.rescaleSlope,
     rescaleIntercept: ref.rescaleIntercept,
   };
-}
-
-function sampleAll(
-  ctx: SampleContext,
-  affine: IndexAffine,
-  width: number,
-  height: number,
-  slice: number,
-  out: PixelArray,
-  sampler: Sampler,
-): void {
-  const [ax, ay, as] = affine.matrix;
-  const b = affine.offset;
-  const spp = ctx.spp;
-  for (let y = 0; y < height; y++) {
-    let fi = ay[0] * y + as[0] * slice + b[0];
-    let fj = ay[1] * y + as[1] * slice + b[1];
-    let fk = ay[2] * y + as[2] * slice + b[2];
-    let o = y * width * spp;
-    for (let x = 0; x < width; x++) {
-      sampler(ctx, fi, fj, fk, out, o);
-      fi += ax[0];
-      fj += ax[1];
-      fk += ax[2];
-      o += spp;
-    }
-  }
 }
 
 /**
@@ -626,7 +520,7 @@ function copyExact(
   }
 }
 
-/** A resampled plane, nearest voxel, all source frames on one scale. */
+/** Nearest voxel: a resampled plane, or an aligned one whose slices differ in rescale. */
 function copyNearest(
   ctx: SampleContext,
   affine: IndexAffine,
@@ -637,7 +531,7 @@ function copyNearest(
 ): void {
   const [ax, ay, as] = affine.matrix;
   const b = affine.offset;
-  const { spp, frames, width: w, height: h, k0 } = ctx;
+  const { spp, frames, width: w, height: h, k0, scale, shift, converting, range } = ctx;
   const k1 = k0 + frames.length;
   for (let y = 0; y < height; y++) {
     // Offsets of +0.5 make floor() round to the nearest voxel centre.
@@ -650,9 +544,67 @@ function copyNearest(
       const j = Math.floor(fj);
       const k = Math.floor(fk);
       if (i < 0 || j < 0 || i >= w || j >= h || k < k0 || k >= k1) continue;
-      const data = frames[k - k0]!;
+      const n = k - k0;
+      const data = frames[n]!;
       const src = (j * w + i) * spp;
-      for (let c = 0; c < spp; c++) out[o + c] = data[src + c]!;
+      if (!converting) for (let c = 0; c < spp; c++) out[o + c] = data[src + c]!;
+      else for (let c = 0; c < spp; c++) out[o + c] = fit(data[src + c]! * scale[n]! + shift[n]!, range);
     }
   }
+}
+
+/** Trilinear: within half a voxel of the source's edge, the edge voxel extends (as nearest would). */
+function copyLinear(
+  ctx: SampleContext,
+  affine: IndexAffine,
+  width: number,
+  height: number,
+  slice: number,
+  out: PixelArray,
+): void {
+  const [ax, ay, as] = affine.matrix;
+  const b = affine.offset;
+  const { spp, frames, width: w, height: h, depth: d, k0: kFirst, scale, shift, range } = ctx;
+  const nLast = frames.length - 1;
+  for (let y = 0; y < height; y++) {
+    let fi = ay[0] * y + as[0] * slice + b[0];
+    let fj = ay[1] * y + as[1] * slice + b[1];
+    let fk = ay[2] * y + as[2] * slice + b[2];
+    let o = y * width * spp;
+    for (let x = 0; x < width; x++, o += spp, fi += ax[0], fj += ax[1], fk += ax[2]) {
+      if (fi < -0.5 || fj < -0.5 || fk < -0.5 || fi > w - 0.5 || fj > h - 0.5 || fk > d - 0.5) continue;
+      const ci = fi < 0 ? 0 : fi > w - 1 ? w - 1 : fi;
+      const cj = fj < 0 ? 0 : fj > h - 1 ? h - 1 : fj;
+      const ck = fk < 0 ? 0 : fk > d - 1 ? d - 1 : fk;
+      const i0 = Math.floor(ci);
+      const j0 = Math.floor(cj);
+      const n0 = Math.floor(ck) - kFirst;
+      const ti = ci - i0;
+      const tj = cj - j0;
+      const tk = ck - Math.floor(ck);
+      const n1 = n0 < nLast ? n0 + 1 : n0;
+      if (n0 < 0 || n0 > nLast) continue;
+      const di = (i0 < w - 1 ? 1 : 0) * spp;
+      const dj = (j0 < h - 1 ? w : 0) * spp;
+      const a = frames[n0]!;
+      const z = frames[n1]!;
+      const p = (j0 * w + i0) * spp;
+      for (let c = 0, q = p; c < spp; c++, q++) {
+        const ta = a[q]! + (a[q + di]! - a[q]!) * ti;
+        const ba = a[q + dj]! + (a[q + dj + di]! - a[q + dj]!) * ti;
+        const va = (ta + (ba - ta) * tj) * scale[n0]! + shift[n0]!;
+        const tz = z[q]! + (z[q + di]! - z[q]!) * ti;
+        const bz = z[q + dj]! + (z[q + dj + di]! - z[q + dj]!) * ti;
+        const vz = (tz + (bz - tz) * tj) * scale[n1]! + shift[n1]!;
+        out[o + c] = fit(va + (vz - va) * tk, range);
+      }
+    }
+  }
+}
+
+/** Rounds and clamps a value into an integer type's range; floats pass through. */
+function fit(v: number, range: [number, number] | undefined): number {
+  if (!range) return v;
+  const r = Math.round(v);
+  return r < range[0] ? range[0] : r > range[1] ? range[1] : r;
 }
