@@ -398,7 +398,7 @@ function paddingFor(source: ImageStack, padding: number | undefined): number {
   return value;
 }
 
-/** The source frames one reformatted frame reads, and how to bring them to one rescale. */
+/** One reformatted frame to fill, the source frames it reads, and how to bring them to one rescale. */
 interface SampleContext {
   width: number;
   height: number;
@@ -414,6 +414,12 @@ interface SampleContext {
   converting: boolean;
   /** Range of an integer data type (values are rounded and clamped into it), or undefined for floats. */
   range: [number, number] | undefined;
+  /** The frame to fill: slice `slice` of the plane, outWidth × outHeight, through `affine`. */
+  affine: IndexAffine;
+  outWidth: number;
+  outHeight: number;
+  slice: number;
+  out: PixelArray;
 }
 
 async function buildFrame(
@@ -463,12 +469,17 @@ async function buildFrame(
       (f) => f.rescaleSlope !== ref.rescaleSlope || f.rescaleIntercept !== ref.rescaleIntercept,
     ),
     range: RANGES[source.dataType],
+    affine,
+    outWidth: width,
+    outHeight: height,
+    slice,
+    out: new CONSTRUCTORS[source.dataType](width * height * spp),
   };
-  const out = new CONSTRUCTORS[source.dataType](width * height * spp);
+  const out = ctx.out;
   if (padding !== 0) out.fill(padding);
-  if (mode === 'exact' && !ctx.converting) copyExact(ctx, affine, width, height, slice, out);
-  else if (mode === 'linear') copyLinear(ctx, affine, width, height, slice, out);
-  else copyNearest(ctx, affine, width, height, slice, out);
+  if (mode === 'exact' && !ctx.converting) copyExact(ctx);
+  else if (mode === 'linear') copyLinear(ctx);
+  else copyNearest(ctx);
   return {
     width,
     height,
@@ -483,14 +494,8 @@ async function buildFrame(
  * An aligned plane: every step along x is one step along one source axis, so a row is a strided copy
  * within one source frame, or one voxel from each of consecutive frames.
  */
-function copyExact(
-  ctx: SampleContext,
-  affine: IndexAffine,
-  width: number,
-  height: number,
-  slice: number,
-  out: PixelArray,
-): void {
+function copyExact(ctx: SampleContext): void {
+  const { affine, outWidth: width, outHeight: height, slice, out } = ctx;
   const [ax, ay, as] = affine.matrix;
   const b = affine.offset;
   const { spp, frames } = ctx;
@@ -521,14 +526,8 @@ function copyExact(
 }
 
 /** Nearest voxel: a resampled plane, or an aligned one whose slices differ in rescale. */
-function copyNearest(
-  ctx: SampleContext,
-  affine: IndexAffine,
-  width: number,
-  height: number,
-  slice: number,
-  out: PixelArray,
-): void {
+function copyNearest(ctx: SampleContext): void {
+  const { affine, outWidth: width, outHeight: height, slice, out } = ctx;
   const [ax, ay, as] = affine.matrix;
   const b = affine.offset;
   const { spp, frames, width: w, height: h, k0, scale, shift, converting, range } = ctx;
@@ -554,14 +553,8 @@ function copyNearest(
 }
 
 /** Trilinear: within half a voxel of the source's edge, the edge voxel extends (as nearest would). */
-function copyLinear(
-  ctx: SampleContext,
-  affine: IndexAffine,
-  width: number,
-  height: number,
-  slice: number,
-  out: PixelArray,
-): void {
+function copyLinear(ctx: SampleContext): void {
+  const { affine, outWidth: width, outHeight: height, slice, out } = ctx;
   const [ax, ay, as] = affine.matrix;
   const b = affine.offset;
   const { spp, frames, width: w, height: h, depth: d, k0: kFirst, scale, shift, range } = ctx;
