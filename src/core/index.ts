@@ -228,5 +228,11 @@ export { stackGeometry, directionLetters } from './image/geometry.js';
 export type { StackGeometry, Vec3, Mat3 } from './image/geometry.js';
 export { SparseVolume, VolumeEdit, MAX_VOLUME_VOXELS } from './mask/sparse-volume.js';
 export type { Box3, SliceChange, VolumeMemo } from './mask/sparse-volume.js';
-export { paintPlaneStroke, paintPlaneDab, paintSphere, planeMask } from './mask/paint-3d.js';
-export type { PlaneMapping, Paint3dOptions, VoxelReader } from './mask/paint-3d.js';
+export {
+  paintPlaneStroke,
+  paintPlaneDab,
+  paintSphere,
+  paintSphereStroke,
+  planeMask,
+} from './mask/paint-3d.js';
+export type { PlaneMapping, Paint3dOptions, VoxelReader, VoxelAxes } from './mask/paint-3d.js';

@@ -169,6 +169,9 @@ export function paintPlaneDab(
   return paintPlaneStroke(edit, plane, slice, cx, cy, cx, cy, diameter, options);
 }
 
+/** Voxel size: a spacing [x, y, z] (orthogonal voxels) or the three index steps in mm (a sheared grid). */
+export type VoxelAxes = Vec3Like | readonly [Vec3Like, Vec3Like, Vec3Like];
+
 /**
  * Paints a ball of `diameterMm` centred at volume index `center` (i, j, k; integers are voxel centres): every
  * voxel whose centre lies within diameterMm/2 millimetres of it. `axes` gives the size of a voxel: the
@@ -179,7 +182,23 @@ export function paintSphere(
   edit: VolumeEdit,
   center: Vec3Like,
   diameterMm: number,
-  axes: Vec3Like | readonly [Vec3Like, Vec3Like, Vec3Like],
+  axes: VoxelAxes,
+  options: Paint3dOptions = {},
+): Box3 | null {
+  return paintSphereStroke(edit, center, center, diameterMm, axes, options);
+}
+
+/**
+ * Paints the capsule a ball of `diameterMm` sweeps moving from volume index `a` to `b`: every voxel whose
+ * centre lies within diameterMm/2 mm of the segment, so a 3D brush dragged between two pointer samples
+ * leaves no gap. `axes` as for `paintSphere`. Returns the voxels changed, or null.
+ */
+export function paintSphereStroke(
+  edit: VolumeEdit,
+  a: Vec3Like,
+  b: Vec3Like,
+  diameterMm: number,
+  axes: VoxelAxes,
   options: Paint3dOptions = {},
 ): Box3 | null {
   const m: [Vec3Like, Vec3Like, Vec3Like] =
@@ -190,45 +209,98 @@ export function paintSphere(
           [0, 0, axes[2] as number],
         ]
       : (axes as [Vec3Like, Vec3Like, Vec3Like]);
-  // Squared distance in mm of an index offset d is dᵀGd, with G the Gram matrix of the axes.
-  const g = (a: number, b: number) => m[a]![0] * m[b]![0] + m[a]![1] * m[b]![1] + m[a]![2] * m[b]![2];
-  const g00 = g(0, 0);
-  const g01 = g(0, 1);
-  const g02 = g(0, 2);
-  const g11 = g(1, 1);
-  const g12 = g(1, 2);
-  const g22 = g(2, 2);
   const r = diameterMm / 2;
   const r2 = r * r;
-  const writer = new SpanWriter(edit, options);
-  if (!(r > 0) || !(g00 > 0)) return null;
-  // Half extents in index units: r·sqrt((G⁻¹)_aa).
-  const det = g00 * (g11 * g22 - g12 * g12) - g01 * (g01 * g22 - g12 * g02) + g02 * (g01 * g12 - g11 * g02);
-  if (!(det > 0)) return null;
-  const ej = r * Math.sqrt((g00 * g22 - g02 * g02) / det);
-  const ek = r * Math.sqrt((g00 * g11 - g01 * g01) / det);
-  const [ci, cj, ck] = center;
+  const [m0, m1, m2] = m;
+  const g00 = dot(m0, m0);
+  // Index half extents of a ball, r·sqrt((G⁻¹)_aa), from the Gram matrix G of the axes.
+  const g = [0, 1, 2].map((p) => [0, 1, 2].map((q) => dot(m[p]!, m[q]!)));
+  const det =
+    g[0]![0]! * (g[1]![1]! * g[2]![2]! - g[1]![2]! * g[2]![1]!) -
+    g[0]![1]! * (g[1]![0]! * g[2]![2]! - g[1]![2]! * g[2]![0]!) +
+    g[0]![2]! * (g[1]![0]! * g[2]![1]! - g[1]![1]! * g[2]![0]!);
+  if (!(r > 0) || !(det > 0) || ![...a, ...b].every(Number.isFinite)) return null;
+  const ej = r * Math.sqrt((g[0]![0]! * g[2]![2]! - g[0]![2]! ** 2) / det);
+  const ek = r * Math.sqrt((g[0]![0]! * g[1]![1]! - g[0]![1]! ** 2) / det);
   const v = edit.volume;
-  const k0 = Math.max(0, Math.ceil(ck - ek - 1e-9));
-  const k1 = Math.min(v.depth - 1, Math.floor(ck + ek + 1e-9));
-  const j0 = Math.max(0, Math.ceil(cj - ej - 1e-9));
-  const j1 = Math.min(v.height - 1, Math.floor(cj + ej + 1e-9));
+  const k0 = Math.max(0, Math.ceil(Math.min(a[2], b[2]) - ek - 1e-9));
+  const k1 = Math.min(v.depth - 1, Math.floor(Math.max(a[2], b[2]) + ek + 1e-9));
+  const j0 = Math.max(0, Math.ceil(Math.min(a[1], b[1]) - ej - 1e-9));
+  const j1 = Math.min(v.height - 1, Math.floor(Math.max(a[1], b[1]) + ej + 1e-9));
+  // The segment in mm, from a.
+  const d = combine(m, [b[0] - a[0], b[1] - a[1], b[2] - a[2]]);
+  const len2 = dot(d, d);
+  const m0d = dot(m0, d);
+  const writer = new SpanWriter(edit, options);
   for (let k = k0; k <= k1; k++) {
-    const dk = k - ck;
     for (let j = j0; j <= j1; j++) {
-      const dj = j - cj;
-      const b = g01 * dj + g02 * dk;
-      const c = g11 * dj * dj + 2 * g12 * dj * dk + g22 * dk * dk - r2;
-      const disc = b * b - g00 * c;
-      if (disc < 0) continue;
-      const s = Math.sqrt(disc);
-      const i0 = Math.ceil(ci + (-b - s) / g00 - 1e-9);
-      const i1 = Math.floor(ci + (-b + s) / g00 + 1e-9) + 1;
+      // Voxel (a_i + u, j, k) is at u·m0 + q mm from a.
+      const q = combine([m1, m2, m0], [j - a[1], k - a[2], 0]);
+      const m0q = dot(m0, q);
+      let lo = Infinity;
+      let hi = -Infinity;
+      const take = (iv: [number, number] | null) => {
+        if (iv && iv[0] <= iv[1]) {
+          lo = Math.min(lo, iv[0]);
+          hi = Math.max(hi, iv[1]);
+        }
+      };
+      take(quadratic(g00, m0q, dot(q, q) - r2)); // ball at a
+      const qb: Vec3Like = [q[0] - d[0], q[1] - d[1], q[2] - d[2]];
+      take(quadratic(g00, dot(m0, qb), dot(qb, qb) - r2)); // ball at b
+      if (len2 > 0) {
+        // The cylinder: 0 ≤ t ≤ 1 along the segment and perpendicular distance ≤ r.
+        const qd = dot(q, d);
+        const band = quadratic(
+          g00 - (m0d * m0d) / len2,
+          m0q - (m0d * qd) / len2,
+          dot(q, q) - (qd * qd) / len2 - r2,
+        );
+        const along = between(m0d / len2, qd / len2, 0, 1);
+        if (band && along) take([Math.max(band[0], along[0]), Math.min(band[1], along[1])]);
+      }
+      if (lo > hi) continue;
+      const i0 = Math.ceil(a[0] + lo - 1e-9);
+      const i1 = Math.floor(a[0] + hi + 1e-9) + 1;
       if (i1 > i0) writer.add(i0, i1, j, k);
     }
   }
   writer.flush();
   return writer.box;
+}
+
+const dot = (p: Vec3Like, q: Vec3Like) => p[0] * q[0] + p[1] * q[1] + p[2] * q[2];
+
+/** Σ w[n]·vectors[n]. */
+function combine(vectors: readonly Vec3Like[], w: Vec3Like): Vec3Like {
+  const out: [number, number, number] = [0, 0, 0];
+  vectors.forEach((vec, n) => {
+    for (let c = 0; c < 3; c++) out[c] += vec[c]! * w[n]!;
+  });
+  return out;
+}
+
+/** The u with α·u² + 2β·u + γ ≤ 0 (α ≥ 0), as an interval, or null. */
+function quadratic(alpha: number, beta: number, gamma: number): [number, number] | null {
+  if (alpha > 1e-12) {
+    const disc = beta * beta - alpha * gamma;
+    if (disc < 0) return null;
+    const s = Math.sqrt(disc);
+    return [(-beta - s) / alpha, (-beta + s) / alpha];
+  }
+  if (Math.abs(beta) > 1e-12) {
+    const u = -gamma / (2 * beta);
+    return beta > 0 ? [-Infinity, u] : [u, Infinity];
+  }
+  return gamma <= 0 ? [-Infinity, Infinity] : null;
+}
+
+/** The u with lo ≤ c1·u + c0 ≤ hi, as an interval, or null. */
+function between(c1: number, c0: number, lo: number, hi: number): [number, number] | null {
+  if (c1 === 0) return c0 >= lo && c0 <= hi ? [-Infinity, Infinity] : null;
+  const p = (lo - c0) / c1;
+  const q = (hi - c0) / c1;
+  return p < q ? [p, q] : [q, p];
 }
 
 /**

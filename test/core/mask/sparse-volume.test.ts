@@ -7,7 +7,15 @@ import { LazyImageStack } from '../../../src/core/image/stack.js';
 import { reformatStack } from '../../../src/core/image/reformat.js';
 import { stackGeometry } from '../../../src/core/image/geometry.js';
 import { SparseVolume, type Volume } from '../../../src/core/mask/sparse-volume.js';
-import { paintPlaneDab, paintPlaneStroke, paintSphere, planeMask } from '../../../src/core/mask/paint-3d.js';
+import {
+  paintPlaneDab,
+  paintPlaneStroke,
+  paintSphere,
+  paintSphereStroke,
+  planeMask,
+} from '../../../src/core/mask/paint-3d.js';
+
+type V3 = [number, number, number];
 import { TILE_BYTES } from '../../../src/core/mask/sparse-mask.js';
 import { VoxmarkError } from '../../../src/core/errors.js';
 
@@ -214,6 +222,51 @@ describe('SparseVolume', () => {
     paintSphere(e, [30, 31, 7], 10, stackGeometry(axialStack(W, H, D, 0.5, 2)).axes);
     e.commit();
     expect(other.toVolume()).to.deep.equal(volume.toVolume());
+  });
+
+  it('a 3D stroke paints exactly the voxels within the radius of the segment, under any voxel axes', () => {
+    let seed = 11;
+    const rnd = () => (seed = (seed * 16807) % 2147483647) / 2147483647;
+    const [W, H, D] = [24, 20, 12];
+    const sheared: [V3, V3, V3] = [
+      [0.8, 0, 0],
+      [0, 0.8, 0.1],
+      [0, 0.45, 2.5],
+    ];
+    for (let n = 0; n < 60; n++) {
+      const axes: [V3, V3, V3] =
+        n % 2
+          ? sheared
+          : [
+              [0.5 + rnd(), 0, 0],
+              [0, 0.5 + rnd(), 0],
+              [0, 0, 1 + 2 * rnd()],
+            ];
+      const a: V3 = [rnd() * 28 - 2, rnd() * 24 - 2, rnd() * 14 - 1];
+      const b: V3 = n % 5 === 0 ? a : [rnd() * 28 - 2, rnd() * 24 - 2, rnd() * 14 - 1];
+      const diameter = 1 + rnd() * 8;
+      const volume = new SparseVolume(W, H, D);
+      const edit = volume.edit();
+      paintSphereStroke(edit, a, b, diameter, axes);
+      edit.commit();
+      const mm = (v: V3): V3 =>
+        [0, 1, 2].map((c) => v[0] * axes[0][c]! + v[1] * axes[1][c]! + v[2] * axes[2][c]!) as V3;
+      const A = mm(a);
+      const seg = mm([b[0] - a[0], b[1] - a[1], b[2] - a[2]]);
+      const len2 = seg[0] ** 2 + seg[1] ** 2 + seg[2] ** 2;
+      const expected = new Uint8Array(W * H * D);
+      for (let z = 0; z < D; z++)
+        for (let y = 0; y < H; y++)
+          for (let x = 0; x < W; x++) {
+            const p = mm([x, y, z]).map((v, c) => v - A[c]!) as V3;
+            const t =
+              len2 > 0 ? Math.min(1, Math.max(0, (p[0] * seg[0] + p[1] * seg[1] + p[2] * seg[2]) / len2)) : 0;
+            const e = p.map((v, c) => v - t * seg[c]!);
+            if (e[0]! ** 2 + e[1]! ** 2 + e[2]! ** 2 <= (diameter / 2) ** 2)
+              expected[z * W * H + y * W + x] = 1;
+          }
+      expect(volume.toVolume().data, `stroke ${n}`).to.deep.equal(expected);
+    }
   });
 
   it('erases with a sphere, and slices left empty are dropped', () => {
