@@ -11,7 +11,7 @@ import { LazyImageStack } from '../src/core/image/stack.js';
 import { type ReformattedStack, reformatStack } from '../src/core/image/reformat.js';
 import type { ImageStack } from '../src/core/image/types.js';
 import { SparseVolume } from '../src/core/mask/sparse-volume.js';
-import { paintPlaneStroke, paintSphere } from '../src/core/mask/paint-3d.js';
+import { paintPlaneStroke, paintSphere, paintSphereStroke } from '../src/core/mask/paint-3d.js';
 import { phantomSliceStored } from '../stories/data/phantom.js';
 import { frameTimes, gc, memory, mib, summarise, time, type Report } from './harness.js';
 
@@ -164,6 +164,31 @@ async function strokes(report: Report, stack: ImageStack): Promise<void> {
       for (let n = 1; n < path.length; n++)
         paintPlaneStroke(edit, coronal, 240, ...path[n - 1]!, ...path[n]!, 20);
     },
+  });
+  // The 3D brush: a 20 mm ball swept along the same drag.
+  const centres = path.map(([x, y]) => coronal.toSource(x - 0.5, y - 0.5, 240));
+  const axes = coronal.sourceGeometry.axes;
+  let voxels = 0;
+  const ball = await time(
+    () => {
+      const e3 = volume.edit();
+      for (let n = 1; n < centres.length; n++) paintSphereStroke(e3, centres[n - 1]!, centres[n]!, 20, axes);
+      voxels = e3.commit()?.slices.length ?? 0;
+    },
+    {
+      iterations: 10,
+      warmup: 2,
+      setup: () => {
+        volume = liver.clone();
+      },
+    },
+  );
+  report({
+    group,
+    name: '20 mm 3D brush stroke: paint + commit (median)',
+    value: ball.median,
+    unit: 'ms',
+    note: `max ${ball.max.toFixed(1)} ms; ${voxels} axial slices in one memo`,
   });
   report({
     group,
