@@ -82,6 +82,12 @@ export interface StackGeometry {
    * stack's spacing, in the stack's spacing unit.
    */
   hasGeometry: boolean;
+  /**
+   * False when some slice position is more than a tenth of a step off the evenly spaced line from the first
+   * to the last slice (a missing slice, or a series with two slice spacings). Such a series is still mapped
+   * on the mean step, so positions between its irregular slices are approximate: a viewer should say so.
+   */
+  uniformSlices: boolean;
 }
 
 function finiteVector(v: unknown, n: number): v is number[] {
@@ -119,10 +125,17 @@ export function stackGeometry(stack: ImageStack): StackGeometry {
       // Slices at one position (or a step within the plane) do not span a volume: keep the normal.
       if (Math.abs(dot3(mean, normal)) > 1e-6) step = mean;
     }
+    const origin: Vec3 = p0 && finiteVector(p0, 3) ? [p0[0], p0[1], p0[2]] : [0, 0, 0];
     geometry = {
-      origin: p0 && finiteVector(p0, 3) ? [p0[0], p0[1], p0[2]] : [0, 0, 0],
+      origin,
       axes: [scale3(row, sx), scale3(col, sy), step],
       hasGeometry: true,
+      uniformSlices: stack.slices.every((ref, k) => {
+        const p = ref.position;
+        return (
+          !p || !finiteVector(p, 3) || norm3(sub3(p, add3(origin, scale3(step, k)))) <= 0.1 * norm3(step)
+        );
+      }),
     };
   } else {
     geometry = {
@@ -133,6 +146,7 @@ export function stackGeometry(stack: ImageStack): StackGeometry {
         [0, 0, sz],
       ],
       hasGeometry: false,
+      uniformSlices: true,
     };
   }
   if (Math.abs(det3(geometry.axes)) < 1e-9 * sx * sy * sz) {

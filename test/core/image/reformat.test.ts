@@ -7,7 +7,7 @@ import { expect } from '@open-wc/testing';
 import { createImageStack, LazyImageStack } from '../../../src/core/image/stack.js';
 import { loadImageStack } from '../../../src/core/image/load.js';
 import { type ReformattedStack, reformatStack } from '../../../src/core/image/reformat.js';
-import { directionLetters } from '../../../src/core/image/geometry.js';
+import { directionLetters, stackGeometry } from '../../../src/core/image/geometry.js';
 import type { ImageStack, PixelArray } from '../../../src/core/image/types.js';
 import { VoxmarkError } from '../../../src/core/errors.js';
 import { buildImage, u16le } from '../../helpers/dicom-builder.js';
@@ -462,6 +462,25 @@ describe('reformatStack', () => {
         }
       }
     }
+  });
+
+  it('flags a series whose slices are not evenly spaced', () => {
+    expect(stackGeometry(seriesStack(AXIAL)).uniformSlices).to.equal(true);
+    const stack = seriesStack({ ...AXIAL, depth: 4 });
+    // Slice 2 missing: positions 0, 2.5, 7.5, 10 mm.
+    const gapped = new LazyImageStack({
+      format: 'dicom',
+      width: stack.width,
+      height: stack.height,
+      samplesPerPixel: 1,
+      dataType: 'int32',
+      slices: [0, 1, 3, 4].map((k) => ({ position: patient(AXIAL, 0, 0, k) })),
+      metadata: stack.metadata,
+      decode: (k) => stack.getFrame(k),
+    });
+    const g = stackGeometry(gapped);
+    expect(g.uniformSlices).to.equal(false);
+    expect(g.axes[2][2]).to.be.closeTo(10 / 3, 1e-9);
   });
 
   it('converts slices with different rescale to one scale per frame', async () => {
