@@ -11,7 +11,7 @@ import { LazyImageStack } from '../src/core/image/stack.js';
 import { type ReformattedStack, reformatStack } from '../src/core/image/reformat.js';
 import type { ImageStack } from '../src/core/image/types.js';
 import { SparseVolume } from '../src/core/mask/sparse-volume.js';
-import { paintPlaneStroke, paintSphere, paintSphereStroke } from '../src/core/mask/paint-3d.js';
+import { paintPlaneStroke, paintSphere, paintSphereStroke, planeMask } from '../src/core/mask/paint-3d.js';
 import { phantomSliceStored } from '../stories/data/phantom.js';
 import { frameTimes, gc, memory, mib, summarise, time, type Report } from './harness.js';
 
@@ -164,6 +164,19 @@ async function strokes(report: Report, stack: ImageStack): Promise<void> {
       for (let n = 1; n < path.length; n++)
         paintPlaneStroke(edit, coronal, 240, ...path[n - 1]!, ...path[n]!, 20);
     },
+  });
+  // Showing the mask in the plane: what a coronal view draws on every frame change.
+  let row = 0;
+  const shown = await time(() => planeMask(liver, coronal, 200 + (row++ % 80)), {
+    iterations: 40,
+    warmup: 3,
+  });
+  report({
+    group,
+    name: 'liver mask sampled into a coronal frame (median)',
+    value: shown.median,
+    unit: 'ms',
+    note: `max ${shown.max.toFixed(1)} ms; ${coronal.width}×${coronal.height}`,
   });
   // The 3D brush: a 20 mm ball swept along the same drag.
   const centres = path.map(([x, y]) => coronal.toSource(x - 0.5, y - 0.5, 240));

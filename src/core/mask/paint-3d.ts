@@ -34,7 +34,12 @@ export interface Paint3dOptions {
 
 /** Something that reads voxels: a SparseVolume, or an open edit (drafts included). */
 export interface VoxelReader {
+  readonly width: number;
+  readonly height: number;
+  readonly depth: number;
   get(x: number, y: number, z: number): number;
+  /** The mask of volume slice z, or undefined when nothing is painted there. */
+  slice(z: number): SparseMask | undefined;
 }
 
 /** Collects runs of voxels along x and fills them as spans, so a straight run costs one fillSpan. */
@@ -311,10 +316,29 @@ export function planeMask(volume: VoxelReader, plane: PlaneMapping, slice: numbe
   const mask = new SparseMask(plane.width, plane.height);
   const { matrix, offset } = plane.toSourceAffine;
   const [mx, my, ms] = matrix;
+  // A row along the volume's x (an axial or coronal plane of an axial series): one row of one volume slice.
+  const alongRows = mx[1] === 0 && mx[2] === 0 && Math.abs(mx[0]) === 1 && Number.isInteger(offset[0]);
+  const row = alongRows ? new Uint8Array(plane.width) : null;
   for (let y = 0; y < plane.height; y++) {
     let fi = my[0] * y + ms[0] * slice + offset[0];
     let fj = my[1] * y + ms[1] * slice + offset[1];
     let fk = my[2] * y + ms[2] * slice + offset[2];
+    // Rows that stay in one volume slice skip it when it is empty.
+    if (mx[2] === 0) {
+      const k = Math.floor(fk + 0.5);
+      if (k < 0 || k >= volume.depth || !volume.slice(k)) continue;
+      if (row) {
+        const j = Math.floor(fj + 0.5);
+        if (j < 0 || j >= volume.height) continue;
+        // Plane x ↦ volume i = fi + x·mx[0]: read the span of volume row j the plane row covers.
+        const i0 = mx[0] > 0 ? fi : fi - (plane.width - 1);
+        row.fill(0);
+        volume.slice(k)!.readRect({ x: i0, y: j, width: plane.width, height: 1 }, row);
+        if (mx[0] < 0) row.reverse();
+        fillRuns(mask, y, row);
+        continue;
+      }
+    }
     let runStart = -1;
     for (let x = 0; x <= plane.width; x++) {
       const inside =
@@ -330,4 +354,17 @@ export function planeMask(volume: VoxelReader, plane: PlaneMapping, slice: numbe
     }
   }
   return mask.freeze();
+}
+
+/** Fills the runs of set values of `row` into row y of a mask. */
+function fillRuns(mask: SparseMask, y: number, row: Uint8Array): void {
+  let start = -1;
+  for (let x = 0; x <= row.length; x++) {
+    const inside = x < row.length && row[x] !== 0;
+    if (inside && start < 0) start = x;
+    else if (!inside && start >= 0) {
+      mask.fillSpan(y, start, x, 1);
+      start = -1;
+    }
+  }
 }

@@ -257,6 +257,23 @@ export class VolumeEdit {
     return this.#drafts.get(z) ?? this.#base[z];
   }
 
+  /** The same as `peek`: what slice z looks like in this edit (so an edit reads like a volume). */
+  slice(z: number): SparseMask | undefined {
+    return this.peek(z);
+  }
+
+  get width(): number {
+    return this.volume.width;
+  }
+
+  get height(): number {
+    return this.volume.height;
+  }
+
+  get depth(): number {
+    return this.volume.depth;
+  }
+
   /** 1 when (x, y, z) is inside as painted so far. */
   get(x: number, y: number, z: number): number {
     return this.peek(z)?.get(x, y) ?? 0;

@@ -20,7 +20,14 @@ import { TILE_BYTES } from '../../../src/core/mask/sparse-mask.js';
 import { VoxmarkError } from '../../../src/core/errors.js';
 
 /** An axial CT-like stack geometry (pixels never read): W×H×D, in-plane `pixel` mm, slices `step` mm apart. */
-function axialStack(width: number, height: number, depth: number, pixel: number, step: number) {
+function axialStack(
+  width: number,
+  height: number,
+  depth: number,
+  pixel: number,
+  step: number,
+  iop: [number, number, number, number, number, number] = [1, 0, 0, 0, 1, 0],
+) {
   return new LazyImageStack({
     format: 'dicom',
     width,
@@ -31,7 +38,7 @@ function axialStack(width: number, height: number, depth: number, pixel: number,
     slices: Array.from({ length: depth }, (_, k) => ({
       position: [0, 0, k * step] as [number, number, number],
     })),
-    metadata: { imageOrientationPatient: [1, 0, 0, 0, 1, 0] },
+    metadata: { imageOrientationPatient: iop },
     decode: () => Promise.reject(new Error('not read')),
   });
 }
@@ -118,6 +125,25 @@ describe('SparseVolume', () => {
     expect(shown.area()).to.equal(count(expected));
     expect(shown.get(50, 30)).to.equal(1);
     expect(planeMask(volume, coronal, 16).isEmpty()).to.equal(true);
+    // Every plane shows the same voxels, also for a series whose rows run to the patient's right (mirrored).
+    const mirrored = axialStack(W, H, D, 0.5, 2, [-1, 0, 0, 0, 1, 0]);
+    for (const [orientation, source] of [
+      ['axial', stack],
+      ['sagittal', stack],
+      ['coronal', stack],
+      ['axial', mirrored],
+      ['coronal', mirrored],
+    ] as const) {
+      const plane = reformatStack(source, orientation);
+      for (let s = 0; s < plane.depth; s += 3) {
+        const m = planeMask(volume, plane, s);
+        for (let y = 0; y < plane.height; y++)
+          for (let x = 0; x < plane.width; x++) {
+            const [i, j, k] = plane.toSourceVoxel(x, y, s)!;
+            if (m.get(x, y) !== volume.get(i, j, k)) expect.fail(`${orientation} ${x},${y},${s}`);
+          }
+      }
+    }
   });
 
   it('a coronal stroke undoes and redoes exactly, leaving earlier work untouched', () => {
