@@ -207,3 +207,32 @@ export type {
 } from './formats/seg.js';
 export { splitDataset, checkSplit, defaultPatientId } from './formats/split.js';
 export type { SplitOptions, SplitResult, SplitReport, LeakageEntry, SplitName } from './formats/split.js';
+
+// Planes (reformatting) and volume masks
+export {
+  reformatStack,
+  Orientations,
+  Interpolations,
+  PLANE_AXES,
+  DEFAULT_REFORMAT_CACHE_BYTES,
+} from './image/reformat.js';
+export type {
+  Orientation,
+  Interpolation,
+  ReformatOptions,
+  ReformattedStack,
+  PlaneEdges,
+  IndexAffine,
+} from './image/reformat.js';
+export { stackGeometry, directionLetters } from './image/geometry.js';
+export type { StackGeometry, Vec3, Mat3 } from './image/geometry.js';
+export { SparseVolume, VolumeEdit, MAX_VOLUME_VOXELS } from './mask/sparse-volume.js';
+export type { Box3, SliceChange, VolumeMemo } from './mask/sparse-volume.js';
+export {
+  paintPlaneStroke,
+  paintPlaneDab,
+  paintSphere,
+  paintSphereStroke,
+  planeMask,
+} from './mask/paint-3d.js';
+export type { PlaneMapping, Paint3dOptions, VoxelReader, VoxelAxes } from './mask/paint-3d.js';
