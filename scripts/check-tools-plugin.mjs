@@ -3,11 +3,16 @@
 // `{ available, exitCode, stdout, stderr }`. Only the tools listed here run, each on a temporary copy of
 // the posted bytes; a tool that is not installed answers `available: false`, so tests can skip with a reason.
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 const PREFIX = '/__voxmark_check__/';
+/**
+ * Debian's Python, where apt installs nibabel and pydicom; the first `python3` on the PATH may be another
+ * installation without them.
+ */
+const PYTHON = existsSync('/usr/bin/python3') ? '/usr/bin/python3' : 'python3';
 /** Largest body accepted (a SEG or NIfTI of a test volume is far smaller). */
 const MAX_BODY = 256 * 1024 * 1024;
 
@@ -24,7 +29,7 @@ const TOOLS = {
   nibabel: {
     file: 'input.nii.gz',
     command: (f) => [
-      'python3',
+      PYTHON,
       [
         '-c',
         `import json, sys, gzip
@@ -55,7 +60,7 @@ print(json.dumps({
   pydicom: {
     file: 'input.dcm',
     command: (f) => [
-      'python3',
+      PYTHON,
       [
         '-c',
         `import json, sys
@@ -95,7 +100,7 @@ function readBody(req) {
 /** Whether the tool (and for python checks, its module) can run here. */
 function available(name) {
   if (name === 'nibabel' || name === 'pydicom') {
-    return spawnSync('python3', ['-c', `import ${name}`], { stdio: 'ignore' }).status === 0;
+    return spawnSync(PYTHON, ['-c', `import ${name}`], { stdio: 'ignore' }).status === 0;
   }
   const bin = TOOLS[name].command('x')[0];
   return spawnSync('sh', ['-c', `command -v ${bin}`], { stdio: 'ignore' }).status === 0;
