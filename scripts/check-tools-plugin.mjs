@@ -24,7 +24,8 @@ const TOOLS = {
   dciodvfy: { file: 'input.dcm', command: (f) => ['dciodvfy', [f]] },
   dcentvfy: { file: 'input.dcm', command: (f) => ['dcentvfy', [f]] },
   dcmdump: { file: 'input.dcm', command: (f) => ['dcmdump', ['+L', f]] },
-  // nibabel: prints shape, dtype, affine, sform/qform codes, scl_slope/inter, and the sum and
+  // nibabel: prints shape, dtype, affine, sform/qform codes, the scaling nibabel applies (its header copy is
+  // reset to NaN on load, so scl_slope/inter come from the data object), and the sum and
   // histogram of the data as JSON.
   nibabel: {
     file: 'input.nii.gz',
@@ -46,8 +47,8 @@ print(json.dumps({
   'shape': list(img.shape), 'dtype': str(img.get_data_dtype()),
   'affine': img.affine.tolist(), 'sform_code': int(img.header['sform_code']),
   'qform_code': int(img.header['qform_code']),
-  'scl_slope': float(img.header['scl_slope']) if np.isfinite(img.header['scl_slope']) else None,
-  'scl_inter': float(img.header['scl_inter']) if np.isfinite(img.header['scl_inter']) else None,
+  'scl_slope': float(getattr(img.dataobj, 'slope', 1.0)),
+  'scl_inter': float(getattr(img.dataobj, 'inter', 0.0)),
   'zooms': [float(z) for z in img.header.get_zooms()],
   'sum': float(np.asarray(img.get_fdata()).sum()),
   'values': {str(k): int(v) for k, v in zip(u.tolist()[:256], c.tolist()[:256])},
