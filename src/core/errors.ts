@@ -20,6 +20,8 @@ export const ErrorCode = {
   ExportFailed: 'export-failed',
   BurnedInAnnotation: 'burned-in-annotation',
   Vetoed: 'vetoed',
+  /** A dataset export met a stack that is not de-identified (see `exportDataset`'s `allowIdentified`). */
+  NotDeidentified: 'not-deidentified',
 } as const;
 
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
