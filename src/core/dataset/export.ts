@@ -299,6 +299,8 @@ async function* writeDataset(plan: Plan, options: ExportDatasetOptions): AsyncGe
       problems: problems.length,
     };
     if (typeof stack.metadata['modality'] === 'string') info.modality = stack.metadata['modality'];
+    const method = stack.metadata['deidentificationMethod'];
+    if (typeof method === 'string' && method) info.deidentificationMethod = method;
 
     // ---- NIfTI: nnU-Net and MSD ----
     if (nifti) {

@@ -100,6 +100,8 @@ export interface DataCardCase {
   dataType: string;
   samplesPerPixel: number;
   deidentification: DeidentificationStatus;
+  /** DICOM De-identification Method (0012,0063), when the source records one. */
+  deidentificationMethod?: string;
   annotations: number;
   /** Validation problems of this case's document (exported anyway). */
   problems: number;

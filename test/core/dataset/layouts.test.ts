@@ -141,5 +141,7 @@ describe('dataset layouts', () => {
       }),
     );
     expect(text(files.get('README.md'))).to.contain('deidentified-on-load');
+    const card = jsonOf(files.get('datacard.json')) as { cases: { deidentificationMethod?: string }[] };
+    expect(card.cases[0]!.deidentificationMethod).to.be.a('string').and.not.equal('');
   });
 });
