@@ -119,6 +119,29 @@ describe('dataset layouts', () => {
     expect(card.cases[0]!.deidentification).to.equal('deidentified-on-load');
   });
 
+  it('writes images of annotated slices only when asked, and stratifies by label', async () => {
+    const input = [1, 2, 3, 4].map((seed) => {
+      const stack = series({ seed, depth: 4, patientId: `P${seed}` });
+      return { stack, document: annotated(stack), schema };
+    });
+    const files = await unzip(
+      await exportDataset(input, {
+        formats: ['coco', 'yolo'],
+        images: { slices: 'annotated' },
+        split: { ratios: [0.5, 0.25, 0.25], seed: 3, stratifyBy: 'label' },
+      }),
+    );
+    const pngs = [...files.keys()].filter((n) => n.startsWith('coco/') && n.endsWith('.png'));
+    expect(pngs).to.have.length(12); // slices 0, 1, 2 of each series; slice 3 has nothing
+    expect(pngs.some((n) => n.endsWith('_0003.png'))).to.equal(false);
+    expect([...files.keys()].filter((n) => n.startsWith('yolo/labels/'))).to.have.length(12);
+    const card = jsonOf(files.get('datacard.json')) as {
+      split: { stratified: boolean; cases: Record<string, number> };
+    };
+    expect(card.split.stratified).to.equal(true);
+    expect(card.split.cases).to.deep.equal({ train: 2, validation: 1, test: 1 });
+  });
+
   it('knows real DICOM de-identified on load, and real DICOM that is not', async () => {
     const options = { size: 16, depth: 2 };
     const plain = await loadImageStack(phantomDicomSeries(options));
