@@ -104,12 +104,11 @@ async function writeVolume(
     stack.format === 'dicom' && !!stack.metadata['imageOrientationPatient'] && !!stack.slices[0]?.position;
   const header = niftiHeader([W, H, D], stackAffine(stack), {
     datatype: NiftiType[datatype],
-    units: isDicom ? 2 : 0,
+    units: isDicom ? 2 : spatialUnitCode(stack.metadata['spacingUnit']),
     maxValue: 0,
     xform: isDicom ? 1 : 2,
     description: `${GENERATOR.name} ${GENERATOR.version} image`,
   });
-  if (!isDicom) header[123] = spatialUnitCode(stack.metadata['spacingUnit']);
   const view = new DataView(header.buffer);
   view.setInt16(68, 0, true); // intent_code: none (the label map says 'label')
   view.setInt16(72, ARRAYS[datatype].BYTES_PER_ELEMENT * 8, true); // bitpix
