@@ -211,7 +211,7 @@ export type { SplitOptions, SplitResult, SplitReport, LeakageEntry, SplitName } 
 // Training-ready dataset export: nnU-Net, MSD, COCO, YOLO and voxmark layouts in one streamed zip
 export { exportDataset, exportDatasetBlob } from './dataset/export.js';
 export { toNiftiImage, niftiImageType } from './dataset/nifti-image.js';
-export type { ToNiftiImageOptions, NiftiImageInfo } from './dataset/nifti-image.js';
+export type { ToNiftiImageOptions, NiftiImageInfo, NiftiTypeName } from './dataset/nifti-image.js';
 export { seriesWindow, sliceToPng } from './dataset/png.js';
 export type { SliceImageMode, SliceImage, DatasetWindow } from './dataset/png.js';
 export { yoloLines, maskOutlines, yoloDataYaml } from './dataset/yolo.js';

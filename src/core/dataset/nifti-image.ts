@@ -18,7 +18,8 @@ const NiftiType = {
   uint16: 512,
   uint32: 768,
 } as const;
-type NiftiTypeName = keyof typeof NiftiType;
+/** The voxel types `toNiftiImage` writes. */
+export type NiftiTypeName = keyof typeof NiftiType;
 
 const ARRAYS = {
   uint8: Uint8Array,
