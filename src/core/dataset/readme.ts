@@ -80,7 +80,9 @@ export function renderDataCardReadme(card: DataCard, schema: LabelSchema): strin
         '(and the same for val and test).',
     );
   if (card.formats.includes('yolo'))
-    out.push('- Ultralytics: `cd yolo && yolo train data=data.yaml model=yolo11n.pt`.');
+    out.push(
+      '- Ultralytics: `yolo detect train data="$PWD/yolo/data.yaml" model=yolo11n.pt` (an absolute path to data.yaml).',
+    );
   out.push('');
   return out.join('\n');
 }

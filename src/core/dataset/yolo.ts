@@ -165,14 +165,14 @@ function traceOutline(label: Int32Array, id: number, W: number, H: number, sx: n
   return poly;
 }
 
-/** Ultralytics `data.yaml`: dataset root, the image folder of each split, and the class names. */
+/** Ultralytics `data.yaml`: the image folder of each split and the class names (the root is the file's folder). */
 export function yoloDataYaml(
   schema: LabelSchema,
   splits: { train: boolean; val: boolean; test: boolean },
 ): string {
   const lines = [
-    '# Ultralytics YOLO dataset written by voxmark',
-    'path: .',
+    '# Ultralytics YOLO dataset written by voxmark. No `path`: the folder of this file is the root (give',
+    '# `yolo` this file by its absolute path, as older Ultralytics put relative roots under datasets_dir).',
     'train: images/train',
     'val: images/val',
   ];
