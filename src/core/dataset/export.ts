@@ -22,7 +22,7 @@ import type { Problem } from '../schema/parse.js';
 import type { LabelSchema } from '../schema/types.js';
 import { validateDocument } from '../schema/validate.js';
 import { DeidentificationStatus, deidentificationStatus } from './deid-status.js';
-import { toNiftiImage } from './nifti-image.js';
+import { toNiftiImage, type NiftiImageInfo } from './nifti-image.js';
 import { seriesWindow, sliceToPng, type DatasetWindow, type SliceImage, type SliceImageMode } from './png.js';
 import { renderDataCardReadme } from './readme.js';
 import {
@@ -309,20 +309,21 @@ async function* writeDataset(plan: Plan, options: ExportDatasetOptions): AsyncGe
           (a) => !(a.kind === 'box' && !rasterize.boxes) && !(a.kind === 'polygon' && !rasterize.polygons),
         ),
       };
-      const raw = await toNifti(labelDoc, stack, schema, { rasterize: true, ...signalOpt });
-      countVoxels(raw, schema, totals.counts, c.split);
-      const labels = await gzip(new Uint8Array(raw));
+      const { labels, images, histogram } = await niftiCase(
+        stack,
+        labelDoc,
+        schema,
+        plan.channels.length,
+        signalOpt,
+      );
+      addVoxels(histogram, schema, totals.counts, c.split);
+      info.niftiType = images[0]!.datatype;
+      if (images.some((image) => image.rescaled))
+        totals.warnings.push(
+          `${c.caseId}: frames have different rescales, so its image holds float32 modality values`,
+        );
+      const channels = images.map((image) => new Uint8Array(image.bytes));
       const test = c.split === 'test';
-      const channels: Uint8Array[] = [];
-      for (let ch = 0; ch < plan.channels.length; ch++) {
-        const image = await toNiftiImage(stack, { channel: ch, ...signalOpt });
-        info.niftiType = image.datatype;
-        if (image.rescaled)
-          totals.warnings.push(
-            `${c.caseId}: frames have different rescales, so its image holds float32 modality values`,
-          );
-        channels.push(new Uint8Array(image.bytes));
-      }
       for (const [root, suffix] of [
         [nnunetRoot, true],
         [msdRoot, plan.channels.length > 1],
@@ -548,19 +549,37 @@ function countAnnotations(
   for (const [label, set] of slices) counts[label]![split].slices += set.size;
 }
 
-/** Adds the voxels of each label value in an uncompressed NIfTI label map (after its 352-byte header). */
-function countVoxels(
-  raw: ArrayBuffer,
+/**
+ * The NIfTI files of one series: its label map (gzip), its image volume per channel, and the voxels of each
+ * label value. A function of its own so the uncompressed label map is gone before the files are yielded.
+ */
+async function niftiCase(
+  stack: ImageStack,
+  labelDoc: DocumentLike,
+  schema: LabelSchema,
+  channels: number,
+  signalOpt: { signal?: AbortSignal },
+): Promise<{ labels: Uint8Array; images: NiftiImageInfo[]; histogram: Float64Array }> {
+  const raw = await toNifti(labelDoc, stack, schema, { rasterize: true, ...signalOpt });
+  // The voxels follow the 352-byte header: uint8, or uint16 past 255 labels.
+  const data = schema.labels.length > 255 ? new Uint16Array(raw, 352) : new Uint8Array(raw, 352);
+  const histogram = new Float64Array(schema.labels.length + 1);
+  for (let i = 0; i < data.length; i++) histogram[data[i]!]!++;
+  const labels = await gzip(new Uint8Array(raw));
+  const images: NiftiImageInfo[] = [];
+  for (let ch = 0; ch < channels; ch++) images.push(await toNiftiImage(stack, { channel: ch, ...signalOpt }));
+  return { labels, images, histogram };
+}
+
+function addVoxels(
+  histogram: Float64Array,
   schema: LabelSchema,
   counts: Record<string, Record<DatasetSplitName, LabelCounts>>,
   split: DatasetSplitName,
 ): void {
-  const data = schema.labels.length > 255 ? new Uint16Array(raw, 352) : new Uint8Array(raw, 352);
-  const hist = new Float64Array(schema.labels.length + 1);
-  for (let i = 0; i < data.length; i++) hist[data[i]!]!++;
   schema.labels.forEach((l, i) => {
     const c = counts[l.id]![split];
-    c.voxels = (c.voxels ?? 0) + hist[i + 1]!;
+    c.voxels = (c.voxels ?? 0) + histogram[i + 1]!;
   });
 }
 
