@@ -384,7 +384,7 @@ async function* writeDataset(plan: Plan, options: ExportDatasetOptions): AsyncGe
           );
         }
       }
-      if (coco) mergeCoco(totals.coco, c.split, coco);
+      if (coco) mergeCoco(totals.coco, c.split, coco, lastModified);
     }
 
     if (formats.has('voxmark')) {
@@ -587,8 +587,11 @@ function mergeCoco(
   acc: Partial<Record<DatasetSplitName, CocoDataset>>,
   split: DatasetSplitName,
   coco: CocoDataset,
+  created: Date,
 ): void {
-  const into = (acc[split] ??= { ...coco, images: [], annotations: [] });
+  // The export's date rather than the clock's, so a fixed `lastModified` gives the same bytes every time.
+  const info = { ...coco.info, year: created.getUTCFullYear(), date_created: created.toISOString() };
+  const into: CocoDataset = (acc[split] ??= { ...coco, info, images: [], annotations: [] });
   const ids = new Map<number, number>();
   for (const img of coco.images) {
     const id = into.images.length + 1;

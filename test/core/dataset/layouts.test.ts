@@ -2,7 +2,7 @@ import { expect } from '@open-wc/testing';
 import { decode as decodePng } from 'fast-png';
 import { AnnotationDocument } from '../../../src/core/annotation/document.js';
 import { deidentificationStatus } from '../../../src/core/dataset/deid-status.js';
-import { exportDataset } from '../../../src/core/dataset/export.js';
+import { exportDataset, exportDatasetBlob } from '../../../src/core/dataset/export.js';
 import { maskOutlines, yoloLines } from '../../../src/core/dataset/yolo.js';
 import { rasterizePolygon } from '../../../src/core/formats/rasterize.js';
 import { loadImageStack } from '../../../src/core/image/load.js';
@@ -140,6 +140,26 @@ describe('dataset layouts', () => {
     };
     expect(card.split.stratified).to.equal(true);
     expect(card.split.cases).to.deep.equal({ train: 2, validation: 1, test: 1 });
+  });
+
+  it('writes the same bytes twice for the same items, seed and lastModified', async () => {
+    const input = [1, 2, 3].map((seed) => {
+      const stack = series({ seed, patientId: `P${seed}` });
+      return { stack, document: annotated(stack), schema };
+    });
+    const options = {
+      formats: ['nnunet', 'msd', 'coco', 'yolo', 'voxmark'] as const,
+      split: { seed: 9 },
+      lastModified: new Date('2026-03-01T12:00:00Z'),
+    };
+    const once = new Uint8Array(
+      await (await exportDatasetBlob(input, { ...options, formats: [...options.formats] })).arrayBuffer(),
+    );
+    const twice = new Uint8Array(
+      await (await exportDatasetBlob(input, { ...options, formats: [...options.formats] })).arrayBuffer(),
+    );
+    expect(twice.length).to.equal(once.length);
+    expect(twice.every((b, i) => b === once[i])).to.equal(true);
   });
 
   it('knows real DICOM de-identified on load, and real DICOM that is not', async () => {
