@@ -5,9 +5,9 @@ import { rasterizePolygon } from '../../../src/core/formats/rasterize.js';
 import { serializeDocument } from '../../../src/core/formats/document.js';
 import { exportDataset, exportDatasetBlob } from '../../../src/core/dataset/export.js';
 import type { DatasetItem, ExportDatasetOptions } from '../../../src/core/dataset/types.js';
-import { VoxmarkError } from '../../../src/core/errors.js';
 import { greyOf } from '../../../src/core/image/voi.js';
 import { checkWithTool } from '../../helpers/check-tool.js';
+import { voxmarkRejection } from '../../helpers/rejection.js';
 import {
   annotated,
   jsonOf,
@@ -293,14 +293,9 @@ describe('exportDataset', () => {
     const before = input.map((i) =>
       JSON.stringify(serializeDocument(i.document, { schema, stack: i.stack })),
     );
-    let error: unknown;
-    try {
-      await exportDataset(input, { ...base, formats: ['nnunet'] });
-    } catch (e) {
-      error = e;
-    }
-    expect(VoxmarkError.is(error, 'not-deidentified'), String(error)).to.equal(true);
-    expect((error as VoxmarkError).message).to.contain('Item 4 (case_0003)');
+    const error = await voxmarkRejection(exportDataset(input, { ...base, formats: ['nnunet'] }));
+    expect(error.code).to.equal('not-deidentified');
+    expect(error.message).to.contain('Item 4 (case_0003)');
     const after = input.map((i) => JSON.stringify(serializeDocument(i.document, { schema, stack: i.stack })));
     expect(after).to.deep.equal(before);
     const files = await unzip(
@@ -329,36 +324,22 @@ describe('exportDataset', () => {
         if (p.phase === 'series' && p.done === 2) controller.abort();
       },
     });
-    let error: unknown;
-    try {
-      const reader = stream.getReader();
+    const reader = stream.getReader();
+    const readAll = async () => {
       while (!(await reader.read()).done);
-    } catch (e) {
-      error = e;
-    }
-    expect(VoxmarkError.is(error, 'aborted'), String(error)).to.equal(true);
+    };
+    expect((await voxmarkRejection(readAll())).code).to.equal('aborted');
     const after = input.map((i) => JSON.stringify(serializeDocument(i.document, { schema, stack: i.stack })));
     expect(after).to.deep.equal(before);
-    let blobError: unknown;
-    try {
-      const aborted = new AbortController();
-      aborted.abort();
-      await exportDatasetBlob(input, { ...base, formats: ['coco'], signal: aborted.signal });
-    } catch (e) {
-      blobError = e;
-    }
-    expect(VoxmarkError.is(blobError, 'aborted'), String(blobError)).to.equal(true);
+    const aborted = new AbortController();
+    aborted.abort();
+    const blob = exportDatasetBlob(input, { ...base, formats: ['coco'], signal: aborted.signal });
+    expect((await voxmarkRejection(blob)).code).to.equal('aborted');
   });
 
   it('rejects bad options with invalid-argument', async () => {
     for (const options of [{ formats: [] }, { formats: ['pascal'] }] as unknown as ExportDatasetOptions[]) {
-      let error: unknown;
-      try {
-        await exportDataset(items(), options);
-      } catch (e) {
-        error = e;
-      }
-      expect(VoxmarkError.is(error, 'invalid-argument'), String(error)).to.equal(true);
+      expect((await voxmarkRejection(exportDataset(items(), options))).code).to.equal('invalid-argument');
     }
   });
 
