@@ -22,6 +22,8 @@ export const ErrorCode = {
   Vetoed: 'vetoed',
   StorageFull: 'storage-full',
   StorageFailed: 'storage-failed',
+  /** A dataset export met a stack that is not de-identified (see `exportDataset`'s `allowIdentified`). */
+  NotDeidentified: 'not-deidentified',
 } as const;
 
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];

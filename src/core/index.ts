@@ -236,3 +236,26 @@ export {
   planeMask,
 } from './mask/paint-3d.js';
 export type { PlaneMapping, Paint3dOptions, VoxelReader, VoxelAxes } from './mask/paint-3d.js';
+
+// Training-ready dataset export: nnU-Net, MSD, COCO, YOLO and voxmark layouts in one streamed zip
+export { exportDataset, exportDatasetBlob } from './dataset/export.js';
+export { toNiftiImage, niftiImageType } from './dataset/nifti-image.js';
+export type { ToNiftiImageOptions, NiftiImageInfo, NiftiTypeName } from './dataset/nifti-image.js';
+export { seriesWindow, sliceToPng } from './dataset/png.js';
+export type { SliceImageMode, SliceImage, DatasetWindow } from './dataset/png.js';
+export { yoloLines, maskOutlines, yoloDataYaml } from './dataset/yolo.js';
+export type { YoloLineOptions } from './dataset/yolo.js';
+export { deidentificationStatus, DeidentificationStatus } from './dataset/deid-status.js';
+export { DatasetFormats } from './dataset/types.js';
+export type {
+  DatasetFormat,
+  DatasetItem,
+  DatasetSplitOptions,
+  DatasetImageOptions,
+  DatasetProgress,
+  ExportDatasetOptions,
+  DataCard,
+  DataCardCase,
+  LabelCounts,
+  DatasetSplitName,
+} from './dataset/types.js';

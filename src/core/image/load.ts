@@ -5,7 +5,7 @@ import { parseDicomBytes } from './dicom/parse.js';
 import { readImageInfo, type DicomImageInfo } from './dicom/instance.js';
 import { buildDicomStack } from './dicom/stack.js';
 import { loadTiffStack } from './tiff/index.js';
-import type { ImageInput, ImageStack, LoadOptions } from './types.js';
+import type { ImageInput, ImageStack, LoadOptions, StackMetadata } from './types.js';
 import type { DecodeWorkerPool } from './codecs/worker-pool.js';
 
 export const DEFAULT_MAX_FRAME_BYTES = 1024 * 1024 * 1024;
@@ -89,11 +89,12 @@ async function load(input: ImageInput | ImageInput[], options: ImageLoadOptions)
       const { deidentifyTiff } = await import('../deid/tiff.js');
       tiffBytes = new Uint8Array(deidentifyTiff(tiffBytes).bytes);
     }
-    return loadTiffStack(tiffBytes, {
+    const stack = await loadTiffStack(tiffBytes, {
       ...(options.signal ? { signal: options.signal } : {}),
       maxFrameBytes,
       ...(options.cacheBytes === undefined ? {} : { cacheBytes: options.cacheBytes }),
     });
+    return markDeidentified(stack, !!options.deidentify);
   }
 
   let dicomBytes = byteArrays;
@@ -114,11 +115,18 @@ async function load(input: ImageInput | ImageInput[], options: ImageLoadOptions)
     });
     infos.push(readImageInfo(parsed));
   }
-  return buildDicomStack(infos, {
+  const stack = buildDicomStack(infos, {
     maxFrameBytes,
     ...(options.decodePool ? { decodePool: options.decodePool } : {}),
     ...(options.cacheBytes === undefined ? {} : { cacheBytes: options.cacheBytes }),
   });
+  return markDeidentified(stack, !!options.deidentify);
+}
+
+/** Records in the metadata that voxmark de-identified the input (dataset export checks it). */
+function markDeidentified(stack: ImageStack, deidentified: boolean): ImageStack {
+  if (deidentified) (stack.metadata as StackMetadata).deidentified = true;
+  return stack;
 }
 
 function sum(values: number[]): number {

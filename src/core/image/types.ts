@@ -96,4 +96,10 @@ export interface StackMetadata extends Record<string, unknown> {
   storedRange?: [number, number];
   /** Physical unit of `spacing` ('mm' for DICOM; 'µm', 'mm', 'inch', 'cm' or 'pixel' for TIFF). */
   spacingUnit?: string;
+  /** DICOM Patient Identity Removed (0012,0062) of the first instance: 'YES' or 'NO'. */
+  patientIdentityRemoved?: string;
+  /** DICOM De-identification Method (0012,0063) of the first instance. */
+  deidentificationMethod?: string;
+  /** True when voxmark de-identified the input while loading it (`loadImageStack(…, { deidentify })`). */
+  deidentified?: boolean;
 }

@@ -73,6 +73,8 @@ export function buildDicomStack(infos: DicomImageInfo[], options: DicomStackOpti
     ['seriesInstanceUID', 'x0020000e'],
     ['frameOfReferenceUID', 'x00200052'],
     ['seriesDescription', 'x0008103e'],
+    ['patientIdentityRemoved', 'x00120062'],
+    ['deidentificationMethod', 'x00120063'],
   ];
   for (const [key, tag] of strings) {
     const v = str(ds, tag);
