@@ -20,6 +20,11 @@ export const ErrorCode = {
   ExportFailed: 'export-failed',
   BurnedInAnnotation: 'burned-in-annotation',
   Vetoed: 'vetoed',
+  // DICOMweb and other archives
+  Unauthorized: 'unauthorized',
+  NotFound: 'not-found',
+  Timeout: 'timeout',
+  NotAcceptable: 'not-acceptable',
 } as const;
 
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
