@@ -207,3 +207,45 @@ export type {
 } from './formats/seg.js';
 export { splitDataset, checkSplit, defaultPatientId } from './formats/split.js';
 export type { SplitOptions, SplitResult, SplitReport, LeakageEntry, SplitName } from './formats/split.js';
+
+// DICOMweb: QIDO-RS search, WADO-RS series into an ImageStack, STOW-RS store
+export {
+  loadDicomWeb,
+  DicomWebImageStack,
+  searchStudies,
+  searchSeries,
+  searchInstances,
+  storeInstances,
+  parseStoreAnswer,
+  retrieveInstance,
+  retrieveFrame,
+  retrieveSeriesMetadata,
+  dicomDate,
+  jsonString,
+  jsonStrings,
+  jsonNumber,
+  FRAME_ACCEPT,
+} from './dicomweb/index.js';
+export type {
+  LoadDicomWebOptions,
+  DicomWebStats,
+  DateFilter,
+  SearchOptions,
+  StudyFilters,
+  SeriesFilters,
+  InstanceFilters,
+  StudySummary,
+  SeriesSummary,
+  InstanceSummary,
+  StoreOptions,
+  StoreResult,
+  StoredInstance,
+  FailedInstance,
+  SeriesRef,
+  InstanceRef,
+  RetrievedFrame,
+  DicomWebConnection,
+  HeadersSource,
+  DicomJson,
+  DicomJsonAttribute,
+} from './dicomweb/index.js';

@@ -3,7 +3,7 @@
  * the archive said about each one.
  */
 import { ErrorCode, VoxmarkError } from '../errors.js';
-import { openRequest, readJson, serviceUrl, uidSegment, type DicomWebConnection } from './http.js';
+import { openRequest, readBody, readJson, serviceUrl, uidSegment, type DicomWebConnection } from './http.js';
 import { buildMultipart, makeBoundary } from './multipart.js';
 import { jsonNumber, jsonString, type DicomJson } from './json.js';
 
@@ -90,20 +90,33 @@ export async function storeInstances(
     contentType: `multipart/related; type="application/dicom"; boundary=${boundary}`,
     body,
     signal: options.signal,
-    // 409: the archive refused every instance, and its answer says why.
-    acceptStatus: [409],
+    // 400 (nothing understood) and 409 (every instance refused): the answer says why.
+    acceptStatus: [400, 409],
   });
-  const answer = await readJson(open, MAX_ANSWER_BYTES).catch((e: unknown) => {
-    if (open.response.status === 409) return undefined;
-    throw e;
-  });
-  const json = (Array.isArray(answer) ? answer[0] : answer) as DicomJson | undefined;
-  const result = parseStoreAnswer(json, open.response.status);
-  if (open.response.status === 409 && result.failed.length === 0) {
+  const httpStatus = open.response.status;
+  if (httpStatus === 400 || httpStatus === 409) {
+    const bytes = await readBody(open, MAX_ANSWER_BYTES);
+    const text = new TextDecoder().decode(bytes);
+    let json: DicomJson | undefined;
+    try {
+      const parsed = JSON.parse(text) as unknown;
+      json = (Array.isArray(parsed) ? parsed[0] : parsed) as DicomJson;
+    } catch {
+      json = undefined;
+    }
+    const result = parseStoreAnswer(json, httpStatus);
     result.status = 'failed';
-    result.failed.push({ reasonText: 'the archive refused every instance (HTTP 409)' });
+    if (result.failed.length === 0) {
+      const said = json ? '' : text.replace(/\s+/g, ' ').trim().slice(0, 200);
+      result.failed.push({
+        reasonText: `the archive refused the request (HTTP ${httpStatus})${said ? `: ${said}` : ''}`,
+      });
+    }
+    return result;
   }
-  return result;
+  const answer = await readJson(open, MAX_ANSWER_BYTES);
+  const json = (Array.isArray(answer) ? answer[0] : answer) as DicomJson | undefined;
+  return parseStoreAnswer(json, httpStatus);
 }
 
 /** Reads a STOW-RS answer (PS3.18 10.5.3): referenced (stored) and failed SOP sequences. */
