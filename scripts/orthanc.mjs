@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 // The test PACS: Debian's Orthanc with its DICOMweb plugin, on loopback, with the configuration kept in
 // test/pacs/orthanc.json, storage in a fresh temporary directory, and the sample studies of
-// test/pacs/sample-data.ts (plus two real corpus files when the corpus is present) uploaded through its
+// test/pacs/sample-data.ts (the phantom as an uncompressed and a JPEG-LS series, a small scratch study that
+// the store tests write into, and two real corpus files when the corpus is present) uploaded through its
 // REST API. Stopped by its pid.
 //
 // - `startPacs()` (used by the test server plugin, scripts/orthanc-plugin.mjs, and the benchmarks) picks a
@@ -111,8 +112,11 @@ async function sampleDataModule(dir) {
 
 /** Uploads the sample studies; returns what is stored, with the files written under `dir`. */
 export async function loadSampleData(url, dir, options = {}) {
-  const { buildSampleStudy } = await sampleDataModule(dir);
-  const series = await buildSampleStudy(options, await charlsEncoder());
+  const { buildSampleStudy, SCRATCH_STUDY } = await sampleDataModule(dir);
+  const series = [
+    ...(await buildSampleStudy(options, await charlsEncoder())),
+    ...(await buildSampleStudy(SCRATCH_STUDY)),
+  ];
   const manifest = { series: [] };
   let n = 0;
   for (const s of series) {

@@ -25,6 +25,12 @@ export interface SampleSeriesOptions {
   depth?: number;
   /** Phantom seed; also part of every UID. Default 7. */
   seed?: number;
+  /** Series descriptions start with this. Default 'Phantom CT'. */
+  name?: string;
+  /** Patient ID and name. Default the phantom's own. */
+  patient?: { id: string; name: string };
+  /** Study Date (YYYYMMDD). Default 20240312. */
+  studyDate?: string;
 }
 
 export interface SampleSeries {
@@ -46,6 +52,21 @@ const PIXEL_DATA = tag(0x7fe0, 0x0010);
 const SERIES_NUMBER = tag(0x0020, 0x0011);
 const ACCESSION = tag(0x0008, 0x0050);
 const STUDY_DATE = tag(0x0008, 0x0020);
+const PATIENT_ID = tag(0x0010, 0x0020);
+const PATIENT_NAME = tag(0x0010, 0x0010);
+
+/**
+ * A second, small study that tests store into (STOW-RS), so what they store never changes the phantom
+ * study the other tests read.
+ */
+export const SCRATCH_STUDY: SampleSeriesOptions = {
+  size: 32,
+  depth: 2,
+  seed: 9,
+  name: 'Scratch',
+  patient: { id: 'SCRATCH-0001', name: 'Scratch^Store' },
+  studyDate: '20200101',
+};
 
 /**
  * The phantom study: an uncompressed CT series and, with `encodeJpegLs`, a JPEG-LS copy of it (new series
@@ -62,13 +83,13 @@ export async function buildSampleStudy(
   const uncompressed: SampleSeries = {
     studyInstanceUID: '',
     seriesInstanceUID: '',
-    description: 'Phantom CT (uncompressed)',
+    description: `${options.name ?? 'Phantom CT'} (uncompressed)`,
     transferSyntaxUID: EXPLICIT_VR_LITTLE_ENDIAN,
     files: [],
   };
   const compressed: SampleSeries = {
     ...uncompressed,
-    description: 'Phantom CT (JPEG-LS)',
+    description: `${options.name ?? 'Phantom CT'} (JPEG-LS)`,
     transferSyntaxUID: JPEG_LS_LOSSLESS,
     files: [],
   };
@@ -85,7 +106,13 @@ export async function buildSampleStudy(
       { tag: DESCRIPTION, vr: 'LO', value: uncompressed.description },
       { tag: SERIES_NUMBER, vr: 'IS', value: '1' },
       { tag: ACCESSION, vr: 'SH', value: `VX${seed}` },
-      { tag: STUDY_DATE, vr: 'DA', value: '20240312' },
+      { tag: STUDY_DATE, vr: 'DA', value: options.studyDate ?? '20240312' },
+      ...(options.patient
+        ? [
+            { tag: PATIENT_ID, vr: 'LO' as const, value: options.patient.id },
+            { tag: PATIENT_NAME, vr: 'PN' as const, value: options.patient.name },
+          ]
+        : []),
     ];
     uncompressed.files.push(writeDicomFile(replace(elements, common)));
     if (!encodeJpegLs) continue;

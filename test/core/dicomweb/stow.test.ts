@@ -18,9 +18,10 @@ function masksOf(doc: AnnotationDocument): Map<string, number[]> {
 }
 
 describe('DICOMweb STOW-RS against Orthanc', function () {
+  // The scratch study: what is stored there leaves the study the other tests read unchanged.
   let series: PacsSeries;
   before(async function () {
-    series = seriesByDescription(await requirePacs(this), 'uncompressed');
+    series = seriesByDescription(await requirePacs(this), 'Scratch');
   });
 
   it('stores a DICOM SEG made on a DICOMweb stack, and reads it back through WADO-RS matching the document', async () => {
@@ -34,14 +35,8 @@ describe('DICOMweb STOW-RS against Orthanc', function () {
     doc.add({
       label: 'tumour',
       kind: 'mask',
-      slice: 1,
-      mask: { data: blobMask(stack.width, stack.height, 10, 12, 20, 14) },
-    });
-    doc.add({
-      label: 'tumour',
-      kind: 'mask',
-      slice: 3,
-      mask: { data: blobMask(stack.width, stack.height, 30, 5, 9, 25, 2) },
+      slice: 0,
+      mask: { data: blobMask(stack.width, stack.height, 4, 6, 20, 14) },
     });
     const seg = await toDicomSeg(doc, stack, hierarchical, { seriesDescription: 'voxmark test SEG' });
 
@@ -68,7 +63,7 @@ describe('DICOMweb STOW-RS against Orthanc', function () {
       sopInstanceUID: stored.sopInstanceUID!,
     });
     const back = await fromDicomSeg(bytes, { stack, schema: hierarchical });
-    expect(back.report).to.deep.equal({ unmappedSegments: [], unmappedFrames: [], imported: 2 });
+    expect(back.report).to.deep.equal({ unmappedSegments: [], unmappedFrames: [], imported: 1 });
     expect(masksOf(back.document!)).to.deep.equal(masksOf(doc));
   });
 
