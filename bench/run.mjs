@@ -11,6 +11,7 @@ import { relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { CHROMIUM_ARGS, findChromium } from '../scripts/chromium.mjs';
 import { devServerPlugins } from '../scripts/dev-server-plugins.mjs';
+import { pacsServer } from '../scripts/orthanc-plugin.mjs';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const benchDir = resolve(root, 'bench');
@@ -124,14 +125,16 @@ async function main() {
   }
 
   const port = await freePort();
+  // Orthanc for bench/dicomweb.bench.ts: started only when a bench page asks for /dicom-web.
+  const pacs = pacsServer();
   const server = await startDevServer({
     config: {
       rootDir: root,
       port,
       hostname: '127.0.0.1',
       nodeResolve: { exportConditions: ['browser', 'production'] },
-      plugins: [benchPagePlugin(), ...devServerPlugins()],
-      middleware: [isolationHeaders],
+      plugins: [benchPagePlugin(), ...devServerPlugins(), pacs.plugin],
+      middleware: [isolationHeaders, pacs.middleware],
       injectWebSocket: false,
       watch: false,
     },
