@@ -33,11 +33,14 @@ function shape(stack: ImageStack) {
 
 async function expectSameAsFiles(series: PacsSeries, url = DICOMWEB) {
   const fromFiles = await loadImageStack(series.files);
+  const progress: { loaded: number; total: number }[] = [];
   const fromWeb = await loadDicomWeb({
     url,
     studyInstanceUID: series.studyInstanceUID,
     seriesInstanceUID: series.seriesInstanceUID,
+    onProgress: (p) => progress.push(p),
   });
+  expect(progress.at(-1)).to.deep.equal({ loaded: series.files.length, total: series.files.length });
   const framesWeb = await allFrames(fromWeb);
   const framesFiles = await allFrames(fromFiles);
   expect(framesWeb).to.deep.equal(framesFiles);
