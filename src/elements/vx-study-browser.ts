@@ -5,6 +5,7 @@ import {
   loadDicomWeb,
   searchSeries,
   searchStudies,
+  type DicomWebImageStack,
   type HeadersSource,
   type SeriesSummary,
   type StudySummary,
@@ -233,6 +234,8 @@ export class VxStudyBrowser extends LitElement {
   @state() private thumbnails = new Map<string, Thumbnail>();
 
   #search: AbortController | undefined;
+  /** The stack last loaded into the viewer: disposed (its prefetches stopped) when another replaces it. */
+  #loaded: DicomWebImageStack | undefined;
   #thumbnailLimiter = new RequestLimiter(THUMBNAIL_CONCURRENCY);
   #thumbnailAbort = new AbortController();
   #observer: IntersectionObserver | undefined;
@@ -348,11 +351,14 @@ export class VxStudyBrowser extends LitElement {
     if (!viewer || !('stack' in viewer)) return;
     this.status = 'Loading the series…';
     try {
-      viewer.stack = await loadDicomWeb({
+      const stack = await loadDicomWeb({
         ...this.#connection(),
         studyInstanceUID: study.studyInstanceUID,
         seriesInstanceUID: series.seriesInstanceUID,
       });
+      if (this.#loaded && viewer.stack === this.#loaded) this.#loaded.dispose();
+      this.#loaded = stack;
+      viewer.stack = stack;
       this.status = '';
     } catch (e) {
       this.#fail(e, 'Could not load the series');
