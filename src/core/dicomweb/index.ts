@@ -16,6 +16,8 @@ export type {
   InstanceSummary,
 } from './qido.js';
 export { storeInstances, parseStoreAnswer } from './stow.js';
+export { findSegmentations } from './segmentations.js';
+export type { SegmentationSummary } from './segmentations.js';
 export type { StoreOptions, StoreResult, StoredInstance, FailedInstance } from './stow.js';
 export { retrieveInstance, retrieveFrame, retrieveSeriesMetadata, FRAME_ACCEPT } from './wado.js';
 export type { SeriesRef, InstanceRef, RetrievedFrame } from './wado.js';

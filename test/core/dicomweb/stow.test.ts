@@ -1,6 +1,7 @@
 import { expect } from '@open-wc/testing';
 import { AnnotationDocument } from '../../../src/core/annotation/document.js';
 import {
+  findSegmentations,
   loadDicomWeb,
   retrieveInstance,
   searchSeries,
@@ -55,6 +56,20 @@ describe('DICOMweb STOW-RS against Orthanc', function () {
     });
     const mine = segSeries.find((s) => s.seriesDescription === 'voxmark test SEG');
     expect(mine, 'the stored SEG series is listed').to.not.equal(undefined);
+    // What a viewer lists for its series: this SEG, found through its reference to the source series.
+    const listed = await findSegmentations({
+      url: DICOMWEB,
+      studyInstanceUID: series.studyInstanceUID,
+      seriesInstanceUID: series.seriesInstanceUID,
+    });
+    expect(listed.map((s) => s.sopInstanceUID)).to.include(stored.sopInstanceUID);
+    expect(
+      await findSegmentations({
+        url: DICOMWEB,
+        studyInstanceUID: series.studyInstanceUID,
+        seriesInstanceUID: '1.2.3.4.5',
+      }),
+    ).to.deep.equal([]);
 
     const bytes = await retrieveInstance({
       url: DICOMWEB,
