@@ -52,9 +52,10 @@ export function pacsServer() {
 
   const plugin = {
     name: 'voxmark-test-pacs',
-    serverStop() {
-      pacs?.stop();
+    async serverStop() {
+      const running = pacs;
       pacs = undefined;
+      await running?.stop();
     },
   };
 

@@ -153,8 +153,8 @@ async function upload(url, bytes) {
 
 /**
  * Starts Orthanc with the repository's configuration on `port` (default: a free one) and uploads the
- * sample data. Resolves to `{ url, port, pid, dir, manifest, stop }`; `stop()` kills it by its pid and
- * removes its storage.
+ * sample data. Resolves to `{ url, port, pid, dir, manifest, stop }`; `stop()` ends it by its pid (SIGTERM, then
+ * SIGKILL after 5 s) and resolves once it has exited and its storage is removed.
  */
 export async function startPacs(options = {}) {
   const reason = pacsUnavailableReason();
@@ -179,19 +179,24 @@ export async function startPacs(options = {}) {
   child.stderr.on('data', collect);
   const url = `http://127.0.0.1:${port}`;
   let stopped = false;
-  const stop = () => {
+  const exited = new Promise((r) => child.once('exit', r));
+  /** SIGTERM, then SIGKILL if Orthanc has not exited within 5 s; the storage is removed once it has. */
+  const stop = async () => {
     if (stopped) return;
     stopped = true;
-    if (child.exitCode === null) {
-      try {
-        process.kill(child.pid, 'SIGTERM');
-      } catch {
-        // already gone
-      }
+    if (child.exitCode === null && child.signalCode === null) {
+      signal(child.pid, 'SIGTERM');
+      const timer = setTimeout(() => signal(child.pid, 'SIGKILL'), 5000);
+      await exited;
+      clearTimeout(timer);
     }
     rmSync(dir, { recursive: true, force: true });
   };
-  const onExit = () => stop();
+  // The Node process is going away: no time to wait, kill it now.
+  const onExit = () => {
+    if (child.exitCode === null) signal(child.pid, 'SIGKILL');
+    rmSync(dir, { recursive: true, force: true });
+  };
   process.once('exit', onExit);
   try {
     await waitUntilUp(url, child, () => output);
@@ -202,14 +207,23 @@ export async function startPacs(options = {}) {
       pid: child.pid,
       dir,
       manifest,
-      stop: () => {
+      stop: async () => {
         process.off('exit', onExit);
-        stop();
+        await stop();
       },
     };
   } catch (e) {
-    stop();
+    process.off('exit', onExit);
+    await stop();
     throw e;
+  }
+}
+
+function signal(pid, name) {
+  try {
+    process.kill(pid, name);
+  } catch {
+    // already gone
   }
 }
 
@@ -225,10 +239,7 @@ if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.ur
   console.log(`Orthanc (pid ${pacs.pid}) serves DICOMweb at ${pacs.url}/dicom-web`);
   for (const s of pacs.manifest.series) console.log(`  ${s.description}: ${s.files.length} instances`);
   console.log('Storybook (npm start) proxies /dicom-web to it. Ctrl+C stops it.');
-  const quit = () => {
-    pacs.stop();
-    process.exit(0);
-  };
+  const quit = () => pacs.stop().then(() => process.exit(0));
   process.on('SIGINT', quit);
   process.on('SIGTERM', quit);
 }
