@@ -81,6 +81,7 @@ describe('<vx-study-browser> against Orthanc', function () {
         timeout: 8000,
       },
     );
+    await expect(el).to.be.accessible();
     cards(el)[0]!.focus();
     await sendKeys({ press: 'ArrowRight' });
     const selected = oneEvent(el, VxSeriesSelectEvent.type);
