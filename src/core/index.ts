@@ -221,6 +221,7 @@ export {
   retrieveInstance,
   retrieveFrame,
   retrieveSeriesMetadata,
+  retrieveInstanceMetadata,
   dicomDate,
   jsonString,
   jsonStrings,

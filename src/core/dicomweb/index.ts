@@ -19,7 +19,13 @@ export { storeInstances, parseStoreAnswer } from './stow.js';
 export { findSegmentations } from './segmentations.js';
 export type { SegmentationSummary } from './segmentations.js';
 export type { StoreOptions, StoreResult, StoredInstance, FailedInstance } from './stow.js';
-export { retrieveInstance, retrieveFrame, retrieveSeriesMetadata, FRAME_ACCEPT } from './wado.js';
+export {
+  retrieveInstance,
+  retrieveFrame,
+  retrieveSeriesMetadata,
+  retrieveInstanceMetadata,
+  FRAME_ACCEPT,
+} from './wado.js';
 export type { SeriesRef, InstanceRef, RetrievedFrame } from './wado.js';
 export type { DicomWebConnection, HeadersSource } from './http.js';
 export type { DicomJson, DicomJsonAttribute } from './json.js';

@@ -23,6 +23,7 @@ import {
   FRAME_ACCEPT_AS_STORED,
   retrieveFrame,
   retrieveInstance,
+  retrieveInstanceMetadata,
   retrieveSeriesMetadata,
   type RetrievedFrame,
 } from './wado.js';
@@ -82,7 +83,9 @@ interface InstanceRecord {
 }
 
 /**
- * Loads one series from a DICOMweb service into an ImageStack. The stack is the same as `loadImageStack`
+ * Loads one series from a DICOMweb service into an ImageStack. QIDO-RS lists its instances and WADO-RS
+ * returns the series metadata, in parallel; an instance the list has and the metadata lacks gets its own
+ * metadata request. The stack is the same as `loadImageStack`
  * on the series' files gives (geometry, order, presets, metadata, frame values), except that
  * `metadata.transferSyntaxUID` is the syntax frames arrive in (set when the first one has).
  *
@@ -106,11 +109,15 @@ async function load(options: LoadDicomWebOptions): Promise<DicomWebImageStack> {
     retrieveSeriesMetadata(ref),
   ]);
   throwIfAborted(options.signal);
-  const wanted = new Set(listed.map((i) => i.sopInstanceUID));
-  const datasets = metadata.filter((json) => {
-    const sop = jsonString(json, '00080018');
-    return sop !== undefined && (wanted.size === 0 || wanted.has(sop));
-  });
+  const datasets = metadata.filter((json) => jsonString(json, '00080018') !== undefined);
+  // Instances the search lists but the series metadata left out (a server that pages or caps it): ask
+  // for each one's own metadata. Neither answer alone decides what the series holds.
+  const have = new Set(datasets.map((json) => jsonString(json, '00080018')));
+  for (const instance of listed) {
+    if (have.has(instance.sopInstanceUID)) continue;
+    have.add(instance.sopInstanceUID);
+    datasets.push(...(await retrieveInstanceMetadata({ ...ref, sopInstanceUID: instance.sopInstanceUID })));
+  }
   if (datasets.length === 0) {
     throw new VoxmarkError(ErrorCode.NotFound, 'The series holds no instances');
   }

@@ -82,6 +82,15 @@ export async function retrieveSeriesMetadata(ref: SeriesRef): Promise<DicomJson[
   return asDatasetList(await readJson(open, MAX_METADATA_BYTES), 'The series metadata');
 }
 
+/** WADO-RS instance metadata: a list of one DICOM JSON dataset. */
+export async function retrieveInstanceMetadata(ref: InstanceRef): Promise<DicomJson[]> {
+  const open = await openRequest(ref, serviceUrl(ref.url, `${instancePath(ref)}/metadata`), {
+    accept: 'application/dicom+json, application/json',
+    signal: ref.signal,
+  });
+  return asDatasetList(await readJson(open, MAX_METADATA_BYTES), 'The instance metadata');
+}
+
 /** One frame's bytes and the transfer syntax they are in. */
 export interface RetrievedFrame {
   bytes: Uint8Array;

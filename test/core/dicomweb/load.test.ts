@@ -88,6 +88,30 @@ describe('loadDicomWeb against Orthanc', function () {
     expect(stack.stats.mode).to.equal('instance');
   });
 
+  it('asks for the metadata of instances the search lists but a capped series metadata answer left out', async () => {
+    const series = seriesByDescription(pacs, 'uncompressed');
+    const requests: string[] = [];
+    const stack = await loadDicomWeb({
+      url: DICOMWEB,
+      studyInstanceUID: series.studyInstanceUID,
+      seriesInstanceUID: series.seriesInstanceUID,
+      prefetch: false,
+      fetch: async (input, init) => {
+        const url = String(input);
+        requests.push(url.replace(/^.*\/instances\/[0-9.]+\/metadata$/, 'instance metadata'));
+        const res = await fetch(input, init);
+        if (!url.endsWith(`${series.seriesInstanceUID}/metadata`)) return res;
+        const capped = ((await res.json()) as unknown[]).slice(0, 2);
+        return new Response(JSON.stringify(capped), {
+          headers: { 'Content-Type': 'application/dicom+json' },
+        });
+      },
+    });
+    expect(requests.filter((r) => r === 'instance metadata')).to.have.length(3);
+    const files = await loadImageStack(series.files);
+    expect(shape(stack).slices).to.deep.equal(shape(files).slices);
+  });
+
   it('prefetches the neighbours of the slice asked for, each frame fetched once', async () => {
     const series = seriesByDescription(pacs, 'uncompressed');
     const stack = await loadDicomWeb({
