@@ -4,14 +4,17 @@ import { defaultReporter } from '@web/test-runner';
 import { devServerPlugins } from './scripts/dev-server-plugins.mjs';
 import { summaryReporter } from './scripts/wtr-summary-reporter.mjs';
 import { checkToolsMiddleware } from './scripts/check-tools-plugin.mjs';
+import { pacsServer } from './scripts/orthanc-plugin.mjs';
 
 const executablePath = findChromium();
+// Orthanc for the DICOMweb tests: started when a test first asks for it, stopped with the server.
+const pacs = pacsServer();
 
 export default {
   files: ['test/**/*.test.ts'],
   nodeResolve: { exportConditions: ['browser', 'production'] },
-  plugins: devServerPlugins(),
-  middleware: [checkToolsMiddleware()],
+  plugins: [...devServerPlugins(), pacs.plugin],
+  middleware: [checkToolsMiddleware(), pacs.middleware],
   reporters: [defaultReporter(), summaryReporter()],
   concurrency: 2,
   concurrentBrowsers: 1,

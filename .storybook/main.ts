@@ -12,5 +12,11 @@ const config: StorybookConfig = {
   framework: { name: '@storybook/web-components-vite', options: {} },
   core: { disableTelemetry: true, disableWhatsNewNotifications: true },
   staticDirs: existsSync(corpus) ? [{ from: corpus, to: '/corpus' }] : [],
+  // The DICOMweb stories read the Orthanc of `npm run pacs` through the dev server: same origin, no CORS.
+  viteFinal: async (vite) => {
+    const pacs = `http://127.0.0.1:${process.env.VOXMARK_PACS_PORT ?? 8042}`;
+    vite.server = { ...vite.server, proxy: { ...vite.server?.proxy, '/dicom-web': pacs } };
+    return vite;
+  },
 };
 export default config;

@@ -5,30 +5,19 @@
 // table row and written to bench/results/latest.json. Exits non-zero when a bench module throws.
 import { startDevServer } from '@web/dev-server';
 import { chromium } from 'playwright-core';
-import { createServer } from 'node:net';
 import { mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import { relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { CHROMIUM_ARGS, findChromium } from '../scripts/chromium.mjs';
 import { devServerPlugins } from '../scripts/dev-server-plugins.mjs';
+import { pacsServer } from '../scripts/orthanc-plugin.mjs';
+import { freePort } from '../scripts/orthanc.mjs';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const benchDir = resolve(root, 'bench');
 /** Longest a single bench module may run before it is counted as failed. */
 const MODULE_TIMEOUT_MS = Number(process.env.BENCH_TIMEOUT_MS ?? 5 * 60_000);
 const PAGE_PATH = '/__voxmark_bench__.html';
-
-function freePort() {
-  return new Promise((resolvePort, reject) => {
-    const server = createServer();
-    server.unref();
-    server.on('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address();
-      server.close(() => resolvePort(port));
-    });
-  });
-}
 
 /** A blank page served with cross-origin isolation so measureUserAgentSpecificMemory is available. */
 function benchPagePlugin() {
@@ -124,14 +113,16 @@ async function main() {
   }
 
   const port = await freePort();
+  // Orthanc for bench/dicomweb.bench.ts: started only when a bench page asks for /dicom-web.
+  const pacs = pacsServer();
   const server = await startDevServer({
     config: {
       rootDir: root,
       port,
       hostname: '127.0.0.1',
       nodeResolve: { exportConditions: ['browser', 'production'] },
-      plugins: [benchPagePlugin(), ...devServerPlugins()],
-      middleware: [isolationHeaders],
+      plugins: [benchPagePlugin(), ...devServerPlugins(), pacs.plugin],
+      middleware: [isolationHeaders, pacs.middleware],
       injectWebSocket: false,
       watch: false,
     },

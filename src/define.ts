@@ -9,6 +9,7 @@ import { VxMaskLayer } from './elements/vx-mask-layer.js';
 import { VxToolbar } from './elements/vx-toolbar.js';
 import { VxLabelPicker } from './elements/vx-label-picker.js';
 import { VxExportPanel } from './elements/vx-export-panel.js';
+import { VxStudyBrowser } from './elements/vx-study-browser.js';
 import { documentForStack } from './elements/layers/annotation-session.js';
 
 // Every stack a viewer loads gets an AnnotationDocument (hosts may still set viewer.document themselves).
@@ -22,6 +23,7 @@ const elements: [string, CustomElementConstructor][] = [
   ['vx-toolbar', VxToolbar],
   ['vx-label-picker', VxLabelPicker],
   ['vx-export-panel', VxExportPanel],
+  ['vx-study-browser', VxStudyBrowser],
 ];
 // Defining twice throws; a page may load voxmark's define module from two bundles.
 for (const [tag, element] of elements) if (!customElements.get(tag)) customElements.define(tag, element);

@@ -35,3 +35,6 @@ export type { AnnotationStyle } from './render/annotation-renderer.js';
 // Label picker and export panel
 export { VxLabelPicker } from './elements/vx-label-picker.js';
 export { VxExportPanel } from './elements/vx-export-panel.js';
+// DICOMweb study browser
+export { VxStudyBrowser, VxSeriesSelectEvent } from './elements/vx-study-browser.js';
+export type { SeriesSelectDetail } from './elements/vx-study-browser.js';

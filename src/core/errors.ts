@@ -24,6 +24,11 @@ export const ErrorCode = {
   StorageFailed: 'storage-failed',
   /** A dataset export met a stack that is not de-identified (see `exportDataset`'s `allowIdentified`). */
   NotDeidentified: 'not-deidentified',
+  // DICOMweb and other archives
+  Unauthorized: 'unauthorized',
+  NotFound: 'not-found',
+  Timeout: 'timeout',
+  NotAcceptable: 'not-acceptable',
 } as const;
 
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
