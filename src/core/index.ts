@@ -207,3 +207,17 @@ export type {
 } from './formats/seg.js';
 export { splitDataset, checkSplit, defaultPatientId } from './formats/split.js';
 export type { SplitOptions, SplitResult, SplitReport, LeakageEntry, SplitName } from './formats/split.js';
+// Volume masks and the segment-editor effects (see docs/effects.md).
+export {
+  createVolume,
+  checkVolume,
+  checkVolumeSize,
+  cloneVolume,
+  sliceView,
+  volumeFromMask,
+  countInside,
+  paintedSlices,
+  MAX_VOLUME_VOXELS,
+} from './mask/volume.js';
+export type { Volume } from './mask/volume.js';
+export * from './effects/index.js';
