@@ -16,3 +16,14 @@ export type {
 } from './components.js';
 export { marginVolume, smoothVolume, combineVolumes } from './morphology.js';
 export type { MarginOptions, SmoothOptions, CombineOperation } from './morphology.js';
+export { thresholdVolume, regionStatistics, lineLength } from './intensity.js';
+export type { ThresholdOptions, StatisticsRegion, RegionStatistics } from './intensity.js';
+export { growFromSeeds, createGrowFromSeedsSession, MAX_GROW_VOXELS } from './grow-from-seeds.js';
+export type {
+  GrowFromSeedsOptions,
+  GrowFromSeedsRunOptions,
+  GrowFromSeedsSession,
+  GrowFromSeedsSessionOptions,
+} from './grow-from-seeds.js';
+export { serveEffectRequests } from './effect-worker.js';
+export type { EffectRequest, EffectResponse } from './effect-worker.js';
