@@ -8,7 +8,17 @@
 import { ErrorCode, VoxmarkError, throwIfAborted } from '../errors.js';
 import type { ImageStack } from '../image/types.js';
 import { type Volume, checkVolume } from '../mask/volume.js';
-import { type Box3, type Bounds, boxBounds, checkpoint, crop, invalid, paste } from './common.js';
+import {
+  type Box3,
+  type Bounds,
+  boxBounds,
+  checkpoint,
+  crop,
+  growBounds,
+  insideBounds,
+  invalid,
+  paste,
+} from './common.js';
 import { EffectWorkerClient } from './effect-worker.js';
 import { GrowCutEngine } from './grow-cut.js';
 import { checkStack, readModalityValues } from './intensity.js';
@@ -18,8 +28,9 @@ export const MAX_GROW_VOXELS = 2 ** 25;
 
 export interface GrowFromSeedsSessionOptions {
   /**
-   * Compute only inside this box (voxels outside it get label 0, seeds outside it are ignored). Default the
-   * whole stack. Slicer works the same way on the seeds' region; a box around the organ makes it faster.
+   * Compute only inside this box: voxels outside it get label 0 and seeds outside it are ignored. Default,
+   * as in Slicer: the bounding box of the seeds grown by 10% of its size on each side, which widens (and
+   * restarts the session) when later seeds reach beyond it.
    */
   box?: Box3;
   /**
@@ -54,6 +65,27 @@ export interface GrowFromSeedsSession {
 
 let nextSession = 1;
 
+function checkRegion(b: Bounds): void {
+  const [bw, bh, bd] = [b.x1 - b.x0, b.y1 - b.y0, b.z1 - b.z0];
+  if (bw * bh * bd > MAX_GROW_VOXELS)
+    throw new VoxmarkError(
+      ErrorCode.TooLarge,
+      `growFromSeeds: a ${bw}×${bh}×${bd} region is more than ${MAX_GROW_VOXELS} voxels; pass a smaller box`,
+    );
+}
+
+const contains = (a: Bounds, b: Bounds) =>
+  a.x0 <= b.x0 && a.y0 <= b.y0 && a.z0 <= b.z0 && a.x1 >= b.x1 && a.y1 >= b.y1 && a.z1 >= b.z1;
+
+const union = (a: Bounds, b: Bounds): Bounds => ({
+  x0: Math.min(a.x0, b.x0),
+  y0: Math.min(a.y0, b.y0),
+  z0: Math.min(a.z0, b.z0),
+  x1: Math.max(a.x1, b.x1),
+  y1: Math.max(a.y1, b.y1),
+  z1: Math.max(a.z1, b.z1),
+});
+
 /**
  * Starts a grow-from-seeds session on a greyscale stack. It reads the stack's frames (within `box`) at the
  * first update.
@@ -64,17 +96,10 @@ export function createGrowFromSeedsSession(
 ): GrowFromSeedsSession {
   checkStack(stack, 'growFromSeeds');
   const { width: w, height: h, depth: d } = stack;
-  const b: Bounds = options.box
-    ? boxBounds(options.box, w, h, d, 'growFromSeeds')
-    : { x0: 0, y0: 0, z0: 0, x1: w, y1: h, z1: d };
-  const bw = b.x1 - b.x0;
-  const bh = b.y1 - b.y0;
-  const bd = b.z1 - b.z0;
-  if (bw * bh * bd > MAX_GROW_VOXELS)
-    throw new VoxmarkError(
-      ErrorCode.TooLarge,
-      `growFromSeeds: a ${bw}×${bh}×${bd} region is more than ${MAX_GROW_VOXELS} voxels; pass a smaller box`,
-    );
+  const fixed = options.box ? boxBounds(options.box, w, h, d, 'growFromSeeds') : null;
+  if (fixed) checkRegion(fixed);
+  /** The region computed in; null until the first update when it follows the seeds. */
+  let b: Bounds | null = fixed;
   const client = options.worker ? new EffectWorkerClient(options.worker) : null;
   const id = nextSession++;
   let engine: GrowCutEngine | null = null;
@@ -82,9 +107,10 @@ export function createGrowFromSeedsSession(
   let queue: Promise<unknown> = Promise.resolve();
   let disposed = false;
 
-  const prepare = (signal?: AbortSignal): Promise<void> => {
+  const prepare = (region: Bounds, signal?: AbortSignal): Promise<void> => {
     if (!ready) {
-      ready = readModalityValues(stack, b, signal).then(async (values) => {
+      const [bw, bh, bd] = [region.x1 - region.x0, region.y1 - region.y0, region.z1 - region.z0];
+      ready = readModalityValues(stack, region, signal).then(async (values) => {
         if (client)
           await client.request(
             { voxmark: 'effect', op: 'grow-init', session: id, width: bw, height: bh, depth: bd, values },
@@ -101,23 +127,44 @@ export function createGrowFromSeedsSession(
   const run = async (seeds: Volume, o: GrowFromSeedsRunOptions): Promise<Volume> => {
     if (disposed) throw invalid('growFromSeeds: the session was disposed');
     throwIfAborted(o.signal);
-    await prepare(o.signal);
-    const region = crop(seeds, b).data;
+    if (!fixed) {
+      const seeded = insideBounds(seeds);
+      if (!seeded) return { data: new Uint8Array(w * h * d), width: w, height: h, depth: d };
+      const wanted = growBounds(
+        seeded,
+        Math.ceil(0.1 * (seeded.x1 - seeded.x0)),
+        Math.ceil(0.1 * (seeded.y1 - seeded.y0)),
+        Math.ceil(0.1 * (seeded.z1 - seeded.z0)),
+        w,
+        h,
+        d,
+      );
+      if (!b || !contains(b, wanted)) {
+        // Widen the region and start over in it.
+        b = b ? union(b, wanted) : wanted;
+        checkRegion(b);
+        ready = null;
+        engine = null;
+      }
+    }
+    const region = b!;
+    await prepare(region, o.signal);
+    const [bw, bh, bd] = [region.x1 - region.x0, region.y1 - region.y0, region.z1 - region.z0];
+    const part = crop(seeds, region).data;
     let labels: Uint8Array;
     if (client) {
       const answer = await client.request(
-        { voxmark: 'effect', op: 'grow-run', session: id, seeds: region },
-        [region.buffer],
+        { voxmark: 'effect', op: 'grow-run', session: id, seeds: part },
+        [part.buffer],
         {
           signal: o.signal,
           onProgress: o.onProgress,
         },
       );
       labels = answer!;
-    } else
-      labels = await engine!.run(region, (done, total) => checkpoint(o.signal, o.onProgress, done, total));
+    } else labels = await engine!.run(part, (done, total) => checkpoint(o.signal, o.onProgress, done, total));
     const out: Volume = { data: new Uint8Array(w * h * d), width: w, height: h, depth: d };
-    paste(out, { data: labels, width: bw, height: bh, depth: bd }, b);
+    paste(out, { data: labels, width: bw, height: bh, depth: bd }, region);
     return out;
   };
 

@@ -5,17 +5,13 @@
  */
 import { expect } from '@open-wc/testing';
 import { type Volume } from '../../../src/core/index.js';
-import {
-  createGrowFromSeedsSession,
-  growFromSeeds,
-  marginVolume,
-} from '../../../src/core/effects/index.js';
+import { createGrowFromSeedsSession, growFromSeeds, marginVolume } from '../../../src/core/effects/index.js';
 import { createPhantomStack, phantomSliceHU } from '../../../stories/data/phantom.js';
 import { voxmarkRejection } from '../../helpers/rejection.js';
 import { blank, dice } from './shapes.js';
 
 const SIZE = 128;
-const DEPTH = 30;
+const DEPTH = 24;
 const OPTIONS = { size: SIZE, depth: DEPTH };
 const LIVER = 1;
 const LUNG = 2;
@@ -73,7 +69,7 @@ describe('growFromSeeds on the CT phantom', function () {
     try {
       const first = seedsFrom(t, 8);
       await session.update(first);
-      const more = seedsFrom(t, 8, 5);
+      const more = seedsFrom(t, DEPTH, 13); // one more painted slice
       const both: Volume = { ...first, data: first.data.map((x, i) => x || more.data[i]!) };
       let settled = 0;
       const updated = await session.update(both, { onProgress: (p) => (settled = p.done) });
@@ -104,6 +100,27 @@ describe('growFromSeeds on the CT phantom', function () {
     }
   });
 
+  it("computes within the seeds' box grown by 10% unless given a box, and widens it for later seeds", async () => {
+    const session = createGrowFromSeedsSession(stack);
+    try {
+      const seeds = blank(SIZE, SIZE, DEPTH);
+      const at = (x: number, y: number, z: number) => z * SIZE * SIZE + y * SIZE + x;
+      seeds.data[at(20, 20, 5)] = 1;
+      seeds.data[at(69, 69, 14)] = 2; // box 50×50×10, grown by 5, 5 and 1
+      const labels = await session.update(seeds);
+      expect(labels.data[at(15, 15, 4)]).to.not.equal(0);
+      expect(labels.data[at(14, 20, 5)]).to.equal(0);
+      expect(labels.data[at(20, 20, 3)]).to.equal(0);
+      expect(labels.data[at(74, 74, 15)]).to.not.equal(0);
+      seeds.data[at(100, 100, 20)] = 2;
+      const wider = await session.update(seeds);
+      expect(wider.data[at(100, 100, 20)]).to.equal(2);
+      expect(wider.data[at(14, 20, 5)]).to.not.equal(0);
+    } finally {
+      session.dispose();
+    }
+  });
+
   it('rejects seeds of another size and a box outside the stack', async () => {
     expect((await voxmarkRejection(growFromSeeds(stack, blank(SIZE, SIZE, DEPTH - 1)))).code).to.equal(
       'invalid-argument',
@@ -122,7 +139,7 @@ describe('growFromSeeds in a worker', function () {
     const stack = createPhantomStack(OPTIONS);
     const t = truth();
     const seeds = seedsFrom(t, 8);
-    const box = { x: 8, y: 8, z: 2, width: 112, height: 112, depth: 26 };
+    const box = { x: 8, y: 8, z: 2, width: 112, height: 112, depth: 20 };
     const worker = new Worker(workerUrl, { type: 'module' });
     try {
       const session = createGrowFromSeedsSession(stack, { worker, box });
@@ -132,7 +149,7 @@ describe('growFromSeeds in a worker', function () {
       expect(there.data).to.deep.equal(here.data);
       expect(progress.length).to.be.greaterThan(0);
       expect(there.data[0]).to.equal(0); // outside the box
-      const more = seedsFrom(t, 8, 5);
+      const more = seedsFrom(t, DEPTH, 13);
       const both: Volume = { ...seeds, data: seeds.data.map((x, i) => x || more.data[i]!) };
       const updatedThere = await session.update(both);
       const session2 = createGrowFromSeedsSession(stack, { box });
@@ -151,8 +168,13 @@ describe('growFromSeeds in a worker', function () {
     try {
       const seeds = blank(128, 128, 40);
       seeds.data[0] = 1;
+      seeds.data[seeds.data.length - 1] = 2;
       const controller = new AbortController();
-      const run = growFromSeeds(stack, seeds, { worker, signal: controller.signal, onProgress: () => controller.abort() });
+      const run = growFromSeeds(stack, seeds, {
+        worker,
+        signal: controller.signal,
+        onProgress: () => controller.abort(),
+      });
       expect((await voxmarkRejection(run)).code).to.equal('aborted');
     } finally {
       worker.terminate();

@@ -36,7 +36,8 @@ function expected(values: number[]) {
 }
 
 function close(actual: Record<string, number | undefined>, want: Record<string, number>) {
-  for (const [k, v] of Object.entries(want)) expect(actual[k], k).to.be.closeTo(v, 1e-9 * Math.max(1, Math.abs(v)));
+  for (const [k, v] of Object.entries(want))
+    expect(actual[k], k).to.be.closeTo(v, 1e-9 * Math.max(1, Math.abs(v)));
 }
 
 describe('thresholdVolume', () => {
@@ -65,8 +66,14 @@ describe('thresholdVolume', () => {
 
   it('rejects min above max, boxes outside the stack and colour stacks', async () => {
     const stack = rampStack();
-    expect((await voxmarkRejection(thresholdVolume(stack, { min: 5, max: 1 }))).code).to.equal('invalid-argument');
-    const outside = thresholdVolume(stack, { min: 0, max: 1, box: { x: 6, y: 0, z: 0, width: 3, height: 1, depth: 1 } });
+    expect((await voxmarkRejection(thresholdVolume(stack, { min: 5, max: 1 }))).code).to.equal(
+      'invalid-argument',
+    );
+    const outside = thresholdVolume(stack, {
+      min: 0,
+      max: 1,
+      box: { x: 6, y: 0, z: 0, width: 3, height: 1, depth: 1 },
+    });
     expect((await voxmarkRejection(outside)).code).to.equal('out-of-range');
     const rgb = createImageStack({
       width: 2,
@@ -84,7 +91,8 @@ describe('regionStatistics', () => {
     const stack = rampStack();
     const region = cuboid(blank(8, 6, 3), 1, 2, 0, 4, 5, 2);
     const values: number[] = [];
-    for (let z = 0; z < 2; z++) for (let y = 2; y < 5; y++) for (let x = 1; x < 4; x++) values.push(modality(x, y, z));
+    for (let z = 0; z < 2; z++)
+      for (let y = 2; y < 5; y++) for (let x = 1; x < 4; x++) values.push(modality(x, y, z));
     const stats = await regionStatistics(stack, region);
     close(stats as never, expected(values));
     expect(stats.volumeMm3).to.equal(18 * 0.5 * 0.25 * 3);
@@ -115,7 +123,8 @@ describe('regionStatistics', () => {
       ],
     });
     const triangle: number[] = [];
-    for (let y = 0; y < 6; y++) for (let x = 0; x < 8; x++) if (x + 0.5 + (y + 0.5) < 4) triangle.push(modality(x, y, 0));
+    for (let y = 0; y < 6; y++)
+      for (let x = 0; x < 8; x++) if (x + 0.5 + (y + 0.5) < 4) triangle.push(modality(x, y, 0));
     close(p as never, expected(triangle));
   });
 
@@ -124,13 +133,15 @@ describe('regionStatistics', () => {
     const empty = await regionStatistics(stack, blank(8, 6, 3));
     expect(empty.count).to.equal(0);
     expect(Number.isNaN(empty.mean)).to.equal(true);
-    expect((await voxmarkRejection(regionStatistics(stack, blank(8, 6, 2)))).code).to.equal('invalid-argument');
-    expect((await voxmarkRejection(regionStatistics(stack, { slice: 3, mask: new Uint8Array(48) }))).code).to.equal(
-      'out-of-range',
-    );
-    expect((await voxmarkRejection(regionStatistics(stack, { slice: 0, mask: new Uint8Array(5) }))).code).to.equal(
+    expect((await voxmarkRejection(regionStatistics(stack, blank(8, 6, 2)))).code).to.equal(
       'invalid-argument',
     );
+    expect(
+      (await voxmarkRejection(regionStatistics(stack, { slice: 3, mask: new Uint8Array(48) }))).code,
+    ).to.equal('out-of-range');
+    expect(
+      (await voxmarkRejection(regionStatistics(stack, { slice: 0, mask: new Uint8Array(5) }))).code,
+    ).to.equal('invalid-argument');
   });
 });
 
