@@ -10,24 +10,26 @@ import { createPhantomStack, phantomSliceHU } from '../../../stories/data/phanto
 import { voxmarkRejection } from '../../helpers/rejection.js';
 import { blank, dice } from './shapes.js';
 
-const SIZE = 128;
-const DEPTH = 24;
-const OPTIONS = { size: SIZE, depth: DEPTH };
 const LIVER = 1;
 const LUNG = 2;
 const OTHER = 3;
 
 /** The phantom's own labels from its noise-free HU: liver (60 HU), lung parenchyma with its vessels, rest. */
-function truth(): Volume {
-  const v = blank(SIZE, SIZE, DEPTH);
-  for (let z = 0; z < DEPTH; z++) {
-    const hu = phantomSliceHU(z, { ...OPTIONS, noise: 0 });
+function truth(size: number, depth: number): Volume {
+  const v = blank(size, size, depth);
+  for (let z = 0; z < depth; z++) {
+    const hu = phantomSliceHU(z, { size, depth, noise: 0 });
     for (let i = 0; i < hu.length; i++) {
       const h = hu[i]!;
-      v.data[z * SIZE * SIZE + i] = h === 60 ? LIVER : h === -860 || h === -50 ? LUNG : OTHER;
+      v.data[z * size * size + i] = h === 60 ? LIVER : h === -860 || h === -50 ? LUNG : OTHER;
     }
   }
   return v;
+}
+
+/** The phantom as a stack and its own labels. */
+function phantom(size: number, depth: number): { stack: ReturnType<typeof createPhantomStack>; t: Volume } {
+  return { stack: createPhantomStack({ size, depth }), t: truth(size, depth) };
 }
 
 /** Where one label of a label volume is. */
@@ -37,22 +39,26 @@ function only(v: Volume, label: number): Volume {
 
 /** Seed strokes: each structure shrunk by 3 voxels in-plane, painted on every `every`-th slice. */
 function seedsFrom(t: Volume, every: number, first = 1): Volume {
-  const seeds = blank(SIZE, SIZE, DEPTH);
+  const seeds = blank(t.width, t.height, t.depth);
+  const area = t.width * t.height;
   const spacing: [number, number, number] = [1, 1, 1000]; // shrink in-plane only
   for (const label of [LIVER, LUNG, OTHER]) {
     const core = marginVolume(only(t, label), { mm: -3, spacing });
-    for (let z = first; z < DEPTH; z += every)
-      for (let i = z * SIZE * SIZE; i < (z + 1) * SIZE * SIZE; i++) if (core.data[i]) seeds.data[i] = label;
+    for (let z = first; z < t.depth; z += every)
+      for (let i = z * area; i < (z + 1) * area; i++) if (core.data[i]) seeds.data[i] = label;
   }
   return seeds;
 }
 
 describe('growFromSeeds on the CT phantom', function () {
   this.timeout(20_000);
-  const stack = createPhantomStack(OPTIONS);
-  const t = truth();
+  // Small phantoms keep each test to a few seconds; the Dice check needs 128² to resolve the liver's edge.
+  const { stack, t } = phantom(64, 16);
+  const SIZE = 64;
+  const DEPTH = 16;
 
   it('recovers the liver and the lungs with Dice ≥ 0.95 from strokes on every third slice', async () => {
+    const { stack, t } = phantom(128, 24);
     const seeds = seedsFrom(t, 3);
     const before = seeds.data.slice();
     const progress: number[] = [];
@@ -69,7 +75,7 @@ describe('growFromSeeds on the CT phantom', function () {
     try {
       const first = seedsFrom(t, 8);
       await session.update(first);
-      const more = seedsFrom(t, DEPTH, 13); // one more painted slice
+      const more = seedsFrom(t, DEPTH, 5); // one more painted slice
       const both: Volume = { ...first, data: first.data.map((x, i) => x || more.data[i]!) };
       let settled = 0;
       const updated = await session.update(both, { onProgress: (p) => (settled = p.done) });
@@ -84,9 +90,9 @@ describe('growFromSeeds on the CT phantom', function () {
   });
 
   it('rejects with aborted when cancelled, and the session runs again afterwards', async () => {
-    const session = createGrowFromSeedsSession(createPhantomStack({ size: 128, depth: 40 }));
+    const session = createGrowFromSeedsSession(createPhantomStack({ size: 96, depth: 40 }));
     try {
-      const seeds = blank(128, 128, 40);
+      const seeds = blank(96, 96, 40);
       seeds.data[0] = 1;
       seeds.data[seeds.data.length - 1] = 2;
       const controller = new AbortController();
@@ -105,17 +111,17 @@ describe('growFromSeeds on the CT phantom', function () {
     try {
       const seeds = blank(SIZE, SIZE, DEPTH);
       const at = (x: number, y: number, z: number) => z * SIZE * SIZE + y * SIZE + x;
-      seeds.data[at(20, 20, 5)] = 1;
-      seeds.data[at(69, 69, 14)] = 2; // box 50×50×10, grown by 5, 5 and 1
+      seeds.data[at(10, 10, 3)] = 1;
+      seeds.data[at(39, 39, 12)] = 2; // box 30×30×10, grown by 3, 3 and 1
       const labels = await session.update(seeds);
-      expect(labels.data[at(15, 15, 4)]).to.not.equal(0);
-      expect(labels.data[at(14, 20, 5)]).to.equal(0);
-      expect(labels.data[at(20, 20, 3)]).to.equal(0);
-      expect(labels.data[at(74, 74, 15)]).to.not.equal(0);
-      seeds.data[at(100, 100, 20)] = 2;
+      expect(labels.data[at(7, 7, 2)]).to.not.equal(0);
+      expect(labels.data[at(6, 10, 3)]).to.equal(0);
+      expect(labels.data[at(10, 10, 1)]).to.equal(0);
+      expect(labels.data[at(42, 42, 13)]).to.not.equal(0);
+      seeds.data[at(60, 60, 15)] = 2;
       const wider = await session.update(seeds);
-      expect(wider.data[at(100, 100, 20)]).to.equal(2);
-      expect(wider.data[at(14, 20, 5)]).to.not.equal(0);
+      expect(wider.data[at(60, 60, 15)]).to.equal(2);
+      expect(wider.data[at(6, 10, 3)]).to.not.equal(0);
     } finally {
       session.dispose();
     }
@@ -126,7 +132,7 @@ describe('growFromSeeds on the CT phantom', function () {
       'invalid-argument',
     );
     expect(() =>
-      createGrowFromSeedsSession(stack, { box: { x: 120, y: 0, z: 0, width: 10, height: 1, depth: 1 } }),
+      createGrowFromSeedsSession(stack, { box: { x: 60, y: 0, z: 0, width: 10, height: 1, depth: 1 } }),
     ).to.throw(/outside/);
   });
 });
@@ -136,10 +142,9 @@ describe('growFromSeeds in a worker', function () {
   const workerUrl = new URL('./effects-worker.ts', import.meta.url);
 
   it('gives the same labels as the calling thread, within a box, and updates incrementally there', async () => {
-    const stack = createPhantomStack(OPTIONS);
-    const t = truth();
+    const { stack, t } = phantom(64, 16);
     const seeds = seedsFrom(t, 8);
-    const box = { x: 8, y: 8, z: 2, width: 112, height: 112, depth: 20 };
+    const box = { x: 4, y: 4, z: 1, width: 56, height: 56, depth: 14 };
     const worker = new Worker(workerUrl, { type: 'module' });
     try {
       const session = createGrowFromSeedsSession(stack, { worker, box });
@@ -149,7 +154,7 @@ describe('growFromSeeds in a worker', function () {
       expect(there.data).to.deep.equal(here.data);
       expect(progress.length).to.be.greaterThan(0);
       expect(there.data[0]).to.equal(0); // outside the box
-      const more = seedsFrom(t, DEPTH, 13);
+      const more = seedsFrom(t, 16, 5);
       const both: Volume = { ...seeds, data: seeds.data.map((x, i) => x || more.data[i]!) };
       const updatedThere = await session.update(both);
       const session2 = createGrowFromSeedsSession(stack, { box });
@@ -163,10 +168,10 @@ describe('growFromSeeds in a worker', function () {
   });
 
   it('cancels a run in the worker with aborted', async () => {
-    const stack = createPhantomStack({ size: 128, depth: 40 });
+    const stack = createPhantomStack({ size: 96, depth: 40 });
     const worker = new Worker(workerUrl, { type: 'module' });
     try {
-      const seeds = blank(128, 128, 40);
+      const seeds = blank(96, 96, 40);
       seeds.data[0] = 1;
       seeds.data[seeds.data.length - 1] = 2;
       const controller = new AbortController();
