@@ -129,13 +129,14 @@ function align(a: Shape, b: Shape): [number, number] {
   const minY = b.y0 - (a.y0 + a.h - 1);
   const sw = a.w + b.w - 1;
   const sh = a.h + b.h - 1;
-  const searched = new Uint8Array(sw * sh);
+  // A set, not a grid: the search visits a bounded number of translations, however large the shapes.
+  const searched = new Set<number>();
   const queue: number[] = [];
   const visit = (tx: number, ty: number): boolean => {
     const cx = tx - minX;
     const cy = ty - minY;
-    if (cx < 0 || cy < 0 || cx >= sw || cy >= sh || searched[cy * sw + cx]) return false;
-    searched[cy * sw + cx] = 1;
+    if (cx < 0 || cy < 0 || cx >= sw || cy >= sh || searched.has(cy * sw + cx)) return false;
+    searched.add(cy * sw + cx);
     queue.push(tx, ty);
     return true;
   };
