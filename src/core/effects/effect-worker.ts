@@ -130,6 +130,8 @@ export class EffectWorkerClient {
     });
     const broken = (event: Event) => {
       const detail = (event as ErrorEvent).message ?? event.type;
+      // The failure reaches the caller as a rejection: do not report it a second time as uncaught.
+      if (this.pending.size > 0) event.preventDefault();
       for (const job of this.pending.values())
         job.reject(
           new VoxmarkError(

@@ -185,4 +185,22 @@ describe('growFromSeeds in a worker', function () {
       worker.terminate();
     }
   });
+
+  it('rejects with unsupported when the worker fails', async () => {
+    const stack = createPhantomStack({ size: 16, depth: 4 });
+    // A worker module that fails as it loads, like one built without serveEffectRequests' dependencies.
+    const url = URL.createObjectURL(
+      new Blob(['throw new Error("broken build")'], { type: 'text/javascript' }),
+    );
+    const worker = new Worker(url, { type: 'module' });
+    try {
+      const seeds = blank(16, 16, 4);
+      seeds.data[0] = 1;
+      seeds.data[seeds.data.length - 1] = 2;
+      expect((await voxmarkRejection(growFromSeeds(stack, seeds, { worker }))).code).to.equal('unsupported');
+    } finally {
+      worker.terminate();
+      URL.revokeObjectURL(url);
+    }
+  });
 });
