@@ -69,12 +69,10 @@ export function labelComponents(v: Volume, connectivity: Connectivity = 6): Comp
   const labels = new Int32Array(data.length);
   let parent = new Int32Array(1024);
   let next = 1;
-  const offsets = backwardNeighbours(connectivity).map(([dx, dy, dz]) => ({
-    dx,
-    dy,
-    dz,
-    o: dx + dy * w + dz * area,
-  }));
+  // A single slice has no earlier slice to look at: leave those neighbours out of the inner loop.
+  const offsets = backwardNeighbours(connectivity)
+    .filter(([, , dz]) => d > 1 || dz === 0)
+    .map(([dx, dy, dz]) => ({ dx, dy, dz, o: dx + dy * w + dz * area }));
   let i = 0;
   for (let z = 0; z < d; z++)
     for (let y = 0; y < h; y++)
