@@ -171,9 +171,39 @@ async function margins(report: Report): Promise<void> {
   report({ group, name: 'fill holes 3D, liver-sized mask in 512×512×300', value: holes.median, unit: 'ms' });
 }
 
+/**
+ * A fixed reference workload (10⁸ typed-array compare-and-store steps), reported before and after the effects
+ * so that figures from a loaded machine can be scaled against the same figure from an idle one.
+ */
+async function reference(report: Report): Promise<void> {
+  const n = 1 << 22;
+  const a = new Uint16Array(n).map((_, i) => (i * 2654435761) >>> 20);
+  const d = new Int32Array(n).fill(1 << 30);
+  const t = await time(
+    () => {
+      for (let r = 0; r < 24; r++)
+        for (let i = 0; i < n - 1; i++) {
+          const diff = a[i + 1]! - a[i]!;
+          const nd = (diff < 0 ? -diff : diff) + r;
+          if (nd < d[i]!) d[i] = nd;
+        }
+    },
+    { iterations: 3 },
+  );
+  report({
+    group,
+    name: 'reference workload (10⁸ steps)',
+    value: t.median,
+    unit: 'ms',
+    note: 'scale the figures by this',
+  });
+}
+
 export default async function run(report: Report): Promise<void> {
+  await reference(report);
   await fillBetween(report);
   await islandsBench(report);
   await margins(report);
   await grow(report);
+  await reference(report);
 }
