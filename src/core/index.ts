@@ -67,7 +67,7 @@ export type {
 } from './annotation/types.js';
 export { SparseMask, TILE_SIZE, unionRect } from './mask/sparse-mask.js';
 export type { Rect, MaskRegion } from './mask/sparse-mask.js';
-export { paintDab, paintStroke, fillHoles } from './mask/paint.js';
+export { paintDab, paintStroke } from './mask/paint.js';
 export type { PaintOptions, ThresholdRange } from './mask/paint.js';
 
 // Keyboard bindings and display windowing (DOM-free parts of the viewer)
@@ -226,7 +226,7 @@ export type {
 } from './image/reformat.js';
 export { stackGeometry, directionLetters } from './image/geometry.js';
 export type { StackGeometry, Vec3, Mat3 } from './image/geometry.js';
-export { SparseVolume, VolumeEdit, MAX_VOLUME_VOXELS } from './mask/sparse-volume.js';
+export { SparseVolume, VolumeEdit, MAX_SPARSE_VOLUME_VOXELS } from './mask/sparse-volume.js';
 export type { Box3, SliceChange, VolumeMemo } from './mask/sparse-volume.js';
 export {
   paintPlaneStroke,
@@ -303,3 +303,17 @@ export type {
   DicomJson,
   DicomJsonAttribute,
 } from './dicomweb/index.js';
+// Volume masks and the segment-editor effects (see docs/effects.md).
+export {
+  createVolume,
+  checkVolume,
+  checkVolumeSize,
+  cloneVolume,
+  sliceView,
+  volumeFromMask,
+  countInside,
+  paintedSlices,
+  MAX_VOLUME_VOXELS,
+} from './mask/volume.js';
+export type { Volume } from './mask/volume.js';
+export * from './effects/index.js';

@@ -1,13 +1,8 @@
 import { ErrorCode, VoxmarkError } from '../errors.js';
 import { type Rect, SparseMask } from './sparse-mask.js';
+import type { Volume } from './volume.js';
 
-/** A dense binary volume: index z·width·height + y·width + x, non-zero = inside. */
-export interface Volume {
-  data: Uint8Array;
-  width: number;
-  height: number;
-  depth: number;
-}
+export type { Volume };
 
 /** A box of voxels: x, y, z of the first voxel, and size. */
 export interface Box3 {
@@ -42,7 +37,7 @@ export interface VolumeMemo {
 }
 
 /** Largest number of voxels a volume may have (the dense form must fit one Uint8Array). */
-export const MAX_VOLUME_VOXELS = 2 ** 32 - 1;
+export const MAX_SPARSE_VOLUME_VOXELS = 2 ** 32 - 1;
 
 /** Approximate bytes of bookkeeping per painted slice (the mask object and its tile map). */
 const SLICE_OVERHEAD_BYTES = 256;
@@ -54,7 +49,7 @@ function checkSize(width: number, height: number, depth: number): void {
       `Volume size must be positive integers, got ${width}×${height}×${depth}`,
     );
   }
-  if (width > 65536 || height > 65536 || width * height * depth > MAX_VOLUME_VOXELS) {
+  if (width > 65536 || height > 65536 || width * height * depth > MAX_SPARSE_VOLUME_VOXELS) {
     throw new VoxmarkError(ErrorCode.TooLarge, `A ${width}×${height}×${depth} volume is too large`);
   }
 }
