@@ -6,11 +6,11 @@ export { VoxmarkError, ErrorCode } from './errors.js';
 export type { VoxmarkErrorOptions } from './errors.js';
 
 // Images
-export { loadImageStack } from './image/load.js';
+export { loadImageStack } from './load.js';
 export { createImageStack, LazyImageStack } from './image/stack.js';
 export type { SyntheticStackInit, ImageStackInit } from './image/stack.js';
 export { sniffFormat } from './image/sniff.js';
-export type { ImageLoadOptions } from './image/load.js';
+export type { ImageLoadOptions, LoadOptions } from './load.js';
 export { createDecodeWorkerPool } from './image/codecs/worker-pool.js';
 export type { DecodeWorkerPool, DecodeWorkerPoolOptions } from './image/codecs/worker-pool.js';
 export { serveDecodeRequests } from './image/codecs/worker-serve.js';
@@ -20,7 +20,6 @@ export type {
   ImageStack,
   Frame,
   SliceRef,
-  LoadOptions,
   DataType,
   PixelArray,
   WindowPreset,
@@ -185,8 +184,8 @@ export {
   regionRleToMask,
   regionRleToCoco,
   cocoToRegionRle,
-} from './formats/rle.js';
-export type { CocoRle } from './formats/rle.js';
+} from './mask/rle.js';
+export type { CocoRle } from './mask/rle.js';
 export { rasterizeBox, rasterizePolygon, annotationToMask } from './formats/rasterize.js';
 export { toNifti, niftiSidecar, stackAffine } from './formats/nifti.js';
 export type { ToNiftiOptions, NiftiSidecar, Affine } from './formats/nifti.js';
@@ -205,5 +204,5 @@ export type {
   SegSegment,
   SegFrame,
 } from './formats/seg.js';
-export { splitDataset, checkSplit, defaultPatientId } from './formats/split.js';
-export type { SplitOptions, SplitResult, SplitReport, LeakageEntry, SplitName } from './formats/split.js';
+export { splitDataset, checkSplit, defaultPatientId } from './dataset/split.js';
+export type { SplitOptions, SplitResult, SplitReport, LeakageEntry, SplitName } from './dataset/split.js';

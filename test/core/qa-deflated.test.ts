@@ -3,8 +3,8 @@
  * the preamble or the "DICM" marker, and de-identifying one writes no such phantom elements.
  */
 import { expect } from '@open-wc/testing';
-import dicomParser from '../../src/core/image/dicom/dicom-parser.js';
-import type { DataSet } from '../../src/core/image/dicom/dicom-parser.js';
+import dicomParser from '../../src/core/dicom/dicom-parser.js';
+import type { DataSet } from '../../src/core/dicom/dicom-parser.js';
 import { parseDicomBytes } from '../../src/core/image/dicom/parse.js';
 import { deidentify } from '../../src/core/deid/index.js';
 import { corpusBytes } from '../helpers/corpus.js';

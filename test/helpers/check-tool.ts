@@ -12,7 +12,7 @@ export interface ToolReport {
 export type CheckTool = 'dciodvfy' | 'dcentvfy' | 'dcmdump' | 'nibabel' | 'pydicom';
 
 export async function checkWithTool(tool: CheckTool, bytes: ArrayBuffer | Uint8Array): Promise<ToolReport> {
-  const body = bytes instanceof Uint8Array ? bytes : new Uint8Array(bytes);
+  const body = new Uint8Array(bytes instanceof Uint8Array ? bytes : new Uint8Array(bytes)); // an ArrayBuffer-backed copy fetch accepts
   const res = await fetch(`/__voxmark_check__/${tool}`, { method: 'POST', body });
   if (!res.ok) throw new Error(`check endpoint answered ${res.status} for ${tool}`);
   return (await res.json()) as ToolReport;

@@ -4,14 +4,14 @@
  * Round trips are exact and fields this version does not know are preserved.
  */
 import { AnnotationDocument, type AnnotationInput } from '../annotation/document.js';
-import type { Annotation } from '../annotation/types.js';
+import type { Annotation, AnnotationFields, AnnotationJSON } from '../annotation/types.js';
 import { ErrorCode, VoxmarkError } from '../errors.js';
 import type { ImageStack, SliceRef } from '../image/types.js';
 import { ajvProblems, labelSchemaProblems, type Problem } from '../schema/parse.js';
 import type { LabelSchema } from '../schema/types.js';
 import { validateDocumentJson } from '../schema/validators.generated.js';
 import { GENERATOR, isRecord, sliceRefs, type DocumentLike } from './common.js';
-import { cocoToRegionRle } from './rle.js';
+import { cocoToRegionRle } from '../mask/rle.js';
 
 /** The current document format version. */
 export const DOCUMENT_FORMAT_VERSION = 1;
@@ -39,7 +39,7 @@ export interface DocumentJSON {
   schema: LabelSchema;
   image: DocumentImage;
   slices: SliceRef[];
-  annotations: (Annotation & Record<string, unknown>)[];
+  annotations: (AnnotationJSON & Record<string, unknown>)[];
   [key: string]: unknown;
 }
 
@@ -165,8 +165,8 @@ export function serializeDocument(doc: DocumentLike, options: SerializeOptions =
 }
 
 /** A plain copy of an annotation with only the fields the format defines. */
-export function plainAnnotation(a: Annotation): Annotation {
-  const out: Annotation = { id: a.id, label: a.label, kind: a.kind, slice: a.slice };
+export function plainAnnotation(a: Annotation | AnnotationFields): AnnotationJSON {
+  const out: AnnotationFields = { id: a.id, label: a.label, kind: a.kind, slice: a.slice };
   if (a.box) out.box = { x: a.box.x, y: a.box.y, width: a.box.width, height: a.box.height };
   if (a.points) out.points = a.points.map((p) => [p[0], p[1]]);
   if (a.mask)
@@ -174,7 +174,7 @@ export function plainAnnotation(a: Annotation): Annotation {
   if (a.attributes) out.attributes = { ...a.attributes };
   if (a.createdAt !== undefined) out.createdAt = a.createdAt;
   if (a.updatedAt !== undefined) out.updatedAt = a.updatedAt;
-  return out;
+  return out as AnnotationJSON;
 }
 
 /** A parsed document file: the document and everything around it. */

@@ -3,7 +3,7 @@
  * deterministic, optionally stratified by label; and a leakage check for existing splits.
  */
 import { ErrorCode, VoxmarkError } from '../errors.js';
-import { isRecord } from './common.js';
+import { isRecord } from '../util/guards.js';
 import { seededRandom as rng } from '../util/random.js';
 
 export const SPLIT_NAMES = ['train', 'validation', 'test'] as const;

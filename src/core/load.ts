@@ -1,12 +1,27 @@
-import { ErrorCode, VoxmarkError, throwIfAborted, toVoxmarkError } from '../errors.js';
-import { DEFAULT_MAX_INPUT_BYTES, readInput } from './input.js';
-import { sniffFormat } from './sniff.js';
-import { parseDicomBytes } from './dicom/parse.js';
-import { readImageInfo, type DicomImageInfo } from './dicom/instance.js';
-import { buildDicomStack } from './dicom/stack.js';
-import { loadTiffStack } from './tiff/index.js';
-import type { ImageInput, ImageStack, LoadOptions } from './types.js';
-import type { DecodeWorkerPool } from './codecs/worker-pool.js';
+import { ErrorCode, VoxmarkError, throwIfAborted, toVoxmarkError } from './errors.js';
+import { DEFAULT_MAX_INPUT_BYTES, readInput } from './image/input.js';
+import { sniffFormat } from './image/sniff.js';
+import { parseDicomBytes } from './image/dicom/parse.js';
+import { readImageInfo, type DicomImageInfo } from './image/dicom/instance.js';
+import { buildDicomStack } from './image/dicom/stack.js';
+import { loadTiffStack } from './image/tiff/index.js';
+import type { ImageInput, ImageStack } from './image/types.js';
+import type { DeidentifyOptions } from './deid/types.js';
+import type { DecodeWorkerPool } from './image/codecs/worker-pool.js';
+
+/** What `loadImageStack` accepts besides the input. */
+export interface LoadOptions {
+  signal?: AbortSignal;
+  onProgress?: (p: { loaded: number; total: number }) => void;
+  /** De-identify DICOM before anything else reads it. */
+  deidentify?: boolean | DeidentifyOptions;
+  /** Largest decoded frame, in bytes, that voxmark will allocate. Default 1 GiB. */
+  maxFrameBytes?: number;
+  /** Largest input, in bytes, that voxmark will read. Default 4 GiB. */
+  maxInputBytes?: number;
+  /** Memory budget for decoded frames kept in the cache, in bytes. Default 512 MiB. */
+  cacheBytes?: number;
+}
 
 export const DEFAULT_MAX_FRAME_BYTES = 1024 * 1024 * 1024;
 
@@ -86,7 +101,7 @@ async function load(input: ImageInput | ImageInput[], options: ImageLoadOptions)
     let tiffBytes = byteArrays[0]!;
     if (options.deidentify) {
       // Identifying descriptive tags go before the reader, the metadata or the host sees them.
-      const { deidentifyTiff } = await import('../deid/tiff.js');
+      const { deidentifyTiff } = await import('./deid/tiff.js');
       tiffBytes = new Uint8Array(deidentifyTiff(tiffBytes).bytes);
     }
     return loadTiffStack(tiffBytes, {
@@ -98,7 +113,7 @@ async function load(input: ImageInput | ImageInput[], options: ImageLoadOptions)
 
   let dicomBytes = byteArrays;
   if (options.deidentify) {
-    const { deidentify } = await import('../deid/index.js');
+    const { deidentify } = await import('./deid/index.js');
     const deidOptions = options.deidentify === true ? {} : options.deidentify;
     dicomBytes = await Promise.all(
       byteArrays.map(async (b) => new Uint8Array((await deidentify(b, deidOptions)).bytes)),
