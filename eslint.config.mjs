@@ -94,4 +94,8 @@ export default tseslint.config(
     files: ['**/*.mjs', '**/*.js', '.storybook/**'],
     languageOptions: { globals: { ...globals.node } },
   },
+  {
+    files: ['**/*.cjs'],
+    languageOptions: { sourceType: 'commonjs', globals: { ...globals.node, ...globals.commonjs } },
+  },
 );
