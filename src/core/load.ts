@@ -53,15 +53,21 @@ export async function loadImageStack(
 async function load(input: ImageInput | ImageInput[], options: ImageLoadOptions): Promise<ImageStack> {
   const inputs = Array.isArray(input) ? input : [input];
   if (inputs.length === 0) throw new VoxmarkError(ErrorCode.InvalidArgument, 'No input given');
-  const maxFrameBytes = options.maxFrameBytes ?? DEFAULT_MAX_FRAME_BYTES;
+  const byteArrays = await readAll(inputs, options);
+  throwIfAborted(options.signal);
+  const format = commonFormat(byteArrays);
+  return format === 'tiff' ? loadTiff(byteArrays, options) : loadDicom(byteArrays, options);
+}
+
+/** Phase 1: reads every input, reporting progress summed over all of them. */
+function readAll(inputs: ImageInput[], options: ImageLoadOptions): Promise<Uint8Array[]> {
   const loaded = new Array<number>(inputs.length).fill(0);
   const totals = new Array<number>(inputs.length).fill(0);
   const report = () => {
     if (!options.onProgress) return; // summing per input would be quadratic in the number of files
     options.onProgress({ loaded: sum(loaded), total: Math.max(sum(totals), sum(loaded)) });
   };
-
-  const byteArrays = await Promise.all(
+  return Promise.all(
     inputs.map((item, i) =>
       readInput(item, {
         ...(options.signal ? { signal: options.signal } : {}),
@@ -79,8 +85,10 @@ async function load(input: ImageInput | ImageInput[], options: ImageLoadOptions)
       }),
     ),
   );
-  throwIfAborted(options.signal);
+}
 
+/** Phase 2: the one format every input shares, sniffed from the bytes. */
+function commonFormat(byteArrays: Uint8Array[]): 'dicom' | 'tiff' {
   const formats = byteArrays.map((b) => sniffFormat(b));
   const first = formats[0]!;
   if (first.format === 'unknown' || formats.some((f) => f.format !== first.format)) {
@@ -90,27 +98,32 @@ async function load(input: ImageInput | ImageInput[], options: ImageLoadOptions)
       bad >= 0 ? `Input ${bad + 1} is neither DICOM nor TIFF` : 'Inputs mix DICOM and TIFF',
     );
   }
+  return first.format;
+}
 
-  if (first.format === 'tiff') {
-    if (byteArrays.length > 1) {
-      throw new VoxmarkError(
-        ErrorCode.Unsupported,
-        'Load one TIFF at a time: a multi-page TIFF is already a stack',
-      );
-    }
-    let tiffBytes = byteArrays[0]!;
-    if (options.deidentify) {
-      // Identifying descriptive tags go before the reader, the metadata or the host sees them.
-      const { deidentifyTiff } = await import('./deid/tiff.js');
-      tiffBytes = new Uint8Array(deidentifyTiff(tiffBytes).bytes);
-    }
-    return loadTiffStack(tiffBytes, {
-      ...(options.signal ? { signal: options.signal } : {}),
-      maxFrameBytes,
-      ...(options.cacheBytes === undefined ? {} : { cacheBytes: options.cacheBytes }),
-    });
+/** Phase 3, TIFF: one file, de-identified first when asked. */
+async function loadTiff(byteArrays: Uint8Array[], options: ImageLoadOptions): Promise<ImageStack> {
+  if (byteArrays.length > 1) {
+    throw new VoxmarkError(
+      ErrorCode.Unsupported,
+      'Load one TIFF at a time: a multi-page TIFF is already a stack',
+    );
   }
+  let tiffBytes = byteArrays[0]!;
+  if (options.deidentify) {
+    // Identifying descriptive tags go before the reader, the metadata or the host sees them.
+    const { deidentifyTiff } = await import('./deid/tiff.js');
+    tiffBytes = new Uint8Array(deidentifyTiff(tiffBytes).bytes);
+  }
+  return loadTiffStack(tiffBytes, {
+    ...(options.signal ? { signal: options.signal } : {}),
+    maxFrameBytes: options.maxFrameBytes ?? DEFAULT_MAX_FRAME_BYTES,
+    ...(options.cacheBytes === undefined ? {} : { cacheBytes: options.cacheBytes }),
+  });
+}
 
+/** Phase 3, DICOM: de-identified first when asked, then parsed and assembled into one series. */
+async function loadDicom(byteArrays: Uint8Array[], options: ImageLoadOptions): Promise<ImageStack> {
   let dicomBytes = byteArrays;
   if (options.deidentify) {
     const { deidentify } = await import('./deid/index.js');
@@ -130,7 +143,7 @@ async function load(input: ImageInput | ImageInput[], options: ImageLoadOptions)
     infos.push(readImageInfo(parsed));
   }
   return buildDicomStack(infos, {
-    maxFrameBytes,
+    maxFrameBytes: options.maxFrameBytes ?? DEFAULT_MAX_FRAME_BYTES,
     ...(options.decodePool ? { decodePool: options.decodePool } : {}),
     ...(options.cacheBytes === undefined ? {} : { cacheBytes: options.cacheBytes }),
   });
