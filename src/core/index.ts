@@ -55,8 +55,15 @@ export type {
   EditOptions,
   MaskSource,
 } from './annotation/document.js';
+export { AnnotationKinds } from './annotation/types.js';
 export type {
   Annotation,
+  BoxAnnotation,
+  PolygonAnnotation,
+  MaskAnnotation,
+  AnnotationOf,
+  AnnotationJSON,
+  AnnotationFields,
   Box,
   Point,
   MaskRle,
@@ -64,7 +71,10 @@ export type {
   ChangeSet,
   ChangeOrigin,
 } from './annotation/types.js';
-export { SparseMask, TILE_SIZE, unionRect } from './mask/sparse-mask.js';
+export { SHAPES, shapeOf } from './annotation/shapes.js';
+export type { Shape, ShapePreview, Geometry, GeometryInput } from './annotation/shapes.js';
+export { MaskHandle } from './mask/mask-handle.js';
+export { SparseMask, unionRect } from './mask/sparse-mask.js';
 export type { Rect, MaskRegion } from './mask/sparse-mask.js';
 export { paintDab, paintStroke, fillHoles } from './mask/paint.js';
 export type { PaintOptions, ThresholdRange } from './mask/paint.js';
@@ -133,7 +143,6 @@ export {
 export type { Problem } from './schema/parse.js';
 export { validateDocument } from './schema/validate.js';
 export type { AnnotationsLike, ValidateOptions } from './schema/validate.js';
-export { AnnotationKinds } from './schema/types.js';
 export type {
   LabelSchema,
   LabelDef,
