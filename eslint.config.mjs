@@ -82,6 +82,37 @@ export default tseslint.config(
     },
   },
   {
+    // Long functions read as named phases instead: no function in the core over 80 lines.
+    files: ['src/core/**/*.ts'],
+    ignores: ['src/core/**/*.generated.ts'],
+    rules: {
+      'max-lines-per-function': [
+        'error',
+        { max: 80, skipBlankLines: false, skipComments: false, IIFEs: true },
+      ],
+    },
+  },
+  {
+    // TEMPORARY: these files hold functions over 80 lines that are being split into named phases in a
+    // parallel change (toDicomSeg and fromDicomSeg in seg.ts, the TIFF load and checkBlocks, the
+    // de-identification run, walkDataset and cleanIfd, readCoco, and parseDicomBytes, checkSequenceDepth,
+    // readImageInfo and buildDicomStack on the DICOM load path). Remove each file from this list as it
+    // lands, then the whole block.
+    files: [
+      'src/core/formats/seg.ts',
+      'src/core/formats/coco.ts',
+      'src/core/image/tiff/index.ts',
+      'src/core/deid/index.ts',
+      'src/core/deid/engine.ts',
+      'src/core/deid/tiff.ts',
+      'src/core/image/dicom/parse.ts',
+      'src/core/image/dicom/depth.ts',
+      'src/core/image/dicom/instance.ts',
+      'src/core/image/dicom/stack.ts',
+    ],
+    rules: { 'max-lines-per-function': 'off' },
+  },
+  {
     files: ['src/render/**/*.ts'],
     rules: {
       'no-restricted-imports': [
@@ -93,5 +124,9 @@ export default tseslint.config(
   {
     files: ['**/*.mjs', '**/*.js', '.storybook/**'],
     languageOptions: { globals: { ...globals.node } },
+  },
+  {
+    files: ['**/*.cjs'],
+    languageOptions: { sourceType: 'commonjs', globals: { ...globals.node, ...globals.commonjs } },
   },
 );

@@ -4,10 +4,10 @@
  * runs. Series are made one at a time by an async generator, as a host streaming hundreds of series would.
  * The issue asks for 20 series (SERIES below).
  */
-import type { Annotation } from '../src/core/annotation/types.js';
+import type { Annotation, MaskRle } from '../src/core/annotation/types.js';
 import { exportDataset } from '../src/core/dataset/export.js';
 import type { DatasetItem } from '../src/core/dataset/types.js';
-import { maskToRegionRle } from '../src/core/formats/rle.js';
+import { maskToRegionRle } from '../src/core/mask/rle.js';
 import { LazyImageStack } from '../src/core/image/stack.js';
 import type { LabelSchema } from '../src/core/schema/types.js';
 import { memory, mib, type Report } from './harness.js';
@@ -44,7 +44,7 @@ function organ(): Uint8Array {
   return m;
 }
 
-function item(seed: number, mask: Annotation['mask']): DatasetItem {
+function item(seed: number, mask: MaskRle): DatasetItem {
   const stack = new LazyImageStack({
     format: 'dicom',
     width: SIZE,

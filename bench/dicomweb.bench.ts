@@ -11,7 +11,7 @@ import {
   storeInstances,
   type DicomWebImageStack,
 } from '../src/core/dicomweb/index.js';
-import { loadImageStack } from '../src/core/image/load.js';
+import { loadImageStack } from '../src/core/load.js';
 import type { ImageStack } from '../src/core/image/types.js';
 import { buildSampleStudy, type SampleSeries } from '../test/pacs/sample-data.js';
 import { encodeJpegLs } from '../test/helpers/encoders.js';

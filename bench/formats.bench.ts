@@ -7,7 +7,7 @@ import { AnnotationDocument } from '../src/core/annotation/document.js';
 import { toCoco, toCocoAsync } from '../src/core/formats/coco.js';
 import { serializeDocument, parseDocument } from '../src/core/formats/document.js';
 import { toNifti } from '../src/core/formats/nifti.js';
-import { decodeRle, encodeRle, maskToRegionRle } from '../src/core/formats/rle.js';
+import { decodeRle, encodeRle, maskToRegionRle } from '../src/core/mask/rle.js';
 import { toDicomSeg } from '../src/core/formats/seg.js';
 import type { LabelSchema } from '../src/core/schema/types.js';
 import { testStack } from '../test/core/formats/helpers.js';

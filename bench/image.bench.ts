@@ -4,8 +4,8 @@
  * CharLS for JPEG-LS) or bare geotiff doing the same work in the same run.
  */
 import { fromArrayBuffer } from 'geotiff';
-import { loadImageStack } from '../src/core/image/load.js';
-import dicomParser from '../src/core/image/dicom/dicom-parser.js';
+import { loadImageStack } from '../src/core/load.js';
+import dicomParser from '../src/core/dicom/dicom-parser.js';
 import { factoryOf, instantiate } from '../src/core/image/codecs/wasm.js';
 import { buildDicom, imageElements, TS, type El } from '../test/helpers/dicom-builder.js';
 import { buildTiff, type Compression } from '../test/helpers/tiff-builder.js';

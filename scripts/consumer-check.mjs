@@ -66,7 +66,8 @@ function freePort() {
 }
 
 const MAIN_JS = `
-import { createDecodeWorkerPool, loadImageStack, parseLabelSchema, toCoco, VoxmarkError } from 'voxmark';
+import { loadImageStack, parseLabelSchema, toCoco, VoxmarkError } from 'voxmark';
+import { createDecodeWorkerPool } from 'voxmark/core';
 import 'voxmark/define.js';
 
 const FILES = ${JSON.stringify(FILES)};

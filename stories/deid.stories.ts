@@ -1,12 +1,12 @@
 import type { Meta, StoryObj } from '@storybook/web-components-vite';
 import { html, nothing, type TemplateResult } from 'lit';
-import dicomParser from '../src/core/image/dicom/dicom-parser.js';
-import type { DataSet } from '../src/core/image/dicom/dicom-parser.js';
+import dicomParser from '../src/core/dicom/dicom-parser.js';
+import type { DataSet } from '../src/core/dicom/dicom-parser.js';
 import { deidentify, type DeidentifyOptions, type DeidentifyReport } from '../src/core/deid/index.js';
 import { DEID_RULES } from '../src/core/deid/rules.generated.js';
 import { ruleFor } from '../src/core/deid/rules.js';
 import { tag, writeDicomFile, type DicomDataset } from '../src/core/dicom/index.js';
-import { loadImageStack } from '../src/core/image/load.js';
+import { loadImageStack } from '../src/core/load.js';
 import type { ImageStack } from '../src/core/image/types.js';
 import { VoxmarkError } from '../src/core/errors.js';
 import { phantomSliceStored } from './data/phantom.js';

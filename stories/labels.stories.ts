@@ -2,7 +2,7 @@ import type { Meta, StoryObj } from '@storybook/web-components-vite';
 import { html } from 'lit';
 import { AnnotationDocument } from '../src/core/annotation/document.js';
 import type { ImageStack } from '../src/core/image/types.js';
-import { loadImageStack } from '../src/core/image/load.js';
+import { loadImageStack } from '../src/core/load.js';
 import { paintStroke } from '../src/core/mask/paint.js';
 import type { LabelSchema } from '../src/core/schema/types.js';
 import type { VxViewer } from '../src/elements/vx-viewer.js';

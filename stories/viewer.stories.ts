@@ -1,6 +1,6 @@
 import type { Meta, StoryObj } from '@storybook/web-components-vite';
 import { html, render } from 'lit';
-import { loadImageStack } from '../src/core/image/load.js';
+import { loadImageStack } from '../src/core/load.js';
 import { createImageStack } from '../src/core/image/stack.js';
 import type { ImageStack } from '../src/core/image/types.js';
 import type { VxViewer } from '../src/elements/vx-viewer.js';

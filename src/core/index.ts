@@ -6,11 +6,11 @@ export { VoxmarkError, ErrorCode } from './errors.js';
 export type { VoxmarkErrorOptions } from './errors.js';
 
 // Images
-export { loadImageStack } from './image/load.js';
+export { loadImageStack } from './load.js';
 export { createImageStack, LazyImageStack } from './image/stack.js';
 export type { SyntheticStackInit, ImageStackInit } from './image/stack.js';
 export { sniffFormat } from './image/sniff.js';
-export type { ImageLoadOptions } from './image/load.js';
+export type { ImageLoadOptions, LoadOptions } from './load.js';
 export { createDecodeWorkerPool } from './image/codecs/worker-pool.js';
 export type { DecodeWorkerPool, DecodeWorkerPoolOptions } from './image/codecs/worker-pool.js';
 export { serveDecodeRequests } from './image/codecs/worker-serve.js';
@@ -20,7 +20,6 @@ export type {
   ImageStack,
   Frame,
   SliceRef,
-  LoadOptions,
   DataType,
   PixelArray,
   WindowPreset,
@@ -56,8 +55,15 @@ export type {
   EditOptions,
   MaskSource,
 } from './annotation/document.js';
+export { AnnotationKinds } from './annotation/types.js';
 export type {
   Annotation,
+  BoxAnnotation,
+  PolygonAnnotation,
+  MaskAnnotation,
+  AnnotationOf,
+  AnnotationJSON,
+  AnnotationFields,
   Box,
   Point,
   MaskRle,
@@ -65,7 +71,10 @@ export type {
   ChangeSet,
   ChangeOrigin,
 } from './annotation/types.js';
-export { SparseMask, TILE_SIZE, unionRect } from './mask/sparse-mask.js';
+export { SHAPES, shapeOf } from './annotation/shapes.js';
+export type { Shape, ShapePreview, Geometry, GeometryInput } from './annotation/shapes.js';
+export { MaskHandle } from './mask/mask-handle.js';
+export { SparseMask, unionRect } from './mask/sparse-mask.js';
 export type { Rect, MaskRegion } from './mask/sparse-mask.js';
 export { paintDab, paintStroke } from './mask/paint.js';
 export type { PaintOptions, ThresholdRange } from './mask/paint.js';
@@ -134,7 +143,6 @@ export {
 export type { Problem } from './schema/parse.js';
 export { validateDocument } from './schema/validate.js';
 export type { AnnotationsLike, ValidateOptions } from './schema/validate.js';
-export { AnnotationKinds } from './schema/types.js';
 export type {
   LabelSchema,
   LabelDef,
@@ -185,8 +193,8 @@ export {
   regionRleToMask,
   regionRleToCoco,
   cocoToRegionRle,
-} from './formats/rle.js';
-export type { CocoRle } from './formats/rle.js';
+} from './mask/rle.js';
+export type { CocoRle } from './mask/rle.js';
 export { rasterizeBox, rasterizePolygon, annotationToMask } from './formats/rasterize.js';
 export { toNifti, niftiSidecar, stackAffine } from './formats/nifti.js';
 export type { ToNiftiOptions, NiftiSidecar, Affine } from './formats/nifti.js';
@@ -205,8 +213,8 @@ export type {
   SegSegment,
   SegFrame,
 } from './formats/seg.js';
-export { splitDataset, checkSplit, defaultPatientId } from './formats/split.js';
-export type { SplitOptions, SplitResult, SplitReport, LeakageEntry, SplitName } from './formats/split.js';
+export { splitDataset, checkSplit, defaultPatientId } from './dataset/split.js';
+export type { SplitOptions, SplitResult, SplitReport, LeakageEntry, SplitName } from './dataset/split.js';
 
 // Planes (reformatting) and volume masks
 export {

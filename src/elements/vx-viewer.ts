@@ -3,7 +3,7 @@ import { property, state } from 'lit/decorators.js';
 import { ContextProvider } from '@lit/context';
 import type Konva from 'konva/lib/Core';
 import { ErrorCode, VoxmarkError, isAbortError, toVoxmarkError } from '../core/errors.js';
-import { loadImageStack } from '../core/image/load.js';
+import { loadImageStack } from '../core/load.js';
 import type { Frame, ImageInput, ImageStack, VoiLutFunction, WindowPreset } from '../core/image/types.js';
 import { initialWindow, isMonochrome1, sampleRange, voiFunction } from '../core/image/voi.js';
 import { CT_PRESETS } from '../core/image/window.js';

@@ -1,5 +1,5 @@
 import { expect, fixture, html, oneEvent } from '@open-wc/testing';
-import { loadImageStack } from '../../src/core/image/load.js';
+import { loadImageStack } from '../../src/core/load.js';
 import '../../src/define.js';
 import type { VxViewer } from '../../src/elements/vx-viewer.js';
 import {

@@ -2,7 +2,7 @@
  * A host-made worker that loads a TIFF and returns one decoded frame, the way an application can keep TIFF
  * decoding off its main thread: voxmark's core is DOM-free, so loadImageStack runs unchanged in a worker.
  */
-import { loadImageStack } from '../../src/core/image/load.js';
+import { loadImageStack } from '../../src/core/load.js';
 
 interface Request {
   bytes: Uint8Array;

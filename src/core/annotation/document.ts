@@ -1,25 +1,21 @@
 import { ErrorCode, VoxmarkError } from '../errors.js';
-import { AnnotationKinds } from '../schema/types.js';
 import { type MaskRegion, type Rect, SparseMask, unionRect } from '../mask/sparse-mask.js';
-import { countsToString, decodeRle, maskToCounts } from '../formats/rle.js';
-import type {
-  Annotation,
-  AnnotationKind,
-  AttributeValue,
-  Box,
-  ChangeOrigin,
-  ChangeSet,
-  MaskInput,
-  MaskRle,
-  Point,
+import { type MaskSource, type Shape, SHAPES, sparseOf } from './shapes.js';
+import {
+  type Annotation,
+  type AnnotationFields,
+  type AnnotationJSON,
+  type AnnotationKind,
+  AnnotationKinds,
+  type AttributeValue,
+  type Box,
+  type ChangeOrigin,
+  type ChangeSet,
+  type MaskInput,
+  type Point,
 } from './types.js';
 
-/** Mask forms `add` and `update` accept. */
-export type MaskSource =
-  | MaskInput // full-size, row-major, non-zero = inside
-  | MaskRle // COCO compressed RLE of the bbox region (column-major)
-  | MaskRegion // bbox-sized, row-major
-  | SparseMask; // a mask painted by a tool (a draft is frozen and adopted)
+export type { MaskSource } from './shapes.js';
 
 /** What `add` accepts: an annotation without id or times (they are assigned when missing). */
 export interface AnnotationInput {
@@ -74,7 +70,7 @@ export interface AnnotationDocumentJSON {
   width: number;
   height: number;
   depth?: number;
-  annotations: Annotation[];
+  annotations: AnnotationJSON[];
 }
 
 interface HistoryEntry {
@@ -94,11 +90,12 @@ interface Transaction {
   cause: DocumentChange['cause'];
 }
 
-const masks = new WeakMap<Annotation, SparseMask>();
-
-/** The sparse mask behind a mask annotation (frozen, shared; never write to it: `clone()` it). */
+/**
+ * The sparse mask behind a mask annotation (frozen, shared; never write to it: `clone()` it).
+ * The same as `annotation.mask.sparse` for an annotation of a document; undefined for other kinds.
+ */
 export function maskOf(annotation: Annotation): SparseMask | undefined {
-  return masks.get(annotation);
+  return sparseOf(annotation);
 }
 
 const DEFAULT_HISTORY_BYTES = 256 * 1024 * 1024;
@@ -117,10 +114,6 @@ function defaultId(): string {
 
 function bad(message: string): VoxmarkError {
   return new VoxmarkError(ErrorCode.InvalidArgument, message);
-}
-
-function finite(...v: number[]): boolean {
-  return v.every((n) => typeof n === 'number' && Number.isFinite(n));
 }
 
 /**
@@ -235,7 +228,8 @@ export class AnnotationDocument {
     if (!before) throw bad(`No annotation with id ${id}`);
     if ('id' in patch || 'kind' in patch) throw bad('update cannot change id or kind');
     const merged: AnnotationInput = { ...this.plain(before), ...patch, id, kind: before.kind };
-    if (patch.mask === undefined && before.kind === 'mask') merged.mask = maskOf(before);
+    // A mask's pixels are shared, never copied: a patch without a mask keeps them.
+    if (merged.mask === undefined) merged.mask = sparseOf(before);
     merged.createdAt = before.createdAt;
     merged.updatedAt = patch.updatedAt ?? this.now().toISOString();
     const after = this.build(merged);
@@ -389,7 +383,7 @@ export class AnnotationDocument {
   /** A full-size copy of a mask annotation's pixels (width × height, row-major, 1 = inside). */
   getMask(id: string): MaskInput | undefined {
     const a = this.items.get(id);
-    const m = a && maskOf(a);
+    const m = a && sparseOf(a);
     return m ? { data: m.toFull() } : undefined;
   }
 
@@ -399,14 +393,14 @@ export class AnnotationDocument {
    */
   getMaskRegion(id: string): MaskRegion | null | undefined {
     const a = this.items.get(id);
-    const m = a && maskOf(a);
+    const m = a && sparseOf(a);
     return m ? m.region() : undefined;
   }
 
   /** The sparse mask (frozen, shared) of a mask annotation, for renderers and tools. */
   getSparseMask(id: string): SparseMask | undefined {
     const a = this.items.get(id);
-    return a && maskOf(a);
+    return a && sparseOf(a);
   }
 
   /** A new empty draft mask the size of the stack, for tools. */
@@ -429,47 +423,17 @@ export class AnnotationDocument {
 
   private plain(a: Annotation): AnnotationInput {
     const out: AnnotationInput = { id: a.id, label: a.label, kind: a.kind, slice: a.slice };
-    if (a.box) out.box = { ...a.box };
-    if (a.points) out.points = a.points.map((p) => [p[0], p[1]] as Point);
+    Object.assign(out, (SHAPES[a.kind] as Shape).copy(a));
     if (a.attributes) out.attributes = { ...a.attributes };
     if (a.createdAt) out.createdAt = a.createdAt;
     if (a.updatedAt) out.updatedAt = a.updatedAt;
     return out;
   }
 
-  private plainWithMask(a: Annotation): Annotation {
-    const out = this.plain(a) as Annotation;
-    if (a.kind === 'mask' && a.mask) out.mask = { rle: a.mask.rle, bbox: [...a.mask.bbox] };
-    return out;
-  }
-
-  private toSparse(src: MaskSource): SparseMask {
-    if (src instanceof SparseMask) {
-      if (src.width !== this.width || src.height !== this.height)
-        throw bad(`Mask is ${src.width}×${src.height}, the document ${this.width}×${this.height}`);
-      return src.freeze();
-    }
-    if (!src || typeof src !== 'object') throw bad('Mask must be an object');
-    if ('rle' in src && typeof src.rle === 'string') {
-      const [x, y, w, h] = src.bbox;
-      if (![x, y, w, h].every(Number.isInteger) || w < 0 || h < 0)
-        throw bad('Mask bbox must be integers with a non-negative size');
-      if (w * h > this.width * this.height) throw bad('Mask bbox is larger than the image');
-      return SparseMask.fromRegion(
-        decodeRle({ size: [h, w], counts: src.rle }),
-        [x, y, w, h],
-        this.width,
-        this.height,
-      );
-    }
-    if ('bbox' in src && 'data' in src) {
-      if (!Array.isArray(src.bbox) || !src.bbox.every(Number.isInteger) || src.bbox[2] < 0 || src.bbox[3] < 0)
-        throw bad('Mask region bbox must be integers with a non-negative size');
-      return SparseMask.fromRegion(src.data, src.bbox, this.width, this.height);
-    }
-    if ('data' in src && src.data instanceof Uint8Array)
-      return SparseMask.fromFull(src.data, this.width, this.height);
-    throw bad('Mask must be { data: Uint8Array }, { rle, bbox }, { bbox, data } or a SparseMask');
+  private plainWithMask(a: Annotation): AnnotationJSON {
+    const out = this.plain(a) as AnnotationFields;
+    if (a.mask) out.mask = { rle: a.mask.rle, bbox: [...a.mask.bbox] };
+    return out as AnnotationJSON;
   }
 
   private build(input: AnnotationInput): Annotation {
@@ -483,25 +447,8 @@ export class AnnotationDocument {
     const id = input.id ?? this.createId();
     if (typeof id !== 'string' || !id) throw bad('Annotation id must be a non-empty string');
     const stamp = this.now().toISOString();
-    const a: Annotation = { id, label, kind, slice };
-    if (kind === 'box') {
-      const b = input.box;
-      if (!b || !finite(b.x, b.y, b.width, b.height) || b.width < 0 || b.height < 0)
-        throw bad(
-          'A box annotation needs box {x, y, width, height} with finite values and non-negative size',
-        );
-      a.box = Object.freeze({ x: b.x, y: b.y, width: b.width, height: b.height });
-    } else if (kind === 'polygon') {
-      const p = input.points;
-      if (!Array.isArray(p) || p.length < 3) throw bad('A polygon annotation needs at least 3 points');
-      a.points = Object.freeze(
-        p.map((q) => {
-          if (!Array.isArray(q) || !finite(q[0], q[1]))
-            throw bad('Polygon points must be finite [x, y] pairs');
-          return Object.freeze([q[0], q[1]]) as Point;
-        }),
-      ) as Point[];
-    }
+    const { mask, ...outline } = SHAPES[kind].build(input, this);
+    const a = { id, label, kind, slice, ...outline } as Annotation;
     if (input.attributes) {
       for (const [k, v] of Object.entries(input.attributes))
         if (!['string', 'number', 'boolean'].includes(typeof v))
@@ -510,27 +457,8 @@ export class AnnotationDocument {
     }
     a.createdAt = input.createdAt ?? stamp;
     a.updatedAt = input.updatedAt ?? a.createdAt;
-    if (kind === 'mask') {
-      if (!input.mask) throw bad('A mask annotation needs a mask');
-      const sparse = this.toSparse(input.mask);
-      let cached: MaskRle | undefined;
-      Object.defineProperty(a, 'mask', {
-        enumerable: true,
-        get(): MaskRle {
-          if (!cached) {
-            const r = sparse.region();
-            cached = r
-              ? Object.freeze({ rle: countsToString(maskToCounts(r.data, r.width, r.height)), bbox: r.bbox })
-              : Object.freeze({
-                  rle: countsToString([0]),
-                  bbox: [0, 0, 0, 0] as [number, number, number, number],
-                });
-          }
-          return cached;
-        },
-      });
-      masks.set(a, sparse);
-    }
+    // The mask comes last, as it always has in the serialized form.
+    if (mask) (a as { mask?: unknown }).mask = mask;
     return Object.freeze(a);
   }
 
@@ -608,7 +536,7 @@ export class AnnotationDocument {
       tx.deleted.delete(a.id);
       tx.updated.set(a.id, { before: deleted, after: a });
     } else tx.created.set(a.id, a);
-    if (a.kind === 'mask') this.noteMask(tx, a.id, this.maskRect(maskOf(a)));
+    this.noteMask(tx, a.id, this.maskRect(sparseOf(a)));
   }
 
   private applyUpdate(before: Annotation, after: Annotation, rect?: Rect | null): void {
@@ -620,9 +548,9 @@ export class AnnotationDocument {
       if (u) u.after = after;
       else tx.updated.set(after.id, { before, after });
     }
-    if (after.kind === 'mask') {
-      const mb = maskOf(before);
-      const ma = maskOf(after);
+    if (after.mask) {
+      const mb = sparseOf(before);
+      const ma = sparseOf(after);
       if (mb !== ma) {
         const r =
           rect !== undefined
@@ -647,7 +575,7 @@ export class AnnotationDocument {
         tx.deleted.set(a.id, u.before);
       } else tx.deleted.set(a.id, a);
     }
-    if (a.kind === 'mask') this.noteMask(tx, a.id, this.maskRect(maskOf(a)));
+    this.noteMask(tx, a.id, this.maskRect(sparseOf(a)));
   }
 
   private replay(entry: HistoryEntry, backwards: boolean): void {
@@ -681,9 +609,9 @@ export class AnnotationDocument {
 
   /** The rectangle a mask edit changed (for undo/redo redraws), or undefined to let applyUpdate decide. */
   private editRect(before: Annotation, after: Annotation): Rect | null | undefined {
-    if (before.kind !== 'mask' || before.slice !== after.slice) return undefined;
-    const ma = maskOf(after);
-    if (ma && ma !== maskOf(before) && ma.changedRect) return ma.changedRect;
+    if (!before.mask || before.slice !== after.slice) return undefined;
+    const ma = sparseOf(after);
+    if (ma && ma !== sparseOf(before) && ma.changedRect) return ma.changedRect;
     return undefined;
   }
 
@@ -691,12 +619,12 @@ export class AnnotationDocument {
     const cost = (a: Annotation) =>
       160 + (a.points?.length ?? 0) * 24 + JSON.stringify(a.attributes ?? {}).length;
     let bytes = 0;
-    for (const a of change.created) bytes += cost(a) + (maskOf(a)?.bytes ?? 0);
-    for (const a of change.deleted) bytes += cost(a) + (maskOf(a)?.bytes ?? 0);
+    for (const a of change.created) bytes += cost(a) + (sparseOf(a)?.bytes ?? 0);
+    for (const a of change.deleted) bytes += cost(a) + (sparseOf(a)?.bytes ?? 0);
     for (const { before, after } of change.updated) {
       bytes += cost(before) + cost(after);
-      const ma = maskOf(after);
-      if (ma && ma !== maskOf(before)) bytes += ma.ownedBytes;
+      const ma = sparseOf(after);
+      if (ma && ma !== sparseOf(before)) bytes += ma.ownedBytes;
     }
     return bytes;
   }

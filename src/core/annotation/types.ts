@@ -1,6 +1,14 @@
-import type { AnnotationKind, AttributeValue } from '../schema/types.js';
+import type { MaskHandle, MaskRle } from '../mask/mask-handle.js';
 
-export type { AnnotationKind, AttributeValue } from '../schema/types.js';
+export type { MaskRle } from '../mask/mask-handle.js';
+export { MaskHandle } from '../mask/mask-handle.js';
+
+/** The kinds of annotation, in the order the label schema and the tools list them. */
+export const AnnotationKinds = ['box', 'polygon', 'mask'] as const;
+export type AnnotationKind = (typeof AnnotationKinds)[number];
+
+/** An attribute value: what `Annotation.attributes` holds. */
+export type AttributeValue = string | number | boolean;
 
 /** Axis-aligned box in image pixel coordinates (origin at the top-left corner of the top-left pixel). */
 export interface Box {
@@ -12,35 +20,77 @@ export interface Box {
 
 export type Point = [number, number];
 
-/** A mask in its serialized form: COCO-style compressed RLE of the bbox region, column-major. */
-export interface MaskRle {
-  rle: string;
-  /** [x, y, width, height] of the region the RLE covers, in image pixels. */
-  bbox: [number, number, number, number];
-}
-
 /** A full-size mask as hosts pass it in and get it out: width × height of the stack, row-major, non-zero = inside. */
 export interface MaskInput {
   data: Uint8Array;
 }
 
-/** One annotation. Geometry is always in image pixel coordinates, whatever the zoom or pan. */
-export interface Annotation {
+/** The fields every kind of annotation has. */
+interface AnnotationBase {
   /** Stable unique instance id. */
   id: string;
   /** LabelDef.id */
   label: string;
-  kind: AnnotationKind;
   /** Index into stack.slices. */
   slice: number;
-  box?: Box;
-  points?: Point[];
-  mask?: MaskRle;
   attributes?: Record<string, AttributeValue>;
   /** ISO 8601 times. */
   createdAt?: string;
   updatedAt?: string;
 }
+
+/*
+ * Each variant names the other kinds' geometry fields as optional `never`: they are never present, and code
+ * that reads `a.box` on any annotation still type-checks (to `Box | undefined`).
+ */
+
+/** A box annotation: `box` in image pixels. */
+export interface BoxAnnotation extends AnnotationBase {
+  kind: 'box';
+  box: Box;
+  points?: never;
+  mask?: never;
+}
+
+/** A polygon annotation: at least three vertices in image pixels. */
+export interface PolygonAnnotation extends AnnotationBase {
+  kind: 'polygon';
+  points: Point[];
+  box?: never;
+  mask?: never;
+}
+
+/**
+ * A mask annotation. In a document the mask is a frozen `MaskHandle` (its pixels behind `sparse`, its
+ * serialized form through `toRle()`); a plain `{ rle, bbox }` is accepted wherever an annotation is only read.
+ */
+export interface MaskAnnotation extends AnnotationBase {
+  kind: 'mask';
+  mask: MaskHandle | MaskRle;
+  box?: never;
+  points?: never;
+}
+
+/** One annotation. Geometry is always in image pixel coordinates, whatever the zoom or pan. */
+export type Annotation = BoxAnnotation | PolygonAnnotation | MaskAnnotation;
+
+/** An annotation in its serialized (JSON) form: a mask is a plain `{ rle, bbox }`. */
+export type AnnotationJSON =
+  BoxAnnotation | PolygonAnnotation | (Omit<MaskAnnotation, 'mask'> & { mask: MaskRle });
+
+/**
+ * Every field any kind of annotation may have, all geometry optional: the loose form of annotations that
+ * are read before they are trusted (validation, file import) or built field by field.
+ */
+export interface AnnotationFields extends AnnotationBase {
+  kind: AnnotationKind;
+  box?: Box;
+  points?: Point[];
+  mask?: MaskRle;
+}
+
+/** The annotation variant of one kind. */
+export type AnnotationOf<K extends AnnotationKind> = Extract<Annotation, { kind: K }>;
 
 /** Where a change came from: the local user, a collaborator or host sync, or a silent (non-undoable) load. */
 export type ChangeOrigin = 'local' | 'remote' | 'silent';

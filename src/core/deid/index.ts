@@ -7,7 +7,10 @@
 import { ErrorCode, VoxmarkError, toVoxmarkError } from '../errors.js';
 import { parseDicomBytes } from '../image/dicom/parse.js';
 import { elementsFromDataSet } from '../dicom/reader.js';
-import { TransferSyntaxUID, isNativeTransferSyntaxUID } from '../dicom/tags.js';
+import {
+  TransferSyntaxUID,
+  isNativeTransferSyntax as isNativeTransferSyntaxUID,
+} from '../dicom/transfer-syntax.js';
 import { writeDicomFile, type DicomDataset, type DicomElement } from '../dicom/writer.js';
 import { collectNeedles, decodeText, walkDataset, type WalkContext } from './engine.js';
 import { dateOffsetDays, keyFor } from './keyed.js';

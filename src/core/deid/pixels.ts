@@ -12,7 +12,7 @@ import { readImageInfo } from '../image/dicom/instance.js';
 import { decodeDicomFrame, isNativeTransferSyntax } from '../image/dicom/pixels.js';
 import type { PixelArray } from '../image/types.js';
 import type { DicomDataset, DicomElement } from '../dicom/writer.js';
-import { TransferSyntaxUID } from '../dicom/tags.js';
+import { TransferSyntaxUID } from '../dicom/transfer-syntax.js';
 import type { PixelRegion } from './types.js';
 
 /** Modalities that usually carry burned-in text when BurnedInAnnotation is absent. */

@@ -36,7 +36,13 @@ export {
   wordSize,
   TEXT_VRS,
   LONG_LENGTH_VRS,
-  TransferSyntaxUID,
-  isNativeTransferSyntaxUID,
 } from './tags.js';
+export {
+  TRANSFER_SYNTAXES,
+  TransferSyntaxUID,
+  transferSyntax,
+  isNativeTransferSyntax,
+  codecFamilyOf,
+} from './transfer-syntax.js';
+export type { TransferSyntaxInfo, TransferSyntaxFamily, CodecFamily } from './transfer-syntax.js';
 export type { Vr } from './tags.js';

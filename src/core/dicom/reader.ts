@@ -13,10 +13,11 @@
  * - Group lengths (gggg,0000) are dropped (they would be wrong once anything changes), and so is the File
  *   Meta Information group 0002 unless `includeMeta` is set.
  */
-import type { DataSet, Element } from '../image/dicom/dicom-parser.js';
+import type { DataSet, Element } from './dicom-parser.js';
 import { ErrorCode, VoxmarkError } from '../errors.js';
 import { implicitVr } from './dictionary.js';
-import { TransferSyntaxUID, formatTag, isVr, wordSize, type Vr } from './tags.js';
+import { formatTag, isVr, wordSize, type Vr } from './tags.js';
+import { TransferSyntaxUID } from './transfer-syntax.js';
 import type { DicomDataset, DicomElement } from './writer.js';
 
 /** Options of `elementsFromDataSet`. */

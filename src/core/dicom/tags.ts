@@ -115,19 +115,6 @@ export function wordSize(vr: Vr): number {
   }
 }
 
-/** The native transfer syntaxes (uncompressed pixel data). */
-export const TransferSyntaxUID = {
-  ImplicitVRLittleEndian: '1.2.840.10008.1.2',
-  ExplicitVRLittleEndian: '1.2.840.10008.1.2.1',
-  DeflatedExplicitVRLittleEndian: '1.2.840.10008.1.2.1.99',
-  ExplicitVRBigEndian: '1.2.840.10008.1.2.2',
-} as const;
-
-/** True for the transfer syntaxes whose pixel data is native (not encapsulated). */
-export function isNativeTransferSyntaxUID(uid: string): boolean {
-  return Object.values(TransferSyntaxUID).includes(uid as never);
-}
-
 /** Builds a tag number from its group and element. */
 export function tag(group: number, element: number): number {
   return (((group & 0xffff) << 16) | (element & 0xffff)) >>> 0;

@@ -49,16 +49,8 @@
  * ]);
  */
 import { ErrorCode, VoxmarkError } from '../errors.js';
-import {
-  LONG_LENGTH_VRS,
-  TEXT_VRS,
-  TransferSyntaxUID,
-  formatTag,
-  tag as makeTag,
-  tagGroup,
-  wordSize,
-  type Vr,
-} from './tags.js';
+import { LONG_LENGTH_VRS, TEXT_VRS, formatTag, tag as makeTag, tagGroup, wordSize, type Vr } from './tags.js';
+import { TransferSyntaxUID } from './transfer-syntax.js';
 
 /** Encapsulated (compressed) pixel data: the fragments, and the basic offset table (empty by default). */
 export interface EncapsulatedPixelData {

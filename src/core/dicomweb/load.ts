@@ -11,7 +11,7 @@ import { parseDicomBytes } from '../image/dicom/parse.js';
 import { frameRescale, readImageInfo, type DicomImageInfo } from '../image/dicom/instance.js';
 import { buildDicomStack } from '../image/dicom/stack.js';
 import { decodeDicomFrame, isNativeTransferSyntax } from '../image/dicom/pixels.js';
-import { DEFAULT_MAX_FRAME_BYTES } from '../image/load.js';
+import { DEFAULT_MAX_FRAME_BYTES } from '../load.js';
 import { BYTES_PER_SAMPLE, LazyImageStack } from '../image/stack.js';
 import type { Frame, ImageStack } from '../image/types.js';
 import type { DecodeWorkerPool } from '../image/codecs/worker-pool.js';

@@ -20,9 +20,9 @@ import {
   rleArea,
   rleToBbox,
   type CocoRle,
-} from './rle.js';
+} from '../mask/rle.js';
 
-export type { CocoRle } from './rle.js';
+export type { CocoRle } from '../mask/rle.js';
 
 export interface CocoImage {
   id: number;

@@ -91,9 +91,7 @@ export function invalidArgument(message: string, details?: unknown): VoxmarkErro
   return new VoxmarkError(ErrorCode.InvalidArgument, message, details === undefined ? {} : { details });
 }
 
-export function isRecord(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
-}
+export { isRecord } from '../util/guards.js';
 
 /** The voxmark package version written as the generator of files. */
 export const GENERATOR = { name: 'voxmark', version: '0.1.0' } as const;

@@ -4,14 +4,14 @@
  * Round trips are exact and fields this version does not know are preserved.
  */
 import { AnnotationDocument, type AnnotationInput } from '../annotation/document.js';
-import type { Annotation } from '../annotation/types.js';
+import type { Annotation, AnnotationFields, AnnotationJSON } from '../annotation/types.js';
 import { ErrorCode, VoxmarkError } from '../errors.js';
 import type { ImageStack, SliceRef } from '../image/types.js';
 import { ajvProblems, labelSchemaProblems, type Problem } from '../schema/parse.js';
 import type { LabelSchema } from '../schema/types.js';
 import { validateDocumentJson } from '../schema/validators.generated.js';
 import { GENERATOR, isRecord, sliceRefs, type DocumentLike } from './common.js';
-import { cocoToRegionRle } from './rle.js';
+import { cocoToRegionRle } from '../mask/rle.js';
 
 /** The current document format version. */
 export const DOCUMENT_FORMAT_VERSION = 1;
@@ -39,7 +39,7 @@ export interface DocumentJSON {
   schema: LabelSchema;
   image: DocumentImage;
   slices: SliceRef[];
-  annotations: (Annotation & Record<string, unknown>)[];
+  annotations: (AnnotationJSON & Record<string, unknown>)[];
   [key: string]: unknown;
 }
 
@@ -165,8 +165,8 @@ export function serializeDocument(doc: DocumentLike, options: SerializeOptions =
 }
 
 /** A plain copy of an annotation with only the fields the format defines. */
-export function plainAnnotation(a: Annotation): Annotation {
-  const out: Annotation = { id: a.id, label: a.label, kind: a.kind, slice: a.slice };
+export function plainAnnotation(a: Annotation | AnnotationFields): AnnotationJSON {
+  const out: AnnotationFields = { id: a.id, label: a.label, kind: a.kind, slice: a.slice };
   if (a.box) out.box = { x: a.box.x, y: a.box.y, width: a.box.width, height: a.box.height };
   if (a.points) out.points = a.points.map((p) => [p[0], p[1]]);
   if (a.mask)
@@ -174,7 +174,7 @@ export function plainAnnotation(a: Annotation): Annotation {
   if (a.attributes) out.attributes = { ...a.attributes };
   if (a.createdAt !== undefined) out.createdAt = a.createdAt;
   if (a.updatedAt !== undefined) out.updatedAt = a.updatedAt;
-  return out;
+  return out as AnnotationJSON;
 }
 
 /** A parsed document file: the document and everything around it. */
@@ -196,19 +196,39 @@ export function parseDocument(json: unknown): AnnotationDocument {
 
 /** Like parseDocument, and also returns the schema, image references and source version. */
 export function readDocument(json: unknown): ParsedDocument {
-  let value = json;
-  if (typeof value === 'string') {
-    try {
-      value = JSON.parse(value);
-    } catch (e) {
-      throw new VoxmarkError(ErrorCode.InvalidDocument, 'The document is not valid JSON', { cause: e });
-    }
-  }
+  const value = parseJson(json);
   if (!isRecord(value)) throw invalid([{ code: 'schema', path: '/', message: 'must be an object' }]);
   const sourceVersion = documentVersion(value);
-  let migrated: Record<string, unknown>;
+  const file = checkedFile(migrateOrThrow(value, sourceVersion));
+  const { document, annotationExtra } = loadAnnotations(file);
+  const extra: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(file)) if (!TOP_FIELDS.has(k)) extra[k] = structuredClone(v);
+  const ctx: DocumentContext = {
+    schema: structuredClone(file.schema),
+    image: structuredClone(file.image),
+    slices: structuredClone(file.slices),
+    generator: structuredClone(file.generator),
+    extra,
+    annotationExtra,
+  };
+  contexts.set(document, ctx);
+  return { document, sourceVersion, ...ctx };
+}
+
+/** Phase 1: a JSON string is parsed; anything else is taken as it is. */
+function parseJson(json: unknown): unknown {
+  if (typeof json !== 'string') return json;
   try {
-    migrated = migrate(value, sourceVersion);
+    return JSON.parse(json);
+  } catch (e) {
+    throw new VoxmarkError(ErrorCode.InvalidDocument, 'The document is not valid JSON', { cause: e });
+  }
+}
+
+/** Phase 2: an older file is migrated to the current version. */
+function migrateOrThrow(value: Record<string, unknown>, sourceVersion: number): Record<string, unknown> {
+  try {
+    return migrate(value, sourceVersion);
   } catch (e) {
     if (VoxmarkError.is(e, ErrorCode.InvalidDocument)) throw e;
     throw new VoxmarkError(
@@ -219,6 +239,10 @@ export function readDocument(json: unknown): ParsedDocument {
       },
     );
   }
+}
+
+/** Phase 3: the file is checked against the format's JSON schema, its label schema and its image size. */
+function checkedFile(migrated: Record<string, unknown>): DocumentJSON {
   const problems: Problem[] = [];
   if (!validateDocumentJson(migrated)) {
     problems.push(...ajvProblems((validateDocumentJson as { errors?: [] }).errors));
@@ -239,7 +263,14 @@ export function readDocument(json: unknown): ParsedDocument {
     problems.push({ code: 'schema', path: '/image', message: 'must give the image width and height' });
   }
   if (problems.length > 0) throw invalid(problems);
-  const file = migrated as unknown as DocumentJSON;
+  return migrated as unknown as DocumentJSON;
+}
+
+/** Phase 4: the annotations go into a new document; fields the format does not define are kept aside. */
+function loadAnnotations(file: DocumentJSON): {
+  document: AnnotationDocument;
+  annotationExtra: Map<string, Record<string, unknown>>;
+} {
   const document = new AnnotationDocument({
     width: file.image.width,
     height: file.image.height,
@@ -264,18 +295,7 @@ export function readDocument(json: unknown): ParsedDocument {
       },
     );
   }
-  const extra: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(file)) if (!TOP_FIELDS.has(k)) extra[k] = structuredClone(v);
-  const ctx: DocumentContext = {
-    schema: structuredClone(file.schema),
-    image: structuredClone(file.image),
-    slices: structuredClone(file.slices),
-    generator: structuredClone(file.generator),
-    extra,
-    annotationExtra,
-  };
-  contexts.set(document, ctx);
-  return { document, sourceVersion, ...ctx };
+  return { document, annotationExtra };
 }
 
 function invalid(problems: Problem[]): VoxmarkError {

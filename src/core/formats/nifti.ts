@@ -10,7 +10,7 @@ import { findLabel } from '../schema/parse.js';
 import type { LabelSchema } from '../schema/types.js';
 import { Chunker, GENERATOR, bySlice, type DocumentLike, type ExportOptions } from './common.js';
 import { rasterizeBox, rasterizePolygon } from './rasterize.js';
-import { paintRegionRle } from './rle.js';
+import { paintRegionRle } from '../mask/rle.js';
 
 export interface ToNiftiOptions extends ExportOptions {
   /** Write `.nii.gz` (gzip) instead of `.nii`. Default false. */

@@ -1,6 +1,6 @@
 /** Rasterizes boxes and polygons to masks, so every annotation can go to the mask formats (SEG, NIfTI). */
 import type { Annotation, Box, Point } from '../annotation/types.js';
-import { regionRleToMask } from './rle.js';
+import { regionRleToMask } from '../mask/rle.js';
 
 /**
  * Fills a box into a row-major mask: the pixels whose centres lie inside it. Integer boxes cover exactly

@@ -10,14 +10,14 @@
 import { AnnotationDocument, type AnnotationInput } from '../annotation/document.js';
 import { element as el, writeDicomFile, type DicomDataset } from '../dicom/writer.js';
 import { ErrorCode, VoxmarkError, toVoxmarkError } from '../errors.js';
-import type { DataSet } from '../image/dicom/dicom-parser.js';
+import type { DataSet } from '../dicom/dicom-parser.js';
 import { parseDicomBytes } from '../image/dicom/parse.js';
 import type { ImageStack } from '../image/types.js';
 import { findLabel, labelAncestors } from '../schema/parse.js';
 import type { CodedConcept, LabelDef, LabelSchema } from '../schema/types.js';
 import { Chunker, GENERATOR, bySlice, type DocumentLike, type ExportOptions } from './common.js';
 import { paintAnnotation } from './nifti.js';
-import { maskToRegionRle } from './rle.js';
+import { maskToRegionRle } from '../mask/rle.js';
 
 export const SEGMENTATION_STORAGE = '1.2.840.10008.5.1.4.1.1.66.4';
 

@@ -1,5 +1,3 @@
-import type { DeidentifyOptions } from '../deid/types.js';
-
 export type ImageInput = ArrayBuffer | Uint8Array | Blob | string;
 
 export const DataTypes = [
@@ -16,19 +14,6 @@ export type DataType = (typeof DataTypes)[number];
 
 export type PixelArray =
   Uint8Array | Int8Array | Uint16Array | Int16Array | Uint32Array | Int32Array | Float32Array | Float64Array;
-
-export interface LoadOptions {
-  signal?: AbortSignal;
-  onProgress?: (p: { loaded: number; total: number }) => void;
-  /** De-identify DICOM before anything else reads it. */
-  deidentify?: boolean | DeidentifyOptions;
-  /** Largest decoded frame, in bytes, that voxmark will allocate. Default 1 GiB. */
-  maxFrameBytes?: number;
-  /** Largest input, in bytes, that voxmark will read. Default 4 GiB. */
-  maxInputBytes?: number;
-  /** Memory budget for decoded frames kept in the cache, in bytes. Default 512 MiB. */
-  cacheBytes?: number;
-}
 
 export interface WindowPreset {
   name: string;

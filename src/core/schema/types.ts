@@ -1,3 +1,5 @@
+import type { AnnotationKind } from '../annotation/types.js';
+
 /** A DICOM coded concept: (code value, coding scheme designator, code meaning), e.g. ('T-D0050', 'SRT', 'Tissue'). */
 export interface CodedConcept {
   value: string;
@@ -5,8 +7,9 @@ export interface CodedConcept {
   meaning: string;
 }
 
-export const AnnotationKinds = ['box', 'polygon', 'mask'] as const;
-export type AnnotationKind = (typeof AnnotationKinds)[number];
+// The annotation model owns its kinds and attribute values; the schema refers to them.
+export { AnnotationKinds } from '../annotation/types.js';
+export type { AnnotationKind, AttributeValue } from '../annotation/types.js';
 
 interface AttributeBase {
   /** Key under which the value is stored in `Annotation.attributes`. */
@@ -59,5 +62,3 @@ export interface LabelSchema {
   version: 1;
   labels: LabelDef[];
 }
-
-export type AttributeValue = string | number | boolean;

@@ -1,12 +1,12 @@
-import type { Annotation } from '../annotation/types.js';
-import { regionRleArea } from '../formats/rle.js';
+import type { Annotation, AnnotationFields } from '../annotation/types.js';
+import { regionRleArea } from '../mask/rle.js';
 import { VoxmarkError } from '../errors.js';
 import { attributeValueProblem, escapePointer, ProblemCode, type Problem } from './parse.js';
 import type { LabelDef, LabelSchema } from './types.js';
 
 /** What validateDocument reads: an AnnotationDocument, a parsed document, or any object with `annotations`. */
 export interface AnnotationsLike {
-  readonly annotations: readonly Annotation[];
+  readonly annotations: readonly (Annotation | AnnotationFields)[];
 }
 
 export interface ValidateOptions {
@@ -81,7 +81,7 @@ export function validateDocument(
 }
 
 function geometryProblems(
-  a: Annotation,
+  a: AnnotationFields,
   add: (code: ProblemCode, path: string, message: string) => void,
 ): void {
   switch (a.kind) {

@@ -5,7 +5,7 @@ import { deidentificationStatus } from '../../../src/core/dataset/deid-status.js
 import { exportDataset, exportDatasetBlob } from '../../../src/core/dataset/export.js';
 import { maskOutlines, yoloLines } from '../../../src/core/dataset/yolo.js';
 import { rasterizePolygon } from '../../../src/core/formats/rasterize.js';
-import { loadImageStack } from '../../../src/core/image/load.js';
+import { loadImageStack } from '../../../src/core/load.js';
 import { createImageStack } from '../../../src/core/image/stack.js';
 import { phantomDicomSeries } from '../../../stories/data/phantom.js';
 import { voxmarkRejection } from '../../helpers/rejection.js';

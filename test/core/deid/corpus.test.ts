@@ -5,8 +5,8 @@
  * re-encode as explicit VR little endian) and checked region by region.
  */
 import { expect } from '@open-wc/testing';
-import dicomParser from '../../../src/core/image/dicom/dicom-parser.js';
-import type { DataSet } from '../../../src/core/image/dicom/dicom-parser.js';
+import dicomParser from '../../../src/core/dicom/dicom-parser.js';
+import type { DataSet } from '../../../src/core/dicom/dicom-parser.js';
 import { deidentify } from '../../../src/core/deid/index.js';
 import { IMPLEMENTATION_CLASS_UID } from '../../../src/core/dicom/index.js';
 import { ErrorCode, VoxmarkError, loadImageStack } from '../../../src/core/index.js';

@@ -4,8 +4,8 @@
  * are unchanged unless blanked, and burned-in text is refused or blanked.
  */
 import { expect } from '@open-wc/testing';
-import dicomParser from '../../../src/core/image/dicom/dicom-parser.js';
-import type { DataSet } from '../../../src/core/image/dicom/dicom-parser.js';
+import dicomParser from '../../../src/core/dicom/dicom-parser.js';
+import type { DataSet } from '../../../src/core/dicom/dicom-parser.js';
 import { deidentify, RULE_COUNT, type DeidentifyOptions } from '../../../src/core/deid/index.js';
 import { activeColumns, basicAction, resolveAction, ruleFor } from '../../../src/core/deid/rules.js';
 import { shiftDate, shiftDateTime } from '../../../src/core/deid/dates.js';

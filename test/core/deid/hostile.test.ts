@@ -4,7 +4,7 @@
  */
 import { expect } from '@open-wc/testing';
 import fc from 'fast-check';
-import dicomParser from '../../../src/core/image/dicom/dicom-parser.js';
+import dicomParser from '../../../src/core/dicom/dicom-parser.js';
 import { deidentify } from '../../../src/core/deid/index.js';
 import { deidentifyTiff } from '../../../src/core/deid/tiff.js';
 import { VoxmarkError } from '../../../src/core/errors.js';

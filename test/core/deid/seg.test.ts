@@ -6,7 +6,7 @@ import { expect } from '@open-wc/testing';
 import { AnnotationDocument } from '../../../src/core/annotation/document.js';
 import { deidentify } from '../../../src/core/deid/index.js';
 import { fromDicomSeg, toDicomSeg } from '../../../src/core/formats/seg.js';
-import { loadImageStack } from '../../../src/core/image/load.js';
+import { loadImageStack } from '../../../src/core/load.js';
 import { hierarchical } from '../schema/fixtures.js';
 import { blobMask } from '../formats/helpers.js';
 import { ctSlice } from './fixtures.js';

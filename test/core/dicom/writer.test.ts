@@ -4,8 +4,8 @@
  * re-emits every corpus file with the same elements and the same pixels.
  */
 import { expect } from '@open-wc/testing';
-import dicomParser from '../../../src/core/image/dicom/dicom-parser.js';
-import type { DataSet } from '../../../src/core/image/dicom/dicom-parser.js';
+import dicomParser from '../../../src/core/dicom/dicom-parser.js';
+import type { DataSet } from '../../../src/core/dicom/dicom-parser.js';
 import { parseDicomBytes } from '../../../src/core/image/dicom/parse.js';
 import { readImageInfo } from '../../../src/core/image/dicom/instance.js';
 import { decodeDicomFrame } from '../../../src/core/image/dicom/pixels.js';

@@ -1,6 +1,6 @@
 import { expect } from '@open-wc/testing';
 import { loadDicomWeb } from '../../../src/core/dicomweb/index.js';
-import { loadImageStack } from '../../../src/core/image/load.js';
+import { loadImageStack } from '../../../src/core/load.js';
 import type { ImageStack } from '../../../src/core/image/types.js';
 import {
   DICOMWEB,

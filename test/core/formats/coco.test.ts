@@ -1,7 +1,7 @@
 import { expect } from '@open-wc/testing';
 import { AnnotationDocument } from '../../../src/core/annotation/document.js';
 import { fromCoco, readCoco, toCoco, toCocoAsync, type CocoRle } from '../../../src/core/formats/coco.js';
-import { decodeRle, encodeRle, maskToCounts } from '../../../src/core/formats/rle.js';
+import { decodeRle, encodeRle, maskToCounts } from '../../../src/core/mask/rle.js';
 import { hierarchical } from '../schema/fixtures.js';
 import { blobMask, testStack } from './helpers.js';
 

@@ -11,7 +11,7 @@ import {
   serializeDocument,
   type DocumentJSON,
 } from '../../../src/core/formats/document.js';
-import { encodeRle, maskToRegionRle } from '../../../src/core/formats/rle.js';
+import { encodeRle, maskToRegionRle } from '../../../src/core/mask/rle.js';
 import { hierarchical } from '../schema/fixtures.js';
 import type { Problem } from '../../../src/core/schema/parse.js';
 

@@ -7,7 +7,7 @@ import { expect } from '@open-wc/testing';
 import { loadImageStack, VoxmarkError } from '../../../src/core/index.js';
 import { corpusBytes } from '../../helpers/corpus.js';
 import { TS, buildDicom, buildImage, imageElements, u16le } from '../../helpers/dicom-builder.js';
-import type { LoadOptions } from '../../../src/core/image/types.js';
+import type { LoadOptions } from '../../../src/core/load.js';
 
 const HANG_MS = 2000;
 

@@ -5,7 +5,7 @@
  */
 import { expect } from '@open-wc/testing';
 import { createImageStack, LazyImageStack } from '../../../src/core/image/stack.js';
-import { loadImageStack } from '../../../src/core/image/load.js';
+import { loadImageStack } from '../../../src/core/load.js';
 import { type ReformattedStack, reformatStack } from '../../../src/core/image/reformat.js';
 import { directionLetters, stackGeometry } from '../../../src/core/image/geometry.js';
 import type { ImageStack, PixelArray } from '../../../src/core/image/types.js';

@@ -4,7 +4,7 @@
  * and never allocate more than the input justifies.
  */
 import { expect } from '@open-wc/testing';
-import { loadImageStack } from '../../../src/core/image/load.js';
+import { loadImageStack } from '../../../src/core/load.js';
 import { VoxmarkError } from '../../../src/core/errors.js';
 import { readTiffLayout } from '../../../src/core/image/tiff/ifd.js';
 import { buildTiff, deflate, type TiffPageSpec } from '../../helpers/tiff-builder.js';

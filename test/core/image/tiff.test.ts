@@ -4,7 +4,7 @@
  * stacks and the metadata that gives the physical pixel size.
  */
 import { expect } from '@open-wc/testing';
-import { loadImageStack } from '../../../src/core/image/load.js';
+import { loadImageStack } from '../../../src/core/load.js';
 import { VoxmarkError } from '../../../src/core/errors.js';
 import type { ImageStack, PixelArray } from '../../../src/core/image/types.js';
 import { buildTiff, type Compression, type TiffPageSpec } from '../../helpers/tiff-builder.js';

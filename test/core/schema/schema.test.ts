@@ -2,9 +2,9 @@ import { expect } from '@open-wc/testing';
 import { parseLabelSchema, labelSchemaProblems, type Problem } from '../../../src/core/schema/parse.js';
 import { validateDocument } from '../../../src/core/schema/validate.js';
 import { compiledSchemas } from '../../../src/core/schema/validators.generated.js';
-import { maskToRegionRle } from '../../../src/core/formats/rle.js';
+import { maskToRegionRle } from '../../../src/core/mask/rle.js';
 import { VoxmarkError } from '../../../src/core/errors.js';
-import type { Annotation } from '../../../src/core/annotation/types.js';
+import type { AnnotationFields } from '../../../src/core/annotation/types.js';
 import { hierarchical } from './fixtures.js';
 
 function codesAndPaths(problems: Problem[]) {
@@ -128,7 +128,7 @@ describe('validateDocument', () => {
   const mask = maskToRegionRle(square, W, H)!;
 
   it('finds no problem in a valid document', () => {
-    const annotations: Annotation[] = [
+    const annotations: AnnotationFields[] = [
       { id: '1', label: 'organ', kind: 'box', slice: 0, box: { x: 1, y: 1, width: 2, height: 3 } },
       {
         id: '2',
@@ -156,7 +156,7 @@ describe('validateDocument', () => {
 
   it('reports every problem of every annotation', () => {
     const empty = { rle: '9', bbox: [0, 0, 3, 3] as [number, number, number, number] };
-    const annotations: Annotation[] = [
+    const annotations: AnnotationFields[] = [
       { id: 'a', label: 'ghost', kind: 'box', slice: 0, box: { x: 0, y: 0, width: 1, height: 1 } },
       { id: 'b', label: 'organ', kind: 'mask', slice: 0, mask },
       { id: 'c', label: 'tumour', kind: 'mask', slice: 5, mask: empty, attributes: { size: 500, extra: 1 } },
@@ -201,7 +201,7 @@ describe('validateDocument', () => {
   });
 
   it('reports a mask whose RLE cannot be decoded', () => {
-    const annotations: Annotation[] = [
+    const annotations: AnnotationFields[] = [
       { id: 'x', label: 'lesion', kind: 'mask', slice: 0, mask: { rle: '\u0001', bbox: [0, 0, 2, 2] } },
     ];
     expect(codesAndPaths(validateDocument({ annotations }, hierarchical))).to.deep.equal([

@@ -3,49 +3,16 @@ import type { PixelArray } from '../types.js';
 import type { CodecOutput } from './wasm.js';
 import { readJpegFrameHeader } from './jpeg-markers.js';
 import { finishDecodedFrame } from '../dicom/finish.js';
+import type { CodecFrameInfo } from './frame-info.js';
+import { type CodecFamily, codecFamilyOf, transferSyntax } from '../../dicom/transfer-syntax.js';
 
-/** What a codec needs to know about a compressed DICOM frame: plain data, so it can cross to a worker. */
-export interface CodecFrameInfo {
-  transferSyntaxUID: string;
-  rows: number;
-  columns: number;
-  samplesPerPixel: number;
-  bitsAllocated: number;
-  bitsStored: number;
-  pixelRepresentation: number;
-  photometricInterpretation: string;
-}
-
-/** Transfer syntaxes whose pixel data is encapsulated (compressed), with the codec family that decodes them. */
-export const ENCAPSULATED_TRANSFER_SYNTAXES: Record<string, string> = {
-  '1.2.840.10008.1.2.5': 'RLE Lossless',
-  '1.2.840.10008.1.2.4.50': 'JPEG Baseline (Process 1)',
-  '1.2.840.10008.1.2.4.51': 'JPEG Extended (Process 2 & 4)',
-  '1.2.840.10008.1.2.4.57': 'JPEG Lossless (Process 14)',
-  '1.2.840.10008.1.2.4.70': 'JPEG Lossless SV1 (Process 14, Selection Value 1)',
-  '1.2.840.10008.1.2.4.80': 'JPEG-LS Lossless',
-  '1.2.840.10008.1.2.4.81': 'JPEG-LS Near-Lossless',
-  '1.2.840.10008.1.2.4.90': 'JPEG 2000 Lossless',
-  '1.2.840.10008.1.2.4.91': 'JPEG 2000',
-  '1.2.840.10008.1.2.4.92': 'JPEG 2000 Part 2 Multi-component Lossless',
-  '1.2.840.10008.1.2.4.93': 'JPEG 2000 Part 2 Multi-component',
-  '1.2.840.10008.1.2.4.201': 'HTJ2K Lossless',
-  '1.2.840.10008.1.2.4.202': 'HTJ2K Lossless RPCL',
-  '1.2.840.10008.1.2.4.203': 'HTJ2K',
-};
+export type { CodecFrameInfo } from './frame-info.js';
 
 /** The codec families voxmark dispatches compressed frames to. */
-export type Family = 'rle' | 'jpeg' | 'jpegls' | 'j2k' | 'htj2k';
+export type Family = CodecFamily;
 
 /** The codec family of a transfer syntax, or undefined when voxmark has no decoder for it. */
-export function familyOf(uid: string): Family | undefined {
-  if (uid === '1.2.840.10008.1.2.5') return 'rle';
-  if (/^1\.2\.840\.10008\.1\.2\.4\.(50|51|57|70)$/.test(uid)) return 'jpeg';
-  if (/^1\.2\.840\.10008\.1\.2\.4\.(80|81)$/.test(uid)) return 'jpegls';
-  if (/^1\.2\.840\.10008\.1\.2\.4\.(90|91|92|93)$/.test(uid)) return 'j2k';
-  if (/^1\.2\.840\.10008\.1\.2\.4\.(201|202|203)$/.test(uid)) return 'htj2k';
-  return undefined;
-}
+export const familyOf = codecFamilyOf;
 
 /**
  * Decodes one compressed frame into stored values (before any palette lookup): the codec for the transfer
@@ -66,7 +33,7 @@ export async function decodeCompressedFrame(info: CodecFrameInfo, bytes: Uint8Ar
     throw toVoxmarkError(
       e,
       ErrorCode.CodecFailed,
-      `Could not decode a ${ENCAPSULATED_TRANSFER_SYNTAXES[info.transferSyntaxUID]} frame`,
+      `Could not decode a ${transferSyntax(info.transferSyntaxUID)?.name} frame`,
     );
   }
   return finishDecodedFrame(info, out, family === 'j2k' || family === 'htj2k');

@@ -1,16 +1,11 @@
 import { ErrorCode, VoxmarkError, throwIfAborted } from '../../errors.js';
 import type { PixelArray } from '../types.js';
 import { type CodecFrameInfo, decodeCompressedFrame, familyOf } from '../codecs/decode.js';
-import type { DecodeWorkerPool } from '../codecs/worker-pool.js';
 import type { DicomImageInfo } from './instance.js';
 import { applyPalette } from './pixels.js';
+import type { EncapsulatedDecodeOptions } from './decode-options.js';
 
-export { ENCAPSULATED_TRANSFER_SYNTAXES } from '../codecs/decode.js';
-
-export interface EncapsulatedDecodeOptions {
-  /** Decode in these workers (which fall back to this thread if they cannot start). */
-  pool?: DecodeWorkerPool;
-}
+export type { EncapsulatedDecodeOptions } from './decode-options.js';
 
 /**
  * Decodes one encapsulated (compressed) frame into stored values of the stack's data type, sign-corrected,

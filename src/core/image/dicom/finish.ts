@@ -1,7 +1,7 @@
 import { ErrorCode, VoxmarkError } from '../../errors.js';
 import type { DataType, PixelArray } from '../types.js';
 import type { CodecOutput } from '../codecs/wasm.js';
-import type { CodecFrameInfo } from '../codecs/decode.js';
+import type { CodecFrameInfo } from '../codecs/frame-info.js';
 import { allocate, convertColourToRgb, planarToInterleaved } from './samples.js';
 
 /** The data type of stored values before any palette lookup: from Bits Allocated and Pixel Representation. */

@@ -1,4 +1,4 @@
-import type { DataSet } from './dicom-parser.js';
+import type { DataSet } from '../../dicom/dicom-parser.js';
 import { ErrorCode, VoxmarkError } from '../../errors.js';
 import type { ParsedDicom } from './parse.js';
 

@@ -1,13 +1,16 @@
-import dicomParser from './dicom-parser.js';
-import type { DataSet } from './dicom-parser.js';
+import dicomParser from '../../dicom/dicom-parser.js';
+import type { DataSet } from '../../dicom/dicom-parser.js';
 import { ErrorCode, VoxmarkError, toVoxmarkError, throwIfAborted } from '../../errors.js';
 import { checkSequenceDepth } from './depth.js';
 
+import { TransferSyntaxUID } from '../../dicom/transfer-syntax.js';
+
+/** Short names for the syntaxes the parser branches on; the UIDs live in core/dicom's one table. */
 export const TransferSyntax = {
-  ImplicitLittle: '1.2.840.10008.1.2',
-  ExplicitLittle: '1.2.840.10008.1.2.1',
-  DeflatedExplicitLittle: '1.2.840.10008.1.2.1.99',
-  ExplicitBig: '1.2.840.10008.1.2.2',
+  ImplicitLittle: TransferSyntaxUID.ImplicitVRLittleEndian,
+  ExplicitLittle: TransferSyntaxUID.ExplicitVRLittleEndian,
+  DeflatedExplicitLittle: TransferSyntaxUID.DeflatedExplicitVRLittleEndian,
+  ExplicitBig: TransferSyntaxUID.ExplicitVRBigEndian,
 } as const;
 
 /** Deflate cannot expand data by more than about 1032:1; anything claiming more is a bomb. */

@@ -4,19 +4,12 @@ import { allocate, convertColourToRgb, planarToInterleaved } from './samples.js'
 
 export { allocate, arrayDataType, convertColourToRgb, planarToInterleaved } from './samples.js';
 import { frameRescale, type DicomImageInfo } from './instance.js';
-import type { EncapsulatedDecodeOptions } from './codecs.js';
+import type { EncapsulatedDecodeOptions } from './decode-options.js';
 import { TransferSyntax } from './parse.js';
 
-const NATIVE = new Set<string>([
-  TransferSyntax.ImplicitLittle,
-  TransferSyntax.ExplicitLittle,
-  TransferSyntax.DeflatedExplicitLittle,
-  TransferSyntax.ExplicitBig,
-]);
+import { isNativeTransferSyntax } from '../../dicom/transfer-syntax.js';
 
-export function isNativeTransferSyntax(uid: string): boolean {
-  return NATIVE.has(uid);
-}
+export { isNativeTransferSyntax };
 
 /** The dtype that frames of this instance are delivered in. */
 export function frameDataType(info: DicomImageInfo): DataType {

@@ -11,7 +11,7 @@ import {
   rleArea,
   rleToBbox,
   stringToCounts,
-} from '../../../src/core/formats/rle.js';
+} from '../../../src/core/mask/rle.js';
 
 /** Row-major mask from rows drawn with '#' (inside) and '.' (outside). */
 function m(rows: string[]): { data: Uint8Array; w: number; h: number } {

@@ -3,7 +3,7 @@
  * deterministic, optionally stratified by label; and a leakage check for existing splits.
  */
 import { ErrorCode, VoxmarkError } from '../errors.js';
-import { isRecord } from './common.js';
+import { isRecord } from '../util/guards.js';
 import { seededRandom as rng } from '../util/random.js';
 
 export const SPLIT_NAMES = ['train', 'validation', 'test'] as const;
@@ -95,24 +95,38 @@ function shuffle<T>(list: T[], random: () => number): T[] {
  * for bad ratios.
  */
 export function splitDataset<T>(items: readonly T[], options: SplitOptions<T> = {}): SplitResult<T> {
-  const raw = options.ratios ?? [0.8, 0.1, 0.1];
+  const ratios = normalizedRatios(options.ratios ?? [0.8, 0.1, 0.1]);
+  const seed = options.seed ?? 0;
+  const grouping = groupItems(items, options.groupBy ?? ((item: T) => defaultPatientId(item)));
+  const strata = groupStrata(grouping.groups, options.stratifyBy);
+  const assigned = assignGroups(grouping.groups, strata, ratios, rng(seedHash(seed)));
+
+  const sets: [T[], T[], T[]] = [[], [], []];
+  // Keep the input order within each set.
+  items.forEach((item, i) => sets[assigned.get(grouping.keyOf[i]!)!]!.push(item));
+  const report = splitReport(sets, assigned, { seed, ratios, ungrouped: grouping.ungrouped }, options);
+  return { train: sets[0], validation: sets[1], test: sets[2], report };
+}
+
+/** The ratios scaled to sum to 1. Throws VoxmarkError('invalid-argument') for bad ratios. */
+function normalizedRatios(raw: readonly number[]): [number, number, number] {
   if (
     !Array.isArray(raw) ||
     raw.length !== 3 ||
     raw.some((r) => !(Number.isFinite(r) && r >= 0)) ||
-    raw[0] + raw[1] + raw[2] <= 0
+    raw[0]! + raw[1]! + raw[2]! <= 0
   ) {
     throw new VoxmarkError(
       ErrorCode.InvalidArgument,
       `Split ratios must be three non-negative numbers with a positive sum, got ${JSON.stringify(raw)}`,
     );
   }
-  const sum = raw[0] + raw[1] + raw[2];
-  const ratios = raw.map((r) => r / sum) as [number, number, number];
-  const seed = options.seed ?? 0;
-  const groupBy = options.groupBy ?? ((item: T) => defaultPatientId(item));
+  const sum = raw[0]! + raw[1]! + raw[2]!;
+  return raw.map((r) => r / sum) as [number, number, number];
+}
 
-  // Group items; ungrouped items are their own group, keyed by position so the key is stable.
+/** Groups items; ungrouped items are their own group, keyed by position so the key is stable. */
+function groupItems<T>(items: readonly T[], groupBy: (item: T) => string | undefined) {
   const groups = new Map<string, T[]>();
   const keyOf: string[] = [];
   let ungrouped = 0;
@@ -127,17 +141,23 @@ export function splitDataset<T>(items: readonly T[], options: SplitOptions<T> = 
     if (!list) groups.set(key, (list = []));
     list.push(item);
   });
+  return { groups, keyOf, ungrouped };
+}
 
-  // Stratum of each group: its most common item stratum (ties: the smallest name).
+/** Group keys by stratum, sorted. A group's stratum is its most common item stratum (ties: the smallest name). */
+function groupStrata<T>(
+  groups: Map<string, T[]>,
+  stratifyBy: ((item: T) => string | undefined) | undefined,
+): Map<string, string[]> {
   const strataOf = new Map<string, string>();
   for (const [key, list] of groups) {
-    if (!options.stratifyBy) {
+    if (!stratifyBy) {
       strataOf.set(key, '');
       continue;
     }
     const counts = new Map<string, number>();
     for (const item of list) {
-      const s = options.stratifyBy(item) ?? '';
+      const s = stratifyBy(item) ?? '';
       counts.set(s, (counts.get(s) ?? 0) + 1);
     }
     const best = [...counts].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0))[0]!;
@@ -150,8 +170,16 @@ export function splitDataset<T>(items: readonly T[], options: SplitOptions<T> = 
     if (!list) strata.set(s, (list = []));
     list.push(key);
   }
+  return strata;
+}
 
-  const random = rng(seedHash(seed));
+/** Gives each group, stratum by stratum, to the set furthest below its target. Returns set index by group key. */
+function assignGroups<T>(
+  groups: Map<string, T[]>,
+  strata: Map<string, string[]>,
+  ratios: [number, number, number],
+  random: () => number,
+): Map<string, number> {
   const assigned = new Map<string, number>();
   for (const name of [...strata.keys()].sort()) {
     const keys = shuffle(strata.get(name)!, random);
@@ -175,21 +203,26 @@ export function splitDataset<T>(items: readonly T[], options: SplitOptions<T> = 
       count[best]! += n;
     }
   }
+  return assigned;
+}
 
-  const sets: [T[], T[], T[]] = [[], [], []];
-  // Keep the input order within each set.
-  items.forEach((item, i) => sets[assigned.get(keyOf[i]!)!]!.push(item));
-
+/** The report of a finished split: sizes, group counts, achieved ratios, strata and leakage. */
+function splitReport<T>(
+  sets: [T[], T[], T[]],
+  assigned: Map<string, number>,
+  base: Pick<SplitReport, 'seed' | 'ratios' | 'ungrouped'>,
+  options: SplitOptions<T>,
+): SplitReport {
   const groupCounts = [0, 0, 0];
   for (const s of assigned.values()) groupCounts[s]!++;
-  const n = Math.max(1, items.length);
+  const n = Math.max(1, sets[0].length + sets[1].length + sets[2].length);
   const report: SplitReport = {
-    seed,
-    ratios,
+    seed: base.seed,
+    ratios: base.ratios,
     sizes: { train: sets[0].length, validation: sets[1].length, test: sets[2].length },
     groups: { train: groupCounts[0]!, validation: groupCounts[1]!, test: groupCounts[2]! },
     achieved: [sets[0].length / n, sets[1].length / n, sets[2].length / n],
-    ungrouped,
+    ungrouped: base.ungrouped,
     leakage: [],
   };
   if (options.stratifyBy) {
@@ -207,7 +240,7 @@ export function splitDataset<T>(items: readonly T[], options: SplitOptions<T> = 
     { train: sets[0], validation: sets[1], test: sets[2] },
     { groupBy: options.groupBy },
   ).leakage;
-  return { train: sets[0], validation: sets[1], test: sets[2], report };
+  return report;
 }
 
 /**

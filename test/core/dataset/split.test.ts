@@ -1,6 +1,6 @@
 import { expect } from '@open-wc/testing';
 import fc from 'fast-check';
-import { checkSplit, splitDataset } from '../../../src/core/formats/split.js';
+import { checkSplit, splitDataset } from '../../../src/core/dataset/split.js';
 
 interface Item {
   id: number;

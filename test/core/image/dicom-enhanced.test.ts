@@ -4,8 +4,8 @@
  * (Hounsfield units), orientation (so slice spacing comes from the frame positions), and pixel spacing.
  */
 import { expect } from '@open-wc/testing';
-import { loadImageStack } from '../../src/core/index.js';
-import { buildDicom, imageElements, u16le, type El } from '../helpers/dicom-builder.js';
+import { loadImageStack } from '../../../src/core/index.js';
+import { buildDicom, imageElements, u16le, type El } from '../../helpers/dicom-builder.js';
 
 const S = (tag: number, vr: string, value: string | number | number[]): El => ({ tag, vr, value });
 const FRAMES = 3;

@@ -3,10 +3,10 @@
  * meanings with non-ASCII characters must read back as written, and map to labels by name.
  */
 import { expect } from '@open-wc/testing';
-import { AnnotationDocument } from '../../src/core/annotation/document.js';
-import { fromDicomSeg, toDicomSeg } from '../../src/core/formats/seg.js';
-import type { LabelSchema } from '../../src/core/schema/types.js';
-import { testStack } from './formats/helpers.js';
+import { AnnotationDocument } from '../../../src/core/annotation/document.js';
+import { fromDicomSeg, toDicomSeg } from '../../../src/core/formats/seg.js';
+import type { LabelSchema } from '../../../src/core/schema/types.js';
+import { testStack } from './helpers.js';
 
 const NAME = 'Läsion – Größe ≥ 3 cm 肺結節';
 const schema: LabelSchema = {

@@ -3,11 +3,11 @@
  * the preamble or the "DICM" marker, and de-identifying one writes no such phantom elements.
  */
 import { expect } from '@open-wc/testing';
-import dicomParser from '../../src/core/image/dicom/dicom-parser.js';
-import type { DataSet } from '../../src/core/image/dicom/dicom-parser.js';
-import { parseDicomBytes } from '../../src/core/image/dicom/parse.js';
-import { deidentify } from '../../src/core/deid/index.js';
-import { corpusBytes } from '../helpers/corpus.js';
+import dicomParser from '../../../src/core/dicom/dicom-parser.js';
+import type { DataSet } from '../../../src/core/dicom/dicom-parser.js';
+import { parseDicomBytes } from '../../../src/core/image/dicom/parse.js';
+import { deidentify } from '../../../src/core/deid/index.js';
+import { corpusBytes } from '../../helpers/corpus.js';
 
 const phantom = (ds: DataSet) =>
   Object.keys(ds.elements).filter((t) => t === 'x49444d43' || t.startsWith('x0000') || t === 'x4c550004');

@@ -3,8 +3,8 @@
  * secondary captures carry none. The first must give the spacing; the second must not claim millimetres.
  */
 import { expect } from '@open-wc/testing';
-import { loadImageStack } from '../../src/core/index.js';
-import { buildImage, u16le, type El } from '../helpers/dicom-builder.js';
+import { loadImageStack } from '../../../src/core/index.js';
+import { buildImage, u16le, type El } from '../../helpers/dicom-builder.js';
 
 const S = (tag: number, vr: string, value: string): El => ({ tag, vr, value });
 const pixels = u16le(new Array(15).fill(7));

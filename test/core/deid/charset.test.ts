@@ -3,10 +3,10 @@
  * a file on the default character repertoire must come with a Specific Character Set that says how.
  */
 import { expect } from '@open-wc/testing';
-import dicomParser from '../../src/core/image/dicom/dicom-parser.js';
-import type { DataSet } from '../../src/core/image/dicom/dicom-parser.js';
-import { deidentify } from '../../src/core/deid/index.js';
-import { corpusBytes } from '../helpers/corpus.js';
+import dicomParser from '../../../src/core/dicom/dicom-parser.js';
+import type { DataSet } from '../../../src/core/dicom/dicom-parser.js';
+import { deidentify } from '../../../src/core/deid/index.js';
+import { corpusBytes } from '../../helpers/corpus.js';
 
 const utf8Of = (ds: DataSet, tag: string) => {
   const el = ds.elements[tag]!;

@@ -4,8 +4,8 @@
  * silently keeping whichever part came first.
  */
 import { expect } from '@open-wc/testing';
-import { readCoco } from '../../src/core/formats/coco.js';
-import type { LabelSchema } from '../../src/core/schema/types.js';
+import { readCoco } from '../../../src/core/formats/coco.js';
+import type { LabelSchema } from '../../../src/core/schema/types.js';
 
 const schema: LabelSchema = {
   version: 1,

@@ -1,12 +1,27 @@
-import { ErrorCode, VoxmarkError, throwIfAborted, toVoxmarkError } from '../errors.js';
-import { DEFAULT_MAX_INPUT_BYTES, readInput } from './input.js';
-import { sniffFormat } from './sniff.js';
-import { parseDicomBytes } from './dicom/parse.js';
-import { readImageInfo, type DicomImageInfo } from './dicom/instance.js';
-import { buildDicomStack } from './dicom/stack.js';
-import { loadTiffStack } from './tiff/index.js';
-import type { ImageInput, ImageStack, LoadOptions, StackMetadata } from './types.js';
-import type { DecodeWorkerPool } from './codecs/worker-pool.js';
+import { ErrorCode, VoxmarkError, throwIfAborted, toVoxmarkError } from './errors.js';
+import { DEFAULT_MAX_INPUT_BYTES, readInput } from './image/input.js';
+import { sniffFormat } from './image/sniff.js';
+import { parseDicomBytes } from './image/dicom/parse.js';
+import { readImageInfo, type DicomImageInfo } from './image/dicom/instance.js';
+import { buildDicomStack } from './image/dicom/stack.js';
+import { loadTiffStack } from './image/tiff/index.js';
+import type { ImageInput, ImageStack, StackMetadata } from './image/types.js';
+import type { DeidentifyOptions } from './deid/types.js';
+import type { DecodeWorkerPool } from './image/codecs/worker-pool.js';
+
+/** What `loadImageStack` accepts besides the input. */
+export interface LoadOptions {
+  signal?: AbortSignal;
+  onProgress?: (p: { loaded: number; total: number }) => void;
+  /** De-identify DICOM before anything else reads it. */
+  deidentify?: boolean | DeidentifyOptions;
+  /** Largest decoded frame, in bytes, that voxmark will allocate. Default 1 GiB. */
+  maxFrameBytes?: number;
+  /** Largest input, in bytes, that voxmark will read. Default 4 GiB. */
+  maxInputBytes?: number;
+  /** Memory budget for decoded frames kept in the cache, in bytes. Default 512 MiB. */
+  cacheBytes?: number;
+}
 
 export const DEFAULT_MAX_FRAME_BYTES = 1024 * 1024 * 1024;
 
@@ -38,15 +53,24 @@ export async function loadImageStack(
 async function load(input: ImageInput | ImageInput[], options: ImageLoadOptions): Promise<ImageStack> {
   const inputs = Array.isArray(input) ? input : [input];
   if (inputs.length === 0) throw new VoxmarkError(ErrorCode.InvalidArgument, 'No input given');
-  const maxFrameBytes = options.maxFrameBytes ?? DEFAULT_MAX_FRAME_BYTES;
+  const byteArrays = await readAll(inputs, options);
+  throwIfAborted(options.signal);
+  const format = commonFormat(byteArrays);
+  const stack = await (format === 'tiff' ? loadTiff(byteArrays, options) : loadDicom(byteArrays, options));
+  // Recorded so that dataset export (and hosts) can tell a stack voxmark de-identified on load.
+  if (options.deidentify) (stack.metadata as StackMetadata).deidentified = true;
+  return stack;
+}
+
+/** Phase 1: reads every input, reporting progress summed over all of them. */
+function readAll(inputs: ImageInput[], options: ImageLoadOptions): Promise<Uint8Array[]> {
   const loaded = new Array<number>(inputs.length).fill(0);
   const totals = new Array<number>(inputs.length).fill(0);
   const report = () => {
     if (!options.onProgress) return; // summing per input would be quadratic in the number of files
     options.onProgress({ loaded: sum(loaded), total: Math.max(sum(totals), sum(loaded)) });
   };
-
-  const byteArrays = await Promise.all(
+  return Promise.all(
     inputs.map((item, i) =>
       readInput(item, {
         ...(options.signal ? { signal: options.signal } : {}),
@@ -64,8 +88,10 @@ async function load(input: ImageInput | ImageInput[], options: ImageLoadOptions)
       }),
     ),
   );
-  throwIfAborted(options.signal);
+}
 
+/** Phase 2: the one format every input shares, sniffed from the bytes. */
+function commonFormat(byteArrays: Uint8Array[]): 'dicom' | 'tiff' {
   const formats = byteArrays.map((b) => sniffFormat(b));
   const first = formats[0]!;
   if (first.format === 'unknown' || formats.some((f) => f.format !== first.format)) {
@@ -75,31 +101,35 @@ async function load(input: ImageInput | ImageInput[], options: ImageLoadOptions)
       bad >= 0 ? `Input ${bad + 1} is neither DICOM nor TIFF` : 'Inputs mix DICOM and TIFF',
     );
   }
+  return first.format;
+}
 
-  if (first.format === 'tiff') {
-    if (byteArrays.length > 1) {
-      throw new VoxmarkError(
-        ErrorCode.Unsupported,
-        'Load one TIFF at a time: a multi-page TIFF is already a stack',
-      );
-    }
-    let tiffBytes = byteArrays[0]!;
-    if (options.deidentify) {
-      // Identifying descriptive tags go before the reader, the metadata or the host sees them.
-      const { deidentifyTiff } = await import('../deid/tiff.js');
-      tiffBytes = new Uint8Array(deidentifyTiff(tiffBytes).bytes);
-    }
-    const stack = await loadTiffStack(tiffBytes, {
-      ...(options.signal ? { signal: options.signal } : {}),
-      maxFrameBytes,
-      ...(options.cacheBytes === undefined ? {} : { cacheBytes: options.cacheBytes }),
-    });
-    return markDeidentified(stack, !!options.deidentify);
+/** Phase 3, TIFF: one file, de-identified first when asked. */
+async function loadTiff(byteArrays: Uint8Array[], options: ImageLoadOptions): Promise<ImageStack> {
+  if (byteArrays.length > 1) {
+    throw new VoxmarkError(
+      ErrorCode.Unsupported,
+      'Load one TIFF at a time: a multi-page TIFF is already a stack',
+    );
   }
+  let tiffBytes = byteArrays[0]!;
+  if (options.deidentify) {
+    // Identifying descriptive tags go before the reader, the metadata or the host sees them.
+    const { deidentifyTiff } = await import('./deid/tiff.js');
+    tiffBytes = new Uint8Array(deidentifyTiff(tiffBytes).bytes);
+  }
+  return loadTiffStack(tiffBytes, {
+    ...(options.signal ? { signal: options.signal } : {}),
+    maxFrameBytes: options.maxFrameBytes ?? DEFAULT_MAX_FRAME_BYTES,
+    ...(options.cacheBytes === undefined ? {} : { cacheBytes: options.cacheBytes }),
+  });
+}
 
+/** Phase 3, DICOM: de-identified first when asked, then parsed and assembled into one series. */
+async function loadDicom(byteArrays: Uint8Array[], options: ImageLoadOptions): Promise<ImageStack> {
   let dicomBytes = byteArrays;
   if (options.deidentify) {
-    const { deidentify } = await import('../deid/index.js');
+    const { deidentify } = await import('./deid/index.js');
     const deidOptions = options.deidentify === true ? {} : options.deidentify;
     dicomBytes = await Promise.all(
       byteArrays.map(async (b) => new Uint8Array((await deidentify(b, deidOptions)).bytes)),
@@ -115,18 +145,11 @@ async function load(input: ImageInput | ImageInput[], options: ImageLoadOptions)
     });
     infos.push(readImageInfo(parsed));
   }
-  const stack = buildDicomStack(infos, {
-    maxFrameBytes,
+  return buildDicomStack(infos, {
+    maxFrameBytes: options.maxFrameBytes ?? DEFAULT_MAX_FRAME_BYTES,
     ...(options.decodePool ? { decodePool: options.decodePool } : {}),
     ...(options.cacheBytes === undefined ? {} : { cacheBytes: options.cacheBytes }),
   });
-  return markDeidentified(stack, !!options.deidentify);
-}
-
-/** Records in the metadata that voxmark de-identified the input (dataset export checks it). */
-function markDeidentified(stack: ImageStack, deidentified: boolean): ImageStack {
-  if (deidentified) (stack.metadata as StackMetadata).deidentified = true;
-  return stack;
 }
 
 function sum(values: number[]): number {
