@@ -7,7 +7,7 @@ export * from './core/index.js';
 // Viewer
 export { VxViewer, NAVIGATION_TOOLS } from './elements/vx-viewer.js';
 export * from './elements/events.js';
-export { viewerHostContext } from './render/viewer-host.js';
+export { viewerHostContext } from './elements/viewer-host.js';
 export type {
   ViewerHost,
   ToolHandler,
@@ -17,7 +17,7 @@ export type {
   ViewerChange,
   ViewerDocument,
   LayerOptions,
-} from './render/viewer-host.js';
+} from './elements/viewer-host.js';
 // Annotation layers and toolbar
 export { VxBoxLayer } from './elements/vx-box-layer.js';
 export { VxPolygonLayer } from './elements/vx-polygon-layer.js';

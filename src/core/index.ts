@@ -90,7 +90,7 @@ export { buildVoiLut, greyOf, initialWindow } from './image/voi.js';
 export type { VoiParams, VoiLut } from './image/voi.js';
 
 // Annotation tools (DOM-free state machines), selection and hide/lock state
-export { SelectionState, VisibilityState } from './annotation/selection.js';
+export { SelectionState, VisibilityState } from './session/selection.js';
 export {
   boundsOf,
   hitTest,

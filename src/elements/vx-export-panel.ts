@@ -9,7 +9,7 @@ import type { DocumentLike, ExportProgress } from '../core/formats/common.js';
 import type { ImageStack } from '../core/image/types.js';
 import { validateDocument } from '../core/schema/validate.js';
 import type { LabelSchema } from '../core/schema/types.js';
-import type { ViewerHost } from '../render/viewer-host.js';
+import type { ViewerHost } from './viewer-host.js';
 import { VxExportEvent, type ExportFormat } from './events.js';
 import { findLinkedViewer, VIEWER_LOOKUP_FRAMES } from './controllers/linked-viewer.js';
 

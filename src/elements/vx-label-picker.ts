@@ -7,12 +7,13 @@ import type { Annotation } from '../core/annotation/types.js';
 import { attributeValueProblem } from '../core/schema/parse.js';
 import type { AttributeDef, AttributeValue, LabelDef, LabelSchema } from '../core/schema/types.js';
 import type { AnnotationEditor } from '../core/tools/editor.js';
-import type { ViewerHost } from '../render/viewer-host.js';
+import type { ViewerHost } from './viewer-host.js';
 import { annotationSession } from './layers/annotation-session.js';
 import { icon } from './layers/icons.js';
 import { findLinkedViewer, VIEWER_LOOKUP_FRAMES } from './controllers/linked-viewer.js';
 import { VxActiveLabelChangeEvent } from './events.js';
-import { labelKeyOwners, treeRows } from './layers/label-order.js';
+import { labelKeyOwners } from './layers/label-order.js';
+import { treeRows } from '../core/schema/tree.js';
 
 type Viewer = ViewerHost & HTMLElement & { activeLabel: string | undefined };
 

@@ -4,7 +4,7 @@ import { property, state } from 'lit/decorators.js';
 import type { AnnotationDocument } from '../core/annotation/document.js';
 import { BRUSH_MAX, BRUSH_MIN } from '../core/tools/brush-tool.js';
 import { formatCombo } from '../core/keymap.js';
-import type { ViewerHost } from '../render/viewer-host.js';
+import type { ViewerHost } from './viewer-host.js';
 import { type AnnotationSession, annotationSession } from './layers/annotation-session.js';
 import { VxToolChangeEvent } from './events.js';
 import { findLinkedViewer, VIEWER_LOOKUP_FRAMES } from './controllers/linked-viewer.js';

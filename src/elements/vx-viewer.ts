@@ -30,10 +30,10 @@ import {
   type ViewState,
   type ViewerChange,
   type ViewerHost,
-} from '../render/viewer-host.js';
+} from './viewer-host.js';
 import { ViewerStage } from '../render/viewer-stage.js';
 import { CineController, type CineHost } from './controllers/cine-controller.js';
-import { SliceLoader } from './controllers/slice-loader.js';
+import { SliceLoader } from '../core/image/slice-loader.js';
 import {
   VxErrorEvent,
   VxLoadEvent,

@@ -1,5 +1,5 @@
 import { type AnnotationDocument, type AnnotationInput, maskOf } from '../annotation/document.js';
-import { SelectionState, VisibilityState } from '../annotation/selection.js';
+import { SelectionState, VisibilityState } from '../session/selection.js';
 import type { Annotation, AnnotationKind, AttributeValue } from '../annotation/types.js';
 import type { KeyLike } from '../keymap.js';
 import { BoxTool } from './box-tool.js';

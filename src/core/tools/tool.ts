@@ -1,6 +1,6 @@
 import type { AnnotationDocument } from '../annotation/document.js';
 import { hitAnnotation, hitOutline } from '../annotation/geometry.js';
-import type { SelectionState, VisibilityState } from '../annotation/selection.js';
+import type { SelectionState, VisibilityState } from '../session/selection.js';
 import type { Annotation, AnnotationKind, AttributeValue, Box, Point } from '../annotation/types.js';
 import type { KeyLike } from '../keymap.js';
 import type { SparseMask } from '../mask/sparse-mask.js';

@@ -1,4 +1,4 @@
-import type { ViewerHost } from '../../render/viewer-host.js';
+import type { ViewerHost } from '../viewer-host.js';
 
 /**
  * How many animation frames a toolbar, label picker or export panel keeps looking for a viewer that is not on

@@ -8,7 +8,7 @@ import { LitElement } from 'lit';
 import type { AnnotationKind } from '../../core/annotation/types.js';
 import type { Tool } from '../../core/tools/tool.js';
 import type { EditorTools } from '../../core/tools/editor.js';
-import type { ViewerHost } from '../../render/viewer-host.js';
+import type { ViewerHost } from '../viewer-host.js';
 import { type AnnotationSession, acquireSession } from './annotation-session.js';
 
 /** Shared behaviour of the annotation layer elements. */

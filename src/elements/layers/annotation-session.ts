@@ -13,7 +13,7 @@ import type { AnnotationKind, AttributeValue } from '../../core/annotation/types
 import { AnnotationEditor, EDITOR_ACTIONS } from '../../core/tools/editor.js';
 import type { SliceValues, Tool } from '../../core/tools/tool.js';
 import { AnnotationRenderer, fallbackColor } from '../../render/annotation-renderer.js';
-import type { ToolHandler, ViewerChange, ViewerHost } from '../../render/viewer-host.js';
+import type { ToolHandler, ViewerChange, ViewerHost } from '../viewer-host.js';
 import {
   VxAnnotationCreateEvent,
   VxAnnotationDeleteEvent,
@@ -23,7 +23,8 @@ import {
   VxSelectionChangeEvent,
 } from '../events.js';
 import type { ImageStack } from '../../core/image/types.js';
-import { labelKeyOwners, treeRows } from './label-order.js';
+import { labelKeyOwners } from './label-order.js';
+import { treeRows } from '../../core/schema/tree.js';
 
 /** A viewer element as the session sees it: the host contract plus the settable properties. */
 type ViewerElement = ViewerHost &
