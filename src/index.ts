@@ -7,7 +7,7 @@ export * from './core/index.js';
 // Viewer
 export { VxViewer, NAVIGATION_TOOLS } from './elements/vx-viewer.js';
 export * from './elements/events.js';
-export { viewerHostContext } from './elements/viewer-host.js';
+export { viewerHostContext, editorContext } from './elements/viewer-host.js';
 export type {
   ViewerHost,
   ToolHandler,
@@ -24,12 +24,6 @@ export { VxPolygonLayer } from './elements/vx-polygon-layer.js';
 export { VxMaskLayer } from './elements/vx-mask-layer.js';
 export { VxToolbar } from './elements/vx-toolbar.js';
 export { AnnotationLayerElement } from './elements/layers/annotation-layer.js';
-export {
-  AnnotationSession,
-  annotationSession,
-  acquireSession,
-  documentForStack,
-} from './elements/layers/annotation-session.js';
 export { AnnotationRenderer, fallbackColor, withAlpha, MASK_OPACITY } from './render/annotation-renderer.js';
 export type { AnnotationStyle } from './render/annotation-renderer.js';
 // Label picker and export panel

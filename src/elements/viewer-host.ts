@@ -24,6 +24,9 @@ import type { LabelSchema } from '../core/schema/types.js';
 import type { Keymap } from '../core/keymap.js';
 import type { Annotation, ChangeSet } from '../core/annotation/types.js';
 import type { AnnotationDocument } from '../core/annotation/document.js';
+import type { AnnotationEditor } from '../core/tools/editor.js';
+import type { SelectionState } from '../core/session/selection.js';
+import type { LayerContribution } from './controllers/annotation-controller.js';
 
 /** A pointer event converted to image pixel coordinates. */
 export interface ImagePointerEvent {
@@ -166,6 +169,16 @@ export interface ViewerHost {
   /** The active tool name. */
   readonly tool: string;
 
+  /** The annotation editor (tools, tool options, selection, hide/lock), owned by the viewer. */
+  readonly editor: AnnotationEditor;
+  /** The selected annotations. */
+  readonly selection: SelectionState;
+  /**
+   * A layer element declares what it brings: the kinds it draws, the editor tools it provides and their
+   * options. Returns the function that takes them back (call it when the layer disconnects).
+   */
+  addLayer(layer: LayerContribution): () => void;
+
   /** Registers an annotation tool's input handler; returns the unregister function. */
   registerTool(name: string, handler: ToolHandler): () => void;
   /**
@@ -183,3 +196,6 @@ export type { LayerOptions, ViewState };
 
 /** Context key under which `<vx-viewer>` provides itself to the elements inside it. */
 export const viewerHostContext = createContext<ViewerHost | undefined>(Symbol('vx-viewer-host'));
+
+/** Context key under which `<vx-viewer>` provides its annotation editor (selection, tools, tool options). */
+export const editorContext = createContext<AnnotationEditor | undefined>(Symbol('vx-editor'));

@@ -1,8 +1,7 @@
 import { property } from 'lit/decorators.js';
 import type { AnnotationKind } from '../core/annotation/types.js';
-import type { EditorTools } from '../core/tools/editor.js';
+import type { EditorTools, ToolOptions } from '../core/tools/editor.js';
 import { AnnotationLayerElement } from './layers/annotation-layer.js';
-import type { AnnotationSession } from './layers/annotation-session.js';
 
 /**
  * Box annotations for the `<vx-viewer>` it is placed in: draws the boxes of the current slice and, when the
@@ -22,11 +21,7 @@ export class VxBoxLayer extends AnnotationLayerElement {
   /** Box edges land on pixel boundaries. */
   @property({ type: Boolean }) snap = true;
 
-  protected override sessionReady(session: AnnotationSession): void {
-    session.editor.tools.box.snap = this.snap;
-  }
-
-  protected override updated(): void {
-    if (this.session) this.session.editor.tools.box.snap = this.snap;
+  protected override toolOptions(): Partial<ToolOptions> {
+    return { snap: this.snap };
   }
 }

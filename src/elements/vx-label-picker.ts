@@ -7,15 +7,10 @@ import type { Annotation } from '../core/annotation/types.js';
 import { attributeValueProblem } from '../core/schema/parse.js';
 import type { AttributeDef, AttributeValue, LabelDef, LabelSchema } from '../core/schema/types.js';
 import type { AnnotationEditor } from '../core/tools/editor.js';
-import type { ViewerHost } from './viewer-host.js';
-import { annotationSession } from './layers/annotation-session.js';
 import { icon } from './layers/icons.js';
-import { findLinkedViewer, VIEWER_LOOKUP_FRAMES } from './controllers/linked-viewer.js';
+import { LinkedViewerController, type LinkedViewer } from './controllers/linked-viewer.js';
 import { VxActiveLabelChangeEvent } from './events.js';
-import { labelKeyOwners } from './layers/label-order.js';
 import { treeRows } from '../core/schema/tree.js';
-
-type Viewer = ViewerHost & HTMLElement & { activeLabel: string | undefined };
 
 const SAFE_COLOR = /^#[0-9a-fA-F]{6}$/;
 
@@ -268,22 +263,18 @@ export class VxLabelPicker extends LitElement {
   private visCleanup: (() => void) | undefined;
   private boundEditor: AnnotationEditor | undefined;
 
-  private viewer: Viewer | undefined;
-  private cleanups: (() => void)[] = [];
+  private readonly linked = new LinkedViewerController(this, (viewer) => this.follow(viewer));
   private docCleanup: (() => void) | undefined;
   private boundDoc: AnnotationDocument | undefined;
 
   override connectedCallback(): void {
     super.connectedCallback();
     this.addEventListener('keydown', this.onKeyDown);
-    if (customElements.get('vx-viewer') || this.for)
-      void customElements.whenDefined('vx-viewer').then(() => this.bind());
   }
 
   override disconnectedCallback(): void {
     super.disconnectedCallback();
     this.removeEventListener('keydown', this.onKeyDown);
-    this.unbind();
     this.docCleanup?.();
     this.docCleanup = undefined;
     this.boundDoc = undefined;
@@ -293,8 +284,6 @@ export class VxLabelPicker extends LitElement {
   }
 
   protected override updated(changed: Map<string, unknown>): void {
-    // The bound viewer left the page (a framework replaced it): find the one that has its id now.
-    if (changed.has('for') || (this.viewer && !this.viewer.isConnected)) this.bind();
     // A host setting `active` on a bound picker sets the viewer's active label.
     if (
       changed.has('active') &&
@@ -319,7 +308,7 @@ export class VxLabelPicker extends LitElement {
 
   /** The editor the toggles act on: `editor`, else the bound viewer's annotation session's. */
   get currentEditor(): AnnotationEditor | undefined {
-    return this.editor ?? (this.viewer ? annotationSession(this.viewer)?.editor : undefined);
+    return this.editor ?? this.viewer?.editor;
   }
 
   /** Hides or shows every annotation of label `id` (what the eye toggle does). */
@@ -348,49 +337,36 @@ export class VxLabelPicker extends LitElement {
     return this.active ?? this.viewer?.activeLabel;
   }
 
-  private bind(attempt = 0): void {
-    const viewer = findLinkedViewer<Viewer>(this, this.for);
-    if (viewer && viewer === this.viewer) return;
-    this.unbind();
-    this.viewer = viewer;
-    if (!viewer) {
-      // The viewer may be added after the picker: look again for a few seconds of frames.
-      if (this.for && this.isConnected && attempt < VIEWER_LOOKUP_FRAMES)
-        requestAnimationFrame(() => this.bind(attempt + 1));
-      return;
-    }
+  private get viewer(): LinkedViewer | undefined {
+    return this.linked.viewer;
+  }
+
+  /**
+   * Follows a newly bound viewer: its active label is the truth from now on (the host or a label key may
+   * change it there; the viewer owns the label keys), and its selection picks the annotation edited here.
+   */
+  private follow(viewer: LinkedViewer): (() => void)[] {
     if (this.active !== undefined && viewer.activeLabel !== this.active) viewer.activeLabel = this.active;
-    // From now on the viewer's active label is the truth (the host or a key may change it there).
-    this.cleanups.push(
-      viewer.subscribe(() => {
-        if (viewer.activeLabel !== this.active) this.active = viewer.activeLabel;
-        this.revision++;
-      }),
-    );
     const onSelection = (e: Event) => {
       const ids = (e as CustomEvent<{ ids: string[] }>).detail.ids;
       this.selected = ids.length === 1 ? ids[0] : undefined;
     };
     viewer.addEventListener('vx-selection-change', onSelection);
-    this.cleanups.push(() => viewer.removeEventListener('vx-selection-change', onSelection));
-    labelKeyOwners.set(viewer, (labelKeyOwners.get(viewer) ?? 0) + 1);
-    this.cleanups.push(() => labelKeyOwners.set(viewer, (labelKeyOwners.get(viewer) ?? 1) - 1));
-    for (let n = 1; n <= 9; n++) {
-      this.cleanups.push(
-        viewer.registerAction(`label-${n}`, () => {
-          const row = treeRows(this.currentSchema)[n - 1];
-          if (!row) return false;
-          this.choose(row.label.id);
-          return true;
-        }),
-      );
-    }
+    // A label key in the viewer chose the label: the picker's own listeners hear of it too.
+    const onLabelKey = (e: VxActiveLabelChangeEvent) => {
+      if (e.target === viewer)
+        this.dispatchEvent(new VxActiveLabelChangeEvent(e.detail.label, e.detail.previous, true));
+    };
+    viewer.addEventListener('vx-active-label-change', onLabelKey);
     this.revision++;
-  }
-
-  private unbind(): void {
-    for (const c of this.cleanups.splice(0)) c();
-    this.viewer = undefined;
+    return [
+      () => viewer.removeEventListener('vx-active-label-change', onLabelKey),
+      viewer.subscribe(() => {
+        if (viewer.activeLabel !== this.active) this.active = viewer.activeLabel;
+        this.revision++;
+      }),
+      () => viewer.removeEventListener('vx-selection-change', onSelection),
+    ];
   }
 
   /** Makes `id` the active label, as a user choice: updates the viewer and fires vx-active-label-change. */

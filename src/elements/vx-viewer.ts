@@ -6,12 +6,21 @@ import type { VoxmarkError } from '../core/errors.js';
 import type { Frame, ImageInput, ImageStack, VoiLutFunction, WindowPreset } from '../core/image/types.js';
 import { defaultKeymap, type Keymap } from '../core/keymap.js';
 import type { LabelSchema } from '../core/schema/types.js';
-import { createAnnotationDocument, type AnnotationDocument } from '../core/annotation/document.js';
-import { bindDocument } from '../core/formats/document.js';
+import type { AnnotationDocument } from '../core/annotation/document.js';
+import type { AnnotationKind } from '../core/annotation/types.js';
+import type { SelectionState } from '../core/session/selection.js';
+import type { AnnotationEditor } from '../core/tools/editor.js';
+import type { AnnotationRenderer } from '../render/annotation-renderer.js';
+import {
+  AnnotationController,
+  documentForStack,
+  type LayerContribution,
+} from './controllers/annotation-controller.js';
 import { createNavigationTools, type NavigationToolName } from '../core/tools/navigation.js';
 import { clampZoom, imageToView, viewToImage } from '../render/view.js';
 import { ViewerStage } from '../render/viewer-stage.js';
 import {
+  editorContext,
   viewerHostContext,
   type ActionHandler,
   type LayerOptions,
@@ -40,6 +49,7 @@ import {
   VxSliceChangeEvent,
   VxToolChangeEvent,
   VxViewChangeEvent,
+  VxViewerConnectedEvent,
   type ChangeSource,
 } from './events.js';
 
@@ -53,6 +63,7 @@ export type { LoadPhase } from './controllers/stack-controller.js';
  * @tag vx-viewer
  * @summary Scroll, window, zoom and pan through an image stack; hosts `<vx-*-layer>` annotation layers.
  *
+ * @fires vx-viewer-connected - The viewer entered the page (linked controls look for it).
  * @fires vx-load - The first slice of a new stack is on screen. `detail.stack`.
  * @fires vx-error - Loading or decoding failed. `detail.error` is a `VoxmarkError`.
  * @fires vx-slice-change - The user moved to another slice. `detail: { slice, previous, source }`.
@@ -239,22 +250,41 @@ export class VxViewer extends LitElement implements ViewerHost, CineHost {
    */
   @property({ attribute: false })
   get document(): AnnotationDocument | undefined {
-    return this.#document;
+    return this.#annotations.document;
   }
   set document(value: AnnotationDocument | undefined) {
-    const old = this.#document;
+    const old = this.document;
     if (old === value) return;
     this.#endGesture();
-    this.#document = value;
     // Set while an image loads (or before any): it is that image's document, if the sizes agree.
-    this.#documentFromHost = !!value && (!this.stack || this.#load.reading || this.src !== this.#openedSrc);
+    this.#annotations.setDocument(value, !this.stack || this.#load.reading || this.src !== this.#openedSrc);
     this.#notify({ document: true });
     this.requestUpdate('document', old);
   }
 
   /** Creates the document for a new stack. Replace it to configure documents (history budget, id generator). */
-  static createDocument: (stack: ImageStack) => AnnotationDocument = (stack) =>
-    createAnnotationDocument({ width: stack.width, height: stack.height, depth: stack.depth });
+  static createDocument: (stack: ImageStack) => AnnotationDocument = documentForStack;
+
+  /** The annotation editor: tools, tool options, selection, hide/lock, clipboard. Exists from construction. */
+  get editor(): AnnotationEditor {
+    return this.#annotations.editor;
+  }
+  /** The selected annotation ids (and the hovered one); `viewer.selection.set([id])` selects. */
+  get selection(): SelectionState {
+    return this.#annotations.selection;
+  }
+  /** The annotation renderer, while a layer is inside the viewer. For tests and benchmarks. */
+  get annotationRenderer(): AnnotationRenderer | undefined {
+    return this.#annotations.renderer;
+  }
+  /** The kinds the layers inside the viewer draw (empty without layers). */
+  get layerKinds(): ReadonlySet<AnnotationKind> {
+    return this.#annotations.kinds;
+  }
+  /** A layer element declares the kinds it draws, the tools it brings and their options; returns its removal. */
+  addLayer(layer: LayerContribution): () => void {
+    return this.#annotations.addLayer(layer);
+  }
 
   // ---- state and controllers ------------------------------------------------------------------
 
@@ -262,8 +292,6 @@ export class VxViewer extends LitElement implements ViewerHost, CineHost {
   #keymap: Keymap = defaultKeymap();
   #labelSchema: LabelSchema | undefined;
   #activeLabel: string | undefined;
-  #document: AnnotationDocument | undefined;
-  #documentFromHost = false;
   /** The `src` last acted on: another value means a load is about to start. */
   #openedSrc: string | string[] | undefined;
   #liveTimer: ReturnType<typeof setTimeout> | undefined;
@@ -273,13 +301,14 @@ export class VxViewer extends LitElement implements ViewerHost, CineHost {
   readonly #container = Object.assign(document.createElement('div'), { className: 'stage' });
   readonly #stage = new ViewerStage(this.#container);
   readonly #registry = new ViewerRegistry();
+  readonly #annotations = new AnnotationController(this);
   readonly #cine = new CineController(this);
   readonly #load = new StackController(this, {
     replaced: (stack) => this.#replaced(stack),
     shown: (_index, frame, first) => this.#shown(frame, first),
     failed: (error) => this.dispatchEvent(new VxErrorEvent(error)),
     changed: (old) => {
-      this.#documentFromHost = false;
+      this.#annotations.settled();
       this.#notify({ stack: true, slice: true, document: true, view: true });
       this.requestUpdate('stack', old);
     },
@@ -325,6 +354,7 @@ export class VxViewer extends LitElement implements ViewerHost, CineHost {
       focusLost: () => this.#actionContext.releasePan(),
     });
     new ContextProvider(this, { context: viewerHostContext, initialValue: this });
+    new ContextProvider(this, { context: editorContext, initialValue: this.editor });
   }
 
   // ---- ViewerHost -----------------------------------------------------------------------------
@@ -443,6 +473,11 @@ export class VxViewer extends LitElement implements ViewerHost, CineHost {
 
   // ---- lifecycle ------------------------------------------------------------------------------
 
+  override connectedCallback(): void {
+    super.connectedCallback();
+    this.dispatchEvent(new VxViewerConnectedEvent());
+  }
+
   override disconnectedCallback(): void {
     super.disconnectedCallback();
     clearTimeout(this.#liveTimer);
@@ -492,14 +527,6 @@ export class VxViewer extends LitElement implements ViewerHost, CineHost {
   }
 
   #notify(change: ViewerChange): void {
-    // Lets `serializeDocument(viewer.document)` know the schema and stack without options.
-    if (
-      (change.stack || change.document || change.labelSchema) &&
-      this.#document &&
-      this.stack &&
-      this.#labelSchema
-    )
-      bindDocument(this.#document, { schema: this.#labelSchema, stack: this.stack });
     this.#registry.notify(change);
   }
 
@@ -512,13 +539,7 @@ export class VxViewer extends LitElement implements ViewerHost, CineHost {
     this.#stage.setImage(undefined, 0, 0);
     this.#viewport.mode = 'fit';
     if (!stack || !(stack.depth >= 1)) return;
-    const doc = this.#document;
-    const keep =
-      this.#documentFromHost &&
-      doc?.width === stack.width &&
-      doc.height === stack.height &&
-      doc.depth === stack.depth;
-    if (!keep) this.#document = VxViewer.createDocument(stack);
+    this.#annotations.adopt(stack, VxViewer.createDocument);
     this.#viewport.fit(false);
   }
 

@@ -3,7 +3,6 @@ import { createImageStack } from '../../src/core/image/stack.js';
 import '../../src/define.js';
 import type { VxViewer } from '../../src/elements/vx-viewer.js';
 import type { AnnotationDocument } from '../../src/core/annotation/document.js';
-import { annotationSession } from '../../src/elements/layers/annotation-session.js';
 
 async function mount(): Promise<VxViewer> {
   const el = await fixture<VxViewer>(
@@ -22,7 +21,7 @@ describe('annotation renderer', () => {
   it('has nodes for the current slice only, updated by key from change sets', async () => {
     const el = await mount();
     const doc = el.document as unknown as AnnotationDocument;
-    const r = annotationSession(el)!.renderer;
+    const r = el.annotationRenderer!;
     const tri = (x: number) =>
       [
         [x, 1],
@@ -55,7 +54,7 @@ describe('annotation renderer', () => {
   it('undo of a delete puts the shape back at its place in the drawing order', async () => {
     const el = await mount();
     const doc = el.document as unknown as AnnotationDocument;
-    const r = annotationSession(el)!.renderer;
+    const r = el.annotationRenderer!;
     const boxes = [1, 10, 20].map((x) =>
       doc.add({ label: 'a', kind: 'box', slice: 0, box: { x, y: 1, width: 4, height: 4 } }),
     );
@@ -71,7 +70,7 @@ describe('annotation renderer', () => {
   it('hiding a label hides its nodes; hidden annotations are not selectable', async () => {
     const el = await mount();
     const doc = el.document as unknown as AnnotationDocument;
-    const s = annotationSession(el)!;
+    const s = { editor: el.editor, renderer: el.annotationRenderer! };
     const a = doc.add({ label: 'a', kind: 'box', slice: 0, box: { x: 1, y: 1, width: 4, height: 4 } });
     s.editor.visibility.setLabelHidden('a', true);
     expect(s.renderer.shapesGroup.getChildren()[0]!.visible()).to.equal(false);

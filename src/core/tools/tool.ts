@@ -40,6 +40,8 @@ export interface ToolEnv {
   sliceValues?(): SliceValues | undefined;
   /** The tool's state or preview changed: redraw soon. */
   changed(): void;
+  /** The tool changed one of its options by itself (brush size by key): controls showing it follow. */
+  optionsChanged?(): void;
   /** Whether these annotations may be deleted (hosts may veto). Default: yes. */
   confirmDelete?(ids: string[]): boolean;
   /** Whether the schema allows `kind` for `label`. Default: yes. */
