@@ -14,6 +14,16 @@ import { treeRows } from '../core/schema/tree.js';
 
 const SAFE_COLOR = /^#[0-9a-fA-F]{6}$/;
 
+/** The parts every attribute field is made of. */
+interface FieldParts {
+  id: string;
+  value: AttributeValue | undefined;
+  invalid: boolean;
+  required: TemplateResult | typeof nothing;
+  error: TemplateResult | typeof nothing;
+  described: string | undefined;
+}
+
 /**
  * Shows a label schema as a hierarchy with colours, sets the active label (click, arrow keys, or keys 1–9
  * for the first nine labels in the order shown) and edits the attributes of the selected annotation with
@@ -515,56 +525,62 @@ export class VxLabelPicker extends LitElement {
           ${error}
         </div>`;
       case 'enum':
-        if (def.multiple) {
-          const chosen = new Set(typeof value === 'string' && value !== '' ? value.split('|') : []);
-          return html`<fieldset
-            part="field"
-            aria-invalid=${invalid ? 'true' : 'false'}
-            aria-describedby=${described ?? nothing}
-          >
-            <legend>${def.name}${required}</legend>
-            ${def.options.map(
-              (opt, i) =>
-                html`<div class="check" style="display:flex">
-                  <input
-                    id=${`${id}-${i}`}
-                    type="checkbox"
-                    .checked=${live(chosen.has(opt))}
-                    @change=${(e: Event) => {
-                      // Read the current value (not the one rendered): clicks can outrun re-renders.
-                      const now = this.selectedAnnotation()?.attributes?.[def.id];
-                      const next = new Set(typeof now === 'string' && now !== '' ? now.split('|') : []);
-                      if ((e.target as HTMLInputElement).checked) next.add(opt);
-                      else next.delete(opt);
-                      this.writeAttribute(def, def.options.filter((o) => next.has(o)).join('|'));
-                    }}
-                  />
-                  <label for=${`${id}-${i}`}>${opt}</label>
-                </div>`,
-            )}
-            ${error}
-          </fieldset>`;
-        }
-        return html`<div part="field">
-          <label for=${id}>${def.name}${required}</label>
-          <select
-            id=${id}
-            aria-required=${def.required ? 'true' : 'false'}
-            aria-invalid=${invalid ? 'true' : 'false'}
-            aria-describedby=${described ?? nothing}
-            @change=${(e: Event) => this.writeAttribute(def, (e.target as HTMLSelectElement).value || undefined)}
-          >
-            <option value="" .selected=${live(value === undefined || value === '')}>—</option>
-            ${def.options.map((opt) => html`<option .value=${opt} .selected=${live(value === opt)}>${opt}</option>`)}
-            ${
-              typeof value === 'string' && value !== '' && !def.options.includes(value)
-                ? html`<option .value=${value} selected>${value}</option>`
-                : nothing
-            }
-          </select>
-          ${error}
-        </div>`;
+        return this.renderEnumField(def, { id, value, invalid, required, error, described });
     }
+  }
+
+  /** An enum attribute: a select, or checkboxes when several options may be chosen. */
+  private renderEnumField(def: AttributeDef & { type: 'enum' }, f: FieldParts): TemplateResult {
+    const { id, value, invalid, required, error, described } = f;
+    if (def.multiple) {
+      const chosen = new Set(typeof value === 'string' && value !== '' ? value.split('|') : []);
+      return html`<fieldset
+        part="field"
+        aria-invalid=${invalid ? 'true' : 'false'}
+        aria-describedby=${described ?? nothing}
+      >
+        <legend>${def.name}${required}</legend>
+        ${def.options.map(
+          (opt, i) =>
+            html`<div class="check" style="display:flex">
+              <input
+                id=${`${id}-${i}`}
+                type="checkbox"
+                .checked=${live(chosen.has(opt))}
+                @change=${(e: Event) => {
+                  // Read the current value (not the one rendered): clicks can outrun re-renders.
+                  const now = this.selectedAnnotation()?.attributes?.[def.id];
+                  const next = new Set(typeof now === 'string' && now !== '' ? now.split('|') : []);
+                  if ((e.target as HTMLInputElement).checked) next.add(opt);
+                  else next.delete(opt);
+                  this.writeAttribute(def, def.options.filter((o) => next.has(o)).join('|'));
+                }}
+              />
+              <label for=${`${id}-${i}`}>${opt}</label>
+            </div>`,
+        )}
+        ${error}
+      </fieldset>`;
+    }
+    return html`<div part="field">
+      <label for=${id}>${def.name}${required}</label>
+      <select
+        id=${id}
+        aria-required=${def.required ? 'true' : 'false'}
+        aria-invalid=${invalid ? 'true' : 'false'}
+        aria-describedby=${described ?? nothing}
+        @change=${(e: Event) => this.writeAttribute(def, (e.target as HTMLSelectElement).value || undefined)}
+      >
+        <option value="" .selected=${live(value === undefined || value === '')}>—</option>
+        ${def.options.map((opt) => html`<option .value=${opt} .selected=${live(value === opt)}>${opt}</option>`)}
+        ${
+          typeof value === 'string' && value !== '' && !def.options.includes(value)
+            ? html`<option .value=${value} selected>${value}</option>`
+            : nothing
+        }
+      </select>
+      ${error}
+    </div>`;
   }
 
   /** A select to move the selected annotation to another label that allows its kind (one undoable edit). */

@@ -1,32 +1,14 @@
-import { LitElement, type PropertyValues } from 'lit';
+import type { PropertyValues } from 'lit';
 import { property, state } from 'lit/decorators.js';
 import { ContextProvider } from '@lit/context';
-import type Konva from 'konva/lib/Core';
 import type { VoxmarkError } from '../core/errors.js';
 import type { Frame, ImageInput, ImageStack, VoiLutFunction, WindowPreset } from '../core/image/types.js';
-import { defaultKeymap, type Keymap } from '../core/keymap.js';
-import type { LabelSchema } from '../core/schema/types.js';
-import type { AnnotationDocument } from '../core/annotation/document.js';
-import type { AnnotationKind } from '../core/annotation/types.js';
-import type { SelectionState } from '../core/session/selection.js';
-import type { AnnotationEditor } from '../core/tools/editor.js';
-import type { AnnotationRenderer } from '../render/annotation-renderer.js';
-import {
-  AnnotationController,
-  documentForStack,
-  type LayerContribution,
-} from './controllers/annotation-controller.js';
 import { createNavigationTools, type NavigationToolName } from '../core/tools/navigation.js';
 import { clampZoom, imageToView, viewToImage } from '../render/view.js';
-import { ViewerStage } from '../render/viewer-stage.js';
 import {
   editorContext,
   viewerHostContext,
-  type ActionHandler,
-  type LayerOptions,
-  type ToolHandler,
   type ViewState,
-  type ViewerChange,
   type ViewerHost,
 } from './viewer-host.js';
 import { CineController, type CineHost } from './controllers/cine-controller.js';
@@ -37,9 +19,14 @@ import { PointerController } from './controllers/pointer-controller.js';
 import { StackController, type LoadPhase } from './controllers/stack-controller.js';
 import { ViewportController } from './controllers/viewport-controller.js';
 import { WindowController } from './controllers/window-controller.js';
-import { runViewerAction } from './viewer/actions.js';
-import { ViewerRegistry } from './viewer/registry.js';
-import { actionContext, navigationContext, pointerDeps, type ToolContext } from './viewer/tool-context.js';
+import { ViewerToolsElement } from './viewer/tools-element.js';
+import {
+  actionContext,
+  keyboardDeps,
+  navigationContext,
+  pointerDeps,
+  type ToolContext,
+} from './viewer/tool-context.js';
 import { overlayText } from './viewer/overlay.js';
 import { viewerStyles } from './viewer/styles.js';
 import { viewerTemplate } from './viewer/template.js';
@@ -47,7 +34,6 @@ import {
   VxErrorEvent,
   VxLoadEvent,
   VxSliceChangeEvent,
-  VxToolChangeEvent,
   VxViewChangeEvent,
   VxViewerConnectedEvent,
   type ChangeSource,
@@ -92,9 +78,9 @@ export type { LoadPhase } from './controllers/stack-controller.js';
  * @cssprop [--vx-progress-color=#4c9ffe] - Colour of the decode indicator.
  * @cssprop [--vx-error-color=#ffb4a9] - Error text colour.
  */
-export class VxViewer extends LitElement implements ViewerHost, CineHost {
+export class VxViewer extends ViewerToolsElement implements ViewerHost, CineHost {
   static override shadowRootOptions: ShadowRootInit = {
-    ...LitElement.shadowRootOptions,
+    ...ViewerToolsElement.shadowRootOptions,
     delegatesFocus: true,
   };
   static override styles = viewerStyles;
@@ -168,18 +154,6 @@ export class VxViewer extends LitElement implements ViewerHost, CineHost {
     if (clampZoom(Number(value)) !== this.#viewport.zoom) this.#viewport.set({ zoom: Number(value) }, false);
   }
 
-  /**
-   * Active tool for the left mouse button: 'window' (default), 'pan', 'zoom', 'scroll', or an
-   * annotation tool registered by a layer ('select', 'box', 'polygon', 'brush', 'eraser', …).
-   */
-  @property({ reflect: true })
-  get tool(): string {
-    return this.#tool;
-  }
-  set tool(value: string) {
-    this.#setTool(String(value), false);
-  }
-
   /** Window presets for keys 1–5. Defaults to CT presets for CT, then the file's own windows. */
   @property({ attribute: false })
   get windowPresets(): WindowPreset[] {
@@ -206,125 +180,35 @@ export class VxViewer extends LitElement implements ViewerHost, CineHost {
   /** Hide the corner text. */
   @property({ type: Boolean, reflect: true, attribute: 'hide-overlays' }) hideOverlays = false;
 
-  /** Key bindings: action → combos. Replace the whole object to remap (see docs/viewer.md). */
-  @property({ attribute: false })
-  get keymap(): Keymap {
-    return this.#keymap;
-  }
-  set keymap(value: Keymap) {
-    this.#keymap = value ?? defaultKeymap();
-    this.#notify({ keymap: true });
-    this.requestUpdate('keymap');
-  }
-
-  /** Label schema shared by the annotation layers. */
-  @property({ attribute: false })
-  get labelSchema(): LabelSchema | undefined {
-    return this.#labelSchema;
-  }
-  set labelSchema(value: LabelSchema | undefined) {
-    this.#labelSchema = value;
-    if (value && (!this.#activeLabel || !value.labels.some((l) => l.id === this.#activeLabel))) {
-      this.#activeLabel = value.labels[0]?.id;
-    }
-    this.#notify({ labelSchema: true, activeLabel: true });
-    this.requestUpdate('labelSchema');
-  }
-
-  /** Id of the label new annotations get. */
-  @property({ attribute: 'active-label' })
-  get activeLabel(): string | undefined {
-    return this.#activeLabel;
-  }
-  set activeLabel(value: string | undefined) {
-    const old = this.#activeLabel;
-    if (old === value) return;
-    this.#activeLabel = value;
-    this.#notify({ activeLabel: true });
-    this.requestUpdate('activeLabel', old);
-  }
-
-  /**
-   * The annotation document of the current stack: the viewer creates a fresh one for every new stack
-   * (through `VxViewer.createDocument`). Hosts may replace it, e.g. with a document parsed from a file.
-   */
-  @property({ attribute: false })
-  get document(): AnnotationDocument | undefined {
-    return this.#annotations.document;
-  }
-  set document(value: AnnotationDocument | undefined) {
-    const old = this.document;
-    if (old === value) return;
-    this.#endGesture();
-    // Set while an image loads (or before any): it is that image's document, if the sizes agree.
-    this.#annotations.setDocument(value, !this.stack || this.#load.reading || this.src !== this.#openedSrc);
-    this.#notify({ document: true });
-    this.requestUpdate('document', old);
-  }
-
-  /** Creates the document for a new stack. Replace it to configure documents (history budget, id generator). */
-  static createDocument: (stack: ImageStack) => AnnotationDocument = documentForStack;
-
-  /** The annotation editor: tools, tool options, selection, hide/lock, clipboard. Exists from construction. */
-  get editor(): AnnotationEditor {
-    return this.#annotations.editor;
-  }
-  /** The selected annotation ids (and the hovered one); `viewer.selection.set([id])` selects. */
-  get selection(): SelectionState {
-    return this.#annotations.selection;
-  }
-  /** The annotation renderer, while a layer is inside the viewer. For tests and benchmarks. */
-  get annotationRenderer(): AnnotationRenderer | undefined {
-    return this.#annotations.renderer;
-  }
-  /** The kinds the layers inside the viewer draw (empty without layers). */
-  get layerKinds(): ReadonlySet<AnnotationKind> {
-    return this.#annotations.kinds;
-  }
-  /** A layer element declares the kinds it draws, the tools it brings and their options; returns its removal. */
-  addLayer(layer: LayerContribution): () => void {
-    return this.#annotations.addLayer(layer);
-  }
-
   // ---- state and controllers ------------------------------------------------------------------
 
-  #tool = 'window';
-  #keymap: Keymap = defaultKeymap();
-  #labelSchema: LabelSchema | undefined;
-  #activeLabel: string | undefined;
   /** The `src` last acted on: another value means a load is about to start. */
   #openedSrc: string | string[] | undefined;
-  #liveTimer: ReturnType<typeof setTimeout> | undefined;
   @state() private _cursor: [number, number] | undefined;
-  @state() private _live = '';
 
-  readonly #container = Object.assign(document.createElement('div'), { className: 'stage' });
-  readonly #stage = new ViewerStage(this.#container);
-  readonly #registry = new ViewerRegistry();
-  readonly #annotations = new AnnotationController(this);
   readonly #cine = new CineController(this);
   readonly #load = new StackController(this, {
     replaced: (stack) => this.#replaced(stack),
     shown: (_index, frame, first) => this.#shown(frame, first),
     failed: (error) => this.dispatchEvent(new VxErrorEvent(error)),
     changed: (old) => {
-      this.#annotations.settled();
-      this.#notify({ stack: true, slice: true, document: true, view: true });
+      this.annotations.settled();
+      this.notify({ stack: true, slice: true, document: true, view: true });
       this.requestUpdate('stack', old);
     },
   });
   readonly #window = new WindowController(this, () => {
     this.#paint.invalidate();
-    this.#notify({ window: true });
+    this.notify({ window: true });
   });
   readonly #viewport = new ViewportController(this, (view, oldZoom, user) => {
-    this.#stage.setView(view);
+    this.viewerStage.setView(view);
     this.#paint.viewChanged();
-    this.#notify({ view: true });
+    this.notify({ view: true });
     this.requestUpdate('zoom', oldZoom);
     if (user) this.dispatchEvent(new VxViewChangeEvent(view.zoom, view.centerX, view.centerY));
   });
-  readonly #paint = new ImagePaintController(this, this.#stage, () => ({
+  readonly #paint = new ImagePaintController(this, this.viewerStage, () => ({
     stack: this.stack,
     frame: this.frame,
     view: this.#viewport.state,
@@ -338,39 +222,13 @@ export class VxViewer extends LitElement implements ViewerHost, CineHost {
     super();
     // Files dropped on the viewer or chosen in its file chooser open like `open(files)`.
     new DropController(this, (files) => void this.open(files));
-    new KeyboardController(this, {
-      keymap: () => this.#keymap,
-      stages: {
-        tool: (e, actions) => !!this.#handler?.onKeyDown?.(e, actions),
-        editor: (e, actions) => this.#registry.runActions(e, actions),
-        viewer: (e, actions) => actions.some((a) => runViewerAction(this.#actionContext, a, e)),
-      },
-      keyUp: (e, actions) => {
-        if (actions.includes('pan-hold')) this.#actionContext.releasePan();
-        this.#handler?.onKeyUp?.(e);
-      },
-      // The key-up of a held Space goes wherever the focus went (another viewer, another window): forget the
-      // hold, or the next left-drag here would pan instead of running the tool.
-      focusLost: () => this.#actionContext.releasePan(),
-    });
+    new KeyboardController(this, keyboardDeps(this.#context));
     new ContextProvider(this, { context: viewerHostContext, initialValue: this });
     new ContextProvider(this, { context: editorContext, initialValue: this.editor });
   }
 
   // ---- ViewerHost -----------------------------------------------------------------------------
 
-  get stage(): Konva.Stage {
-    return this.#stage.stage;
-  }
-  get imageLayer(): Konva.Layer {
-    return this.#stage.imageLayer;
-  }
-  get annotationLayer(): Konva.Layer {
-    return this.#stage.annotationLayer;
-  }
-  createLayer(name: string, options?: LayerOptions): Konva.Layer {
-    return this.#stage.createLayer(name, options);
-  }
   /** The decoded frame on screen (undefined until the first slice decodes). */
   get frame(): Frame | undefined {
     return this.#load.frame;
@@ -403,38 +261,9 @@ export class VxViewer extends LitElement implements ViewerHost, CineHost {
     const [vx, vy] = imageToView(this.#viewport.state, x, y);
     return [vx + r.left, vy + r.top];
   }
-  requestDraw(layer?: Konva.Layer): void {
-    this.#stage.requestDraw(layer);
-  }
-  subscribe(listener: (change: ViewerChange) => void): () => void {
-    return this.#registry.subscribe(listener);
-  }
-  registerTool(name: string, handler: ToolHandler): () => void {
-    const active = name === this.#tool;
-    if (active) this.#deactivate();
-    this.#registry.tools.set(name, handler);
-    if (active) this.#activate();
-    return () => {
-      if (this.#registry.tools.get(name) !== handler) return;
-      if (name === this.#tool) this.#deactivate();
-      this.#registry.tools.delete(name);
-      this.#pointer.updateCursor();
-    };
-  }
-  registerAction(action: string, handler: ActionHandler): () => void {
-    return this.#registry.addAction(action, handler);
-  }
-  /** Resolves once everything pending is drawn on screen (the next animation frame). */
-  get renderComplete(): Promise<void> {
-    return this.updateComplete.then(() => this.#stage.nextDraw());
-  }
-  /** Draws pending changes now, synchronously. For tests and benchmarks. */
-  flushDraw(): void {
-    this.#stage.flush();
-  }
   /** Milliseconds the last draw and the last image render took. For benchmarks. */
   get drawStats(): { drawMs: number; renderMs: number } {
-    return { drawMs: this.#stage.lastDrawMs, renderMs: this.#paint.renderer.lastRenderMs };
+    return { drawMs: this.viewerStage.lastDrawMs, renderMs: this.#paint.renderer.lastRenderMs };
   }
 
   // ---- public methods -------------------------------------------------------------------------
@@ -480,8 +309,7 @@ export class VxViewer extends LitElement implements ViewerHost, CineHost {
 
   override disconnectedCallback(): void {
     super.disconnectedCallback();
-    clearTimeout(this.#liveTimer);
-    this.#notify({ disconnected: true });
+    this.notify({ disconnected: true });
   }
 
   protected override willUpdate(changed: PropertyValues<this>): void {
@@ -491,29 +319,7 @@ export class VxViewer extends LitElement implements ViewerHost, CineHost {
   }
 
   override render() {
-    return viewerTemplate({
-      stack: this.stack,
-      label: this.label,
-      container: this.#container,
-      overlay: overlayText({
-        stack: this.stack,
-        slice: this.slice,
-        cineFps: this.#cine.playing ? this.cineFps : undefined,
-        center: this.windowCenter,
-        width: this.windowWidth,
-        invert: this.invert,
-        zoom: this.zoom,
-        presets: this.windowPresets,
-        frame: this.frame,
-        frameSlice: this.displayedSlice,
-        cursor: this._cursor,
-      }),
-      hideOverlays: this.hideOverlays,
-      error: this.#load.error,
-      reading: this.#load.reading,
-      decoding: this.#load.decoding,
-      live: this._live,
-    });
+    return viewerTemplate(this, this.container, overlayText(this, this._cursor), this.#load);
   }
 
   // ---- changes --------------------------------------------------------------------------------
@@ -522,24 +328,24 @@ export class VxViewer extends LitElement implements ViewerHost, CineHost {
    * The one rule for gestures: a new stack, document or tool, or a slice change by the user, ends the active
    * tool's gesture (nothing is left behind). Called just before any of them changes.
    */
-  #endGesture(): void {
+  protected endGesture(): void {
     this.#pointer.endToolGesture();
   }
 
-  #notify(change: ViewerChange): void {
-    this.#registry.notify(change);
+  protected loadingNextImage(): boolean {
+    return !this.stack || this.#load.reading || this.src !== this.#openedSrc;
   }
 
   /** A new stack replaces the old: everything about the old one goes, and the stack gets its document. */
   #replaced(stack: ImageStack | undefined): void {
-    this.#endGesture();
+    this.endGesture();
     this.#cine.stop();
     this._cursor = undefined;
     this.#window.newStack();
-    this.#stage.setImage(undefined, 0, 0);
+    this.viewerStage.setImage(undefined, 0, 0);
     this.#viewport.mode = 'fit';
     if (!stack || !(stack.depth >= 1)) return;
-    this.#annotations.adopt(stack, VxViewer.createDocument);
+    this.annotations.adopt(stack, (this.constructor as typeof VxViewer).createDocument);
     this.#viewport.fit(false);
   }
 
@@ -549,10 +355,10 @@ export class VxViewer extends LitElement implements ViewerHost, CineHost {
       this.#viewport.fit(false);
     }
     this.#paint.invalidate();
-    this.#notify({ frame: true });
+    this.notify({ frame: true });
     if (!first) return;
     const stack = this.stack!;
-    void this.#stage.nextDraw().then(() => {
+    void this.viewerStage.nextDraw().then(() => {
       if (this.stack === stack) this.dispatchEvent(new VxLoadEvent(stack));
     });
   }
@@ -561,15 +367,10 @@ export class VxViewer extends LitElement implements ViewerHost, CineHost {
     const next = this.#load.target(value);
     if (next === undefined) return;
     // A slice the host sets, or cine, leaves a host tool's gesture alone (the editor's tools end theirs).
-    if (source && source !== 'cine') this.#endGesture();
+    if (source && source !== 'cine') this.endGesture();
     const previous = this.#load.goTo(next);
-    this.#notify({ slice: true });
+    this.notify({ slice: true });
     this.requestUpdate('slice', previous);
-    clearTimeout(this.#liveTimer);
-    // Polite and debounced: a screen reader hears where scrolling stopped, not every slice on the way.
-    this.#liveTimer = setTimeout(() => {
-      if (this.stack) this._live = `Slice ${this.slice + 1} of ${this.stack.depth}`;
-    }, 400);
     if (source) this.dispatchEvent(new VxSliceChangeEvent(this.slice, previous, source));
   }
 
@@ -578,68 +379,32 @@ export class VxViewer extends LitElement implements ViewerHost, CineHost {
     this.#window.reset(source);
   }
 
-  // ---- tools ----------------------------------------------------------------------------------
-
-  /** The active tool's handler, when a layer provides the active tool. */
-  get #handler(): ToolHandler | undefined {
-    return this.#registry.tools.get(this.#tool);
-  }
-
-  #activate(): void {
-    this.#handler?.activate?.();
+  protected updateCursor(): void {
     this.#pointer.updateCursor();
-  }
-
-  #deactivate(): void {
-    this.#endGesture();
-    this.#handler?.deactivate?.();
-  }
-
-  #setTool(name: string, user: boolean): void {
-    const previous = this.#tool;
-    if (name === previous) return;
-    this.#deactivate();
-    this.#tool = name;
-    this.#activate();
-    this.#notify({ tool: true });
-    this.requestUpdate('tool', previous);
-    if (user) this.dispatchEvent(new VxToolChangeEvent(name, previous));
   }
 
   /** The one context the tools and input controllers act through. */
   #toolContext(): ToolContext {
-    // eslint-disable-next-line @typescript-eslint/no-this-alias -- the getters below read the live viewer
-    const v = this;
     return {
       element: this,
-      container: this.#container,
-      get stack() {
-        return v.stack;
-      },
-      get slice() {
-        return v.slice;
-      },
-      get keymap() {
-        return v.#keymap;
-      },
-      viewport: this.#viewport,
-      window: this.#window,
-      cine: this.#cine,
-      get pointer() {
-        return v.#pointer;
-      },
-      get toolName() {
-        return v.#tool;
-      },
-      get handler() {
-        return v.#handler;
-      },
-      navigation: (name) => v.#navigation[name as NavigationToolName],
-      hasTool: (name) => v.#registry.tools.has(name) || name in v.#navigation,
-      setTool: (name, user) => v.#setTool(name, user),
-      goToSlice: (slice, source) => v.#goToSlice(slice, source),
-      reset: (source) => v.#reset(source),
-      hover: (point) => (v._cursor = point),
+      container: this.container,
+      stack: () => this.stack,
+      slice: () => this.slice,
+      keymap: () => this.keymap,
+      viewport: () => this.#viewport,
+      window: () => this.#window,
+      cine: () => this.#cine,
+      pointer: () => this.#pointer,
+      toolName: () => this.tool,
+      handler: () => this.handler,
+      navigation: (name) => this.#navigation[name as NavigationToolName],
+      hasTool: (name) => this.registry.tools.has(name) || name in this.#navigation,
+      runActions: (e, actions) => this.registry.runActions(e, actions),
+      actions: () => this.#actionContext,
+      setTool: (name, user) => this.setTool(name, user),
+      goToSlice: (slice, source) => this.#goToSlice(slice, source),
+      reset: (source) => this.#reset(source),
+      hover: (point) => (this._cursor = point),
     };
   }
 }

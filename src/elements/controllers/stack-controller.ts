@@ -44,11 +44,14 @@ export class StackController implements ReactiveController {
   error: VoxmarkError | undefined;
   /** The current slice has been decoding long enough to show the quiet indicator. */
   decoding = false;
+  /** Where scrolling stopped, for screen readers ("Slice 3 of 40"). */
+  live = '';
   #host: ReactiveControllerHost;
   #events: StackEvents;
   #loader: SliceLoader | undefined;
   #task: AbortController | undefined;
   #progressTimer: ReturnType<typeof setTimeout> | undefined;
+  #liveTimer: ReturnType<typeof setTimeout> | undefined;
 
   constructor(host: ReactiveControllerHost, events: StackEvents) {
     this.#host = host;
@@ -69,6 +72,7 @@ export class StackController implements ReactiveController {
 
   hostDisconnected(): void {
     clearTimeout(this.#progressTimer);
+    clearTimeout(this.#liveTimer);
   }
 
   /** Reads files or URLs into a stack and shows it; aborts any load in flight. */
@@ -141,6 +145,13 @@ export class StackController implements ReactiveController {
     const previous = this.slice;
     this.slice = next;
     if (this.#loader) this.#request(next, previous);
+    clearTimeout(this.#liveTimer);
+    // Polite and debounced: a screen reader hears where scrolling stopped, not every slice on the way.
+    this.#liveTimer = setTimeout(() => {
+      if (!this.stack) return;
+      this.live = `Slice ${this.slice + 1} of ${this.stack.depth}`;
+      this.#host.requestUpdate();
+    }, 400);
     return previous;
   }
 

@@ -8,20 +8,19 @@ import type { Frame, ImageStack, WindowPreset } from '../../core/image/types.js'
 
 /** What the corner text is made from. */
 export interface OverlayInput {
-  stack: ImageStack | undefined;
-  slice: number;
-  /** Cine frame rate while cine plays, else undefined. */
-  cineFps?: number;
-  center: number;
-  width: number;
-  invert: boolean;
-  zoom: number;
-  presets: readonly WindowPreset[];
+  readonly stack: ImageStack | undefined;
+  readonly slice: number;
+  /** Cine plays, at `cineFps`. */
+  readonly playing: boolean;
+  readonly cineFps: number;
+  readonly windowCenter: number;
+  readonly windowWidth: number;
+  readonly invert: boolean;
+  readonly zoom: number;
+  readonly windowPresets: readonly WindowPreset[];
   /** The decoded frame on screen and the slice it belongs to. */
-  frame: Frame | undefined;
-  frameSlice: number;
-  /** Image point under the pointer, if any. */
-  cursor: readonly [number, number] | undefined;
+  readonly frame: Frame | undefined;
+  readonly displayedSlice: number;
 }
 
 /** The four corners: top-left, top-right, bottom-left, bottom-right. */
@@ -38,30 +37,34 @@ const EMPTY: OverlayText = { tl: '', tr: '', bl: '', br: '' };
  * Modality and series (top left), slice n/N and cine (top right), window and zoom (bottom left), and the value
  * and position under the pointer (bottom right).
  */
-export function overlayText(o: OverlayInput): OverlayText {
+export function overlayText(o: OverlayInput, cursor: readonly [number, number] | undefined): OverlayText {
   const stack = o.stack;
   if (!stack) return EMPTY;
   const meta = stack.metadata;
   const modality = typeof meta.modality === 'string' ? meta.modality : '';
   const description = typeof meta.seriesDescription === 'string' ? meta.seriesDescription : '';
   const tl = [modality, description].filter(Boolean).join('  ');
-  const tr = `${o.slice + 1}/${stack.depth}${o.cineFps !== undefined ? `  ▶ ${o.cineFps} fps` : ''}`;
+  const tr = `${o.slice + 1}/${stack.depth}${o.playing ? `  ▶ ${o.cineFps} fps` : ''}`;
   const colour = stack.samplesPerPixel >= 3;
-  const preset = o.presets.find((p) => p.center === o.center && p.width === o.width);
+  const [c, w] = [o.windowCenter, o.windowWidth];
+  const preset = o.windowPresets.find((p) => p.center === c && p.width === w);
   const windowText =
-    colour || !Number.isFinite(o.center)
-      ? ''
-      : `C ${fmt(o.center)}  W ${fmt(o.width)}${preset ? `  ${preset.name}` : ''}`;
+    colour || !Number.isFinite(c) ? '' : `C ${fmt(c)}  W ${fmt(w)}${preset ? `  ${preset.name}` : ''}`;
   const bl = [windowText + (o.invert ? '  inv' : ''), `Zoom ${o.zoom.toFixed(2)}×`]
     .filter(Boolean)
     .join('\n');
-  return { tl, tr, bl, br: cursorText(o, stack, modality) };
+  return { tl, tr, bl, br: cursorText(o, cursor, stack, modality) };
 }
 
 /** The value under the pointer and its position in pixels and millimetres, or '' when off the image. */
-function cursorText(o: OverlayInput, stack: ImageStack, modality: string): string {
-  const { cursor, frame } = o;
-  if (!cursor || !frame || o.frameSlice !== o.slice) return '';
+function cursorText(
+  o: OverlayInput,
+  cursor: readonly [number, number] | undefined,
+  stack: ImageStack,
+  modality: string,
+): string {
+  const frame = o.frame;
+  if (!cursor || !frame || o.displayedSlice !== o.slice) return '';
   const px = Math.floor(cursor[0]);
   const py = Math.floor(cursor[1]);
   if (px < 0 || py < 0 || px >= frame.width || py >= frame.height) return '';

@@ -7,21 +7,22 @@ import type { VoxmarkError } from '../../core/errors.js';
 import type { ImageStack } from '../../core/image/types.js';
 import { describeError, type OverlayText } from './overlay.js';
 
-/** What the template shows. */
+/** The viewer's properties the template shows. */
 export interface ViewerView {
-  stack: ImageStack | undefined;
-  label: string;
-  /** The Konva stage's container. */
-  container: HTMLElement;
-  overlay: OverlayText;
-  hideOverlays: boolean;
-  error: VoxmarkError | undefined;
+  readonly stack: ImageStack | undefined;
+  readonly label: string;
+  readonly hideOverlays: boolean;
+}
+
+/** Where loading stands (the stack controller). */
+export interface LoadView {
+  readonly error: VoxmarkError | undefined;
   /** Files are being read. */
-  reading: boolean;
+  readonly reading: boolean;
   /** The current slice has been decoding for a noticeable time. */
-  decoding: boolean;
+  readonly decoding: boolean;
   /** Text for screen readers (where scrolling stopped). */
-  live: string;
+  readonly live: string;
 }
 
 function errorTemplate(error: VoxmarkError | undefined): TemplateResult | typeof nothing {
@@ -41,9 +42,14 @@ function description(stack: ImageStack | undefined): string {
 }
 
 /** The view, the corner overlay, the decode indicator, the error, the drop zone and the layers' slot. */
-export function viewerTemplate(v: ViewerView): TemplateResult {
-  const { stack, overlay: o } = v;
-  const errorView = errorTemplate(v.error);
+export function viewerTemplate(
+  v: ViewerView,
+  container: HTMLElement,
+  o: OverlayText,
+  load: LoadView,
+): TemplateResult {
+  const stack = v.stack;
+  const errorView = errorTemplate(load.error);
   return html`
     <div
       class="view"
@@ -54,7 +60,7 @@ export function viewerTemplate(v: ViewerView): TemplateResult {
       aria-label=${v.label}
       aria-describedby="description"
     >
-      ${v.container}
+      ${container}
     </div>
     <div class="overlay" part="overlay" ?hidden=${v.hideOverlays || !stack} aria-hidden="true">
       <div class="tl" part="overlay-top-left">${o.tl}</div>
@@ -63,12 +69,12 @@ export function viewerTemplate(v: ViewerView): TemplateResult {
       <div class="br" part="overlay-bottom-right">${o.br}</div>
     </div>
     ${
-      v.decoding || v.reading
+      load.decoding || load.reading
         ? html`<div class="progress" part="progress" role="progressbar" aria-label="Loading image"></div>`
         : nothing
     }
     ${stack ? errorView : nothing}
-    <div class="empty" part="empty" ?hidden=${!!stack || v.reading}>
+    <div class="empty" part="empty" ?hidden=${!!stack || load.reading}>
       ${
         // With nothing loaded, the error sits above the drop zone and the chooser, so the user can pick
         // other files right away.
@@ -80,7 +86,7 @@ export function viewerTemplate(v: ViewerView): TemplateResult {
       </slot>
     </div>
     <div id="description" hidden>${description(stack)}</div>
-    <div class="sr-only" aria-live="polite">${v.live}</div>
+    <div class="sr-only" aria-live="polite">${load.live}</div>
     <slot></slot>
   `;
 }

@@ -14,23 +14,28 @@ import type { ViewportController } from '../controllers/viewport-controller.js';
 import type { WindowController } from '../controllers/window-controller.js';
 import type { ChangeSource } from '../events.js';
 import type { ToolHandler } from '../viewer-host.js';
-import type { ViewerActionContext } from './actions.js';
+import { runViewerAction, type ViewerActionContext } from './actions.js';
+import type { KeyboardDeps } from '../controllers/keyboard-controller.js';
 
 /** The viewer's parts and commands, as its tools and controllers see them. */
 export interface ToolContext {
   readonly element: HTMLElement;
   /** The image area (the Konva stage's container). */
   readonly container: HTMLElement;
-  readonly stack: ImageStack | undefined;
-  readonly slice: number;
-  readonly keymap: Keymap;
-  readonly viewport: ViewportController;
-  readonly window: WindowController;
-  readonly cine: CineController;
-  readonly pointer: PointerController;
+  stack(): ImageStack | undefined;
+  slice(): number;
+  keymap(): Keymap;
+  viewport(): ViewportController;
+  window(): WindowController;
+  cine(): CineController;
+  pointer(): PointerController;
   /** The active tool's name, and its handler when a layer provides it. */
-  readonly toolName: string;
-  readonly handler: ToolHandler | undefined;
+  toolName(): string;
+  handler(): ToolHandler | undefined;
+  /** The editor stage of key routing: the handlers layers and hosts registered for `actions`. */
+  runActions(e: KeyboardEvent, actions: readonly string[]): boolean;
+  /** What the viewer's own key actions act on. */
+  actions(): ViewerActionContext;
   navigation(name: string): NavigationTool<unknown> | undefined;
   /** Whether a tool of that name is there (a navigation tool, or one a layer provides). */
   hasTool(name: string): boolean;
@@ -45,20 +50,20 @@ export interface ToolContext {
 export function navigationContext(c: ToolContext): NavigationContext {
   return {
     get view() {
-      return c.viewport.state;
+      return c.viewport().state;
     },
     get window() {
-      const w = c.window;
+      const w = c.window();
       return w.colour
         ? undefined
         : { center: w.center, width: w.width, step: w.sensitivity, minWidth: w.minWidth };
     },
     get slice() {
-      return c.slice;
+      return c.slice();
     },
-    setCenter: (centerX, centerY) => c.viewport.set({ centerX, centerY }, true),
-    zoomFrom: (start, zoom, x, y) => c.viewport.set(zoomAt(start as ViewState, zoom, x, y), true),
-    setWindow: (center, width) => c.window.set(center, width, 'drag'),
+    setCenter: (centerX, centerY) => c.viewport().set({ centerX, centerY }, true),
+    zoomFrom: (start, zoom, x, y) => c.viewport().set(zoomAt(start as ViewState, zoom, x, y), true),
+    setWindow: (center, width) => c.window().set(center, width, 'drag'),
     goToSlice: (slice) => c.goToSlice(slice, 'drag'),
   };
 }
@@ -68,31 +73,31 @@ export function pointerDeps(c: ToolContext): PointerDeps {
   return {
     view: c.container,
     get keymap() {
-      return c.keymap;
+      return c.keymap();
     },
     get hasStack() {
-      return !!c.stack;
+      return !!c.stack();
     },
     get slice() {
-      return c.slice;
+      return c.slice();
     },
     get viewState() {
-      return c.viewport.state;
+      return c.viewport().state;
     },
     get viewHeight() {
-      return c.viewport.height;
+      return c.viewport().height;
     },
     get toolName() {
-      return c.toolName;
+      return c.toolName();
     },
     get handler() {
-      return c.handler;
+      return c.handler();
     },
     navigation: (name) => c.navigation(name),
     hover: (point) => c.hover(point),
-    setView: (zoom, centerX, centerY) => c.viewport.set({ zoom, centerX, centerY }, true),
-    zoomAtClient: (factor, x, y) => c.viewport.zoomAtClient(factor, x, y),
-    stepSlices: (steps) => c.goToSlice(c.slice + steps, 'wheel'),
+    setView: (zoom, centerX, centerY) => c.viewport().set({ zoom, centerX, centerY }, true),
+    zoomAtClient: (factor, x, y) => c.viewport().zoomAtClient(factor, x, y),
+    stepSlices: (steps) => c.goToSlice(c.slice() + steps, 'wheel'),
     focus: () => c.element.shadowRoot?.querySelector<HTMLElement>('.view')?.focus({ preventScroll: true }),
   };
 }
@@ -100,40 +105,64 @@ export function pointerDeps(c: ToolContext): PointerDeps {
 /** What the viewer's key actions act on. */
 export function actionContext(c: ToolContext): ViewerActionContext {
   const holdPan = (held: boolean) => {
-    c.pointer.panHeld = held;
-    c.pointer.updateCursor();
+    c.pointer().panHeld = held;
+    c.pointer().updateCursor();
   };
   return {
     get depth() {
-      return c.stack?.depth;
+      return c.stack()?.depth;
     },
     get slice() {
-      return c.slice;
+      return c.slice();
     },
     get window() {
-      return c.window;
+      return c.window();
     },
     get viewport() {
-      return c.viewport;
+      return c.viewport();
     },
     get cine() {
-      return c.cine;
+      return c.cine();
     },
     goToSlice: (slice, source) => c.goToSlice(slice, source),
     reset: (source) => c.reset(source),
     zoomAtCentre: (factor) => {
       const r = c.element.getBoundingClientRect();
-      c.viewport.zoomAtClient(factor, r.left + r.width / 2, r.top + r.height / 2);
+      c.viewport().zoomAtClient(factor, r.left + r.width / 2, r.top + r.height / 2);
     },
     holdPan: (repeat) => {
-      if (repeat || !c.pointer.panHeld) holdPan(true);
+      if (repeat || !c.pointer().panHeld) holdPan(true);
     },
     releasePan: () => {
-      if (c.pointer.panHeld) holdPan(false);
+      if (c.pointer().panHeld) holdPan(false);
     },
-    cancelGesture: () => !!c.handler?.cancel && (c.pointer.endToolGesture(), true),
-    completeGesture: () => !!c.handler?.complete && (c.handler.complete(), true),
+    cancelGesture: () => !!c.handler()?.cancel && (c.pointer().endToolGesture(), true),
+    completeGesture: () => {
+      const h = c.handler();
+      if (!h?.complete) return false;
+      h.complete();
+      return true;
+    },
     // Only a tool that is there: P without a polygon layer must not take the left button away.
     selectTool: (name) => c.hasTool(name) && (c.setTool(name, true), true),
+  };
+}
+
+/** The keyboard router's stages, in the order of `KEY_PRECEDENCE`: active tool, editor, viewer. */
+export function keyboardDeps(c: ToolContext): KeyboardDeps {
+  return {
+    keymap: () => c.keymap(),
+    stages: {
+      tool: (e, actions) => !!c.handler()?.onKeyDown?.(e, actions),
+      editor: (e, actions) => c.runActions(e, actions),
+      viewer: (e, actions) => actions.some((a) => runViewerAction(c.actions(), a, e)),
+    },
+    keyUp: (e, actions) => {
+      if (actions.includes('pan-hold')) c.actions().releasePan();
+      c.handler()?.onKeyUp?.(e);
+    },
+    // The key-up of a held Space goes wherever the focus went (another viewer, another window): forget the
+    // hold, or the next left-drag here would pan instead of running the tool.
+    focusLost: () => c.actions().releasePan(),
   };
 }
