@@ -8,6 +8,7 @@ import { AnnotationLayerElement } from './layers/annotation-layer.js';
  * viewer's `tool` is `'box'`, takes pointer input. Drag to create (Shift: square); press a box to select and
  * drag to move it; drag one of the 8 handles of the selected box to resize; arrows nudge 1 px (Shift: 10 px).
  *
+ * @tag vx-box-layer
  * @summary Box annotation layer: draw, select, move, resize and nudge boxes.
  *
  * @fires vx-annotation-create - (on the viewer) a box was drawn, once per gesture.
@@ -23,5 +24,11 @@ export class VxBoxLayer extends AnnotationLayerElement {
 
   protected override toolOptions(): Partial<ToolOptions> {
     return { snap: this.snap };
+  }
+}
+
+declare global {
+  interface HTMLElementTagNameMap {
+    'vx-box-layer': VxBoxLayer;
   }
 }

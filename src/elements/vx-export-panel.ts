@@ -37,6 +37,7 @@ const FORMATS: { id: ExportFormat; label: string; description: string }[] = [
  * Binds to a `<vx-viewer>` named by `for` (or the enclosing one) for its document, stack and schema; or
  * set `document`, `stack` and `schema` directly. Exports never change the document.
  *
+ * @tag vx-export-panel
  * @summary Downloads the annotations as voxmark JSON, COCO, DICOM SEG or NIfTI.
  *
  * @fires vx-export - A file is ready: `detail.format`, `detail.filename`, `detail.blob`. Cancelable.
@@ -314,4 +315,10 @@ function formatBytes(n: number): string {
   if (n < 1024) return `${n} B`;
   if (n < 1024 * 1024) return `${(n / 1024).toFixed(1)} KB`;
   return `${(n / 1024 / 1024).toFixed(1)} MB`;
+}
+
+declare global {
+  interface HTMLElementTagNameMap {
+    'vx-export-panel': VxExportPanel;
+  }
 }

@@ -38,14 +38,16 @@ interface FieldParts {
  * toggles are not shown.
  *
  * Binds to a `<vx-viewer>` named by `for` (or the enclosing one): it then reads the viewer's
- * `labelSchema`, sets its `activeLabel`, registers the viewer actions `label-1`…`label-9`, and edits the
- * annotation selected in the viewer. Without a viewer, set `schema`, `document` and `selected` directly.
+ * `labelSchema`, sets and follows its `activeLabel` (the viewer handles the label keys `label-1`…`label-9`),
+ * and edits the annotation selected in the viewer. Without a viewer, set `schema`, `document` and `selected` directly.
  *
  * Every label name, option and value is rendered as text, never as markup.
  *
+ * @tag vx-label-picker
  * @summary Label list with colours and hierarchy, and an attribute editor for the selected annotation.
  *
- * @fires vx-active-label-change - The user chose another active label (not fired when the host sets `active`).
+ * @fires vx-active-label-change - The user chose another active label here, or with a label key in the bound viewer
+ *   (that copy does not bubble: the viewer's own event does). Not fired when the host sets `active`.
  *
  * @csspart labels - The label list (a radio group).
  * @csspart row - Each label row: the label button and its toggles; also `hidden` / `locked`.
@@ -713,5 +715,11 @@ export class VxLabelPicker extends LitElement {
         })}
       </div>
       ${this.renderAttributes()}`;
+  }
+}
+
+declare global {
+  interface HTMLElementTagNameMap {
+    'vx-label-picker': VxLabelPicker;
   }
 }

@@ -11,6 +11,7 @@ import type { ViewerHost } from './viewer-host.js';
  * on a mask to fill all its holes). Set `threshold-min`/`threshold-max` for a threshold brush that paints
  * only where the modality value (e.g. CT HU) is in range.
  *
+ * @tag vx-mask-layer
  * @summary Brush mask layer: paint, erase, threshold brush and fill holes.
  *
  * @fires vx-annotation-create - (on the viewer) a stroke started a new mask instance, once per stroke.
@@ -51,5 +52,11 @@ export class VxMaskLayer extends AnnotationLayerElement {
   protected override joined(viewer: ViewerHost): void {
     // The size set on the layer applies from now on; `[` and `]` change it in the editor afterwards.
     viewer.editor.setOptions({ brushSize: this.#size, eraserSize: this.#size });
+  }
+}
+
+declare global {
+  interface HTMLElementTagNameMap {
+    'vx-mask-layer': VxMaskLayer;
   }
 }

@@ -10,6 +10,7 @@ import { AnnotationLayerElement } from './layers/annotation-layer.js';
  * freehand. On the selected polygon: drag a vertex, click an edge to insert one, Alt-click a vertex to
  * delete it, drag inside to move the shape.
  *
+ * @tag vx-polygon-layer
  * @summary Polygon annotation layer: click or freehand polygons, with vertex editing.
  *
  * @fires vx-annotation-create - (on the viewer) a polygon was closed, once per gesture.
@@ -25,5 +26,11 @@ export class VxPolygonLayer extends AnnotationLayerElement {
 
   protected override toolOptions(): Partial<ToolOptions> {
     return { simplify: this.simplifyTolerance };
+  }
+}
+
+declare global {
+  interface HTMLElementTagNameMap {
+    'vx-polygon-layer': VxPolygonLayer;
   }
 }

@@ -23,6 +23,7 @@ const TOOLS: { id: string; label: string }[] = [
  * the closest enclosing viewer. A `role="toolbar"`: Tab reaches it, arrow keys move between buttons, and
  * every control has an accessible name with its key binding.
  *
+ * @tag vx-toolbar
  * @summary Toolbar for a viewer's annotation tools.
  *
  * @fires vx-tool-change - (on the viewer) a tool button changed the tool.
@@ -330,4 +331,10 @@ function toggleState(v: LinkedViewer) {
     lockName: sel.length ? 'Lock selected' : `Lock label ${activeName ?? ''}`.trim(),
     key: `${labelHidden}|${lockPressed}|${sel.length}`,
   };
+}
+
+declare global {
+  interface HTMLElementTagNameMap {
+    'vx-toolbar': VxToolbar;
+  }
 }

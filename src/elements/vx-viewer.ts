@@ -56,6 +56,13 @@ export type { LoadPhase } from './controllers/stack-controller.js';
  * @fires vx-window-change - The user changed window/level or inversion. `detail: { center, width, invert, source }`.
  * @fires vx-view-change - The user zoomed or panned. `detail: { zoom, centerX, centerY }`.
  * @fires vx-tool-change - The tool changed through a key binding. `detail: { tool, previous }`.
+ * @fires vx-annotation-create - Annotations were added, once per finished gesture. `detail: { annotations, origin, cause }`.
+ * @fires vx-annotation-update - Annotations changed, once per finished gesture. `detail: { annotations, previous, origin, cause }`.
+ * @fires vx-annotation-delete - Annotations were removed. `detail: { annotations, origin, cause }`.
+ * @fires vx-annotation-delete-request - The user asked to delete `detail.ids`. Cancelable: `preventDefault()` vetoes.
+ * @fires vx-selection-change - The selected annotation ids changed. `detail.ids`.
+ * @fires vx-history-change - Undo/redo availability after an edit, undo or redo. `detail: { canUndo, canRedo, cause }`.
+ * @fires vx-active-label-change - A label key (`label-1`…`label-9`) chose another active label. `detail: { label, previous }`.
  *
  * @slot - Annotation layers (`<vx-box-layer>`, …). They draw into this viewer's Konva stage.
  * @slot file-input - Replaces the built-in file chooser shown when the viewer is empty. Any `<input type="file">` slotted here loads its files.
