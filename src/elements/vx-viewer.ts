@@ -5,12 +5,7 @@ import type { VoxmarkError } from '../core/errors.js';
 import type { Frame, ImageInput, ImageStack, VoiLutFunction, WindowPreset } from '../core/image/types.js';
 import { createNavigationTools, type NavigationToolName } from '../core/tools/navigation.js';
 import { clampZoom, imageToView, viewToImage } from '../render/view.js';
-import {
-  editorContext,
-  viewerHostContext,
-  type ViewState,
-  type ViewerHost,
-} from './viewer-host.js';
+import { editorContext, viewerHostContext, type ViewState, type ViewerHost } from './viewer-host.js';
 import { CineController, type CineHost } from './controllers/cine-controller.js';
 import { DropController } from './controllers/drop-controller.js';
 import { ImagePaintController } from './controllers/image-paint-controller.js';
