@@ -5,7 +5,7 @@
  */
 export * from './core/index.js';
 // Viewer
-export { VxViewer, NAVIGATION_TOOLS } from './elements/vx-viewer.js';
+export { VxViewer, NAVIGATION_TOOLS, type LoadPhase } from './elements/vx-viewer.js';
 export * from './elements/events.js';
 export { viewerHostContext, editorContext } from './elements/viewer-host.js';
 export type {
@@ -24,6 +24,10 @@ export { VxPolygonLayer } from './elements/vx-polygon-layer.js';
 export { VxMaskLayer } from './elements/vx-mask-layer.js';
 export { VxToolbar } from './elements/vx-toolbar.js';
 export { AnnotationLayerElement } from './elements/layers/annotation-layer.js';
+export type { LayerContribution } from './elements/controllers/annotation-controller.js';
+// Writing a control bound to a viewer, or a tool (see docs/architecture.md)
+export { LinkedViewerController, type LinkedViewer } from './elements/controllers/linked-viewer.js';
+export { KEY_PRECEDENCE, type KeyStage } from './elements/controllers/keyboard-controller.js';
 export { AnnotationRenderer, fallbackColor, withAlpha, MASK_OPACITY } from './render/annotation-renderer.js';
 export type { AnnotationStyle } from './render/annotation-renderer.js';
 // Label picker and export panel
