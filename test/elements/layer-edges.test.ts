@@ -1,8 +1,7 @@
-import { expect, fixture, html, oneEvent } from '@open-wc/testing';
+import { expect, html } from '@open-wc/testing';
 import { resetMouse, sendKeys, sendMouse } from '@web/test-runner-commands';
 import '../../src/define.js';
-import type { VxViewer } from '../../src/elements/vx-viewer.js';
-import { blankStack, clientOf } from './helpers.js';
+import { blankStack, clientOf, mount } from './helpers.js';
 
 /** Annotations moved, nudged or drawn against the image edge stay inside it, shape kept. */
 
@@ -10,19 +9,19 @@ describe('vx-viewer: arrow-key nudges stop at the image edge', () => {
   afterEach(() => resetMouse());
 
   it('a box and a polygon nudged against the edges stay inside the image, size and shape kept', async () => {
-    const el = await fixture<VxViewer>(
+    const { viewer: el } = await mount(
       html`<vx-viewer style="width:360px;height:270px;display:block">
         <vx-box-layer></vx-box-layer><vx-polygon-layer></vx-polygon-layer>
       </vx-viewer>`,
+      {
+        stack: blankStack(2),
+        labelSchema: {
+          version: 1,
+          labels: [{ id: 'lesion', name: 'Lesion', color: '#ff0000', kinds: ['box', 'polygon'] }],
+        },
+        activeLabel: 'lesion',
+      },
     );
-    const loaded = oneEvent(el, 'vx-load');
-    el.stack = blankStack(2);
-    await loaded;
-    el.labelSchema = {
-      version: 1,
-      labels: [{ id: 'lesion', name: 'Lesion', color: '#ff0000', kinds: ['box', 'polygon'] }],
-    };
-    el.activeLabel = 'lesion';
     await el.renderComplete;
     const at = (x: number, y: number) => clientOf(el, x, y);
     el.focus();
@@ -70,19 +69,19 @@ describe('vx-viewer: dragging a box against the image edge', () => {
   afterEach(() => resetMouse());
 
   it('moves it to the edge without shrinking it, in the box tool and in the select tool', async () => {
-    const el = await fixture<VxViewer>(
+    const { viewer: el } = await mount(
       html`<vx-viewer style="width:360px;height:270px;display:block">
         <vx-box-layer></vx-box-layer>
       </vx-viewer>`,
+      {
+        stack: blankStack(),
+        labelSchema: {
+          version: 1,
+          labels: [{ id: 'lesion', name: 'Lesion', color: '#ff0000', kinds: ['box'] }],
+        },
+        activeLabel: 'lesion',
+      },
     );
-    const loaded = oneEvent(el, 'vx-load');
-    el.stack = blankStack();
-    await loaded;
-    el.labelSchema = {
-      version: 1,
-      labels: [{ id: 'lesion', name: 'Lesion', color: '#ff0000', kinds: ['box'] }],
-    };
-    el.activeLabel = 'lesion';
     el.tool = 'box';
     // Zoomed out so the user can drag well past the image.
     el.setView({ zoom: 1.5, centerX: 60, centerY: 45 });
@@ -113,19 +112,19 @@ describe('vx-viewer: dragging a polygon against the image edge', () => {
   afterEach(() => resetMouse());
 
   it('stops it at the edge with its shape kept', async () => {
-    const el = await fixture<VxViewer>(
+    const { viewer: el } = await mount(
       html`<vx-viewer style="width:360px;height:270px;display:block">
         <vx-polygon-layer></vx-polygon-layer>
       </vx-viewer>`,
+      {
+        stack: blankStack(),
+        labelSchema: {
+          version: 1,
+          labels: [{ id: 'organ', name: 'Organ', color: '#00ff00', kinds: ['polygon'] }],
+        },
+        activeLabel: 'organ',
+      },
     );
-    const loaded = oneEvent(el, 'vx-load');
-    el.stack = blankStack();
-    await loaded;
-    el.labelSchema = {
-      version: 1,
-      labels: [{ id: 'organ', name: 'Organ', color: '#00ff00', kinds: ['polygon'] }],
-    };
-    el.activeLabel = 'organ';
     el.tool = 'polygon';
     el.setView({ zoom: 1.5, centerX: 60, centerY: 45 });
     await el.renderComplete;
@@ -157,19 +156,19 @@ describe('vx-viewer: polygon vertices past the image edge', () => {
   afterEach(() => resetMouse());
 
   it('land on the edge, whether clicked, drawn freehand or dragged there', async () => {
-    const el = await fixture<VxViewer>(
+    const { viewer: el } = await mount(
       html`<vx-viewer style="width:360px;height:270px;display:block">
         <vx-polygon-layer></vx-polygon-layer>
       </vx-viewer>`,
+      {
+        stack: blankStack(),
+        labelSchema: {
+          version: 1,
+          labels: [{ id: 'organ', name: 'Organ', color: '#00ff00', kinds: ['polygon'] }],
+        },
+        activeLabel: 'organ',
+      },
     );
-    const loaded = oneEvent(el, 'vx-load');
-    el.stack = blankStack();
-    await loaded;
-    el.labelSchema = {
-      version: 1,
-      labels: [{ id: 'organ', name: 'Organ', color: '#00ff00', kinds: ['polygon'] }],
-    };
-    el.activeLabel = 'organ';
     el.tool = 'polygon';
     el.setView({ zoom: 1.5, centerX: 60, centerY: 45 });
     await el.renderComplete;

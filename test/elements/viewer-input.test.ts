@@ -3,7 +3,7 @@ import { resetMouse, sendKeys, sendMouse } from '@web/test-runner-commands';
 import { createImageStack } from '../../src/core/image/stack.js';
 import '../../src/define.js';
 import type { VxViewer } from '../../src/elements/vx-viewer.js';
-import { blankStack, clientOf } from './helpers.js';
+import { blankStack, clientOf, mount } from './helpers.js';
 
 /** Viewer input from the user side: held keys, interrupted drags, window sensitivity, presets, tool keys. */
 
@@ -169,19 +169,19 @@ describe('vx-viewer: tool keys for tools no layer provides', () => {
   afterEach(() => resetMouse());
 
   it('leave the current tool alone, so the left button keeps working', async () => {
-    const el = await fixture<VxViewer>(
+    const { viewer: el } = await mount(
       html`<vx-viewer style="width:240px;height:180px;display:block">
         <vx-box-layer></vx-box-layer>
       </vx-viewer>`,
+      {
+        stack: blankStack(),
+        labelSchema: {
+          version: 1,
+          labels: [{ id: 'lesion', name: 'Lesion', color: '#ff0000', kinds: ['box'] }],
+        },
+        activeLabel: 'lesion',
+      },
     );
-    const loaded = oneEvent(el, 'vx-load');
-    el.stack = blankStack();
-    await loaded;
-    el.labelSchema = {
-      version: 1,
-      labels: [{ id: 'lesion', name: 'Lesion', color: '#ff0000', kinds: ['box'] }],
-    };
-    el.activeLabel = 'lesion';
     await el.renderComplete;
     const changes: string[] = [];
     el.addEventListener('vx-tool-change', (e) =>
