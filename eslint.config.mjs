@@ -117,8 +117,23 @@ export default tseslint.config(
     rules: {
       'no-restricted-imports': [
         'error',
-        { patterns: [{ group: ['**/elements/**'], message: 'render must not import elements.' }] },
+        {
+          patterns: [
+            { group: ['**/elements/**'], message: 'render must not import elements.' },
+            {
+              group: ['lit', 'lit/*', '@lit/*'],
+              message: 'render takes narrow inputs and knows no Lit: element contracts live in src/elements.',
+            },
+          ],
+        },
       ],
+    },
+  },
+  {
+    // Elements and renderers read as a list of named steps: a longer function is split into phases.
+    files: ['src/elements/**/*.ts', 'src/render/**/*.ts'],
+    rules: {
+      'max-lines-per-function': ['error', { max: 80, skipBlankLines: true, skipComments: true }],
     },
   },
   {

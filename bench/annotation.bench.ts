@@ -14,7 +14,6 @@ import { paintDab, paintStroke } from '../src/core/mask/paint.js';
 import { SparseMask } from '../src/core/mask/sparse-mask.js';
 import '../src/define.js';
 import type { VxViewer } from '../src/elements/vx-viewer.js';
-import { annotationSession } from '../src/elements/layers/annotation-session.js';
 import { gc, memory, mib, time, type Report } from './harness.js';
 
 const group = 'annotation';
@@ -59,8 +58,7 @@ async function redraw(report: Report): Promise<void> {
       polys.map((points) => ({ label: 'organ', kind: 'polygon' as const, slice: 0, points })),
       { origin: 'silent' },
     );
-    const session = annotationSession(el)!;
-    const layer = session.renderer.layers.shapes;
+    const layer = el.annotationRenderer!.layers.shapes;
     layer.draw();
     const t = await time(() => layer.draw(), { iterations: 30, warmup: 3 });
     // Baseline: the same polygons as bare Konva lines in a bare layer of the same stage.
@@ -98,7 +96,7 @@ async function redraw(report: Report): Promise<void> {
       const u = await time(
         () => {
           docOf(el).update(first.id, { points: polygon(100 + (k++ % 5), 100, 10) });
-          session.renderer.flushMasks();
+          el.annotationRenderer!.flushMasks();
           layer.draw();
         },
         { iterations: 30, warmup: 3 },
@@ -111,7 +109,7 @@ async function redraw(report: Report): Promise<void> {
         baseline: b.median,
       });
       // Hit test on pointer move (select tool hover) with 2000 polygons.
-      const tool = session.editor.tools.select;
+      const tool = el.editor.tools.select;
       let seed = 5;
       const rnd = () => ((seed = (seed * 16807) % 2147483647) / 2147483647) * 512;
       const moves = Array.from({ length: 1000 }, () => [rnd(), rnd()] as const);
@@ -181,9 +179,8 @@ async function brush(report: Report): Promise<void> {
 
     // Through the element: a pointer move of the brush (stroke segment + overlay recomposed by dirty rect).
     const el = await viewer(size, size, 1, '<vx-mask-layer brush-size="20"></vx-mask-layer>');
-    const session = annotationSession(el)!;
     el.tool = 'brush';
-    const tool = session.editor.tools.brush;
+    const tool = el.editor.tools.brush;
     const segs = Array.from(
       { length: 50 },
       (_, i) => [size / 4 + i * (size / 200), size / 2 + 20 * Math.sin(i)] as const,
@@ -192,14 +189,14 @@ async function brush(report: Report): Promise<void> {
       () => {
         for (const [x, y] of segs) {
           tool.onPointerMove({ x, y });
-          session.renderer.flushMasks();
+          el.annotationRenderer!.flushMasks();
         }
       },
       {
         iterations: 10,
         setup: () => {
           tool.cancel();
-          session.editor.selection.clear(); // a new mask instance every time
+          el.editor.selection.clear(); // a new mask instance every time
           tool.onPointerDown({ x: segs[0]![0], y: segs[0]![1], button: 0 });
         },
       },
@@ -215,7 +212,7 @@ async function brush(report: Report): Promise<void> {
       iterations: 10,
       setup: () => {
         tool.cancel();
-        session.editor.selection.clear();
+        el.editor.selection.clear();
         tool.onPointerDown({ x: segs[0]![0], y: segs[0]![1], button: 0 });
         for (const [x, y] of segs) tool.onPointerMove({ x, y });
       },
@@ -300,7 +297,7 @@ async function volume(report: Report): Promise<void> {
       const s = await time(
         () => {
           el.slice = (el.slice + 1) % depth;
-          annotationSession(el)!.renderer.flushMasks();
+          el.annotationRenderer!.flushMasks();
         },
         { iterations: 30, warmup: 2 },
       );
@@ -313,9 +310,9 @@ async function volume(report: Report): Promise<void> {
     }
     const hide = await time(
       () => {
-        const v = annotationSession(el)!.editor.visibility;
+        const v = el.editor.visibility;
         v.setLabelHidden('organ', !v.isLabelHidden('organ'));
-        annotationSession(el)!.renderer.flushMasks();
+        el.annotationRenderer!.flushMasks();
       },
       { iterations: 20, warmup: 2 },
     );

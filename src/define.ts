@@ -10,10 +10,6 @@ import { VxToolbar } from './elements/vx-toolbar.js';
 import { VxLabelPicker } from './elements/vx-label-picker.js';
 import { VxExportPanel } from './elements/vx-export-panel.js';
 import { VxStudyBrowser } from './elements/vx-study-browser.js';
-import { documentForStack } from './elements/layers/annotation-session.js';
-
-// Every stack a viewer loads gets an AnnotationDocument (hosts may still set viewer.document themselves).
-VxViewer.createDocument ??= documentForStack;
 
 const elements: [string, CustomElementConstructor][] = [
   ['vx-viewer', VxViewer],

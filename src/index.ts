@@ -99,23 +99,24 @@ export { exportDataset, exportDatasetBlob } from './core/dataset/export.js';
 export type { DatasetFormat, DatasetItem, ExportDatasetOptions } from './core/dataset/types.js';
 
 // Elements
-export { VxViewer } from './elements/vx-viewer.js';
+export { VxViewer, type LoadPhase } from './elements/vx-viewer.js';
 export { VxBoxLayer } from './elements/vx-box-layer.js';
 export { VxPolygonLayer } from './elements/vx-polygon-layer.js';
 export { VxMaskLayer } from './elements/vx-mask-layer.js';
 export { VxToolbar } from './elements/vx-toolbar.js';
 export { VxLabelPicker } from './elements/vx-label-picker.js';
 export { VxExportPanel } from './elements/vx-export-panel.js';
-// DICOMweb study browser
 export { VxStudyBrowser, VxSeriesSelectEvent } from './elements/vx-study-browser.js';
 export type { SeriesSelectDetail } from './elements/vx-study-browser.js';
-export { AnnotationLayerElement } from './elements/layers/annotation-layer.js';
 
 // Events
 export * from './elements/events.js';
 
-// Writing a layer of your own: the viewer hands its host to child layers through this context.
-export { viewerHostContext } from './render/viewer-host.js';
-export type { ViewerHost } from './render/viewer-host.js';
-// Selecting annotations from a host, until the viewer exposes its selection itself.
-export { annotationSession } from './elements/layers/annotation-session.js';
+// Writing a layer, a tool or a control of your own (see docs/architecture.md): the viewer hands its host and
+// its editor to child layers through these contexts; a control binds to a viewer with LinkedViewerController.
+export { AnnotationLayerElement } from './elements/layers/annotation-layer.js';
+export type { LayerContribution } from './elements/controllers/annotation-controller.js';
+export { viewerHostContext, editorContext } from './elements/viewer-host.js';
+export type { ViewerHost } from './elements/viewer-host.js';
+export { LinkedViewerController, type LinkedViewer } from './elements/controllers/linked-viewer.js';
+export { KEY_PRECEDENCE, type KeyStage } from './elements/controllers/keyboard-controller.js';

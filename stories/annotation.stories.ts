@@ -6,7 +6,6 @@ import type { ImageStack } from '../src/core/image/types.js';
 import { paintStroke } from '../src/core/mask/paint.js';
 import type { LabelSchema } from '../src/core/schema/types.js';
 import type { VxViewer } from '../src/elements/vx-viewer.js';
-import { annotationSession } from '../src/elements/layers/annotation-session.js';
 import { createPhantomStack, phantomLesions } from './data/phantom.js';
 import '../src/define.js';
 
@@ -146,9 +145,8 @@ function seed(
     paintStroke(lesionMask, mass!.x, mass!.y, mass!.x + 2, mass!.y + 1, 2 * mass!.radius);
     made.push(doc.add({ label: 'lesion', kind: 'mask', slice: cy, mask: lesionMask }, { origin: 'silent' }));
   }
-  const s = annotationSession(el);
   const pick = made.find((a) => a.kind === select);
-  if (s && pick) s.editor.selection.set([pick.id]);
+  if (pick) el.selection.set([pick.id]);
 }
 
 const view = (

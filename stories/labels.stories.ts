@@ -6,7 +6,6 @@ import { loadImageStack } from '../src/core/load.js';
 import { paintStroke } from '../src/core/mask/paint.js';
 import type { LabelSchema } from '../src/core/schema/types.js';
 import type { VxViewer } from '../src/elements/vx-viewer.js';
-import { annotationSession } from '../src/elements/layers/annotation-session.js';
 import { phantomDicomSeries, phantomLesions } from './data/phantom.js';
 import '../src/define.js';
 
@@ -194,7 +193,7 @@ export function seedPhantom(el: VxViewer): void {
     },
     { origin: 'silent' },
   );
-  annotationSession(el)?.editor.selection.set([box.id]);
+  el.editor.selection.set([box.id]);
 }
 
 /** The picker bound to a viewer: it sets the viewer's active label and edits the selection's attributes. */
@@ -243,7 +242,7 @@ export const HideAndLockPerLabel: Story = {
             labelKeys(el);
             el.activeLabel = 'nodule';
             requestAnimationFrame(() => {
-              const editor = annotationSession(el)?.editor;
+              const editor = el.editor;
               editor?.setLabelHidden('liver', true);
               editor?.setLabelLocked('nodule', true);
               editor?.selection.clear();

@@ -99,7 +99,7 @@ export { buildVoiLut, greyOf, initialWindow } from './image/voi.js';
 export type { VoiParams, VoiLut } from './image/voi.js';
 
 // Annotation tools (DOM-free state machines), selection and hide/lock state
-export { SelectionState, VisibilityState } from './annotation/selection.js';
+export { SelectionState, VisibilityState } from './session/selection.js';
 export {
   boundsOf,
   hitTest,
@@ -126,6 +126,22 @@ export { BrushTool, BRUSH_MIN, BRUSH_MAX } from './tools/brush-tool.js';
 export type { BrushToolState, BrushDraft } from './tools/brush-tool.js';
 export { SelectTool } from './tools/select-tool.js';
 export type { SelectToolState } from './tools/select-tool.js';
+export {
+  NAVIGATION_TOOLS,
+  NAVIGATION_CURSORS,
+  NavigationTool,
+  WindowTool,
+  PanTool,
+  ZoomTool,
+  ScrollTool,
+  createNavigationTools,
+} from './tools/navigation.js';
+export type {
+  NavigationToolName,
+  NavigationView,
+  NavigationContext,
+  ScreenPointerEvent,
+} from './tools/navigation.js';
 export { AnnotationEditor, EDITOR_ACTIONS } from './tools/editor.js';
 export type { EditorHost, EditorTools, EditorAction } from './tools/editor.js';
 

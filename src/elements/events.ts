@@ -69,8 +69,20 @@ export class VxToolChangeEvent extends CustomEvent<{ tool: string; previous: str
   }
 }
 
+/**
+ * `vx-viewer-connected`: a viewer entered the page. Controls bound by `for=` (toolbar, label picker, export
+ * panel) listen for it to find a viewer added after them, or one that replaced a viewer with the same id.
+ */
+export class VxViewerConnectedEvent extends Event {
+  static readonly type = 'vx-viewer-connected';
+  constructor() {
+    super(VxViewerConnectedEvent.type, init);
+  }
+}
+
 declare global {
   interface HTMLElementEventMap {
+    'vx-viewer-connected': VxViewerConnectedEvent;
     'vx-load': VxLoadEvent;
     'vx-error': VxErrorEvent;
     'vx-slice-change': VxSliceChangeEvent;
@@ -159,11 +171,18 @@ declare global {
 
 // ---- label picker ----------------------------------------------------------------------------------
 
-/** `vx-active-label-change`: the user chose another active label in a `<vx-label-picker>`. */
+/**
+ * `vx-active-label-change`: the user chose another active label, in a `<vx-label-picker>` or with a label key
+ * (`label-1`…`label-9`) in a `<vx-viewer>`. A bound picker repeats a viewer's key choice to its own listeners
+ * with `forwarded` set: that copy neither bubbles nor leaves the picker, so the page hears each choice once.
+ */
 export class VxActiveLabelChangeEvent extends CustomEvent<{ label: string; previous: string | undefined }> {
   static readonly type = 'vx-active-label-change';
-  constructor(label: string, previous: string | undefined) {
-    super(VxActiveLabelChangeEvent.type, { ...init, detail: { label, previous } });
+  constructor(label: string, previous: string | undefined, forwarded = false) {
+    super(VxActiveLabelChangeEvent.type, {
+      ...(forwarded ? { bubbles: false, composed: false } : init),
+      detail: { label, previous },
+    });
   }
 }
 

@@ -1,14 +1,14 @@
 import { property } from 'lit/decorators.js';
 import type { AnnotationKind } from '../core/annotation/types.js';
-import type { EditorTools } from '../core/tools/editor.js';
+import type { EditorTools, ToolOptions } from '../core/tools/editor.js';
 import { AnnotationLayerElement } from './layers/annotation-layer.js';
-import type { AnnotationSession } from './layers/annotation-session.js';
 
 /**
  * Box annotations for the `<vx-viewer>` it is placed in: draws the boxes of the current slice and, when the
  * viewer's `tool` is `'box'`, takes pointer input. Drag to create (Shift: square); press a box to select and
  * drag to move it; drag one of the 8 handles of the selected box to resize; arrows nudge 1 px (Shift: 10 px).
  *
+ * @tag vx-box-layer
  * @summary Box annotation layer: draw, select, move, resize and nudge boxes.
  *
  * @fires vx-annotation-create - (on the viewer) a box was drawn, once per gesture.
@@ -22,11 +22,13 @@ export class VxBoxLayer extends AnnotationLayerElement {
   /** Box edges land on pixel boundaries. */
   @property({ type: Boolean }) snap = true;
 
-  protected override sessionReady(session: AnnotationSession): void {
-    session.editor.tools.box.snap = this.snap;
+  protected override toolOptions(): Partial<ToolOptions> {
+    return { snap: this.snap };
   }
+}
 
-  protected override updated(): void {
-    if (this.session) this.session.editor.tools.box.snap = this.snap;
+declare global {
+  interface HTMLElementTagNameMap {
+    'vx-box-layer': VxBoxLayer;
   }
 }

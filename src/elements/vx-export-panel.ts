@@ -9,9 +9,8 @@ import type { DocumentLike, ExportProgress } from '../core/formats/common.js';
 import type { ImageStack } from '../core/image/types.js';
 import { validateDocument } from '../core/schema/validate.js';
 import type { LabelSchema } from '../core/schema/types.js';
-import type { ViewerHost } from '../render/viewer-host.js';
 import { VxExportEvent, type ExportFormat } from './events.js';
-import { findLinkedViewer, VIEWER_LOOKUP_FRAMES } from './controllers/linked-viewer.js';
+import { LinkedViewerController, type LinkedViewer } from './controllers/linked-viewer.js';
 
 const FORMATS: { id: ExportFormat; label: string; description: string }[] = [
   {
@@ -38,6 +37,7 @@ const FORMATS: { id: ExportFormat; label: string; description: string }[] = [
  * Binds to a `<vx-viewer>` named by `for` (or the enclosing one) for its document, stack and schema; or
  * set `document`, `stack` and `schema` directly. Exports never change the document.
  *
+ * @tag vx-export-panel
  * @summary Downloads the annotations as voxmark JSON, COCO, DICOM SEG or NIfTI.
  *
  * @fires vx-export - A file is ready: `detail.format`, `detail.filename`, `detail.blob`. Cancelable.
@@ -121,14 +121,13 @@ export class VxExportPanel extends LitElement {
   @state() private failed = false;
   @state() private revision = 0;
 
-  private viewer: (ViewerHost & HTMLElement) | undefined;
-  private cleanups: (() => void)[] = [];
+  private readonly linked = new LinkedViewerController(this, (viewer) => [
+    viewer.subscribe(() => this.revision++),
+  ]);
   private abort: AbortController | undefined;
 
   override connectedCallback(): void {
     super.connectedCallback();
-    if (customElements.get('vx-viewer') || this.for)
-      void customElements.whenDefined('vx-viewer').then(() => this.bind());
   }
 
   override disconnectedCallback(): void {
@@ -137,16 +136,12 @@ export class VxExportPanel extends LitElement {
     this.docCleanup?.();
     this.docCleanup = undefined;
     this.boundDoc = undefined;
-    for (const c of this.cleanups.splice(0)) c();
-    this.viewer = undefined;
   }
 
   private docCleanup: (() => void) | undefined;
   private boundDoc: DocumentLike | undefined;
 
-  protected override updated(changed: Map<string, unknown>): void {
-    // The bound viewer left the page (a framework replaced it): find the one that has its id now.
-    if (changed.has('for') || (this.viewer && !this.viewer.isConnected)) this.bind();
+  protected override updated(): void {
     // Follow the document itself too: silent loads and host edits fire no element events.
     const doc = this.doc as (DocumentLike & { subscribe?: (fn: () => void) => () => void }) | undefined;
     if (doc !== this.boundDoc) {
@@ -156,29 +151,8 @@ export class VxExportPanel extends LitElement {
     }
   }
 
-  private bind(attempt = 0): void {
-    const viewer = findLinkedViewer<ViewerHost & HTMLElement>(this, this.for);
-    if (viewer && viewer === this.viewer) return;
-    for (const c of this.cleanups.splice(0)) c();
-    this.viewer = viewer;
-    if (!viewer) {
-      // The viewer may be added after the panel: look again for a few seconds of frames.
-      if (this.for && this.isConnected && attempt < VIEWER_LOOKUP_FRAMES)
-        requestAnimationFrame(() => this.bind(attempt + 1));
-      return;
-    }
-    this.cleanups.push(viewer.subscribe(() => this.revision++));
-    const bump = () => this.revision++;
-    for (const t of [
-      'vx-annotation-create',
-      'vx-annotation-update',
-      'vx-annotation-delete',
-      'vx-history-change',
-    ]) {
-      viewer.addEventListener(t, bump);
-      this.cleanups.push(() => viewer.removeEventListener(t, bump));
-    }
-    this.revision++;
+  private get viewer(): LinkedViewer | undefined {
+    return this.linked.viewer;
   }
 
   private get doc(): DocumentLike | undefined {
@@ -341,4 +315,10 @@ function formatBytes(n: number): string {
   if (n < 1024) return `${n} B`;
   if (n < 1024 * 1024) return `${(n / 1024).toFixed(1)} KB`;
   return `${(n / 1024 / 1024).toFixed(1)} MB`;
+}
+
+declare global {
+  interface HTMLElementTagNameMap {
+    'vx-export-panel': VxExportPanel;
+  }
 }

@@ -7,16 +7,22 @@ import type { Annotation } from '../core/annotation/types.js';
 import { attributeValueProblem } from '../core/schema/parse.js';
 import type { AttributeDef, AttributeValue, LabelDef, LabelSchema } from '../core/schema/types.js';
 import type { AnnotationEditor } from '../core/tools/editor.js';
-import type { ViewerHost } from '../render/viewer-host.js';
-import { annotationSession } from './layers/annotation-session.js';
 import { icon } from './layers/icons.js';
-import { findLinkedViewer, VIEWER_LOOKUP_FRAMES } from './controllers/linked-viewer.js';
+import { LinkedViewerController, type LinkedViewer } from './controllers/linked-viewer.js';
 import { VxActiveLabelChangeEvent } from './events.js';
-import { labelKeyOwners, treeRows } from './layers/label-order.js';
-
-type Viewer = ViewerHost & HTMLElement & { activeLabel: string | undefined };
+import { treeRows } from '../core/schema/tree.js';
 
 const SAFE_COLOR = /^#[0-9a-fA-F]{6}$/;
+
+/** The parts every attribute field is made of. */
+interface FieldParts {
+  id: string;
+  value: AttributeValue | undefined;
+  invalid: boolean;
+  required: TemplateResult | typeof nothing;
+  error: TemplateResult | typeof nothing;
+  described: string | undefined;
+}
 
 /**
  * Shows a label schema as a hierarchy with colours, sets the active label (click, arrow keys, or keys 1–9
@@ -32,14 +38,16 @@ const SAFE_COLOR = /^#[0-9a-fA-F]{6}$/;
  * toggles are not shown.
  *
  * Binds to a `<vx-viewer>` named by `for` (or the enclosing one): it then reads the viewer's
- * `labelSchema`, sets its `activeLabel`, registers the viewer actions `label-1`…`label-9`, and edits the
- * annotation selected in the viewer. Without a viewer, set `schema`, `document` and `selected` directly.
+ * `labelSchema`, sets and follows its `activeLabel` (the viewer handles the label keys `label-1`…`label-9`),
+ * and edits the annotation selected in the viewer. Without a viewer, set `schema`, `document` and `selected` directly.
  *
  * Every label name, option and value is rendered as text, never as markup.
  *
+ * @tag vx-label-picker
  * @summary Label list with colours and hierarchy, and an attribute editor for the selected annotation.
  *
- * @fires vx-active-label-change - The user chose another active label (not fired when the host sets `active`).
+ * @fires vx-active-label-change - The user chose another active label here, or with a label key in the bound viewer
+ *   (that copy does not bubble: the viewer's own event does). Not fired when the host sets `active`.
  *
  * @csspart labels - The label list (a radio group).
  * @csspart row - Each label row: the label button and its toggles; also `hidden` / `locked`.
@@ -267,22 +275,18 @@ export class VxLabelPicker extends LitElement {
   private visCleanup: (() => void) | undefined;
   private boundEditor: AnnotationEditor | undefined;
 
-  private viewer: Viewer | undefined;
-  private cleanups: (() => void)[] = [];
+  private readonly linked = new LinkedViewerController(this, (viewer) => this.follow(viewer));
   private docCleanup: (() => void) | undefined;
   private boundDoc: AnnotationDocument | undefined;
 
   override connectedCallback(): void {
     super.connectedCallback();
     this.addEventListener('keydown', this.onKeyDown);
-    if (customElements.get('vx-viewer') || this.for)
-      void customElements.whenDefined('vx-viewer').then(() => this.bind());
   }
 
   override disconnectedCallback(): void {
     super.disconnectedCallback();
     this.removeEventListener('keydown', this.onKeyDown);
-    this.unbind();
     this.docCleanup?.();
     this.docCleanup = undefined;
     this.boundDoc = undefined;
@@ -292,8 +296,6 @@ export class VxLabelPicker extends LitElement {
   }
 
   protected override updated(changed: Map<string, unknown>): void {
-    // The bound viewer left the page (a framework replaced it): find the one that has its id now.
-    if (changed.has('for') || (this.viewer && !this.viewer.isConnected)) this.bind();
     // A host setting `active` on a bound picker sets the viewer's active label.
     if (
       changed.has('active') &&
@@ -318,7 +320,7 @@ export class VxLabelPicker extends LitElement {
 
   /** The editor the toggles act on: `editor`, else the bound viewer's annotation session's. */
   get currentEditor(): AnnotationEditor | undefined {
-    return this.editor ?? (this.viewer ? annotationSession(this.viewer)?.editor : undefined);
+    return this.editor ?? this.viewer?.editor;
   }
 
   /** Hides or shows every annotation of label `id` (what the eye toggle does). */
@@ -347,49 +349,36 @@ export class VxLabelPicker extends LitElement {
     return this.active ?? this.viewer?.activeLabel;
   }
 
-  private bind(attempt = 0): void {
-    const viewer = findLinkedViewer<Viewer>(this, this.for);
-    if (viewer && viewer === this.viewer) return;
-    this.unbind();
-    this.viewer = viewer;
-    if (!viewer) {
-      // The viewer may be added after the picker: look again for a few seconds of frames.
-      if (this.for && this.isConnected && attempt < VIEWER_LOOKUP_FRAMES)
-        requestAnimationFrame(() => this.bind(attempt + 1));
-      return;
-    }
+  private get viewer(): LinkedViewer | undefined {
+    return this.linked.viewer;
+  }
+
+  /**
+   * Follows a newly bound viewer: its active label is the truth from now on (the host or a label key may
+   * change it there; the viewer owns the label keys), and its selection picks the annotation edited here.
+   */
+  private follow(viewer: LinkedViewer): (() => void)[] {
     if (this.active !== undefined && viewer.activeLabel !== this.active) viewer.activeLabel = this.active;
-    // From now on the viewer's active label is the truth (the host or a key may change it there).
-    this.cleanups.push(
-      viewer.subscribe(() => {
-        if (viewer.activeLabel !== this.active) this.active = viewer.activeLabel;
-        this.revision++;
-      }),
-    );
     const onSelection = (e: Event) => {
       const ids = (e as CustomEvent<{ ids: string[] }>).detail.ids;
       this.selected = ids.length === 1 ? ids[0] : undefined;
     };
     viewer.addEventListener('vx-selection-change', onSelection);
-    this.cleanups.push(() => viewer.removeEventListener('vx-selection-change', onSelection));
-    labelKeyOwners.set(viewer, (labelKeyOwners.get(viewer) ?? 0) + 1);
-    this.cleanups.push(() => labelKeyOwners.set(viewer, (labelKeyOwners.get(viewer) ?? 1) - 1));
-    for (let n = 1; n <= 9; n++) {
-      this.cleanups.push(
-        viewer.registerAction(`label-${n}`, () => {
-          const row = treeRows(this.currentSchema)[n - 1];
-          if (!row) return false;
-          this.choose(row.label.id);
-          return true;
-        }),
-      );
-    }
+    // A label key in the viewer chose the label: the picker's own listeners hear of it too.
+    const onLabelKey = (e: VxActiveLabelChangeEvent) => {
+      if (e.target === viewer)
+        this.dispatchEvent(new VxActiveLabelChangeEvent(e.detail.label, e.detail.previous, true));
+    };
+    viewer.addEventListener('vx-active-label-change', onLabelKey);
     this.revision++;
-  }
-
-  private unbind(): void {
-    for (const c of this.cleanups.splice(0)) c();
-    this.viewer = undefined;
+    return [
+      () => viewer.removeEventListener('vx-active-label-change', onLabelKey),
+      viewer.subscribe(() => {
+        if (viewer.activeLabel !== this.active) this.active = viewer.activeLabel;
+        this.revision++;
+      }),
+      () => viewer.removeEventListener('vx-selection-change', onSelection),
+    ];
   }
 
   /** Makes `id` the active label, as a user choice: updates the viewer and fires vx-active-label-change. */
@@ -538,56 +527,62 @@ export class VxLabelPicker extends LitElement {
           ${error}
         </div>`;
       case 'enum':
-        if (def.multiple) {
-          const chosen = new Set(typeof value === 'string' && value !== '' ? value.split('|') : []);
-          return html`<fieldset
-            part="field"
-            aria-invalid=${invalid ? 'true' : 'false'}
-            aria-describedby=${described ?? nothing}
-          >
-            <legend>${def.name}${required}</legend>
-            ${def.options.map(
-              (opt, i) =>
-                html`<div class="check" style="display:flex">
-                  <input
-                    id=${`${id}-${i}`}
-                    type="checkbox"
-                    .checked=${live(chosen.has(opt))}
-                    @change=${(e: Event) => {
-                      // Read the current value (not the one rendered): clicks can outrun re-renders.
-                      const now = this.selectedAnnotation()?.attributes?.[def.id];
-                      const next = new Set(typeof now === 'string' && now !== '' ? now.split('|') : []);
-                      if ((e.target as HTMLInputElement).checked) next.add(opt);
-                      else next.delete(opt);
-                      this.writeAttribute(def, def.options.filter((o) => next.has(o)).join('|'));
-                    }}
-                  />
-                  <label for=${`${id}-${i}`}>${opt}</label>
-                </div>`,
-            )}
-            ${error}
-          </fieldset>`;
-        }
-        return html`<div part="field">
-          <label for=${id}>${def.name}${required}</label>
-          <select
-            id=${id}
-            aria-required=${def.required ? 'true' : 'false'}
-            aria-invalid=${invalid ? 'true' : 'false'}
-            aria-describedby=${described ?? nothing}
-            @change=${(e: Event) => this.writeAttribute(def, (e.target as HTMLSelectElement).value || undefined)}
-          >
-            <option value="" .selected=${live(value === undefined || value === '')}>—</option>
-            ${def.options.map((opt) => html`<option .value=${opt} .selected=${live(value === opt)}>${opt}</option>`)}
-            ${
-              typeof value === 'string' && value !== '' && !def.options.includes(value)
-                ? html`<option .value=${value} selected>${value}</option>`
-                : nothing
-            }
-          </select>
-          ${error}
-        </div>`;
+        return this.renderEnumField(def, { id, value, invalid, required, error, described });
     }
+  }
+
+  /** An enum attribute: a select, or checkboxes when several options may be chosen. */
+  private renderEnumField(def: AttributeDef & { type: 'enum' }, f: FieldParts): TemplateResult {
+    const { id, value, invalid, required, error, described } = f;
+    if (def.multiple) {
+      const chosen = new Set(typeof value === 'string' && value !== '' ? value.split('|') : []);
+      return html`<fieldset
+        part="field"
+        aria-invalid=${invalid ? 'true' : 'false'}
+        aria-describedby=${described ?? nothing}
+      >
+        <legend>${def.name}${required}</legend>
+        ${def.options.map(
+          (opt, i) =>
+            html`<div class="check" style="display:flex">
+              <input
+                id=${`${id}-${i}`}
+                type="checkbox"
+                .checked=${live(chosen.has(opt))}
+                @change=${(e: Event) => {
+                  // Read the current value (not the one rendered): clicks can outrun re-renders.
+                  const now = this.selectedAnnotation()?.attributes?.[def.id];
+                  const next = new Set(typeof now === 'string' && now !== '' ? now.split('|') : []);
+                  if ((e.target as HTMLInputElement).checked) next.add(opt);
+                  else next.delete(opt);
+                  this.writeAttribute(def, def.options.filter((o) => next.has(o)).join('|'));
+                }}
+              />
+              <label for=${`${id}-${i}`}>${opt}</label>
+            </div>`,
+        )}
+        ${error}
+      </fieldset>`;
+    }
+    return html`<div part="field">
+      <label for=${id}>${def.name}${required}</label>
+      <select
+        id=${id}
+        aria-required=${def.required ? 'true' : 'false'}
+        aria-invalid=${invalid ? 'true' : 'false'}
+        aria-describedby=${described ?? nothing}
+        @change=${(e: Event) => this.writeAttribute(def, (e.target as HTMLSelectElement).value || undefined)}
+      >
+        <option value="" .selected=${live(value === undefined || value === '')}>—</option>
+        ${def.options.map((opt) => html`<option .value=${opt} .selected=${live(value === opt)}>${opt}</option>`)}
+        ${
+          typeof value === 'string' && value !== '' && !def.options.includes(value)
+            ? html`<option .value=${value} selected>${value}</option>`
+            : nothing
+        }
+      </select>
+      ${error}
+    </div>`;
   }
 
   /** A select to move the selected annotation to another label that allows its kind (one undoable edit). */
@@ -720,5 +715,11 @@ export class VxLabelPicker extends LitElement {
         })}
       </div>
       ${this.renderAttributes()}`;
+  }
+}
+
+declare global {
+  interface HTMLElementTagNameMap {
+    'vx-label-picker': VxLabelPicker;
   }
 }

@@ -1,8 +1,8 @@
 import { property } from 'lit/decorators.js';
 import type { AnnotationKind } from '../core/annotation/types.js';
-import type { EditorTools } from '../core/tools/editor.js';
+import type { EditorTools, ToolOptions } from '../core/tools/editor.js';
 import { AnnotationLayerElement } from './layers/annotation-layer.js';
-import type { AnnotationSession } from './layers/annotation-session.js';
+import type { ViewerHost } from './viewer-host.js';
 
 /**
  * Brush masks for the `<vx-viewer>` it is placed in: shows the masks of the current slice as a coloured
@@ -11,6 +11,7 @@ import type { AnnotationSession } from './layers/annotation-session.js';
  * on a mask to fill all its holes). Set `threshold-min`/`threshold-max` for a threshold brush that paints
  * only where the modality value (e.g. CT HU) is in range.
  *
+ * @tag vx-mask-layer
  * @summary Brush mask layer: paint, erase, threshold brush and fill holes.
  *
  * @fires vx-annotation-create - (on the viewer) a stroke started a new mask instance, once per stroke.
@@ -24,16 +25,12 @@ export class VxMaskLayer extends AnnotationLayerElement {
   /** Brush and eraser diameter in image pixels. Follows `[` and `]`. */
   @property({ type: Number, attribute: 'brush-size' })
   get brushSize(): number {
-    return this.session?.editor.tools.brush.size ?? this.#size;
+    return this.viewer?.editor.tools.brush.size ?? this.#size;
   }
   set brushSize(v: number) {
     const old = this.brushSize;
     this.#size = Math.max(1, Number(v) || 1);
-    if (this.session) {
-      this.session.editor.tools.brush.size = this.#size;
-      this.session.editor.tools.eraser.size = this.#size;
-      this.session.draw();
-    }
+    this.viewer?.editor.setOptions({ brushSize: this.#size, eraserSize: this.#size });
     this.requestUpdate('brushSize', old);
   }
   #size = 10;
@@ -45,20 +42,21 @@ export class VxMaskLayer extends AnnotationLayerElement {
   /** Clicks fill holes instead of painting. */
   @property({ type: Boolean }) fill = false;
 
-  protected override sessionReady(session: AnnotationSession): void {
-    this.brushSize = this.#size;
-    this.apply(session);
-  }
-
-  protected override updated(): void {
-    if (this.session) this.apply(this.session);
-  }
-
-  private apply(session: AnnotationSession): void {
-    const t = session.editor.tools;
+  protected override toolOptions(): Partial<ToolOptions> {
     const min = this.thresholdMin;
     const max = this.thresholdMax;
-    t.brush.threshold = Number.isFinite(min) && Number.isFinite(max) ? { min: min!, max: max! } : null;
-    t.brush.fill = this.fill;
+    const threshold = Number.isFinite(min) && Number.isFinite(max) ? { min: min!, max: max! } : null;
+    return { threshold, fill: this.fill };
+  }
+
+  protected override joined(viewer: ViewerHost): void {
+    // The size set on the layer applies from now on; `[` and `]` change it in the editor afterwards.
+    viewer.editor.setOptions({ brushSize: this.#size, eraserSize: this.#size });
+  }
+}
+
+declare global {
+  interface HTMLElementTagNameMap {
+    'vx-mask-layer': VxMaskLayer;
   }
 }

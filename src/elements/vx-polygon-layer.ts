@@ -1,8 +1,7 @@
 import { property } from 'lit/decorators.js';
 import type { AnnotationKind } from '../core/annotation/types.js';
-import type { EditorTools } from '../core/tools/editor.js';
+import type { EditorTools, ToolOptions } from '../core/tools/editor.js';
 import { AnnotationLayerElement } from './layers/annotation-layer.js';
-import type { AnnotationSession } from './layers/annotation-session.js';
 
 /**
  * Polygon annotations for the `<vx-viewer>` it is placed in: draws the polygons of the current slice and,
@@ -11,6 +10,7 @@ import type { AnnotationSession } from './layers/annotation-session.js';
  * freehand. On the selected polygon: drag a vertex, click an edge to insert one, Alt-click a vertex to
  * delete it, drag inside to move the shape.
  *
+ * @tag vx-polygon-layer
  * @summary Polygon annotation layer: click or freehand polygons, with vertex editing.
  *
  * @fires vx-annotation-create - (on the viewer) a polygon was closed, once per gesture.
@@ -24,11 +24,13 @@ export class VxPolygonLayer extends AnnotationLayerElement {
   /** Freehand simplification tolerance in screen pixels. */
   @property({ type: Number, attribute: 'simplify-tolerance' }) simplifyTolerance = 1.5;
 
-  protected override sessionReady(session: AnnotationSession): void {
-    session.editor.tools.polygon.simplifyPx = this.simplifyTolerance;
+  protected override toolOptions(): Partial<ToolOptions> {
+    return { simplify: this.simplifyTolerance };
   }
+}
 
-  protected override updated(): void {
-    if (this.session) this.session.editor.tools.polygon.simplifyPx = this.simplifyTolerance;
+declare global {
+  interface HTMLElementTagNameMap {
+    'vx-polygon-layer': VxPolygonLayer;
   }
 }

@@ -1,16 +1,12 @@
 import { ifDefined } from 'lit/directives/if-defined.js';
 import { LitElement, css, html, nothing } from 'lit';
-import { property, state } from 'lit/decorators.js';
+import { property } from 'lit/decorators.js';
 import type { AnnotationDocument } from '../core/annotation/document.js';
 import { BRUSH_MAX, BRUSH_MIN } from '../core/tools/brush-tool.js';
 import { formatCombo } from '../core/keymap.js';
-import type { ViewerHost } from '../render/viewer-host.js';
-import { type AnnotationSession, annotationSession } from './layers/annotation-session.js';
 import { VxToolChangeEvent } from './events.js';
-import { findLinkedViewer, VIEWER_LOOKUP_FRAMES } from './controllers/linked-viewer.js';
+import { LinkedViewerController, type LinkedViewer } from './controllers/linked-viewer.js';
 import { icon } from './layers/icons.js';
-
-type Viewer = ViewerHost & HTMLElement & { tool: string };
 
 const TOOLS: { id: string; label: string }[] = [
   { id: 'select', label: 'Select' },
@@ -27,6 +23,7 @@ const TOOLS: { id: string; label: string }[] = [
  * the closest enclosing viewer. A `role="toolbar"`: Tab reaches it, arrow keys move between buttons, and
  * every control has an accessible name with its key binding.
  *
+ * @tag vx-toolbar
  * @summary Toolbar for a viewer's annotation tools.
  *
  * @fires vx-tool-change - (on the viewer) a tool button changed the tool.
@@ -117,82 +114,26 @@ export class VxToolbar extends LitElement {
   /** Id of the `<vx-viewer>` to control (in the same document or shadow root). */
   @property({ attribute: 'for' }) for = '';
 
-  @state() private revision = 0;
-  private viewer: Viewer | undefined;
-  private visCleanup: (() => void) | undefined;
-  private boundSession: AnnotationSession | undefined;
-  private cleanups: (() => void)[] = [];
+  private readonly linked = new LinkedViewerController(this);
 
-  override connectedCallback(): void {
-    super.connectedCallback();
-    void customElements.whenDefined('vx-viewer').then(() => this.bind());
+  constructor() {
+    super();
+    // Re-render only when something the toolbar shows changed.
+    const l = this.linked;
+    l.select((v) => v.tool);
+    l.select((v) => [...v.layerKinds].sort().join());
+    l.select((v) => v.document?.canUndo);
+    l.select((v) => v.document?.canRedo);
+    l.select((v) => [...v.selection.ids].join('\n'));
+    l.select((v) => v.activeLabel);
+    l.select((v) => v.labelSchema);
+    l.select((v) => v.keymap);
+    l.select((v) => JSON.stringify(v.editor.options));
+    l.select((v) => toggleState(v).key);
   }
 
-  override disconnectedCallback(): void {
-    super.disconnectedCallback();
-    this.unbind();
-  }
-
-  protected override updated(changed: Map<string, unknown>): void {
-    // The bound viewer left the page (a framework replaced it): find the one that has its id now.
-    if (changed.has('for') || (this.viewer && !this.viewer.isConnected)) this.bind();
-    // Hide/lock state lives in the viewer's annotation session (which layers create): follow it.
-    const s = this.session;
-    if (s !== this.boundSession) {
-      this.visCleanup?.();
-      this.boundSession = s;
-      this.visCleanup = s?.editor.visibility.subscribe(() => this.revision++);
-    }
-  }
-
-  private bind(attempt = 0): void {
-    const viewer = findLinkedViewer<Viewer>(this, this.for);
-    // Not found yet is not "unchanged": keep looking below.
-    if (viewer && viewer === this.viewer) return;
-    this.unbind();
-    this.viewer = viewer;
-    if (!viewer) {
-      // The viewer may be added after the toolbar: look again for a few seconds of frames.
-      if (this.isConnected && attempt < VIEWER_LOOKUP_FRAMES)
-        requestAnimationFrame(() => this.bind(attempt + 1));
-      return;
-    }
-    const bump = () => this.revision++;
-    this.cleanups.push(viewer.subscribe(bump));
-    for (const type of [
-      'vx-history-change',
-      'vx-selection-change',
-      'vx-annotation-create',
-      'vx-annotation-delete',
-    ])
-      viewer.addEventListener(type, bump);
-    this.cleanups.push(() => {
-      for (const type of [
-        'vx-history-change',
-        'vx-selection-change',
-        'vx-annotation-create',
-        'vx-annotation-delete',
-      ])
-        viewer.removeEventListener(type, bump);
-    });
-    // Brush size changes by key reach the tool only: poll on key presses inside the viewer.
-    viewer.addEventListener('keydown', bump);
-    this.cleanups.push(() => viewer.removeEventListener('keydown', bump));
-    bump();
-    // Layers join the viewer's session in the same task or the next: show their tools then.
-    requestAnimationFrame(bump);
-  }
-
-  private unbind(): void {
-    for (const c of this.cleanups.splice(0)) c();
-    this.viewer = undefined;
-    this.visCleanup?.();
-    this.visCleanup = undefined;
-    this.boundSession = undefined;
-  }
-
-  private get session(): AnnotationSession | undefined {
-    return this.viewer ? annotationSession(this.viewer) : undefined;
+  private get viewer(): LinkedViewer | undefined {
+    return this.linked.viewer;
   }
 
   private keyHint(action: string): string {
@@ -206,15 +147,15 @@ export class VxToolbar extends LitElement {
     const previous = v.tool;
     v.tool = id;
     v.dispatchEvent(new VxToolChangeEvent(id, previous));
-    this.revision++;
   }
 
   private run(action: string): void {
-    const s = this.session;
-    if (s) s.editor.run(action);
-    else if (action === 'undo') this.viewer?.document?.undo();
-    else if (action === 'redo') this.viewer?.document?.redo();
-    this.revision++;
+    const v = this.viewer;
+    if (!v) return;
+    if (v.layerKinds.size) v.editor.run(action);
+    else if (action === 'undo') v.document?.undo();
+    else if (action === 'redo') v.document?.redo();
+    this.requestUpdate();
   }
 
   /**
@@ -246,38 +187,109 @@ export class VxToolbar extends LitElement {
 
   private availableTools(): typeof TOOLS {
     const v = this.viewer;
-    const s = this.session;
-    const kinds = s ? s.kinds : new Map();
+    const kinds = v?.layerKinds ?? new Set();
     return TOOLS.filter((t) => {
-      if (t.id === 'box') return (kinds.get('box') ?? 0) > 0;
-      if (t.id === 'polygon') return (kinds.get('polygon') ?? 0) > 0;
-      if (t.id === 'brush' || t.id === 'eraser') return (kinds.get('mask') ?? 0) > 0;
-      if (t.id === 'select') return !!s;
+      if (t.id === 'box') return kinds.has('box');
+      if (t.id === 'polygon') return kinds.has('polygon');
+      if (t.id === 'brush' || t.id === 'eraser') return kinds.has('mask');
+      if (t.id === 'select') return kinds.size > 0;
       return !!v;
     });
   }
 
-  protected override render() {
-    void this.revision;
-    const v = this.viewer;
-    const s = this.session;
-    const doc = v?.document as AnnotationDocument | undefined;
+  /** A button that runs an editor action (or switches a tool), labelled with its key. */
+  private button(part: string, label: string, action: string, content: unknown, disabled = false) {
+    return html`<button
+      part="button ${part}"
+      aria-label=${label + this.keyHint(action)}
+      title=${label + this.keyHint(action)}
+      ?disabled=${disabled}
+      @click=${() => this.run(action)}
+    >
+      ${content}
+    </button>`;
+  }
+
+  private renderTools(v: LinkedViewer | undefined) {
     const tool = v?.tool;
-    const brushTool = tool === 'eraser' ? s?.editor.tools.eraser : s?.editor.tools.brush;
-    const hasMask = (s?.kinds.get('mask') ?? 0) > 0;
-    const sel = s ? [...s.editor.selection.ids] : [];
-    const vis = s?.editor.visibility;
-    const allLocked = !!vis && sel.length > 0 && sel.every((id) => vis.isLocked(id));
-    // Hide and lock act on the selection, else on the active label (see AnnotationEditor.toggleHidden).
-    const activeId = (v as (Viewer & { activeLabel?: string }) | undefined)?.activeLabel;
-    const activeName = activeId
-      ? (v?.labelSchema?.labels.find((l) => l.id === activeId)?.name ?? activeId)
-      : undefined;
-    const onLabel = !sel.length && activeId !== undefined;
-    const hideName = sel.length ? 'Hide selected' : onLabel ? `Hide label ${activeName}` : 'Show hidden';
-    const labelHidden = onLabel && !!vis?.isLabelHidden(activeId);
-    const lockName = sel.length ? 'Lock selected' : `Lock label ${activeName ?? ''}`.trim();
-    const lockPressed = sel.length ? allLocked : onLabel && !!vis?.isLabelLocked(activeId);
+    return this.availableTools().map(
+      (t) =>
+        html`<button
+          part="button tool-button tool-${t.id}${tool === t.id ? ' active' : ''}"
+          aria-pressed=${tool === t.id ? 'true' : 'false'}
+          aria-label=${t.label + this.keyHint(`tool-${t.id}`)}
+          title=${t.label + this.keyHint(`tool-${t.id}`)}
+          ?disabled=${!v}
+          @click=${() => this.setTool(t.id)}
+        >
+          ${icon(t.id)}
+        </button>`,
+    );
+  }
+
+  private renderBrush(v: LinkedViewer) {
+    const options = v.editor.options;
+    const size = v.tool === 'eraser' ? options.eraserSize : options.brushSize;
+    const setSize = (e: Event) => {
+      const value = Number((e.target as HTMLInputElement).value);
+      v.editor.setOptions({ brushSize: value, eraserSize: value });
+    };
+    return html`<span class="sep"></span>
+      <label
+        >Size
+        <input
+          part="brush-size"
+          type="range"
+          min=${BRUSH_MIN}
+          max=${Math.min(BRUSH_MAX, 100)}
+          .value=${String(size)}
+          aria-label="Brush size in pixels"
+          aria-valuetext=${`${size} pixels`}
+          @input=${setSize}
+        /><span aria-hidden="true">${size}</span></label
+      >
+      <button
+        part="button fill"
+        aria-pressed=${options.fill ? 'true' : 'false'}
+        aria-label=${'Fill holes' + this.keyHint('brush-fill-toggle')}
+        title=${'Fill holes' + this.keyHint('brush-fill-toggle')}
+        @click=${() => v.editor.setOptions({ fill: !v.editor.options.fill })}
+      >
+        ${icon('fill')}
+      </button>`;
+  }
+
+  private renderEditing(v: LinkedViewer) {
+    const t = toggleState(v);
+    const none = !t.selected;
+    return html`<span class="sep"></span>
+      ${this.button('delete', 'Delete selected', 'delete', icon('delete'), none)}
+      ${this.button('copy-previous', 'Copy to previous slice', 'copy-to-previous-slice', icon('copy-previous'), none)}
+      ${this.button('copy-next', 'Copy to next slice', 'copy-to-next-slice', icon('copy-next'), none)}
+      <button
+        part="button hide"
+        aria-label=${t.hideName + this.keyHint('hide-toggle')}
+        title=${(t.labelHidden ? `Show label ${t.activeName}` : t.hideName) + this.keyHint('hide-toggle')}
+        aria-pressed=${ifDefined(t.onLabel ? (t.labelHidden ? 'true' : 'false') : undefined)}
+        @click=${() => this.run('hide-toggle')}
+      >
+        ${icon(t.selected || !t.labelHidden ? 'show' : 'hide')}
+      </button>
+      <button
+        part="button lock"
+        aria-label=${t.lockName + this.keyHint('lock-toggle')}
+        title=${(t.lockPressed ? t.lockName.replace('Lock', 'Unlock') : t.lockName) + this.keyHint('lock-toggle')}
+        aria-pressed=${t.lockPressed ? 'true' : 'false'}
+        ?disabled=${none && !t.onLabel}
+        @click=${() => this.run('lock-toggle')}
+      >
+        ${icon(t.lockPressed ? 'lock' : 'unlock')}
+      </button>`;
+  }
+
+  protected override render() {
+    const v = this.viewer;
+    const doc = v?.document as AnnotationDocument | undefined;
     return html`<div
       part="toolbar"
       role="toolbar"
@@ -285,127 +297,44 @@ export class VxToolbar extends LitElement {
       @keydown=${this.onKeyDown}
       @mousedown=${this.onMouseDown}
     >
-      ${this.availableTools().map(
-        (t) =>
-          html`<button
-            part="button tool-button tool-${t.id}${tool === t.id ? ' active' : ''}"
-            aria-pressed=${tool === t.id ? 'true' : 'false'}
-            aria-label=${t.label + this.keyHint(`tool-${t.id}`)}
-            title=${t.label + this.keyHint(`tool-${t.id}`)}
-            ?disabled=${!v}
-            @click=${() => this.setTool(t.id)}
-          >
-            ${icon(t.id)}
-          </button>`,
-      )}
-      ${
-        hasMask
-          ? html`<span class="sep"></span>
-              <label
-                >Size
-                <input
-                  part="brush-size"
-                  type="range"
-                  min=${BRUSH_MIN}
-                  max=${Math.min(BRUSH_MAX, 100)}
-                  .value=${String(brushTool?.size ?? 10)}
-                  aria-label="Brush size in pixels"
-                  aria-valuetext=${`${brushTool?.size ?? 10} pixels`}
-                  @input=${(e: Event) => {
-                    const size = Number((e.target as HTMLInputElement).value);
-                    if (s) {
-                      s.editor.tools.brush.size = size;
-                      s.editor.tools.eraser.size = size;
-                      s.draw();
-                    }
-                    this.revision++;
-                  }}
-                /><span aria-hidden="true">${brushTool?.size ?? 10}</span></label
-              >
-              <button
-                part="button fill"
-                aria-pressed=${s?.editor.tools.brush.fill ? 'true' : 'false'}
-                aria-label=${'Fill holes' + this.keyHint('brush-fill-toggle')}
-                title=${'Fill holes' + this.keyHint('brush-fill-toggle')}
-                @click=${() => {
-                  if (s) s.editor.tools.brush.fill = !s.editor.tools.brush.fill;
-                  this.revision++;
-                }}
-              >
-                ${icon('fill')}
-              </button>`
-          : nothing
-      }
+      ${this.renderTools(v)} ${v?.layerKinds.has('mask') ? this.renderBrush(v) : nothing}
       <span class="sep"></span>
-      <button
-        part="button undo"
-        aria-label=${'Undo' + this.keyHint('undo')}
-        title=${'Undo' + this.keyHint('undo')}
-        ?disabled=${!doc?.canUndo}
-        @click=${() => this.run('undo')}
-      >
-        ${icon('undo')}
-      </button>
-      <button
-        part="button redo"
-        aria-label=${'Redo' + this.keyHint('redo')}
-        title=${'Redo' + this.keyHint('redo')}
-        ?disabled=${!doc?.canRedo}
-        @click=${() => this.run('redo')}
-      >
-        ${icon('redo')}
-      </button>
-      ${
-        s
-          ? html`<span class="sep"></span>
-              <button
-                part="button delete"
-                aria-label=${'Delete selected' + this.keyHint('delete')}
-                title=${'Delete selected' + this.keyHint('delete')}
-                ?disabled=${!sel.length}
-                @click=${() => this.run('delete')}
-              >
-                ${icon('delete')}
-              </button>
-              <button
-                part="button copy-previous"
-                aria-label=${'Copy to previous slice' + this.keyHint('copy-to-previous-slice')}
-                title=${'Copy to previous slice' + this.keyHint('copy-to-previous-slice')}
-                ?disabled=${!sel.length}
-                @click=${() => this.run('copy-to-previous-slice')}
-              >
-                ${icon('copy-previous')}
-              </button>
-              <button
-                part="button copy-next"
-                aria-label=${'Copy to next slice' + this.keyHint('copy-to-next-slice')}
-                title=${'Copy to next slice' + this.keyHint('copy-to-next-slice')}
-                ?disabled=${!sel.length}
-                @click=${() => this.run('copy-to-next-slice')}
-              >
-                ${icon('copy-next')}
-              </button>
-              <button
-                part="button hide"
-                aria-label=${hideName + this.keyHint('hide-toggle')}
-                title=${(labelHidden ? `Show label ${activeName}` : hideName) + this.keyHint('hide-toggle')}
-                aria-pressed=${ifDefined(onLabel ? (labelHidden ? 'true' : 'false') : undefined)}
-                @click=${() => this.run('hide-toggle')}
-              >
-                ${icon(sel.length || !labelHidden ? 'show' : 'hide')}
-              </button>
-              <button
-                part="button lock"
-                aria-label=${lockName + this.keyHint('lock-toggle')}
-                title=${(lockPressed ? lockName.replace('Lock', 'Unlock') : lockName) + this.keyHint('lock-toggle')}
-                aria-pressed=${lockPressed ? 'true' : 'false'}
-                ?disabled=${!sel.length && !onLabel}
-                @click=${() => this.run('lock-toggle')}
-              >
-                ${icon(lockPressed ? 'lock' : 'unlock')}
-              </button>`
-          : nothing
-      }
+      ${this.button('undo', 'Undo', 'undo', icon('undo'), !doc?.canUndo)}
+      ${this.button('redo', 'Redo', 'redo', icon('redo'), !doc?.canRedo)}
+      ${v?.layerKinds.size ? this.renderEditing(v) : nothing}
     </div>`;
+  }
+}
+
+/**
+ * What the hide and lock buttons show. They act on the selection, else on the active label (see
+ * `AnnotationEditor.toggleHidden`).
+ */
+function toggleState(v: LinkedViewer) {
+  const sel = [...v.selection.ids];
+  const vis = v.editor.visibility;
+  const activeId = v.activeLabel;
+  const activeName = activeId
+    ? (v.labelSchema?.labels.find((l) => l.id === activeId)?.name ?? activeId)
+    : undefined;
+  const onLabel = !sel.length && activeId !== undefined;
+  const labelHidden = onLabel && vis.isLabelHidden(activeId);
+  const allLocked = sel.length > 0 && sel.every((id) => vis.isLocked(id));
+  const lockPressed = sel.length ? allLocked : onLabel && vis.isLabelLocked(activeId);
+  return {
+    selected: sel.length > 0,
+    onLabel,
+    activeName,
+    labelHidden,
+    lockPressed,
+    hideName: sel.length ? 'Hide selected' : onLabel ? `Hide label ${activeName}` : 'Show hidden',
+    lockName: sel.length ? 'Lock selected' : `Lock label ${activeName ?? ''}`.trim(),
+    key: `${labelHidden}|${lockPressed}|${sel.length}`,
+  };
+}
+
+declare global {
+  interface HTMLElementTagNameMap {
+    'vx-toolbar': VxToolbar;
   }
 }

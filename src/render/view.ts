@@ -3,7 +3,26 @@
  * Pure functions, shared by the viewer, its tests and the annotation layers.
  * @module
  */
-import type { ViewState } from './viewer-host.js';
+
+/** The current mapping between image pixels and the stage. */
+export interface ViewState {
+  /** CSS pixels per image pixel along x. 1 shows the image at its native size. */
+  zoom: number;
+  /** Image point (pixels) shown at the centre of the view. */
+  centerX: number;
+  centerY: number;
+  /** Height of a pixel relative to its width (row spacing / column spacing). */
+  aspect: number;
+  /** Stage (CSS) pixels per image pixel in x and y: `zoom` and `zoom * aspect`. */
+  scaleX: number;
+  scaleY: number;
+  /** Stage position of the image origin. */
+  offsetX: number;
+  offsetY: number;
+  /** View size in CSS pixels. */
+  width: number;
+  height: number;
+}
 
 /** The parts of a view the user controls; the rest is derived. */
 export interface ViewParams {

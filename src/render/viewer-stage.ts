@@ -5,7 +5,15 @@
  */
 import Konva from 'konva/lib/Core';
 import { Image as KonvaImage } from 'konva/lib/shapes/Image';
-import type { LayerOptions, ViewState } from './viewer-host.js';
+import type { ViewState } from './view.js';
+
+/** Options for `ViewerStage.createLayer`. */
+export interface LayerOptions {
+  /** Stacking order among annotation layers; higher draws on top. Default 0. The image is always below. */
+  zIndex?: number;
+  /** When false, the layer is not moved with the image (screen-space layer). Default true. */
+  imageSpace?: boolean;
+}
 
 interface LayerEntry {
   layer: Konva.Layer;

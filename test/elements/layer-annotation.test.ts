@@ -314,10 +314,9 @@ describe('annotation layers: keyboard, selection and delete', () => {
     await sendKeys({ press: 'Space' });
     expect(el.tool).to.equal('brush');
     // Selection buttons: copy to the next slice, then delete, through real clicks.
-    const { annotationSession } = await import('../../src/elements/layers/annotation-session.js');
     const d = el.document as unknown as AnnotationDocument;
     const a = d.add({ label: 'x', kind: 'box', slice: 0, box: { x: 2, y: 2, width: 5, height: 5 } });
-    annotationSession(el)!.editor.selection.set([a.id]);
+    el.editor.selection.set([a.id]);
     await new Promise((r) => requestAnimationFrame(r));
     await (tb as unknown as { updateComplete: Promise<void> }).updateComplete;
     const btn = (part: string) => root.querySelector<HTMLButtonElement>(`[part~="${part}"]`)!;

@@ -9,7 +9,6 @@ import { SparseMask } from '../../src/core/mask/sparse-mask.js';
 import { paintStroke } from '../../src/core/mask/paint.js';
 import type { LabelSchema } from '../../src/core/schema/types.js';
 import type { Point } from '../../src/core/annotation/types.js';
-import { annotationSession } from '../../src/elements/layers/annotation-session.js';
 
 const W = 120;
 const H = 90;
@@ -106,7 +105,7 @@ for (const view of [
       expect(a.points).to.deep.equal(pts.map(img));
       expect(created()).to.equal(1);
       expect(history()).to.equal(1);
-      expect(annotationSession(el)!.editor.tools.polygon.state).to.equal('idle');
+      expect(el.editor.tools.polygon.state).to.equal('idle');
       // The dblclick event on its own (after three single clicks) closes a polygon too.
       const more = [at(80, 50), at(100, 52), at(95, 75)];
       for (const p of more) await sendMouse({ type: 'click', position: p });

@@ -1,28 +1,28 @@
-import { expect, fixture, html, oneEvent } from '@open-wc/testing';
+import { expect, html } from '@open-wc/testing';
 import { createImageStack } from '../../src/core/image/stack.js';
 import '../../src/define.js';
+import { mount } from './helpers.js';
 import type { VxViewer } from '../../src/elements/vx-viewer.js';
 import type { AnnotationDocument } from '../../src/core/annotation/document.js';
-import { annotationSession } from '../../src/elements/layers/annotation-session.js';
 
-async function mount(): Promise<VxViewer> {
-  const el = await fixture<VxViewer>(
+/** A viewer with polygon and box layers on a blank 64 × 64 stack of 3 slices. */
+async function mountLayers(): Promise<VxViewer> {
+  const frames = [0, 1, 2].map(() => new Int16Array(64 * 64));
+  const stack = createImageStack({ width: 64, height: 64, frames, dataType: 'int16', spacing: [1, 1, 1] });
+  const { viewer } = await mount(
     html`<vx-viewer style="width:200px;height:200px;display:block"
       ><vx-polygon-layer></vx-polygon-layer><vx-box-layer></vx-box-layer
     ></vx-viewer>`,
+    { stack },
   );
-  const loaded = oneEvent(el, 'vx-load');
-  const frames = [0, 1, 2].map(() => new Int16Array(64 * 64));
-  el.stack = createImageStack({ width: 64, height: 64, frames, dataType: 'int16', spacing: [1, 1, 1] });
-  await loaded;
-  return el;
+  return viewer;
 }
 
 describe('annotation renderer', () => {
   it('has nodes for the current slice only, updated by key from change sets', async () => {
-    const el = await mount();
+    const el = await mountLayers();
     const doc = el.document as unknown as AnnotationDocument;
-    const r = annotationSession(el)!.renderer;
+    const r = el.annotationRenderer!;
     const tri = (x: number) =>
       [
         [x, 1],
@@ -53,9 +53,9 @@ describe('annotation renderer', () => {
   });
 
   it('undo of a delete puts the shape back at its place in the drawing order', async () => {
-    const el = await mount();
+    const el = await mountLayers();
     const doc = el.document as unknown as AnnotationDocument;
-    const r = annotationSession(el)!.renderer;
+    const r = el.annotationRenderer!;
     const boxes = [1, 10, 20].map((x) =>
       doc.add({ label: 'a', kind: 'box', slice: 0, box: { x, y: 1, width: 4, height: 4 } }),
     );
@@ -69,9 +69,9 @@ describe('annotation renderer', () => {
   });
 
   it('hiding a label hides its nodes; hidden annotations are not selectable', async () => {
-    const el = await mount();
+    const el = await mountLayers();
     const doc = el.document as unknown as AnnotationDocument;
-    const s = annotationSession(el)!;
+    const s = { editor: el.editor, renderer: el.annotationRenderer! };
     const a = doc.add({ label: 'a', kind: 'box', slice: 0, box: { x: 1, y: 1, width: 4, height: 4 } });
     s.editor.visibility.setLabelHidden('a', true);
     expect(s.renderer.shapesGroup.getChildren()[0]!.visible()).to.equal(false);

@@ -10,7 +10,6 @@ import { SparseMask } from '../../src/core/mask/sparse-mask.js';
 import { paintStroke } from '../../src/core/mask/paint.js';
 import type { LabelSchema } from '../../src/core/schema/types.js';
 import type { Point } from '../../src/core/annotation/types.js';
-import { annotationSession } from '../../src/elements/layers/annotation-session.js';
 
 const W = 100;
 const H = 80;
@@ -155,18 +154,17 @@ describe('per-label hide and lock from the UI', () => {
     expect(
       picker.shadowRoot!.querySelector('[part~="row"][data-id="lesion"]')!.getAttribute('part'),
     ).to.contain('hidden');
-    const session = annotationSession(el)!;
-    expect(session.editor.visibility.isLabelHidden('lesion')).to.equal(true);
+    expect(el.editor.visibility.isLabelHidden('lesion')).to.equal(true);
     // Not drawn (the liver box still is), not hit by the select tool.
     expect(pixel(el, 'vx-annotation-shapes', at(25, 25))[3]).to.equal(0);
     expect(pixel(el, 'vx-annotation-shapes', at(75, 25))[3]).to.be.greaterThan(0);
     await sendMouse({ type: 'click', position: at(25, 25) });
-    expect(session.editor.selection.size).to.equal(0);
+    expect(el.editor.selection.size).to.equal(0);
     await sendMouse({ type: 'click', position: at(75, 25) });
-    expect([...session.editor.selection.ids]).to.deep.equal([liverBox.id]);
+    expect([...el.editor.selection.ids]).to.deep.equal([liverBox.id]);
     // Ctrl+A selects only visible annotations.
     await sendKeys({ press: 'Control+a' });
-    expect([...session.editor.selection.ids]).to.deep.equal([liverBox.id]);
+    expect([...el.editor.selection.ids]).to.deep.equal([liverBox.id]);
 
     // Keyboard: focus the eye and press Space to show the label again.
     eye.focus();
@@ -175,7 +173,7 @@ describe('per-label hide and lock from the UI', () => {
     expect(eye.getAttribute('aria-pressed')).to.equal('false');
     expect(pixel(el, 'vx-annotation-shapes', at(25, 25))[3]).to.be.greaterThan(0);
     await sendMouse({ type: 'click', position: at(25, 25) });
-    expect([...session.editor.selection.ids]).to.deep.equal([box.id]);
+    expect([...el.editor.selection.ids]).to.deep.equal([box.id]);
     await expect(picker).to.be.accessible();
   });
 
@@ -198,15 +196,14 @@ describe('per-label hide and lock from the UI', () => {
     await sendKeys({ press: 'Enter' });
     await settle();
     expect(lock.getAttribute('aria-pressed')).to.equal('true');
-    const session = annotationSession(el)!;
-    expect(session.editor.visibility.isLabelLocked('lesion')).to.equal(true);
+    expect(el.editor.visibility.isLabelLocked('lesion')).to.equal(true);
     const snapshot = JSON.stringify(doc.toJSON());
     // Still drawn.
     expect(pixel(el, 'vx-annotation-shapes', at(25, 25))[3]).to.be.greaterThan(0);
     // Select tool: selectable, but a drag moves nothing.
     el.tool = 'select';
     await drag([at(25, 25), at(30, 30), at(40, 40)]);
-    expect([...session.editor.selection.ids]).to.deep.equal([box.id]);
+    expect([...el.editor.selection.ids]).to.deep.equal([box.id]);
     await sendKeys({ press: 'Delete' });
     expect(doc.has(box.id)).to.equal(true);
     // The picker shows its attributes but does not edit them.
@@ -236,7 +233,7 @@ describe('per-label hide and lock from the UI', () => {
     await settle();
     expect(lock.getAttribute('aria-pressed')).to.equal('false');
     // Unlocked: its attributes are editable again (the new liver box is selected now, so select it back).
-    session.editor.selection.set([box.id]);
+    el.editor.selection.set([box.id]);
     await settle();
     const field = picker.shadowRoot!.querySelector<HTMLInputElement>('#attr-grade')!;
     expect(field.matches(':disabled')).to.equal(false);
@@ -264,8 +261,7 @@ describe('per-label hide and lock from the UI', () => {
     });
     await settle();
     const btn = (part: string) => toolbar.shadowRoot!.querySelector<HTMLButtonElement>(`[part~="${part}"]`)!;
-    const session = annotationSession(el)!;
-    const vis = session.editor.visibility;
+    const vis = el.editor.visibility;
     // Nothing selected: on the active label.
     expect(btn('hide').getAttribute('aria-label')).to.equal('Hide label Lesion (H)');
     expect(btn('lock').getAttribute('aria-label')).to.equal('Lock label Lesion (L)');
@@ -301,7 +297,7 @@ describe('per-label hide and lock from the UI', () => {
     await settle();
     expect(vis.isHidden(a.id)).to.equal(true);
     expect(vis.isHidden(b.id)).to.equal(false);
-    expect(session.editor.selection.size).to.equal(0);
+    expect(el.editor.selection.size).to.equal(0);
     await expect(toolbar).to.be.accessible();
   });
 
@@ -366,7 +362,7 @@ describe('per-label hide and lock from the UI', () => {
       );
       delete (doc as unknown as Record<string, unknown>)['annotations'];
     }
-    expect(annotationSession(el)!.editor.visibility.isLabelHidden('lesion')).to.equal(false);
+    expect(el.editor.visibility.isLabelHidden('lesion')).to.equal(false);
     expect(listReads).to.equal(0);
     expect([...new Set(slicesAsked)].every((s) => s === 2)).to.equal(true);
     for (const m of touched) expect(current.has(m), 'a mask of another slice was read').to.equal(true);

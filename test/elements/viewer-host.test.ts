@@ -4,7 +4,7 @@ import { LitElement } from 'lit';
 import { createImageStack } from '../../src/core/image/stack.js';
 import '../../src/define.js';
 import type { VxViewer } from '../../src/elements/vx-viewer.js';
-import { viewerHostContext, type ViewerChange, type ViewerHost } from '../../src/render/viewer-host.js';
+import { viewerHostContext, type ViewerChange, type ViewerHost } from '../../src/elements/viewer-host.js';
 import { Line } from 'konva/lib/shapes/Line';
 import { sendMouse, resetMouse } from '@web/test-runner-commands';
 

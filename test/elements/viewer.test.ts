@@ -5,7 +5,7 @@ import { applyWindow } from '../../src/core/image/window.js';
 import type { Frame, ImageStack, StackMetadata, VoiLutFunction } from '../../src/core/image/types.js';
 import '../../src/define.js';
 import type { VxViewer } from '../../src/elements/vx-viewer.js';
-import type { ImagePointerEvent } from '../../src/render/viewer-host.js';
+import type { ImagePointerEvent } from '../../src/elements/viewer-host.js';
 
 const W = 32;
 const H = 24;

@@ -72,6 +72,7 @@ export class BrushTool extends Tool<BrushToolState> {
     const delta = Math.max(1, Math.round(this.size * 0.2));
     this.size = Math.min(BRUSH_MAX, Math.max(BRUSH_MIN, this.size + direction * delta));
     this.env.changed();
+    this.env.optionsChanged?.();
   }
 
   override onPointerDown(e: ToolPointerEvent): void {
@@ -147,6 +148,7 @@ export class BrushTool extends Tool<BrushToolState> {
     if (actions.includes('brush-fill-toggle') && this.mode === 'paint') {
       this.fill = !this.fill;
       this.env.changed();
+      this.env.optionsChanged?.();
       return true;
     }
     return super.onKeyDown(e, actions);

@@ -1,5 +1,5 @@
 import { type AnnotationDocument, type AnnotationInput, maskOf } from '../annotation/document.js';
-import { SelectionState, VisibilityState } from '../annotation/selection.js';
+import { SelectionState, VisibilityState } from '../session/selection.js';
 import type { Annotation, AnnotationKind, AttributeValue } from '../annotation/types.js';
 import type { KeyLike } from '../keymap.js';
 import { BoxTool } from './box-tool.js';
@@ -34,6 +34,26 @@ export interface EditorTools {
   eraser: BrushTool;
 }
 
+/**
+ * The options the tools run with, in one place: controls (a toolbar, a layer's attributes) set them with
+ * `editor.setOptions` and follow them with `editor.subscribeOptions`, whichever side changed them (the `[`,
+ * `]` and `g` keys change them inside the brush tool).
+ */
+export interface ToolOptions {
+  /** Brush diameter in image pixels. */
+  brushSize: number;
+  /** Eraser diameter in image pixels. */
+  eraserSize: number;
+  /** Brush clicks fill holes instead of painting. */
+  fill: boolean;
+  /** Threshold brush range in modality units, or null for a plain brush. */
+  threshold: { min: number; max: number } | null;
+  /** Box edges land on pixel boundaries. */
+  snap: boolean;
+  /** Freehand polygon simplification tolerance in screen pixels. */
+  simplify: number;
+}
+
 /** Annotation actions an editor handles (their default keys are in ANNOTATION_KEYMAP). */
 export const EDITOR_ACTIONS = [
   'undo',
@@ -60,6 +80,7 @@ export class AnnotationEditor {
   readonly tools: EditorTools;
   private active: Tool | undefined;
   private clipboard: Annotation[] = [];
+  private readonly optionListeners = new Set<(options: ToolOptions) => void>();
   private readonly host: EditorHost;
 
   constructor(host: EditorHost) {
@@ -82,6 +103,7 @@ export class AnnotationEditor {
       },
       sliceValues: () => host.sliceValues?.(),
       changed: () => host.changed(),
+      optionsChanged: () => this.emitOptions(),
       confirmDelete: (ids) => host.confirmDelete?.(ids) ?? true,
       allows: (label, kind) => host.allows?.(label, kind) ?? true,
       defaultAttributes: (label) => host.defaultAttributes?.(label),
@@ -100,6 +122,45 @@ export class AnnotationEditor {
     const d = this.host.document;
     if (!d) throw new Error('No annotation document yet');
     return d;
+  }
+
+  /** The tools' current options. */
+  get options(): ToolOptions {
+    const t = this.tools;
+    return {
+      brushSize: t.brush.size,
+      eraserSize: t.eraser.size,
+      fill: t.brush.fill,
+      threshold: t.brush.threshold,
+      snap: t.box.snap,
+      simplify: t.polygon.simplifyPx,
+    };
+  }
+
+  /** Changes tool options; subscribers hear of it once, and the preview (brush outline) is redrawn. */
+  setOptions(patch: Partial<ToolOptions>): void {
+    const t = this.tools;
+    const before = JSON.stringify(this.options);
+    if (patch.brushSize !== undefined) t.brush.size = patch.brushSize;
+    if (patch.eraserSize !== undefined) t.eraser.size = patch.eraserSize;
+    if (patch.fill !== undefined) t.brush.fill = patch.fill;
+    if (patch.threshold !== undefined) t.brush.threshold = patch.threshold;
+    if (patch.snap !== undefined) t.box.snap = patch.snap;
+    if (patch.simplify !== undefined) t.polygon.simplifyPx = patch.simplify;
+    if (JSON.stringify(this.options) === before) return;
+    this.host.changed();
+    this.emitOptions();
+  }
+
+  /** Calls `listener` after every option change; returns the unsubscribe function. */
+  subscribeOptions(listener: (options: ToolOptions) => void): () => void {
+    this.optionListeners.add(listener);
+    return () => this.optionListeners.delete(listener);
+  }
+
+  private emitOptions(): void {
+    const options = this.options;
+    for (const l of [...this.optionListeners]) l(options);
   }
 
   /** The active tool, if it is one of the editor's. */

@@ -1,6 +1,6 @@
 import type { AnnotationDocument } from '../annotation/document.js';
 import { hitAnnotation, hitOutline } from '../annotation/geometry.js';
-import type { SelectionState, VisibilityState } from '../annotation/selection.js';
+import type { SelectionState, VisibilityState } from '../session/selection.js';
 import type { Annotation, AnnotationKind, AttributeValue, Box, Point } from '../annotation/types.js';
 import type { KeyLike } from '../keymap.js';
 import type { SparseMask } from '../mask/sparse-mask.js';
@@ -40,6 +40,8 @@ export interface ToolEnv {
   sliceValues?(): SliceValues | undefined;
   /** The tool's state or preview changed: redraw soon. */
   changed(): void;
+  /** The tool changed one of its options by itself (brush size by key): controls showing it follow. */
+  optionsChanged?(): void;
   /** Whether these annotations may be deleted (hosts may veto). Default: yes. */
   confirmDelete?(ids: string[]): boolean;
   /** Whether the schema allows `kind` for `label`. Default: yes. */

@@ -1,32 +1,36 @@
 /**
- * Base class of the annotation layer elements (`<vx-box-layer>`, `<vx-polygon-layer>`, `<vx-mask-layer>`):
- * finds the enclosing `<vx-viewer>`, joins its shared annotation session, draws its kinds and registers its
- * tools. Layers are light-DOM children of the viewer and render nothing themselves.
+ * Base class of the annotation layer elements (`<vx-box-layer>`, `<vx-polygon-layer>`, `<vx-mask-layer>`).
+ * A layer declares what it brings to the `<vx-viewer>` it is placed in, and nothing else: the kinds it
+ * draws, the editor tools it provides and their options (from its attributes). The viewer owns the editor,
+ * the selection and the drawing. Layers are light-DOM children of the viewer and render nothing themselves.
  * @module
  */
 import { LitElement } from 'lit';
 import type { AnnotationKind } from '../../core/annotation/types.js';
 import type { Tool } from '../../core/tools/tool.js';
-import type { EditorTools } from '../../core/tools/editor.js';
-import type { ViewerHost } from '../../render/viewer-host.js';
-import { type AnnotationSession, acquireSession } from './annotation-session.js';
+import type { EditorTools, ToolOptions } from '../../core/tools/editor.js';
+import type { ViewerHost } from '../viewer-host.js';
 
 /** Shared behaviour of the annotation layer elements. */
 export abstract class AnnotationLayerElement extends LitElement {
   /** Kinds this layer draws. */
   protected abstract readonly kinds: AnnotationKind[];
-  /** Tool names (keys of the editor's tools) this layer registers with the viewer. */
+  /** Tool names (keys of the editor's tools) this layer provides. */
   protected abstract readonly toolNames: (keyof EditorTools)[];
+  /** The tool options this layer's attributes set. */
+  protected toolOptions(): Partial<ToolOptions> {
+    return {};
+  }
 
-  /** The shared session, once connected inside a viewer. */
-  protected session: AnnotationSession | undefined;
-  private cleanups: (() => void)[] = [];
-  private connectToken = 0;
+  /** The viewer this layer is in, once connected inside one. */
+  protected viewer: ViewerHost | undefined;
+  #remove: (() => void) | undefined;
+  #connectToken = 0;
 
   /** The tools of this layer, by name (available once connected inside a `<vx-viewer>`). */
   get tools(): Partial<Record<keyof EditorTools, Tool>> {
     const out: Partial<Record<keyof EditorTools, Tool>> = {};
-    if (this.session) for (const n of this.toolNames) out[n] = this.session.editor.tools[n];
+    if (this.viewer) for (const n of this.toolNames) out[n] = this.viewer.editor.tools[n];
     return out;
   }
 
@@ -37,18 +41,18 @@ export abstract class AnnotationLayerElement extends LitElement {
   override connectedCallback(): void {
     super.connectedCallback();
     this.style.display = 'none';
-    const token = ++this.connectToken;
+    const token = ++this.#connectToken;
     const attach = () => {
-      if (token !== this.connectToken || !this.isConnected || this.session) return;
+      if (token !== this.#connectToken || !this.isConnected || this.viewer) return;
       const viewer = this.closest('vx-viewer') as (HTMLElement & ViewerHost) | null;
-      if (!viewer || typeof viewer.registerTool !== 'function') return;
-      const session = acquireSession(viewer);
-      this.session = session;
-      this.cleanups.push(session.addKinds(this.kinds));
-      for (const name of this.toolNames)
-        this.cleanups.push(session.registerTool(name, session.editor.tools[name]));
-      this.cleanups.push(() => session.release());
-      this.sessionReady(session);
+      if (!viewer || typeof viewer.addLayer !== 'function') return;
+      this.viewer = viewer;
+      this.#remove = viewer.addLayer({
+        kinds: this.kinds,
+        tools: this.toolNames,
+        options: this.toolOptions(),
+      });
+      this.joined(viewer);
     };
     if (customElements.get('vx-viewer')) attach();
     else void customElements.whenDefined('vx-viewer').then(attach);
@@ -56,11 +60,16 @@ export abstract class AnnotationLayerElement extends LitElement {
 
   override disconnectedCallback(): void {
     super.disconnectedCallback();
-    this.connectToken++;
-    for (const c of this.cleanups.splice(0).reverse()) c();
-    this.session = undefined;
+    this.#connectToken++;
+    this.#remove?.();
+    this.#remove = undefined;
+    this.viewer = undefined;
   }
 
-  /** Called once the layer joined a viewer's session (subclasses apply their properties here). */
-  protected sessionReady(_session: AnnotationSession): void {}
+  /** Called once the layer joined its viewer. */
+  protected joined(_viewer: ViewerHost): void {}
+
+  protected override updated(): void {
+    this.viewer?.editor.setOptions(this.toolOptions());
+  }
 }

@@ -2,8 +2,7 @@
  * The order labels are listed and numbered in (label picker, keys 1–9).
  * @module
  */
-import type { LabelDef, LabelSchema } from '../../core/schema/types.js';
-
+import type { LabelDef, LabelSchema } from './types.js';
 /** A label as listed: its depth in the hierarchy and its parent's name. */
 export interface LabelRow {
   label: LabelDef;
@@ -39,9 +38,3 @@ export function treeRows(schema: LabelSchema | undefined): LabelRow[] {
   for (const l of schema.labels) if (!seen.has(l.id)) rows.push({ label: l, depth: 0 });
   return rows;
 }
-
-/**
- * Viewers with a bound label picker, by count: the picker then handles keys 1–9 itself (so it fires
- * `vx-active-label-change`), and the annotation layers' fallback handlers step aside.
- */
-export const labelKeyOwners = new WeakMap<object, number>();

@@ -1,7 +1,7 @@
 import { expect } from '@open-wc/testing';
-import { LazyImageStack } from '../../src/core/image/stack.js';
-import type { Frame } from '../../src/core/image/types.js';
-import { SliceLoader } from '../../src/elements/controllers/slice-loader.js';
+import { LazyImageStack } from '../../../src/core/image/stack.js';
+import type { Frame } from '../../../src/core/image/types.js';
+import { SliceLoader } from '../../../src/core/image/slice-loader.js';
 
 interface Decode {
   index: number;

@@ -9,8 +9,8 @@
  * neither current nor near is aborted.
  * @module
  */
-import { isAbortError, toVoxmarkError, ErrorCode, type VoxmarkError } from '../../core/errors.js';
-import type { Frame, ImageStack } from '../../core/image/types.js';
+import { isAbortError, toVoxmarkError, ErrorCode, type VoxmarkError } from '../errors.js';
+import type { Frame, ImageStack } from './types.js';
 
 export interface SliceLoaderOptions {
   /** Slices prefetched ahead in the direction of travel. Default 6. */

@@ -1,4 +1,4 @@
-import type { Annotation } from './types.js';
+import type { Annotation } from '../annotation/types.js';
 
 type Listener = () => void;
 

@@ -18,10 +18,15 @@
 import { createContext } from '@lit/context';
 import type Konva from 'konva/lib/Core';
 import type { ImageStack, Frame } from '../core/image/types.js';
+import type { LayerOptions } from '../render/viewer-stage.js';
+import type { ViewState } from '../render/view.js';
 import type { LabelSchema } from '../core/schema/types.js';
 import type { Keymap } from '../core/keymap.js';
 import type { Annotation, ChangeSet } from '../core/annotation/types.js';
 import type { AnnotationDocument } from '../core/annotation/document.js';
+import type { AnnotationEditor } from '../core/tools/editor.js';
+import type { SelectionState } from '../core/session/selection.js';
+import type { LayerContribution } from './controllers/annotation-controller.js';
 
 /** A pointer event converted to image pixel coordinates. */
 export interface ImagePointerEvent {
@@ -86,26 +91,6 @@ export interface ToolHandler {
 /** Handles a keymap action. Return true when handled (the key is then consumed). */
 export type ActionHandler = (e: KeyboardEvent | undefined) => boolean;
 
-/** The current mapping between image pixels and the stage. */
-export interface ViewState {
-  /** CSS pixels per image pixel along x. 1 shows the image at its native size. */
-  zoom: number;
-  /** Image point (pixels) shown at the centre of the view. */
-  centerX: number;
-  centerY: number;
-  /** Height of a pixel relative to its width (row spacing / column spacing). */
-  aspect: number;
-  /** Stage (CSS) pixels per image pixel in x and y: `zoom` and `zoom * aspect`. */
-  scaleX: number;
-  scaleY: number;
-  /** Stage position of the image origin. */
-  offsetX: number;
-  offsetY: number;
-  /** View size in CSS pixels. */
-  width: number;
-  height: number;
-}
-
 /** What changed, passed to subscribers of {@link ViewerHost.subscribe}. */
 export interface ViewerChange {
   /** The current slice index. */
@@ -139,14 +124,6 @@ export interface ViewerDocument {
   readonly canUndo: boolean;
   readonly canRedo: boolean;
   subscribe?(listener: (change: ChangeSet) => void): () => void;
-}
-
-/** Options for {@link ViewerHost.createLayer}. */
-export interface LayerOptions {
-  /** Stacking order among annotation layers; higher draws on top. Default 0. The image is always below. */
-  zIndex?: number;
-  /** When false, the layer is not moved with the image (screen-space layer). Default true. */
-  imageSpace?: boolean;
 }
 
 /** What `<vx-viewer>` offers to the layers inside it. */
@@ -192,6 +169,16 @@ export interface ViewerHost {
   /** The active tool name. */
   readonly tool: string;
 
+  /** The annotation editor (tools, tool options, selection, hide/lock), owned by the viewer. */
+  readonly editor: AnnotationEditor;
+  /** The selected annotations. */
+  readonly selection: SelectionState;
+  /**
+   * A layer element declares what it brings: the kinds it draws, the editor tools it provides and their
+   * options. Returns the function that takes them back (call it when the layer disconnects).
+   */
+  addLayer(layer: LayerContribution): () => void;
+
   /** Registers an annotation tool's input handler; returns the unregister function. */
   registerTool(name: string, handler: ToolHandler): () => void;
   /**
@@ -205,5 +192,10 @@ export interface ViewerHost {
   readonly keymap: Keymap;
 }
 
+export type { LayerOptions, ViewState };
+
 /** Context key under which `<vx-viewer>` provides itself to the elements inside it. */
 export const viewerHostContext = createContext<ViewerHost | undefined>(Symbol('vx-viewer-host'));
+
+/** Context key under which `<vx-viewer>` provides its annotation editor (selection, tools, tool options). */
+export const editorContext = createContext<AnnotationEditor | undefined>(Symbol('vx-editor'));

@@ -1,0 +1,139 @@
+/**
+ * The text `<vx-viewer>` shows in its four corners and in its error box, as pure functions of what is on
+ * screen: easy to test, and the same for every host.
+ * @module
+ */
+import { ErrorCode, type VoxmarkError } from '../../core/errors.js';
+import type { Frame, ImageStack, WindowPreset } from '../../core/image/types.js';
+
+/** What the corner text is made from. */
+export interface OverlayInput {
+  readonly stack: ImageStack | undefined;
+  readonly slice: number;
+  /** Cine plays, at `cineFps`. */
+  readonly playing: boolean;
+  readonly cineFps: number;
+  readonly windowCenter: number;
+  readonly windowWidth: number;
+  readonly invert: boolean;
+  readonly zoom: number;
+  readonly windowPresets: readonly WindowPreset[];
+  /** The decoded frame on screen and the slice it belongs to. */
+  readonly frame: Frame | undefined;
+  readonly displayedSlice: number;
+}
+
+/** The four corners: top-left, top-right, bottom-left, bottom-right. */
+export interface OverlayText {
+  tl: string;
+  tr: string;
+  bl: string;
+  br: string;
+}
+
+const EMPTY: OverlayText = { tl: '', tr: '', bl: '', br: '' };
+
+/**
+ * Modality and series (top left), slice n/N and cine (top right), window and zoom (bottom left), and the value
+ * and position under the pointer (bottom right).
+ */
+export function overlayText(o: OverlayInput, cursor: readonly [number, number] | undefined): OverlayText {
+  const stack = o.stack;
+  if (!stack) return EMPTY;
+  const meta = stack.metadata;
+  const modality = typeof meta.modality === 'string' ? meta.modality : '';
+  const description = typeof meta.seriesDescription === 'string' ? meta.seriesDescription : '';
+  const tl = [modality, description].filter(Boolean).join('  ');
+  const tr = `${o.slice + 1}/${stack.depth}${o.playing ? `  ▶ ${o.cineFps} fps` : ''}`;
+  const colour = stack.samplesPerPixel >= 3;
+  const [c, w] = [o.windowCenter, o.windowWidth];
+  const preset = o.windowPresets.find((p) => p.center === c && p.width === w);
+  const windowText =
+    colour || !Number.isFinite(c) ? '' : `C ${fmt(c)}  W ${fmt(w)}${preset ? `  ${preset.name}` : ''}`;
+  const bl = [windowText + (o.invert ? '  inv' : ''), `Zoom ${o.zoom.toFixed(2)}×`]
+    .filter(Boolean)
+    .join('\n');
+  return { tl, tr, bl, br: cursorText(o, cursor, stack, modality) };
+}
+
+/** The value under the pointer and its position in pixels and millimetres, or '' when off the image. */
+function cursorText(
+  o: OverlayInput,
+  cursor: readonly [number, number] | undefined,
+  stack: ImageStack,
+  modality: string,
+): string {
+  const frame = o.frame;
+  if (!cursor || !frame || o.displayedSlice !== o.slice) return '';
+  const px = Math.floor(cursor[0]);
+  const py = Math.floor(cursor[1]);
+  if (px < 0 || py < 0 || px >= frame.width || py >= frame.height) return '';
+  const i = py * frame.width + px;
+  let value: string;
+  if (frame.samplesPerPixel >= 3) {
+    const j = i * frame.samplesPerPixel;
+    value = `RGB ${frame.data[j]} ${frame.data[j + 1]} ${frame.data[j + 2]}`;
+  } else {
+    const stored = frame.data[i]!;
+    value =
+      modality.toUpperCase() === 'CT'
+        ? `${fmt(stored * (frame.rescaleSlope || 1) + (frame.rescaleIntercept || 0))} HU`
+        : `Value ${fmt(stored)}`;
+  }
+  const meta = stack.metadata;
+  const [sx, sy] = stack.spacing;
+  const unit = typeof meta.spacingUnit === 'string' ? meta.spacingUnit : stack.format === 'dicom' ? 'mm' : '';
+  const patient = patientPosition(stack, o.slice, cursor[0], cursor[1]);
+  const physical = patient
+    ? `\n${patient.map((v) => v.toFixed(1)).join(', ')} mm`
+    : unit && unit !== 'pixel'
+      ? `\n${fmt(cursor[0] * sx)}, ${fmt(cursor[1] * sy)} ${unit}`
+      : '';
+  return `${value}\n${px}, ${py} px${physical}`;
+}
+
+/**
+ * Patient coordinates (mm) of an image point, from the slice's ImagePositionPatient and the stack's
+ * ImageOrientationPatient, when the stack has them (DICOM).
+ */
+export function patientPosition(
+  stack: ImageStack,
+  slice: number,
+  x: number,
+  y: number,
+): [number, number, number] | undefined {
+  const origin = stack.slices[slice]?.position;
+  const iop = stack.metadata.imageOrientationPatient as number[] | undefined;
+  if (!origin || !Array.isArray(iop) || iop.length !== 6) return undefined;
+  const [sx, sy] = stack.spacing;
+  // ImagePositionPatient is the centre of the first pixel; image coordinates start at its corner.
+  const u = (x - 0.5) * sx;
+  const v = (y - 0.5) * sy;
+  return [0, 1, 2].map((k) => origin[k]! + u * iop[k]! + v * iop[k + 3]!) as [number, number, number];
+}
+
+/** Plain-language text for an error, by code. */
+export function describeError(error: VoxmarkError): string {
+  return ERROR_TEXT[error.code] ?? 'The image could not be opened.';
+}
+
+const ERROR_TEXT: Partial<Record<string, string>> = {
+  [ErrorCode.NotAnImage]: 'This file is not a DICOM or TIFF image.',
+  [ErrorCode.Truncated]: 'The file is incomplete: it ends before the image does.',
+  [ErrorCode.Corrupt]: 'The file is damaged and cannot be read.',
+  [ErrorCode.UnsupportedTransferSyntax]: 'The image is compressed in a way this viewer cannot decode.',
+  [ErrorCode.Unsupported]: 'This kind of image is not supported.',
+  [ErrorCode.NoPixelData]: 'The file holds no image (it has no pixel data).',
+  [ErrorCode.TooLarge]: 'The image is too large to open here.',
+  [ErrorCode.MixedSeries]: 'The files belong to different series and cannot be shown as one stack.',
+  [ErrorCode.FetchFailed]: 'The image could not be downloaded.',
+  [ErrorCode.CodecFailed]: 'The image could not be decoded.',
+};
+
+/** A number for the overlay: integers as they are, others with 3 significant digits or fewer. */
+export function fmt(v: number): string {
+  if (!Number.isFinite(v)) return String(v);
+  if (Number.isInteger(v)) return String(v);
+  const a = Math.abs(v);
+  return a >= 100 ? v.toFixed(0) : a >= 1 ? v.toFixed(1) : v.toPrecision(3);
+}
