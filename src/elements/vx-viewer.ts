@@ -58,6 +58,9 @@ export type { LoadPhase } from './controllers/stack-controller.js';
  * @fires vx-selection-change - The selected annotation ids changed. `detail.ids`.
  * @fires vx-history-change - Undo/redo availability after an edit, undo or redo. `detail: { canUndo, canRedo, cause }`.
  * @fires vx-active-label-change - A label key (`label-1`…`label-9`) chose another active label. `detail: { label, previous }`.
+ * @fires vx-restore - With `autosave`, a draft of this stack was restored into its document. `detail: { count, savedAt }`.
+ * @fires vx-draft-found - With `autosave`, a draft exists for a document the host set: `restoreDraft()` or `discardDraft()`. `detail: { count, savedAt }`.
+ * @fires vx-draft-conflict - With `autosave`, another page has this stack open; one of them saves drafts. `detail.saving`.
  *
  * @slot - Annotation layers (`<vx-box-layer>`, …). They draw into this viewer's Konva stage.
  * @slot file-input - Replaces the built-in file chooser shown when the viewer is empty. Any `<input type="file">` slotted here loads its files.
@@ -347,7 +350,7 @@ export class VxViewer extends ViewerToolsElement implements ViewerHost, CineHost
     this.viewerStage.setImage(undefined, 0, 0);
     this.#viewport.mode = 'fit';
     if (!stack || !(stack.depth >= 1)) return;
-    this.annotations.adopt(stack, (this.constructor as typeof VxViewer).createDocument);
+    this.adoptDocument(stack);
     this.#viewport.fit(false);
   }
 
