@@ -13,7 +13,7 @@ export type CheckTool = 'dciodvfy' | 'dcentvfy' | 'dcmdump' | 'nibabel' | 'pydic
 
 export async function checkWithTool(tool: CheckTool, bytes: ArrayBuffer | Uint8Array): Promise<ToolReport> {
   const body = bytes instanceof Uint8Array ? bytes : new Uint8Array(bytes);
-  const res = await fetch(`/__voxmark_check__/${tool}`, { method: 'POST', body });
+  const res = await fetch(`/__voxmark_check__/${tool}`, { method: 'POST', body: body as BlobPart });
   if (!res.ok) throw new Error(`check endpoint answered ${res.status} for ${tool}`);
   return (await res.json()) as ToolReport;
 }

@@ -1,6 +1,7 @@
 import dicomParser from './dicom-parser.js';
 import type { DataSet } from './dicom-parser.js';
 import { ErrorCode, VoxmarkError, toVoxmarkError, throwIfAborted } from '../../errors.js';
+import { inflateRaw } from './deflate.js';
 import { checkSequenceDepth } from './depth.js';
 
 export const TransferSyntax = {
@@ -28,7 +29,8 @@ export interface ParsedDicom {
 
 /**
  * Parses DICOM bytes (Part 10, or a bare dataset) with dicom-parser. Deflated datasets are inflated with
- * DecompressionStream first, bounded by the deflate ratio and `maxBytes`. Every failure is a VoxmarkError.
+ * DecompressionStream first, bounded by the deflate ratio, `maxBytes` and what their own image module says
+ * they can hold (see DeflateBudget). Every failure is a VoxmarkError.
  */
 export async function parseDicomBytes(bytes: Uint8Array, options: ParseOptions = {}): Promise<ParsedDicom> {
   throwIfAborted(options.signal);
@@ -87,7 +89,7 @@ export async function parseDicomBytes(bytes: Uint8Array, options: ParseOptions =
       options.maxBytes ?? Number.MAX_SAFE_INTEGER,
       (input.length - metaEnd) * MAX_DEFLATE_RATIO + 1024,
     );
-    const inflated = await inflateRaw(input.subarray(metaEnd), cap, options.signal);
+    const inflated = await inflateRaw(input.subarray(metaEnd), cap, options.signal, { datasetBudget: true });
     const full = new Uint8Array(metaEnd + inflated.length);
     full.set(input.subarray(0, metaEnd), 0);
     full.set(inflated, metaEnd);
@@ -191,83 +193,4 @@ function guessBareTransferSyntax(bytes: Uint8Array): string {
   const bigEndian = groupLE > 0x00ff && (bytes[0]! === 0 || groupLE === 0x0800 || groupLE === 0x1000);
   if (explicit) return bigEndian ? TransferSyntax.ExplicitBig : TransferSyntax.ExplicitLittle;
   return TransferSyntax.ImplicitLittle;
-}
-
-/**
- * Inflates raw deflate data with the platform's DecompressionStream, refusing output beyond `cap` bytes.
- * Writers often pad the deflated dataset to an even length, or leave other bytes after the end of the
- * deflate stream, which DecompressionStream rejects as junk. When that happens the end of the stream is
- * searched for: first a few bytes short of the input (the usual padding), then by bisection. Every attempt
- * is bounded by the same `cap`, so a bomb is refused however the input is cut.
- */
-export async function inflateRaw(data: Uint8Array, cap: number, signal?: AbortSignal): Promise<Uint8Array> {
-  if (typeof DecompressionStream === 'undefined') {
-    throw new VoxmarkError(
-      ErrorCode.Unsupported,
-      'This platform has no DecompressionStream to inflate deflated DICOM',
-    );
-  }
-  const first = await inflateOnce(data, cap, signal);
-  if (first.ok) return first.data;
-  if (first.reason !== 'junk') throw first.error;
-  // Trailing bytes after the deflate stream: find where it really ends.
-  let lo = 0; // longest length known to be too short
-  let hi = data.length; // shortest length known to be too long
-  for (const guess of [data.length - 1, data.length - 2, data.length - 4]) {
-    if (guess <= lo || guess >= hi) continue;
-    const r = await inflateOnce(data.subarray(0, guess), cap, signal);
-    if (r.ok) return r.data;
-    if (r.reason === 'junk') hi = guess;
-    else if (r.reason === 'short') lo = guess;
-    else throw r.error;
-  }
-  while (hi - lo > 1) {
-    const mid = lo + Math.floor((hi - lo) / 2);
-    const r = await inflateOnce(data.subarray(0, mid), cap, signal);
-    if (r.ok) return r.data;
-    if (r.reason === 'junk') hi = mid;
-    else if (r.reason === 'short') lo = mid;
-    else throw r.error;
-  }
-  throw first.error;
-}
-
-type InflateResult =
-  { ok: true; data: Uint8Array } | { ok: false; reason: 'junk' | 'short' | 'other'; error: VoxmarkError };
-
-async function inflateOnce(data: Uint8Array, cap: number, signal?: AbortSignal): Promise<InflateResult> {
-  const stream = new Blob([data as BlobPart]).stream().pipeThrough(new DecompressionStream('deflate-raw'));
-  const reader = stream.getReader();
-  const chunks: Uint8Array[] = [];
-  let total = 0;
-  try {
-    for (;;) {
-      throwIfAborted(signal);
-      const { done, value } = await reader.read();
-      if (done) break;
-      total += value.byteLength;
-      if (total > cap) {
-        throw new VoxmarkError(ErrorCode.TooLarge, `Deflated data expands beyond the ${cap}-byte limit`);
-      }
-      chunks.push(value);
-    }
-  } catch (e) {
-    void reader.cancel().catch(() => undefined);
-    if (e instanceof VoxmarkError) return { ok: false, reason: 'other', error: e };
-    const error = toVoxmarkError(e, ErrorCode.Corrupt, 'Deflated DICOM data is corrupt');
-    const message = e instanceof Error ? e.message : String(e);
-    const reason = /junk|trailing|after (the )?end/i.test(message)
-      ? 'junk'
-      : /truncat|unexpected end|incomplete|premature/i.test(message)
-        ? 'short'
-        : 'other';
-    return { ok: false, reason, error };
-  }
-  const out = new Uint8Array(total);
-  let offset = 0;
-  for (const c of chunks) {
-    out.set(c, offset);
-    offset += c.byteLength;
-  }
-  return { ok: true, data: out };
 }
