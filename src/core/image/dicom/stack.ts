@@ -6,6 +6,7 @@ import type { DecodeWorkerPool } from '../codecs/worker-pool.js';
 import type { DicomImageInfo } from './instance.js';
 import { str } from './instance.js';
 import { decodeDicomFrame, frameDataType, frameSamplesPerPixel } from './pixels.js';
+import { decodedText, encodingOf } from './text.js';
 
 export interface DicomStackOptions {
   maxFrameBytes: number;
@@ -66,16 +67,35 @@ export function buildDicomStack(infos: DicomImageInfo[], options: DicomStackOpti
   };
   const strings: [keyof StackMetadata, string][] = [
     ['modality', 'x00080060'],
+    ['specificCharacterSet', 'x00080005'],
     ['sopClassUID', 'x00080016'],
-    ['patientId', 'x00100020'],
-    ['patientName', 'x00100010'],
+    ['patientBirthDate', 'x00100030'],
+    ['patientSex', 'x00100040'],
+    ['patientIdentityRemoved', 'x00120062'],
     ['studyInstanceUID', 'x0020000d'],
+    ['studyDate', 'x00080020'],
+    ['studyTime', 'x00080030'],
     ['seriesInstanceUID', 'x0020000e'],
     ['frameOfReferenceUID', 'x00200052'],
-    ['seriesDescription', 'x0008103e'],
   ];
   for (const [key, tag] of strings) {
     const v = str(ds, tag);
+    if (v !== undefined) metadata[key] = v;
+  }
+  // Names and descriptions are text in the file's character set.
+  const encoding = encodingOf(str(ds, 'x00080005'));
+  const texts: [keyof StackMetadata, string][] = [
+    ['patientId', 'x00100020'],
+    ['patientName', 'x00100010'],
+    ['deidentificationMethod', 'x00120063'],
+    ['studyId', 'x00200010'],
+    ['accessionNumber', 'x00080050'],
+    ['referringPhysicianName', 'x00080090'],
+    ['studyDescription', 'x00081030'],
+    ['seriesDescription', 'x0008103e'],
+  ];
+  for (const [key, tag] of texts) {
+    const v = decodedText(ds, tag, encoding);
     if (v !== undefined) metadata[key] = v;
   }
   if (first.imageOrientationPatient) metadata.imageOrientationPatient = first.imageOrientationPatient;
