@@ -190,8 +190,65 @@ export async function loadTiffStack(bytes: Uint8Array, options: TiffLoadOptions)
   }
 }
 
+/** What every phase of a TIFF load shares: the file, its IFDs, page 0's format and the pages of the stack. */
+interface TiffFile {
+  bytes: Uint8Array;
+  le: boolean;
+  layout: ReturnType<typeof readTiffLayout>;
+  /** Page info by IFD index, read once. */
+  info: (i: number) => PageInfo;
+  first: PageInfo;
+  out: Output;
+  frameBytes: number;
+}
+
+/** The ImageJ / OME descriptions of page 0, which name the stack's pages, spacing and calibration. */
+interface Descriptions {
+  description?: string;
+  ome?: ReturnType<typeof parseOmeXml>;
+  imagej?: ReturnType<typeof parseImageJDescription>;
+}
+
+/** A TIFF load, in phases: layout and page 0, descriptions, pages and spacing, metadata, then lazy decoding. */
 async function load(bytes: Uint8Array, options: TiffLoadOptions): Promise<ImageStack> {
   throwIfAborted(options.signal);
+  const file = readFirstPage(bytes, options);
+  const { bytes: b, le, layout, info, first, out } = file;
+  const e0 = layout.ifds[0]!.entries;
+  const texts = readDescriptions(b, e0);
+  const { ome, imagej } = texts;
+  const { pages, pageRule } = selectPages(layout, info, ome, imagej);
+  const spacing = resolveSpacing({
+    ...(ome ? { ome } : {}),
+    ...(imagej ? { imagej } : {}),
+    ...optional('xResolution', readNumbers(b, le, e0.get(Tag.XResolution), 1)?.[0]),
+    ...optional('yResolution', readNumbers(b, le, e0.get(Tag.YResolution), 1)?.[0]),
+    resolutionUnit: readNumber(b, le, e0.get(Tag.ResolutionUnit), 2),
+  });
+  const rescale = { slope: imagej?.calibration?.slope ?? 1, intercept: imagej?.calibration?.intercept ?? 0 };
+  const metadata = tiffMetadata(file, texts, { pages, pageRule }, spacing);
+  const windowPresets = presetsOf(b, le, layout.ifds[0]!, imagej, out, rescale.slope, rescale.intercept);
+  const tiff = await openGeoTiff(b);
+  // Page 0 must be decodable: an unsupported compression or a cut-short strip table rejects the file now.
+  checkBlocks(b, le, layout.ifds[pages[0]!]!, info(pages[0]!), pages[0]!, file.frameBytes);
+  const decodePage = pageDecoder(file, tiff, rescale, options);
+  return new LazyImageStack({
+    format: 'tiff',
+    width: first.width,
+    height: first.height,
+    samplesPerPixel: out.samplesPerPixel,
+    dataType: out.dataType,
+    spacing: spacing.spacing,
+    windowPresets,
+    slices: pages.map((page) => ({ page })),
+    metadata,
+    decode: (index, signal) => decodePage(pages[index]!, signal),
+    ...(options.cacheBytes === undefined ? {} : { cacheBytes: options.cacheBytes }),
+  });
+}
+
+/** The IFD layout and page 0: its size, planar configuration and output format, checked before any allocation. */
+function readFirstPage(bytes: Uint8Array, options: TiffLoadOptions): TiffFile {
   const layout = readTiffLayout(bytes);
   const le = layout.littleEndian;
   const infos = new Map<number, PageInfo>();
@@ -216,31 +273,38 @@ async function load(bytes: Uint8Array, options: TiffLoadOptions): Promise<ImageS
     BYTES_PER_SAMPLE[out.dataType],
     options.maxFrameBytes,
   );
+  return { bytes, le, layout, info, first, out, frameBytes };
+}
 
-  const e0 = layout.ifds[0]!.entries;
+function readDescriptions(
+  bytes: Uint8Array,
+  e0: TiffFile['layout']['ifds'][number]['entries'],
+): Descriptions {
   const description = readAscii(bytes, e0.get(Tag.ImageDescription));
-  const ome = description ? parseOmeXml(description) : undefined;
-  const imagej = description && !ome ? parseImageJDescription(description) : undefined;
+  if (!description) return {};
+  const ome = parseOmeXml(description);
+  if (ome) return { description, ome };
+  const imagej = parseImageJDescription(description);
+  return imagej ? { description, imagej } : { description };
+}
 
-  const { pages, pageRule } = selectPages(layout, info, ome, imagej);
-  const spacing = resolveSpacing({
-    ...(ome ? { ome } : {}),
-    ...(imagej ? { imagej } : {}),
-    ...optional('xResolution', readNumbers(bytes, le, e0.get(Tag.XResolution), 1)?.[0]),
-    ...optional('yResolution', readNumbers(bytes, le, e0.get(Tag.YResolution), 1)?.[0]),
-    resolutionUnit: readNumber(bytes, le, e0.get(Tag.ResolutionUnit), 2),
-  });
-  const slope = imagej?.calibration?.slope ?? 1;
-  const intercept = imagej?.calibration?.intercept ?? 0;
-
+/** The stack metadata: page 0's format, the pages chosen and why, spacing, and the descriptions. */
+function tiffMetadata(
+  file: TiffFile,
+  texts: Descriptions,
+  selection: { pages: number[]; pageRule: ReturnType<typeof selectPages>['pageRule'] },
+  spacing: ReturnType<typeof resolveSpacing>,
+): StackMetadata {
+  const { bytes, le, layout, first, out } = file;
+  const { description, ome, imagej } = texts;
   const metadata: StackMetadata = {
     photometricInterpretation: PHOTOMETRIC_NAMES[first.photometric] ?? String(first.photometric),
     tiffPhotometric: first.photometric,
     compression: COMPRESSION_NAMES[first.compression] ?? String(first.compression),
     compressionCode: first.compression,
     pageCount: layout.ifds.length,
-    pages,
-    pageRule,
+    pages: selection.pages,
+    pageRule: selection.pageRule,
     bitsPerSample: first.bitsPerSample[0],
     bitsStored: out.bits,
     samplesInFile: first.samplesPerPixel,
@@ -260,12 +324,13 @@ async function load(bytes: Uint8Array, options: TiffLoadOptions): Promise<ImageS
   if (imagej) metadata.imagej = imagej;
   if (imagej?.calibration?.unit) metadata.valueUnit = imagej.calibration.unit;
   if (description && !ome) metadata.imageDescription = description.slice(0, 4096);
-  const software = readAscii(bytes, e0.get(Tag.Software), 1024);
+  const software = readAscii(bytes, layout.ifds[0]!.entries.get(Tag.Software), 1024);
   if (software) metadata.software = software;
+  return metadata;
+}
 
-  const windowPresets = presetsOf(bytes, le, layout.ifds[0]!, imagej, out, slope, intercept);
-
-  // geotiff reads from an ArrayBuffer: hand it the file's own buffer when the view covers all of it.
+/** geotiff's view of the file, reading from the file's own buffer when the view covers all of it. */
+async function openGeoTiff(bytes: Uint8Array): Promise<GeoTIFF> {
   const buffer =
     bytes.byteOffset === 0 &&
     bytes.byteLength === bytes.buffer.byteLength &&
@@ -281,50 +346,24 @@ async function load(bytes: Uint8Array, options: TiffLoadOptions): Promise<ImageS
   // geotiff 3.0.5 reads deferred tag arrays as little-endian whatever the file's byte order: parse every tag
   // eagerly so that big-endian strip offsets and byte counts come out right.
   tiff.parser.eager = true;
-  // Page 0 must be decodable: an unsupported compression or a cut-short strip table rejects the file now.
-  checkBlocks(bytes, le, layout.ifds[pages[0]!]!, info(pages[0]!), pages[0]!, frameBytes);
+  return tiff;
+}
 
-  const decode = async (index: number, signal: AbortSignal | undefined): Promise<Frame> => {
+/** Decodes one page on request: blocks checked, pixels read (fast assembly where it applies), then checked. */
+function pageDecoder(
+  file: TiffFile,
+  tiff: GeoTIFF,
+  rescale: { slope: number; intercept: number },
+  options: TiffLoadOptions,
+): (page: number, signal: AbortSignal | undefined) => Promise<Frame> {
+  const { first, out, le } = file;
+  return async (page, signal) => {
     throwIfAborted(signal);
-    const page = pages[index]!;
-    const ifd = layout.ifds[page]!;
-    const pi = info(page);
-    checkBlocks(bytes, le, ifd, pi, page, frameBytes);
-    // Pages of one stack share their pixel format but may differ in strips, tiles and compression.
-    const provider = decoderProvider(pi.samplesPerPixel, le, {
-      height: pi.height,
-      tiled: pi.tiled,
-    }) as unknown as Pool;
+    const pi = file.info(page);
+    checkBlocks(file.bytes, le, file.layout.ifds[page]!, pi, page, file.frameBytes);
     let data: PixelArray;
     try {
-      const fileDirectory = await tiff.parser.parseFileDirectoryAt(ifd.offset);
-      throwIfAborted(signal);
-      const image = new GeoTIFFImage(fileDirectory, le, false, tiff.source);
-      const fast: FastPathInput = {
-        width: pi.width,
-        height: pi.height,
-        samplesPerPixel: pi.samplesPerPixel,
-        samples: out.samples,
-        bitsPerSample: pi.bitsPerSample,
-        sampleFormat: pi.sampleFormat,
-        planar: pi.planar,
-        compression: pi.compression,
-        predictor: readNumber(bytes, le, ifd.entries.get(Tag.Predictor), 1),
-        littleEndian: le,
-        dataType: out.dataType,
-      };
-      const read =
-        out.mode === 'rgb'
-          ? image.readRGB({ interleave: true, pool: provider, ...(signal ? { signal } : {}) })
-          : options.fastAssembly !== false && canAssembleFast(fast)
-            ? assembleFast(image, fast, provider as unknown as DecoderProvider, signal)
-            : image.readRasters({
-                interleave: true,
-                samples: [...out.samples],
-                pool: provider,
-                ...(signal ? { signal } : {}),
-              });
-      data = (await abortable(read, signal)) as PixelArray;
+      data = await readPagePixels(file, tiff, page, options, signal);
     } catch (e) {
       if (e instanceof VoxmarkError) throw e;
       throw toVoxmarkError(e, ErrorCode.Corrupt, `Could not decode TIFF page ${page}`);
@@ -348,24 +387,56 @@ async function load(bytes: Uint8Array, options: TiffLoadOptions): Promise<ImageS
       height: first.height,
       samplesPerPixel: out.samplesPerPixel,
       data,
-      rescaleSlope: slope,
-      rescaleIntercept: intercept,
+      rescaleSlope: rescale.slope,
+      rescaleIntercept: rescale.intercept,
     };
   };
+}
 
-  return new LazyImageStack({
-    format: 'tiff',
-    width: first.width,
-    height: first.height,
-    samplesPerPixel: out.samplesPerPixel,
+/** A page's pixels through geotiff: RGB conversion, voxmark's fast strip/tile assembly, or readRasters. */
+async function readPagePixels(
+  file: TiffFile,
+  tiff: GeoTIFF,
+  page: number,
+  options: TiffLoadOptions,
+  signal: AbortSignal | undefined,
+): Promise<PixelArray> {
+  const { bytes, le, out } = file;
+  const ifd = file.layout.ifds[page]!;
+  const pi = file.info(page);
+  // Pages of one stack share their pixel format but may differ in strips, tiles and compression.
+  const provider = decoderProvider(pi.samplesPerPixel, le, {
+    height: pi.height,
+    tiled: pi.tiled,
+  }) as unknown as Pool;
+  const fileDirectory = await tiff.parser.parseFileDirectoryAt(ifd.offset);
+  throwIfAborted(signal);
+  const image = new GeoTIFFImage(fileDirectory, le, false, tiff.source);
+  const fast: FastPathInput = {
+    width: pi.width,
+    height: pi.height,
+    samplesPerPixel: pi.samplesPerPixel,
+    samples: out.samples,
+    bitsPerSample: pi.bitsPerSample,
+    sampleFormat: pi.sampleFormat,
+    planar: pi.planar,
+    compression: pi.compression,
+    predictor: readNumber(bytes, le, ifd.entries.get(Tag.Predictor), 1),
+    littleEndian: le,
     dataType: out.dataType,
-    spacing: spacing.spacing,
-    windowPresets,
-    slices: pages.map((page) => ({ page })),
-    metadata,
-    decode,
-    ...(options.cacheBytes === undefined ? {} : { cacheBytes: options.cacheBytes }),
-  });
+  };
+  const read =
+    out.mode === 'rgb'
+      ? image.readRGB({ interleave: true, pool: provider, ...(signal ? { signal } : {}) })
+      : options.fastAssembly !== false && canAssembleFast(fast)
+        ? assembleFast(image, fast, provider as unknown as DecoderProvider, signal)
+        : image.readRasters({
+            interleave: true,
+            samples: [...out.samples],
+            pool: provider,
+            ...(signal ? { signal } : {}),
+          });
+  return (await abortable(read, signal)) as PixelArray;
 }
 
 function optional<K extends string>(key: K, value: number | undefined): Partial<Record<K, number>> {
