@@ -486,9 +486,18 @@ function selectPages(
   };
 }
 
+/** How a page is cut into blocks: tiles, or full-width strips of RowsPerStrip rows. */
+interface BlockGrid {
+  blockW: number;
+  blockH: number;
+  blocksAcross: number;
+  blocksDown: number;
+}
+
 /**
  * Checks a page's strip or tile table against the file before geotiff reads it: the right number of blocks,
- * every block inside the file, and for uncompressed data enough bytes for the whole page.
+ * every block inside the file, a plausible expansion for compressed data, and for uncompressed data enough
+ * bytes for the whole page.
  */
 function checkBlocks(
   bytes: Uint8Array,
@@ -513,32 +522,9 @@ function checkBlocks(
       `TIFF compression ${COMPRESSION_NAMES[info.compression] ?? info.compression} is not supported`,
     );
   }
-  let blocksAcross: number;
-  let blocksDown: number;
-  let blockW: number;
-  let blockH: number;
-  if (info.tiled) {
-    blockW = readNumber(bytes, le, e.get(Tag.TileWidth), 0);
-    blockH = readNumber(bytes, le, e.get(Tag.TileLength), 0);
-    // Tiles may overhang the image, but not absurdly: a tile holds at most 4× the image or 4 Mpixels.
-    if (blockW <= 0 || blockH <= 0 || blockW * blockH > Math.max(4 * info.width * info.height, 1 << 22))
-      throw new VoxmarkError(
-        ErrorCode.Corrupt,
-        `TIFF page ${page} has an invalid tile size ${blockW}×${blockH}`,
-      );
-    blocksAcross = Math.ceil(info.width / blockW);
-    blocksDown = Math.ceil(info.height / blockH);
-  } else {
-    blockW = info.width;
-    blockH = Math.min(
-      readNumber(bytes, le, e.get(Tag.RowsPerStrip), info.height) || info.height,
-      info.height,
-    );
-    blocksAcross = 1;
-    blocksDown = Math.ceil(info.height / blockH);
-  }
+  const grid = blockGrid(bytes, le, ifd, info, page);
   const planes = info.planar === 2 ? info.samplesPerPixel : 1;
-  const needed = blocksAcross * blocksDown * planes;
+  const needed = grid.blocksAcross * grid.blocksDown * planes;
   if (offsetsEntry.count < needed || countsEntry.count < needed) {
     throw new VoxmarkError(
       ErrorCode.Corrupt,
@@ -547,20 +533,64 @@ function checkBlocks(
   }
   const offsets = readNumbers(bytes, le, offsetsEntry, needed)!;
   const counts = readNumbers(bytes, le, countsEntry, needed)!;
+  const total = checkBlockExtents(offsets, counts, needed, bytes.byteLength, page);
+  checkExpansion(info, page, frameBytes, total);
+  if (info.compression === 1) checkUncompressedSize(info, grid, planes, page, total);
+}
+
+function blockGrid(bytes: Uint8Array, le: boolean, ifd: Ifd, info: PageInfo, page: number): BlockGrid {
+  const e = ifd.entries;
+  if (info.tiled) {
+    const blockW = readNumber(bytes, le, e.get(Tag.TileWidth), 0);
+    const blockH = readNumber(bytes, le, e.get(Tag.TileLength), 0);
+    // Tiles may overhang the image, but not absurdly: a tile holds at most 4× the image or 4 Mpixels.
+    if (blockW <= 0 || blockH <= 0 || blockW * blockH > Math.max(4 * info.width * info.height, 1 << 22))
+      throw new VoxmarkError(
+        ErrorCode.Corrupt,
+        `TIFF page ${page} has an invalid tile size ${blockW}×${blockH}`,
+      );
+    return {
+      blockW,
+      blockH,
+      blocksAcross: Math.ceil(info.width / blockW),
+      blocksDown: Math.ceil(info.height / blockH),
+    };
+  }
+  const blockH = Math.min(
+    readNumber(bytes, le, e.get(Tag.RowsPerStrip), info.height) || info.height,
+    info.height,
+  );
+  return { blockW: info.width, blockH, blocksAcross: 1, blocksDown: Math.ceil(info.height / blockH) };
+}
+
+/** Every block inside the file; returns their total size. */
+function checkBlockExtents(
+  offsets: ArrayLike<number>,
+  counts: ArrayLike<number>,
+  needed: number,
+  fileLength: number,
+  page: number,
+): number {
   let total = 0;
   for (let i = 0; i < needed; i++) {
     const o = offsets[i]!;
     const c = counts[i]!;
-    if (c > 0 && o + c > bytes.byteLength) {
+    if (c > 0 && o + c > fileLength) {
       throw new VoxmarkError(
         ErrorCode.Truncated,
-        `TIFF page ${page}: block ${i} (${c} bytes at ${o}) runs past the end of the ${bytes.byteLength}-byte file`,
+        `TIFF page ${page}: block ${i} (${c} bytes at ${o}) runs past the end of the ${fileLength}-byte file`,
       );
     }
     total += c;
   }
-  // LZW, deflate and PackBits expand at most about a thousandfold: a page that claims far more pixels than its
-  // compressed bytes can hold has a corrupt size, and must not make us allocate for it.
+  return total;
+}
+
+/**
+ * LZW, deflate and PackBits expand at most about a thousandfold: a page that claims far more pixels than its
+ * compressed bytes can hold has a corrupt size, and must not make us allocate for it.
+ */
+function checkExpansion(info: PageInfo, page: number, frameBytes: number, total: number): void {
   if (
     (info.compression === 5 ||
       info.compression === 8 ||
@@ -574,23 +604,30 @@ function checkBlocks(
       `TIFF page ${page} claims ${frameBytes} bytes of pixels from ${total} compressed bytes`,
     );
   }
-  if (info.compression === 1) {
-    const bitsPerPixel =
-      info.planar === 2
-        ? (info.bitsPerSample[0] ?? 8)
-        : info.bitsPerSample.length >= info.samplesPerPixel
-          ? info.bitsPerSample.slice(0, info.samplesPerPixel).reduce((a, b) => a + b, 0)
-          : (info.bitsPerSample[0] ?? 8) * info.samplesPerPixel;
-    const rowBytes = Math.ceil((blockW * bitsPerPixel) / 8);
-    // Tiles are always whole; the last strip may be short.
-    const rows = info.tiled ? blocksDown * blockH : info.height;
-    const expected = rowBytes * rows * blocksAcross * planes;
-    if (total < expected) {
-      throw new VoxmarkError(
-        ErrorCode.Truncated,
-        `TIFF page ${page} holds ${total} bytes of uncompressed pixels, needs ${expected}`,
-      );
-    }
+}
+
+/** Uncompressed blocks hold every row of the page (tiles are always whole; the last strip may be short). */
+function checkUncompressedSize(
+  info: PageInfo,
+  grid: BlockGrid,
+  planes: number,
+  page: number,
+  total: number,
+): void {
+  const bitsPerPixel =
+    info.planar === 2
+      ? (info.bitsPerSample[0] ?? 8)
+      : info.bitsPerSample.length >= info.samplesPerPixel
+        ? info.bitsPerSample.slice(0, info.samplesPerPixel).reduce((a, b) => a + b, 0)
+        : (info.bitsPerSample[0] ?? 8) * info.samplesPerPixel;
+  const rowBytes = Math.ceil((grid.blockW * bitsPerPixel) / 8);
+  const rows = info.tiled ? grid.blocksDown * grid.blockH : info.height;
+  const expected = rowBytes * rows * grid.blocksAcross * planes;
+  if (total < expected) {
+    throw new VoxmarkError(
+      ErrorCode.Truncated,
+      `TIFF page ${page} holds ${total} bytes of uncompressed pixels, needs ${expected}`,
+    );
   }
 }
 
