@@ -11,7 +11,7 @@ import { AnnotationDocument, type AnnotationInput } from '../annotation/document
 import { element as el, writeDicomFile, type DicomDataset } from '../dicom/writer.js';
 import { ErrorCode, VoxmarkError, toVoxmarkError } from '../errors.js';
 import type { DataSet } from '../image/dicom/dicom-parser.js';
-import { parseDicomBytes } from '../image/dicom/parse.js';
+import { parseDicomBytes, type ParsedDicom } from '../image/dicom/parse.js';
 import { decodedText } from '../image/dicom/text.js';
 import type { ImageStack, StackMetadata } from '../image/types.js';
 import { findLabel, labelAncestors } from '../schema/parse.js';
@@ -531,6 +531,37 @@ export async function fromDicomSeg(
   const bytes = input instanceof Uint8Array ? input : new Uint8Array(input);
   const parsed = await parseDicomBytes(bytes, options.signal ? { signal: options.signal } : {});
   const ds = parsed.dataSet;
+  const pixels = segPixels(parsed, options);
+  const utf8 = (dsString(ds, 'x00080005') ?? '').includes('ISO_IR 192');
+  const segments = items(ds, 'x00620002').map((s) => readSegment(s, utf8));
+  const frames = readFrames(ds, pixels, segments);
+  const result: SegImportResult = {
+    rows: pixels.rows,
+    columns: pixels.columns,
+    segmentationType: pixels.segmentationType,
+    segments,
+    frames,
+  };
+  readIdentifiers(ds, result);
+  if (options.stack && options.schema)
+    Object.assign(result, segToDocument(result, options.stack, options.schema));
+  return result;
+}
+
+/** A SEG's geometry and pixel data, checked: binary (1 bit) or fractional (8 bits, thresholded). */
+interface SegPixels {
+  rows: number;
+  columns: number;
+  frames: number;
+  bitsAllocated: number;
+  segmentationType: string;
+  data: Uint8Array;
+  /** Fractional values at or above this are inside. */
+  threshold: number;
+}
+
+function segPixels(parsed: ParsedDicom, options: FromDicomSegOptions): SegPixels {
+  const ds = parsed.dataSet;
   const sopClass = dsString(ds, 'x00080016');
   const modality = dsString(ds, 'x00080060');
   if (sopClass !== SEGMENTATION_STORAGE && modality !== 'SEG') {
@@ -539,66 +570,65 @@ export async function fromDicomSeg(
   const rows = ds.uint16('x00280010') ?? 0;
   const columns = ds.uint16('x00280011') ?? 0;
   const bitsAllocated = ds.uint16('x00280100') ?? 0;
-  const nFrames = Number(dsString(ds, 'x00280008') ?? '1');
-  const segType = dsString(ds, 'x00620001') ?? 'BINARY';
-  if (!(rows > 0 && columns > 0 && Number.isInteger(nFrames) && nFrames > 0)) {
-    throw new VoxmarkError(ErrorCode.Corrupt, `Bad SEG geometry: ${columns}×${rows}, ${nFrames} frames`);
+  const frames = Number(dsString(ds, 'x00280008') ?? '1');
+  const segmentationType = dsString(ds, 'x00620001') ?? 'BINARY';
+  if (!(rows > 0 && columns > 0 && Number.isInteger(frames) && frames > 0)) {
+    throw new VoxmarkError(ErrorCode.Corrupt, `Bad SEG geometry: ${columns}×${rows}, ${frames} frames`);
   }
-  if (!(bitsAllocated === 1 || (bitsAllocated === 8 && segType === 'FRACTIONAL') || bitsAllocated === 8)) {
+  if (!(bitsAllocated === 1 || bitsAllocated === 8)) {
     throw new VoxmarkError(ErrorCode.Unsupported, `SEG with ${bitsAllocated} bits allocated`);
   }
   const pix = ds.elements['x7fe00010'];
   if (!pix) throw new VoxmarkError(ErrorCode.NoPixelData, 'The SEG has no pixel data');
   if (pix.encapsulatedPixelData) throw new VoxmarkError(ErrorCode.Unsupported, 'Compressed SEG pixel data');
   const pixels = rows * columns;
-  const need = bitsAllocated === 1 ? Math.ceil((pixels * nFrames) / 8) : pixels * nFrames;
+  const need = bitsAllocated === 1 ? Math.ceil((pixels * frames) / 8) : pixels * frames;
   if (pix.length < need || pix.dataOffset + need > parsed.bytes.length) {
     throw new VoxmarkError(
       ErrorCode.Truncated,
-      `SEG pixel data holds ${pix.length} bytes, ${nFrames} frames need ${need}`,
+      `SEG pixel data holds ${pix.length} bytes, ${frames} frames need ${need}`,
     );
   }
-  const data = parsed.bytes.subarray(pix.dataOffset, pix.dataOffset + need);
   const maxFrac = ds.uint16('x00620010') ?? 255;
-  const threshold = Math.max(1, Math.ceil((options.threshold ?? 0.5) * maxFrac));
+  return {
+    rows,
+    columns,
+    frames,
+    bitsAllocated,
+    segmentationType,
+    data: parsed.bytes.subarray(pix.dataOffset, pix.dataOffset + need),
+    threshold: Math.max(1, Math.ceil((options.threshold ?? 0.5) * maxFrac)),
+  };
+}
 
-  const utf8 = (dsString(ds, 'x00080005') ?? '').includes('ISO_IR 192');
-  const segments: SegSegment[] = items(ds, 'x00620002').map((s) => {
-    const seg: SegSegment = { number: s.uint16('x00620004') ?? 0, label: dsText(s, 'x00620005', utf8) ?? '' };
-    const desc = dsText(s, 'x00620006', utf8);
-    if (desc) seg.description = desc;
-    const alg = dsString(s, 'x00620008');
-    if (alg) seg.algorithmType = alg;
-    const cat = codeOf(items(s, 'x00620003')[0], utf8);
-    if (cat) seg.category = cat;
-    const type = codeOf(items(s, 'x0062000f')[0], utf8);
-    if (type) seg.type = type;
-    const lab = s.elements['x0062000d'];
-    if (lab && lab.length >= 6)
-      seg.cielab = [s.uint16('x0062000d', 0)!, s.uint16('x0062000d', 1)!, s.uint16('x0062000d', 2)!];
-    return seg;
-  });
+/** One Segment Sequence item. */
+function readSegment(s: DataSet, utf8: boolean): SegSegment {
+  const seg: SegSegment = { number: s.uint16('x00620004') ?? 0, label: dsText(s, 'x00620005', utf8) ?? '' };
+  const desc = dsText(s, 'x00620006', utf8);
+  if (desc) seg.description = desc;
+  const alg = dsString(s, 'x00620008');
+  if (alg) seg.algorithmType = alg;
+  const cat = codeOf(items(s, 'x00620003')[0], utf8);
+  if (cat) seg.category = cat;
+  const type = codeOf(items(s, 'x0062000f')[0], utf8);
+  if (type) seg.type = type;
+  const lab = s.elements['x0062000d'];
+  if (lab && lab.length >= 6)
+    seg.cielab = [s.uint16('x0062000d', 0)!, s.uint16('x0062000d', 1)!, s.uint16('x0062000d', 2)!];
+  return seg;
+}
 
+/** Every frame's mask, segment, source image and position (per-frame groups, else the shared ones). */
+function readFrames(ds: DataSet, pixels: SegPixels, segments: SegSegment[]): SegFrame[] {
   const sharedFG = items(ds, 'x52009229')[0];
   const perFrameFG = items(ds, 'x52009230');
   const frames: SegFrame[] = [];
-  for (let f = 0; f < nFrames; f++) {
+  for (let f = 0; f < pixels.frames; f++) {
     const pf = perFrameFG[f];
     const group = (t: string) => items(pf, t)[0] ?? items(sharedFG, t)[0];
     const segment =
       group('x0062000a')?.uint16('x0062000b') ?? (segments.length === 1 ? segments[0]!.number : 1);
-    const mask = new Uint8Array(pixels);
-    if (bitsAllocated === 1) {
-      const start = f * pixels;
-      for (let i = 0; i < pixels; i++) {
-        const b = start + i;
-        mask[i] = (data[b >> 3]! >> (b & 7)) & 1;
-      }
-    } else {
-      const frame = data.subarray(f * pixels, (f + 1) * pixels);
-      for (let i = 0; i < pixels; i++) mask[i] = frame[i]! >= threshold ? 1 : 0;
-    }
-    const frame: SegFrame = { index: f, segment, data: mask };
+    const frame: SegFrame = { index: f, segment, data: frameMask(pixels, f) };
     const src = items(group('x00089124'), 'x00082112')[0];
     if (src) {
       const uid = dsString(src, 'x00081155');
@@ -613,14 +643,29 @@ export async function fromDicomSeg(
     if (pos && pos.length === 3) frame.position = pos as [number, number, number];
     frames.push(frame);
   }
+  return frames;
+}
 
-  const result: SegImportResult = {
-    rows,
-    columns,
-    segmentationType: segType,
-    segments,
-    frames,
-  };
+/** Frame `f` as a 0/1 mask: bits unpacked LSB first across frame boundaries, or fractions thresholded. */
+function frameMask(pixels: SegPixels, f: number): Uint8Array {
+  const n = pixels.rows * pixels.columns;
+  const mask = new Uint8Array(n);
+  const { data } = pixels;
+  if (pixels.bitsAllocated === 1) {
+    const start = f * n;
+    for (let i = 0; i < n; i++) {
+      const b = start + i;
+      mask[i] = (data[b >> 3]! >> (b & 7)) & 1;
+    }
+  } else {
+    const frame = data.subarray(f * n, (f + 1) * n);
+    for (let i = 0; i < n; i++) mask[i] = frame[i]! >= pixels.threshold ? 1 : 0;
+  }
+  return mask;
+}
+
+/** The SEG's own UIDs, orientation and pixel spacing, where present. */
+function readIdentifiers(ds: DataSet, result: SegReadResult): void {
   const set = (k: keyof SegReadResult, t: string) => {
     const v = dsString(ds, t);
     if (v) (result as unknown as Record<string, unknown>)[k] = v;
@@ -629,14 +674,11 @@ export async function fromDicomSeg(
   set('seriesInstanceUID', 'x0020000e');
   set('studyInstanceUID', 'x0020000d');
   set('frameOfReferenceUID', 'x00200052');
+  const sharedFG = items(ds, 'x52009229')[0];
   const iop = dsNumbers(items(sharedFG, 'x00209116')[0] ?? ds, 'x00200037');
   if (iop) result.imageOrientationPatient = iop;
   const ps = dsNumbers(items(sharedFG, 'x00289110')[0] ?? ds, 'x00280030');
   if (ps) result.pixelSpacing = ps;
-
-  if (options.stack && options.schema)
-    Object.assign(result, segToDocument(result, options.stack, options.schema));
-  return result;
 }
 
 function segToDocument(
