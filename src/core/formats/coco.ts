@@ -328,23 +328,40 @@ export function readCoco(
   const categories = (Array.isArray(coco['categories']) ? coco['categories'] : []).filter(
     isRecord,
   ) as CocoCategory[];
-  const anns = coco['annotations'] as unknown[];
-  const schema = options.schema;
-  const stack = options.stack;
-  const width = stack?.width ?? options.width ?? images[0]?.width;
-  const height = stack?.height ?? options.height ?? images[0]?.height;
+  const { W, H } = importSize(images, options);
+  const depth = options.stack?.depth ?? images.length;
+  const report: CocoImportReport = { imported: 0, unmappedCategories: [], unmappedImages: [], skipped: [] };
+  const labelOf = mapCategories(categories, options);
+  const sliceOf = mapImages(images, depth, options);
+  const misses = { categories: new Map<number, number>(), images: new Map<number, number>() };
+  const inputs: AnnotationInput[] = [];
+  const usedIds = new Set<string>();
+  (coco['annotations'] as unknown[]).forEach((raw, index) => {
+    const input = importAnnotation(raw, index, { W, H, labelOf, sliceOf, usedIds, misses, report });
+    if (input) inputs.push(input);
+  });
+  const document = new AnnotationDocument({ width: W, height: H, depth: Math.max(1, depth) });
+  if (inputs.length > 0) document.add(inputs, { origin: 'silent' });
+  report.imported = inputs.length;
+  reportMisses(report, categories, images, labelOf, misses);
+  return { document, report };
+}
+
+function importSize(images: CocoImage[], options: FromCocoOptions): { W: number; H: number } {
+  const width = options.stack?.width ?? options.width ?? images[0]?.width;
+  const height = options.stack?.height ?? options.height ?? images[0]?.height;
   if (!Number.isInteger(width) || !Number.isInteger(height) || width! <= 0 || height! <= 0) {
     throw new VoxmarkError(
       ErrorCode.InvalidArgument,
       'fromCoco needs the image size (a stack, or width and height)',
     );
   }
-  const W = width!;
-  const H = height!;
-  const depth = stack?.depth ?? images.length;
-  const report: CocoImportReport = { imported: 0, unmappedCategories: [], unmappedImages: [], skipped: [] };
+  return { W: width!, H: height! };
+}
 
-  // Categories → labels.
+/** Categories → labels: `categoryMap`, then `voxmark_id`, then name or id. */
+function mapCategories(categories: CocoCategory[], options: FromCocoOptions): Map<number, LabelDef> {
+  const schema = options.schema;
   const byName = new Map<string, LabelDef>();
   for (const l of schema.labels) {
     byName.set(nameKey(l.id), l);
@@ -359,8 +376,12 @@ export function readCoco(
       (typeof c.name === 'string' ? byName.get(nameKey(c.name)) : undefined);
     if (l) labelOf.set(c.id, l);
   }
+  return labelOf;
+}
 
-  // Images → slices.
+/** Images → slices: `imageToSlice`, SOP Instance UID (+ frame), page, `voxmark_slice`, then order. */
+function mapImages(images: CocoImage[], depth: number, options: FromCocoOptions): Map<number, number> {
+  const stack = options.stack;
   const sliceOf = new Map<number, number>();
   const sorted = [...images].sort((a, b) => a.id - b.id);
   sorted.forEach((img, order) => {
@@ -381,68 +402,84 @@ export function readCoco(
     if (s === undefined && images.length === depth) s = order;
     if (s !== undefined && Number.isInteger(s) && s >= 0 && s < depth) sliceOf.set(img.id, s);
   });
+  return sliceOf;
+}
 
-  const document = new AnnotationDocument({ width: W, height: H, depth: Math.max(1, depth) });
-  const inputs: AnnotationInput[] = [];
-  const usedIds = new Set<string>();
-  const catMisses = new Map<number, number>();
-  const imgMisses = new Map<number, number>();
-  anns.forEach((raw, index) => {
-    if (!isRecord(raw)) {
-      report.skipped.push({ index, reason: 'not an object' });
-      return;
-    }
-    const c = raw as unknown as CocoAnnotation;
-    const id = typeof c.id === 'number' ? c.id : undefined;
-    const skip = (reason: string) =>
-      report.skipped.push({ index, ...(id !== undefined ? { id } : {}), reason });
-    const label = labelOf.get(c.category_id);
-    if (!label) {
-      catMisses.set(c.category_id, (catMisses.get(c.category_id) ?? 0) + 1);
-      return;
-    }
-    const slice = sliceOf.get(c.image_id);
-    if (slice === undefined) {
-      imgMisses.set(c.image_id, (imgMisses.get(c.image_id) ?? 0) + 1);
-      return;
-    }
-    let input: AnnotationInput | string;
-    const notes: string[] = [];
-    try {
-      input = cocoGeometry(c, label, W, H, notes);
-    } catch (e) {
-      input = `segmentation cannot be read: ${(e as Error).message}`;
-    }
-    if (typeof input === 'string') {
-      skip(input);
-      return;
-    }
-    for (const note of notes) skip(note);
-    input.slice = slice;
-    if (typeof c.voxmark_id === 'string' && c.voxmark_id && !usedIds.has(c.voxmark_id))
-      input.id = c.voxmark_id;
-    if (input.id) usedIds.add(input.id);
-    const attrs = c.attributes;
-    if (isRecord(attrs)) {
-      const clean: Record<string, AttributeValue> = {};
-      for (const [k, v] of Object.entries(attrs))
-        if (['string', 'number', 'boolean'].includes(typeof v)) clean[k] = v as AttributeValue;
-      if (Object.keys(clean).length > 0) input.attributes = clean;
-    }
-    // A crowd region stays one, as an attribute that exports back as iscrowd: 1.
-    if (c.iscrowd === 1) input.attributes = { ...input.attributes, [CROWD_ATTRIBUTE]: true };
-    inputs.push(input);
-  });
-  if (inputs.length > 0) document.add(inputs, { origin: 'silent' });
-  report.imported = inputs.length;
+interface ImportContext {
+  W: number;
+  H: number;
+  labelOf: Map<number, LabelDef>;
+  sliceOf: Map<number, number>;
+  usedIds: Set<string>;
+  misses: { categories: Map<number, number>; images: Map<number, number> };
+  report: CocoImportReport;
+}
+
+/** One COCO annotation as an annotation input, or undefined (counted as a miss or reported as skipped). */
+function importAnnotation(raw: unknown, index: number, ctx: ImportContext): AnnotationInput | undefined {
+  const { report, misses } = ctx;
+  if (!isRecord(raw)) {
+    report.skipped.push({ index, reason: 'not an object' });
+    return undefined;
+  }
+  const c = raw as unknown as CocoAnnotation;
+  const id = typeof c.id === 'number' ? c.id : undefined;
+  const skip = (reason: string) =>
+    report.skipped.push({ index, ...(id !== undefined ? { id } : {}), reason });
+  const label = ctx.labelOf.get(c.category_id);
+  if (!label) {
+    misses.categories.set(c.category_id, (misses.categories.get(c.category_id) ?? 0) + 1);
+    return undefined;
+  }
+  const slice = ctx.sliceOf.get(c.image_id);
+  if (slice === undefined) {
+    misses.images.set(c.image_id, (misses.images.get(c.image_id) ?? 0) + 1);
+    return undefined;
+  }
+  let input: AnnotationInput | string;
+  const notes: string[] = [];
+  try {
+    input = cocoGeometry(c, label, ctx.W, ctx.H, notes);
+  } catch (e) {
+    input = `segmentation cannot be read: ${(e as Error).message}`;
+  }
+  if (typeof input === 'string') {
+    skip(input);
+    return undefined;
+  }
+  for (const note of notes) skip(note);
+  input.slice = slice;
+  if (typeof c.voxmark_id === 'string' && c.voxmark_id && !ctx.usedIds.has(c.voxmark_id))
+    input.id = c.voxmark_id;
+  if (input.id) ctx.usedIds.add(input.id);
+  const attrs = c.attributes;
+  if (isRecord(attrs)) {
+    const clean: Record<string, AttributeValue> = {};
+    for (const [k, v] of Object.entries(attrs))
+      if (['string', 'number', 'boolean'].includes(typeof v)) clean[k] = v as AttributeValue;
+    if (Object.keys(clean).length > 0) input.attributes = clean;
+  }
+  // A crowd region stays one, as an attribute that exports back as iscrowd: 1.
+  if (c.iscrowd === 1) input.attributes = { ...input.attributes, [CROWD_ATTRIBUTE]: true };
+  return input;
+}
+
+/** Unmapped categories (used or not) and images, with how many annotations each held. */
+function reportMisses(
+  report: CocoImportReport,
+  categories: CocoCategory[],
+  images: CocoImage[],
+  labelOf: Map<number, LabelDef>,
+  misses: ImportContext['misses'],
+): void {
   const catName = new Map(categories.map((c) => [c.id, c.name]));
-  for (const [cid, n] of catMisses)
+  for (const [cid, n] of misses.categories)
     report.unmappedCategories.push({ id: cid, name: String(catName.get(cid) ?? ''), annotations: n });
   for (const c of categories)
-    if (!labelOf.has(c.id) && !catMisses.has(c.id))
+    if (!labelOf.has(c.id) && !misses.categories.has(c.id))
       report.unmappedCategories.push({ id: c.id, name: c.name, annotations: 0 });
   const imgName = new Map(images.map((i) => [i.id, i.file_name]));
-  for (const [iid, n] of imgMisses) {
+  for (const [iid, n] of misses.images) {
     const name = imgName.get(iid);
     report.unmappedImages.push({
       id: iid,
@@ -450,7 +487,6 @@ export function readCoco(
       annotations: n,
     });
   }
-  return { document, report };
 }
 
 /** How category names are compared: trimmed, case-insensitive, and in one Unicode form (NFD from macOS tools). */
