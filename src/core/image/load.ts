@@ -35,18 +35,25 @@ export async function loadImageStack(
   }
 }
 
+/** A load in phases: read every input (with progress), sniff, then the TIFF or the DICOM path. */
 async function load(input: ImageInput | ImageInput[], options: ImageLoadOptions): Promise<ImageStack> {
   const inputs = Array.isArray(input) ? input : [input];
   if (inputs.length === 0) throw new VoxmarkError(ErrorCode.InvalidArgument, 'No input given');
-  const maxFrameBytes = options.maxFrameBytes ?? DEFAULT_MAX_FRAME_BYTES;
+  const byteArrays = await readInputs(inputs, options);
+  throwIfAborted(options.signal);
+  const format = sniffAll(byteArrays);
+  return format === 'tiff' ? loadTiff(byteArrays, options) : loadDicom(byteArrays, options);
+}
+
+/** The bytes of every input, read in parallel, with one progress report over all of them. */
+function readInputs(inputs: ImageInput[], options: ImageLoadOptions): Promise<Uint8Array[]> {
   const loaded = new Array<number>(inputs.length).fill(0);
   const totals = new Array<number>(inputs.length).fill(0);
   const report = () => {
     if (!options.onProgress) return; // summing per input would be quadratic in the number of files
     options.onProgress({ loaded: sum(loaded), total: Math.max(sum(totals), sum(loaded)) });
   };
-
-  const byteArrays = await Promise.all(
+  return Promise.all(
     inputs.map((item, i) =>
       readInput(item, {
         ...(options.signal ? { signal: options.signal } : {}),
@@ -64,8 +71,10 @@ async function load(input: ImageInput | ImageInput[], options: ImageLoadOptions)
       }),
     ),
   );
-  throwIfAborted(options.signal);
+}
 
+/** The one format every input shares; refuses unknown bytes and a mix of DICOM and TIFF. */
+function sniffAll(byteArrays: Uint8Array[]): 'dicom' | 'tiff' {
   const formats = byteArrays.map((b) => sniffFormat(b));
   const first = formats[0]!;
   if (first.format === 'unknown' || formats.some((f) => f.format !== first.format)) {
@@ -75,27 +84,30 @@ async function load(input: ImageInput | ImageInput[], options: ImageLoadOptions)
       bad >= 0 ? `Input ${bad + 1} is neither DICOM nor TIFF` : 'Inputs mix DICOM and TIFF',
     );
   }
+  return first.format;
+}
 
-  if (first.format === 'tiff') {
-    if (byteArrays.length > 1) {
-      throw new VoxmarkError(
-        ErrorCode.Unsupported,
-        'Load one TIFF at a time: a multi-page TIFF is already a stack',
-      );
-    }
-    let tiffBytes = byteArrays[0]!;
-    if (options.deidentify) {
-      // Identifying descriptive tags go before the reader, the metadata or the host sees them.
-      const { deidentifyTiff } = await import('../deid/tiff.js');
-      tiffBytes = new Uint8Array(deidentifyTiff(tiffBytes).bytes);
-    }
-    return loadTiffStack(tiffBytes, {
-      ...(options.signal ? { signal: options.signal } : {}),
-      maxFrameBytes,
-      ...(options.cacheBytes === undefined ? {} : { cacheBytes: options.cacheBytes }),
-    });
+async function loadTiff(byteArrays: Uint8Array[], options: ImageLoadOptions): Promise<ImageStack> {
+  if (byteArrays.length > 1) {
+    throw new VoxmarkError(
+      ErrorCode.Unsupported,
+      'Load one TIFF at a time: a multi-page TIFF is already a stack',
+    );
   }
+  let tiffBytes = byteArrays[0]!;
+  if (options.deidentify) {
+    // Identifying descriptive tags go before the reader, the metadata or the host sees them.
+    const { deidentifyTiff } = await import('../deid/tiff.js');
+    tiffBytes = new Uint8Array(deidentifyTiff(tiffBytes).bytes);
+  }
+  return loadTiffStack(tiffBytes, {
+    ...(options.signal ? { signal: options.signal } : {}),
+    maxFrameBytes: options.maxFrameBytes ?? DEFAULT_MAX_FRAME_BYTES,
+    ...(options.cacheBytes === undefined ? {} : { cacheBytes: options.cacheBytes }),
+  });
+}
 
+async function loadDicom(byteArrays: Uint8Array[], options: ImageLoadOptions): Promise<ImageStack> {
   let dicomBytes = byteArrays;
   if (options.deidentify) {
     const { deidentify } = await import('../deid/index.js');
@@ -115,7 +127,7 @@ async function load(input: ImageInput | ImageInput[], options: ImageLoadOptions)
     infos.push(readImageInfo(parsed));
   }
   return buildDicomStack(infos, {
-    maxFrameBytes,
+    maxFrameBytes: options.maxFrameBytes ?? DEFAULT_MAX_FRAME_BYTES,
     ...(options.decodePool ? { decodePool: options.decodePool } : {}),
     ...(options.cacheBytes === undefined ? {} : { cacheBytes: options.cacheBytes }),
   });
