@@ -271,23 +271,44 @@ export async function inflateRaw(
 type InflateResult =
   { ok: true; data: Uint8Array } | { ok: false; reason: 'junk' | 'short' | 'other'; error: VoxmarkError };
 
+/** Deflate's largest expansion: one input byte gives at most this many output bytes. */
+const MAX_RATIO = 1032;
+const MIN_SLICE = 1024;
+const MAX_SLICE = 1 << 20;
+
 async function inflateOnce(
   data: Uint8Array,
   budget: DeflateBudget | undefined,
   cap: number,
   signal?: AbortSignal,
 ): Promise<InflateResult> {
-  const stream = new Blob([data as BlobPart]).stream().pipeThrough(new DecompressionStream('deflate-raw'));
-  const reader = stream.getReader();
+  const inflater = new DecompressionStream('deflate-raw');
+  const writer = inflater.writable.getWriter();
+  const reader = inflater.readable.getReader();
   const chunks: Uint8Array[] = [];
   let total = 0;
+  let limit = budget ? Math.min(cap, DEFLATE_HEADER_ROOM) : cap;
+  let stopped = false;
+  // The input goes in slices no bigger than the room left can take at deflate's largest ratio: one write
+  // inflates in full however the output is read, so a whole-file write of a bomb would inflate far past the
+  // limit before the first chunk could be refused.
+  const feeding = (async () => {
+    for (let p = 0; p < data.length && !stopped;) {
+      const room = Math.max(0, limit - total);
+      const size = Math.min(MAX_SLICE, Math.max(MIN_SLICE, Math.floor(room / MAX_RATIO)));
+      await writer.write(data.subarray(p, p + size) as Uint8Array<ArrayBuffer>);
+      p += size;
+    }
+    if (!stopped) await writer.close();
+  })();
+  feeding.catch(() => undefined); // its errors also reach the reader
   try {
     for (;;) {
       throwIfAborted(signal);
       const { done, value } = await reader.read();
       if (done) break;
       total += value.byteLength;
-      const limit = budget ? budget.feed(value) : cap;
+      limit = budget ? budget.feed(value) : cap;
       if (total > limit) {
         const why = budget && limit < cap ? ` that ${budget.reason} allows` : '';
         throw new VoxmarkError(
@@ -298,7 +319,9 @@ async function inflateOnce(
       chunks.push(value);
     }
   } catch (e) {
+    stopped = true;
     void reader.cancel().catch(() => undefined);
+    void writer.abort().catch(() => undefined);
     if (e instanceof VoxmarkError) return { ok: false, reason: 'other', error: e };
     const error = toVoxmarkError(e, ErrorCode.Corrupt, 'Deflated DICOM data is corrupt');
     const message = e instanceof Error ? e.message : String(e);
