@@ -52,144 +52,164 @@ export function createDecodeWorkerPool(
   createWorker: () => Worker,
   options: DecodeWorkerPoolOptions = {},
 ): DecodeWorkerPool {
-  const threads = (globalThis as { navigator?: { hardwareConcurrency?: number } }).navigator
-    ?.hardwareConcurrency;
-  const maxWorkers = Math.max(1, options.maxWorkers ?? Math.min(4, Math.max(1, (threads ?? 2) - 1)));
-  const idleMs = options.idleMs ?? 15_000;
-  const timeoutMs = options.timeoutMs ?? 60_000;
-  const slots: Slot[] = [];
-  let nextId = 1;
-  let broken = false; // workers failed to start: decode in this thread from now on
+  return new WorkerDecodePool(createWorker, options);
+}
 
-  const remove = (slot: Slot) => {
-    const i = slots.indexOf(slot);
-    if (i >= 0) slots.splice(i, 1);
+/** The pool behind createDecodeWorkerPool: its workers (slots) and the jobs each holds. */
+class WorkerDecodePool implements DecodeWorkerPool {
+  private readonly maxWorkers: number;
+  private readonly idleMs: number;
+  private readonly timeoutMs: number;
+  private readonly slots: Slot[] = [];
+  private nextId = 1;
+  /** Workers failed to start: decode in this thread from now on. */
+  private broken = false;
+
+  constructor(
+    private readonly createWorker: () => Worker,
+    options: DecodeWorkerPoolOptions,
+  ) {
+    const threads = (globalThis as { navigator?: { hardwareConcurrency?: number } }).navigator
+      ?.hardwareConcurrency;
+    this.maxWorkers = Math.max(1, options.maxWorkers ?? Math.min(4, Math.max(1, (threads ?? 2) - 1)));
+    this.idleMs = options.idleMs ?? 15_000;
+    this.timeoutMs = options.timeoutMs ?? 60_000;
+  }
+
+  get size(): number {
+    return this.slots.length;
+  }
+
+  terminate(): void {
+    for (const slot of this.slots.slice()) {
+      this.remove(slot);
+      const jobs = [...slot.jobs.values()];
+      slot.jobs.clear();
+      for (const job of jobs) this.fallBack(job);
+    }
+  }
+
+  decode(info: CodecFrameInfo, bytes: Uint8Array, signal?: AbortSignal): Promise<PixelArray> {
+    return new Promise<PixelArray>((resolve, reject) => {
+      throwIfAborted(signal);
+      const job: Job = { id: this.nextId++, info, bytes, resolve, reject };
+      const onAbort = () => {
+        if (job.slot?.jobs.has(job.id)) this.stopWorker(job.slot, job);
+        job.reject(new VoxmarkError('aborted', 'Decoding was aborted', { cause: signal?.reason }));
+      };
+      const cleanup = () => {
+        signal?.removeEventListener('abort', onAbort);
+        if (job.timer) clearTimeout(job.timer);
+      };
+      job.resolve = (data) => {
+        cleanup();
+        resolve(data);
+      };
+      job.reject = (error) => {
+        cleanup();
+        reject(error);
+      };
+      signal?.addEventListener('abort', onAbort, { once: true });
+      this.dispatch(job);
+    });
+  }
+
+  private remove(slot: Slot): void {
+    const i = this.slots.indexOf(slot);
+    if (i >= 0) this.slots.splice(i, 1);
     if (slot.idleTimer) clearTimeout(slot.idleTimer);
     slot.worker.terminate();
-  };
+  }
 
-  const fallBack = (job: Job) => {
+  private fallBack(job: Job): void {
     decodeCompressedFrame(job.info, job.bytes).then(job.resolve, job.reject);
-  };
+  }
 
-  const spawn = (): Slot | undefined => {
+  private spawn(): Slot | undefined {
     let worker: Worker;
     try {
-      worker = createWorker();
+      worker = this.createWorker();
     } catch {
-      broken = true;
+      this.broken = true;
       return undefined;
     }
     const slot: Slot = { worker, jobs: new Map(), answered: false };
-    worker.addEventListener('message', (event: MessageEvent) => {
-      const response = event.data as DecodeResponse | null;
-      if (!response || response.voxmark !== 'decoded') return;
-      slot.answered = true;
-      const job = slot.jobs.get(response.id);
-      if (!job) return;
-      slot.jobs.delete(response.id);
-      if (response.ok) job.resolve(response.data);
-      else job.reject(new VoxmarkError(response.code as ErrorCode, response.message));
-      armIdle(slot);
-    });
+    worker.addEventListener('message', (event: MessageEvent) => this.answer(slot, event));
     const fail = () => {
       // A worker that never answered could not start (wrong URL, no module workers): stop trying.
-      if (!slot.answered) broken = true;
-      remove(slot);
-      for (const job of slot.jobs.values()) fallBack(job);
+      if (!slot.answered) this.broken = true;
+      this.remove(slot);
+      for (const job of slot.jobs.values()) this.fallBack(job);
       slot.jobs.clear();
     };
     worker.addEventListener('error', fail);
     worker.addEventListener('messageerror', fail);
-    slots.push(slot);
+    this.slots.push(slot);
     return slot;
-  };
-
-  const armIdle = (slot: Slot) => {
-    if (slot.idleTimer) clearTimeout(slot.idleTimer);
-    if (slot.jobs.size === 0) slot.idleTimer = setTimeout(() => remove(slot), idleMs);
-  };
-
-  const pick = (): Slot | undefined => {
-    let best: Slot | undefined;
-    for (const s of slots) if (!best || s.jobs.size < best.jobs.size) best = s;
-    if ((!best || best.jobs.size > 0) && slots.length < maxWorkers) return spawn() ?? best;
-    return best;
-  };
-
-  const pool: DecodeWorkerPool = {
-    get size() {
-      return slots.length;
-    },
-    terminate() {
-      for (const slot of slots.slice()) {
-        remove(slot);
-        const jobs = [...slot.jobs.values()];
-        slot.jobs.clear();
-        for (const job of jobs) fallBack(job);
-      }
-    },
-    decode(info, bytes, signal) {
-      return new Promise<PixelArray>((resolve, reject) => {
-        throwIfAborted(signal);
-        const job: Job = { id: nextId++, info, bytes, resolve, reject };
-        const onAbort = () => {
-          if (job.slot?.jobs.has(job.id)) stopWorker(job.slot, job);
-          job.reject(new VoxmarkError('aborted', 'Decoding was aborted', { cause: signal?.reason }));
-        };
-        const cleanup = () => {
-          signal?.removeEventListener('abort', onAbort);
-          if (job.timer) clearTimeout(job.timer);
-        };
-        job.resolve = (data) => {
-          cleanup();
-          resolve(data);
-        };
-        job.reject = (error) => {
-          cleanup();
-          reject(error);
-        };
-        signal?.addEventListener('abort', onAbort, { once: true });
-        dispatch(job);
-      });
-    },
-  };
-
-  /** Stops a worker because of one job; its other jobs move to another worker. */
-  function stopWorker(slot: Slot, culprit: Job): void {
-    const others = [...slot.jobs.values()].filter((j) => j !== culprit);
-    slot.jobs.clear();
-    remove(slot);
-    for (const other of others) dispatch(other);
   }
 
-  function dispatch(job: Job): void {
-    const slot = broken ? undefined : pick();
+  /** A worker's answer settles its job. */
+  private answer(slot: Slot, event: MessageEvent): void {
+    const response = event.data as DecodeResponse | null;
+    if (!response || response.voxmark !== 'decoded') return;
+    slot.answered = true;
+    const job = slot.jobs.get(response.id);
+    if (!job) return;
+    slot.jobs.delete(response.id);
+    if (response.ok) job.resolve(response.data);
+    else job.reject(new VoxmarkError(response.code as ErrorCode, response.message));
+    this.armIdle(slot);
+  }
+
+  private armIdle(slot: Slot): void {
+    if (slot.idleTimer) clearTimeout(slot.idleTimer);
+    if (slot.jobs.size === 0) slot.idleTimer = setTimeout(() => this.remove(slot), this.idleMs);
+  }
+
+  /** The least busy worker, or a new one when every worker is busy and there is room. */
+  private pick(): Slot | undefined {
+    let best: Slot | undefined;
+    for (const s of this.slots) if (!best || s.jobs.size < best.jobs.size) best = s;
+    if ((!best || best.jobs.size > 0) && this.slots.length < this.maxWorkers) return this.spawn() ?? best;
+    return best;
+  }
+
+  /** Stops a worker because of one job; its other jobs move to another worker. */
+  private stopWorker(slot: Slot, culprit: Job): void {
+    const others = [...slot.jobs.values()].filter((j) => j !== culprit);
+    slot.jobs.clear();
+    this.remove(slot);
+    for (const other of others) this.dispatch(other);
+  }
+
+  private dispatch(job: Job): void {
+    const slot = this.broken ? undefined : this.pick();
     if (!slot) {
-      fallBack(job);
+      this.fallBack(job);
       return;
     }
     if (slot.idleTimer) clearTimeout(slot.idleTimer);
     slot.jobs.set(job.id, job);
     job.slot = slot;
-    if (timeoutMs > 0) {
-      if (job.timer) clearTimeout(job.timer);
-      job.timer = setTimeout(() => {
-        if (job.slot !== slot || !slot.jobs.has(job.id)) return;
-        stopWorker(slot, job);
-        job.reject(
-          new VoxmarkError(
-            'codec-failed',
-            `Decoding took longer than ${timeoutMs} ms; its worker was stopped`,
-          ),
-        );
-      }, timeoutMs);
-    }
+    if (this.timeoutMs > 0) this.armTimeout(slot, job);
     // The worker gets its own copy: the caller's bytes stay usable.
     const copy = job.bytes.slice();
     const request: DecodeRequest = { voxmark: 'decode', id: job.id, info: job.info, bytes: copy };
     slot.worker.postMessage(request, [copy.buffer]);
   }
 
-  return pool;
+  /** A job that outlives the timeout stops its worker and fails with 'codec-failed'. */
+  private armTimeout(slot: Slot, job: Job): void {
+    if (job.timer) clearTimeout(job.timer);
+    job.timer = setTimeout(() => {
+      if (job.slot !== slot || !slot.jobs.has(job.id)) return;
+      this.stopWorker(slot, job);
+      job.reject(
+        new VoxmarkError(
+          'codec-failed',
+          `Decoding took longer than ${this.timeoutMs} ms; its worker was stopped`,
+        ),
+      );
+    }, this.timeoutMs);
+  }
 }
