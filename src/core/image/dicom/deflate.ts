@@ -8,6 +8,12 @@ import { MAX_SEQUENCE_DEPTH } from './depth.js';
  */
 export const DEFLATE_HEADER_ROOM = 32 * 1024 * 1024;
 
+/**
+ * Room for a deflated dataset whose first elements cannot be read at all (zeros, groups 0000/0001, letters
+ * where a VR belongs): enough for dicom-parser to report what is wrong, not enough to make a bomb expensive.
+ */
+export const DEFLATE_UNREADABLE_ROOM = 4 * 1024 * 1024;
+
 /** How many times the declared pixel data a deflated dataset may inflate to (on top of the header room). */
 export const DEFLATE_PIXEL_MULTIPLE = 2;
 
@@ -93,15 +99,16 @@ export class DeflateBudget {
       const tag = ((view.getUint16(p, true) << 16) | view.getUint16(p + 2, true)) >>> 0;
       if (tag > LAST_GEOMETRY_TAG) return this.resolve('its image module was read');
       // Groups 0000 and 0001 never appear in a dataset: these bytes (zeros, say) are not one.
-      if (tag < 0x00020000) return this.resolve('its first bytes are not a dataset');
+      if (tag < 0x00020000) return this.resolve('its first bytes are not a dataset', DEFLATE_UNREADABLE_ROOM);
       const header = readExplicitHeader(bytes, view, p);
       if (header === NEED_MORE) return;
-      if (header === BROKEN) return this.resolve('its elements cannot be read');
+      if (header === BROKEN) return this.resolve('its elements cannot be read', DEFLATE_UNREADABLE_ROOM);
       let end: number;
       if (header.length === UNDEFINED) {
-        if (header.vr !== 'SQ' && header.vr !== 'UN') return this.resolve('its elements cannot be read');
+        if (header.vr !== 'SQ' && header.vr !== 'UN')
+          return this.resolve('its elements cannot be read', DEFLATE_UNREADABLE_ROOM);
         end = skipItems(bytes, view, header.value, header.vr === 'SQ', 1);
-        if (end === BROKEN) return this.resolve('its sequences cannot be read');
+        if (end === BROKEN) return this.resolve('its sequences cannot be read', DEFLATE_UNREADABLE_ROOM);
         if (end === NEED_MORE) {
           this.retryAt = bytes.length * 2;
           return;
@@ -119,9 +126,14 @@ export class DeflateBudget {
     }
   }
 
-  private resolve(reason: string): void {
+  /** Whether the limit is decided (it no longer changes). */
+  get settled(): boolean {
+    return this.resolved !== undefined;
+  }
+
+  private resolve(reason: string, room = DEFLATE_HEADER_ROOM): void {
     const { rows, columns, frames, samples, bitsAllocated } = this.geometry;
-    let limit = DEFLATE_HEADER_ROOM;
+    let limit = room;
     if (rows && columns) {
       const bits = Math.max(1, frames ?? 1) * Math.max(1, samples ?? 1) * Math.max(1, bitsAllocated ?? 16);
       limit += DEFLATE_PIXEL_MULTIPLE * Math.ceil((rows * columns * bits) / 8);
@@ -294,7 +306,8 @@ async function inflateOnce(
   // limit before the first chunk could be refused.
   const feeding = (async () => {
     for (let p = 0; p < data.length && !stopped;) {
-      const room = Math.max(0, limit - total);
+      // Until the budget has read the header, the smallest slices: the limit may still shrink.
+      const room = budget && !budget.settled ? 0 : Math.max(0, limit - total);
       const size = Math.min(MAX_SLICE, Math.max(MIN_SLICE, Math.floor(room / MAX_RATIO)));
       await writer.write(data.subarray(p, p + size) as Uint8Array<ArrayBuffer>);
       p += size;
