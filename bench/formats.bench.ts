@@ -127,6 +127,38 @@ export default async function run(report: Report) {
     unit: 'KiB',
   });
 
+  // Polygons and boxes: COCO area is pycocotools' rasterized count (rleFrPoly), boxes carry their corners.
+  const outlines = new AnnotationDocument({ width: SIZE, height: SIZE, depth: SLICES });
+  outlines.add(
+    Array.from({ length: SLICES }, (_, z) => {
+      const points: [number, number][] = [];
+      for (let k = 0; k < 128; k++) {
+        const a = (k / 128) * 2 * Math.PI;
+        const r = 120 + 40 * Math.sin(5 * a + z / 30);
+        points.push([256 + r * Math.cos(a), 256 + 0.8 * r * Math.sin(a)]);
+      }
+      return { label: 'liver', kind: 'polygon' as const, slice: z, points };
+    }),
+    { origin: 'silent' },
+  );
+  outlines.add(
+    Array.from({ length: SLICES }, (_, z) => ({
+      label: 'liver',
+      kind: 'box' as const,
+      slice: z,
+      box: { x: 100.5, y: 80.25, width: 300, height: 200 + (z % 50) },
+    })),
+    { origin: 'silent' },
+  );
+  const polygons = await time(() => toCoco(outlines, stack, schema), { iterations: 5 });
+  report({
+    group: 'export 512×512×300, 300 polygons + 300 boxes',
+    name: 'COCO (pycocotools polygon area)',
+    value: polygons.median,
+    unit: 'ms',
+    note: `128-vertex polygons; p95 ${polygons.p95.toFixed(1)} ms`,
+  });
+
   const seg = await time(() => toDicomSeg(doc, stack, schema), { iterations: 3 });
   report({
     group: 'export 512×512×300, 300 masks',

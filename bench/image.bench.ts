@@ -9,6 +9,7 @@ import dicomParser from '../src/core/dicom/dicom-parser.js';
 import { factoryOf, instantiate } from '../src/core/image/codecs/wasm.js';
 import { buildDicom, imageElements, TS, type El } from '../test/helpers/dicom-builder.js';
 import { buildTiff, type Compression } from '../test/helpers/tiff-builder.js';
+import { deflateZeroRun } from '../test/helpers/deflate-bomb.js';
 import { gc, memory, mib, time, type Report } from './harness.js';
 
 const SLICES = 300;
@@ -337,6 +338,7 @@ async function tiffStackBench(report: Report) {
 }
 
 export default async function run(report: Report): Promise<void> {
+  await deflateBombBench(report);
   await tiffStackBench(report);
   for (const size of [512, 4096]) {
     for (const compression of ['none', 'deflate', 'lzw'] as const) await tiffBench(report, size, compression);
@@ -365,4 +367,48 @@ export default async function run(report: Report): Promise<void> {
     for (let z = 0; z < SLICES; z++) jls.push(jpegLsSlice((z * 7) % SLICES, c));
     await seriesBench(report, 'JPEG-LS', jls, (e) => bareJpegLsFrame(e, c));
   }
+}
+
+/**
+ * A 1 MB deflated DICOM that inflates to a gigabyte of zeros: how long until it is refused with too-large.
+ * The baseline is inflating the same stream in full with DecompressionStream, which is what a reader without
+ * a budget does before it even starts parsing.
+ */
+async function deflateBombBench(report: Report) {
+  const meta = buildDicom([], { transferSyntax: TS.deflated });
+  const stream = deflateZeroRun(new Uint8Array(0), 1024 * 1024 * 1024);
+  const file = new Uint8Array(meta.length + stream.length);
+  file.set(meta);
+  file.set(stream, meta.length);
+  let code = '';
+  const refused = await time(
+    async () => {
+      try {
+        await loadImageStack(file);
+      } catch (e) {
+        code = (e as { code?: string }).code ?? String(e);
+      }
+    },
+    { iterations: 3, warmup: 1 },
+  );
+  const full = await time(
+    async () => {
+      const inflated = new Blob([stream as BlobPart])
+        .stream()
+        .pipeThrough(new DecompressionStream('deflate-raw'));
+      const reader = inflated.getReader();
+      while (!(await reader.read()).done) {
+        // discard: only the time to inflate everything counts
+      }
+    },
+    { iterations: 1, warmup: 0 },
+  );
+  report({
+    group: 'dicom deflate bomb',
+    name: `${(file.length / 1e6).toFixed(2)} MB → 1 GiB of zeros: refused (${code})`,
+    value: refused.median,
+    unit: 'ms',
+    baseline: full.median,
+    note: 'target ≤ 1000 ms; baseline: inflating it in full',
+  });
 }

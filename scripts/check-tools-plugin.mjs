@@ -22,7 +22,8 @@ const MAX_BODY = 256 * 1024 * 1024;
  */
 const TOOLS = {
   dciodvfy: { file: 'input.dcm', command: (f) => ['dciodvfy', [f]] },
-  dcentvfy: { file: 'input.dcm', command: (f) => ['dcentvfy', [f]] },
+  // dcentvfy compares the patient, study and series attributes of several files: post them together.
+  dcentvfy: { file: 'input.dcm', command: (...files) => ['dcentvfy', files] },
   dcmdump: { file: 'input.dcm', command: (f) => ['dcmdump', ['+L', f]] },
   // nibabel: prints shape, dtype, affine, sform/qform codes, the scaling nibabel applies (its header copy is
   // reset to NaN on load, so scl_slope/inter come from the data object), and the sum and
@@ -125,9 +126,20 @@ export function checkToolsMiddleware() {
     }
     const dir = mkdtempSync(join(tmpdir(), 'voxmark-check-'));
     try {
-      const file = join(dir, tool.file);
-      writeFileSync(file, await readBody(ctx.req));
-      const [bin, args] = tool.command(file);
+      // Several files in one body: the X-Voxmark-Parts header lists their lengths, in order.
+      const body = await readBody(ctx.req);
+      const lengths = String(ctx.get('x-voxmark-parts') || body.length)
+        .split(',')
+        .map(Number);
+      const files = [];
+      let offset = 0;
+      for (const [i, length] of lengths.entries()) {
+        const file = join(dir, lengths.length === 1 ? tool.file : `${i + 1}-${tool.file}`);
+        writeFileSync(file, body.subarray(offset, offset + length));
+        files.push(file);
+        offset += length;
+      }
+      const [bin, args] = tool.command(...files);
       const run = spawnSync(bin, args, { encoding: 'utf8', timeout: 60_000, maxBuffer: 16 * 1024 * 1024 });
       ctx.body = {
         available: true,

@@ -11,10 +11,21 @@ export interface ToolReport {
 
 export type CheckTool = 'dciodvfy' | 'dcentvfy' | 'dcmdump' | 'nibabel' | 'pydicom';
 
-export async function checkWithTool(tool: CheckTool, bytes: ArrayBuffer | Uint8Array): Promise<ToolReport> {
-  // A copy on a plain ArrayBuffer: fetch takes no view of a SharedArrayBuffer.
-  const body = bytes instanceof Uint8Array ? bytes.slice() : new Uint8Array(bytes.slice(0));
-  const res = await fetch(`/__voxmark_check__/${tool}`, { method: 'POST', body });
+/**
+ * Runs `tool` on the bytes of one file, or of several (dcentvfy compares the entities of several files).
+ */
+export async function checkWithTool(
+  tool: CheckTool,
+  bytes: ArrayBuffer | Uint8Array | (ArrayBuffer | Uint8Array)[],
+): Promise<ToolReport> {
+  const parts = (Array.isArray(bytes) ? bytes : [bytes]).map((b) =>
+    b instanceof Uint8Array ? b : new Uint8Array(b),
+  );
+  const res = await fetch(`/__voxmark_check__/${tool}`, {
+    method: 'POST',
+    body: new Blob(parts as BlobPart[]),
+    headers: { 'x-voxmark-parts': parts.map((p) => p.length).join(',') },
+  });
   if (!res.ok) throw new Error(`check endpoint answered ${res.status} for ${tool}`);
   return (await res.json()) as ToolReport;
 }

@@ -174,6 +174,73 @@ function isSafePrivate(
   );
 }
 
+/**
+ * Sequences whose Basic Profile action is X/Z but that are Type 2 in some composite IOD, so emptying (Z) is
+ * the choice that stays conformant: Acquisition Context Sequence is Type 2 in the Acquisition Context Module.
+ * Every other X/Z sequence (Referenced Study Sequence, ...) is Type 3 wherever it appears, and a Type 3
+ * sequence must have at least one item when present: those are removed instead.
+ */
+const TYPE2_SEQUENCES = new Set([0x00400555]);
+
+/**
+ * Type 1C/2C attributes and the attribute whose presence is their condition (PS3.3). When de-identification
+ * removes the condition's source, the dependent goes too: left alone it would be present while its
+ * condition is unsatisfied, an error the input did not have.
+ */
+const CONDITIONAL_PAIRS: readonly { dependent: number; condition: number }[] = [
+  // C.7.1.3: Clinical Trial Protocol Ethics Committee Name is required if the Approval Number is present.
+  { dependent: 0x00120081, condition: 0x00120082 },
+];
+
+/** The Table E.1-1 action for an element, or undefined when the table has nothing to say about it. */
+function chooseAction(
+  ctx: WalkContext,
+  e: DicomElement,
+  scope: Scope,
+): { action: ResolvedAction; column?: DeidOptionColumn; name: string } | undefined {
+  const rule = ruleFor(e.tag >>> 0);
+  if (!rule) {
+    if (scope !== 'normal' && FREE_TEXT.has(e.vr)) {
+      return { action: scope === 'dummy' ? 'D' : 'C', name: 'Attribute inside a de-identified sequence' };
+    }
+    return undefined;
+  }
+  let { action, column } = resolveAction(rule, ctx.columns);
+  if (action === 'C' && column === 'rtnLongModifDatesOpt' && !['DA', 'DT', 'TM'].includes(e.vr)) {
+    action = basicAction(rule);
+    column = undefined;
+  }
+  if (
+    action === 'Z' &&
+    e.vr === 'SQ' &&
+    rule.basic.split('/').includes('X') &&
+    !TYPE2_SEQUENCES.has(e.tag >>> 0)
+  ) {
+    action = 'X';
+  }
+  return column ? { action, column, name: rule.name } : { action, name: rule.name };
+}
+
+/** Private creator values by block ((group << 8) | block). */
+function privateCreators(dataset: DicomDataset, utf8: boolean): Map<number, string> {
+  const creators = new Map<number, string>();
+  for (const e of dataset) {
+    const g = e.tag >>> 16;
+    const el = e.tag & 0xffff;
+    if (g & 1 && el >= 0x10 && el <= 0xff) creators.set((g << 8) | el, trimValue(decodeText(e.value, utf8)));
+  }
+  return creators;
+}
+
+/** One walk over a dataset: the output, and what later phases need to know. */
+interface DatasetWalk {
+  out: DicomDataset;
+  creators: Map<number, string>;
+  keptBlocks: Set<number>;
+  creatorElements: DicomElement[];
+  overlayGroupsRemoved: Set<number>;
+}
+
 /** De-identifies one dataset (and, recursively, its sequences). Returns a new list; the input is untouched. */
 export async function walkDataset(
   ctx: WalkContext,
@@ -184,108 +251,137 @@ export async function walkDataset(
 ): Promise<DicomDataset> {
   const charset = dataset.find((e) => e.tag === SPECIFIC_CHARACTER_SET);
   const utf8 = charset ? decodeText(charset.value, false).includes('ISO_IR 192') : utf8In;
-  const out: DicomDataset = [];
-  const creators = new Map<number, string>();
+  const walk: DatasetWalk = {
+    out: [],
+    creators: privateCreators(dataset, utf8),
+    keptBlocks: new Set(),
+    creatorElements: [],
+    overlayGroupsRemoved: new Set(),
+  };
   for (const e of dataset) {
-    const g = e.tag >>> 16;
-    const el = e.tag & 0xffff;
-    if (g & 1 && el >= 0x10 && el <= 0xff) creators.set((g << 8) | el, trimValue(decodeText(e.value, utf8)));
+    if ((e.tag >>> 16) & 1) await walkPrivate(ctx, walk, e, path, utf8);
+    else await walkStandard(ctx, walk, e, path, scope, utf8);
   }
-  const keptBlocks = new Set<number>();
-  const creatorElements: DicomElement[] = [];
-  const overlayGroupsRemoved = new Set<number>();
+  keepCreatorsOfKeptBlocks(ctx, walk, path);
+  removeOrphanedOverlayGroups(ctx, walk, path);
+  removeOrphanedConditionals(ctx, dataset, walk, path);
+  return walk.out;
+}
 
-  for (const e of dataset) {
-    const t = e.tag >>> 0;
-    const g = t >>> 16;
-    if (g & 1) {
-      const el = t & 0xffff;
-      if (el >= 0x10 && el <= 0xff) {
-        creatorElements.push(e);
-        continue;
-      }
-      const block = (g << 8) | (el >> 8);
-      const creator = el > 0xff ? creators.get(block) : undefined;
-      if (isSafePrivate(ctx.options.retainSafePrivate, creator, g, el & 0xff)) {
-        keptBlocks.add(block);
-        out.push(e.vr === 'SQ' ? { ...e, value: await walkItems(ctx, e, path, 'normal', utf8) } : e);
-        record(ctx, path, t, `Private attribute (${creator})`, 'K', false);
-      } else {
-        record(ctx, path, t, creator ? `Private attribute (${creator})` : 'Private attribute', 'X', true);
-      }
-      continue;
-    }
-
-    const rule = ruleFor(t);
-    let action: ResolvedAction;
-    let column: DeidOptionColumn | undefined;
-    let name: string;
-    if (rule) {
-      ({ action, column } = resolveAction(rule, ctx.columns));
-      name = rule.name;
-      if (action === 'C' && column === 'rtnLongModifDatesOpt' && !['DA', 'DT', 'TM'].includes(e.vr)) {
-        action = basicAction(rule);
-        column = undefined;
-      }
-    } else if (scope !== 'normal' && FREE_TEXT.has(e.vr)) {
-      action = scope === 'dummy' ? 'D' : 'C';
-      name = 'Attribute inside a de-identified sequence';
-    } else {
-      // Not in the table: kept as it is, but sequences are still walked.
-      out.push(e.vr === 'SQ' ? { ...e, value: await walkItems(ctx, e, path, scope, utf8) } : e);
-      continue;
-    }
-
-    // Patient ID and Patient's Name take the host's pseudonyms.
-    if (t === PATIENT_ID && (action === 'D' || action === 'Z')) {
-      const original = trimValue(decodeText(e.value, utf8));
-      const value =
-        ctx.options.patientId ?? (original === '' ? '' : await pseudonym(ctx.key, 'patient-id', original));
-      out.push({ tag: t, vr: e.vr === 'UN' ? 'LO' : e.vr, value });
-      record(ctx, path, t, name, value === '' ? 'Z' : 'D', value !== original);
-      continue;
-    }
-    if (t === PATIENT_NAME && ctx.options.patientName !== undefined && action !== 'K') {
-      const original = trimValue(decodeText(e.value, utf8));
-      out.push({ tag: t, vr: e.vr === 'UN' ? 'PN' : e.vr, value: ctx.options.patientName });
-      record(ctx, path, t, name, 'D', ctx.options.patientName !== original);
-      continue;
-    }
-
-    const result = await apply(ctx, e, action, column, path, utf8);
-    if (result === undefined) {
-      if (rule && rule.tag === '60xx3000') overlayGroupsRemoved.add(g);
-      record(ctx, path, t, name, 'X', true);
-    } else {
-      out.push(result.element);
-      record(ctx, path, t, name, result.action, result.changed);
-    }
+/** A private element: kept (and walked) when declared safe, removed otherwise; creators wait for later. */
+async function walkPrivate(
+  ctx: WalkContext,
+  walk: DatasetWalk,
+  e: DicomElement,
+  path: string,
+  utf8: boolean,
+): Promise<void> {
+  const t = e.tag >>> 0;
+  const g = t >>> 16;
+  const el = t & 0xffff;
+  if (el >= 0x10 && el <= 0xff) {
+    walk.creatorElements.push(e);
+    return;
   }
+  const block = (g << 8) | (el >> 8);
+  const creator = el > 0xff ? walk.creators.get(block) : undefined;
+  if (isSafePrivate(ctx.options.retainSafePrivate, creator, g, el & 0xff)) {
+    walk.keptBlocks.add(block);
+    walk.out.push(e.vr === 'SQ' ? { ...e, value: await walkItems(ctx, e, path, 'normal', utf8) } : e);
+    record(ctx, path, t, `Private attribute (${creator})`, 'K', false);
+  } else {
+    record(ctx, path, t, creator ? `Private attribute (${creator})` : 'Private attribute', 'X', true);
+  }
+}
 
-  // Private creators stay only for blocks that kept an element.
-  for (const c of creatorElements) {
+/** A standard element: its table action, the host's pseudonyms for Patient ID and Name. */
+async function walkStandard(
+  ctx: WalkContext,
+  walk: DatasetWalk,
+  e: DicomElement,
+  path: string,
+  scope: Scope,
+  utf8: boolean,
+): Promise<void> {
+  const t = e.tag >>> 0;
+  const chosen = chooseAction(ctx, e, scope);
+  if (!chosen) {
+    // Not in the table: kept as it is, but sequences are still walked.
+    walk.out.push(e.vr === 'SQ' ? { ...e, value: await walkItems(ctx, e, path, scope, utf8) } : e);
+    return;
+  }
+  const { action, column, name } = chosen;
+  if (t === PATIENT_ID && (action === 'D' || action === 'Z')) {
+    const original = trimValue(decodeText(e.value, utf8));
+    const value =
+      ctx.options.patientId ?? (original === '' ? '' : await pseudonym(ctx.key, 'patient-id', original));
+    walk.out.push({ tag: t, vr: e.vr === 'UN' ? 'LO' : e.vr, value });
+    record(ctx, path, t, name, value === '' ? 'Z' : 'D', value !== original);
+    return;
+  }
+  if (t === PATIENT_NAME && ctx.options.patientName !== undefined && action !== 'K') {
+    const original = trimValue(decodeText(e.value, utf8));
+    walk.out.push({ tag: t, vr: e.vr === 'UN' ? 'PN' : e.vr, value: ctx.options.patientName });
+    record(ctx, path, t, name, 'D', ctx.options.patientName !== original);
+    return;
+  }
+  const result = await apply(ctx, e, action, column, path, utf8);
+  if (result === undefined) {
+    if (ruleFor(t)?.tag === '60xx3000') walk.overlayGroupsRemoved.add(t >>> 16);
+    record(ctx, path, t, name, 'X', true);
+  } else {
+    walk.out.push(result.element);
+    record(ctx, path, t, name, result.action, result.changed);
+  }
+}
+
+/** Private creators stay only for blocks that kept an element. */
+function keepCreatorsOfKeptBlocks(ctx: WalkContext, walk: DatasetWalk, path: string): void {
+  for (const c of walk.creatorElements) {
     const g = c.tag >>> 16;
     const block = (g << 8) | (c.tag & 0xff);
-    const creator = creators.get(block);
-    if (keptBlocks.has(block)) {
-      out.push(c);
+    const creator = walk.creators.get(block);
+    if (walk.keptBlocks.has(block)) {
+      walk.out.push(c);
       record(ctx, path, c.tag, `Private Creator (${creator})`, 'K', false);
     } else {
       record(ctx, path, c.tag, 'Private Creator', 'X', true);
     }
   }
+}
 
-  // An overlay plane without its data is broken: remove the rest of its group.
-  if (overlayGroupsRemoved.size > 0) {
-    for (let i = out.length - 1; i >= 0; i--) {
-      const e = out[i]!;
-      if (overlayGroupsRemoved.has(e.tag >>> 16)) {
-        out.splice(i, 1);
-        record(ctx, path, e.tag, 'Overlay Plane attribute', 'X', true);
-      }
+/** An overlay plane without its data is broken: removes the rest of its group. */
+function removeOrphanedOverlayGroups(ctx: WalkContext, walk: DatasetWalk, path: string): void {
+  if (walk.overlayGroupsRemoved.size === 0) return;
+  const { out } = walk;
+  for (let i = out.length - 1; i >= 0; i--) {
+    const e = out[i]!;
+    if (walk.overlayGroupsRemoved.has(e.tag >>> 16)) {
+      out.splice(i, 1);
+      record(ctx, path, e.tag, 'Overlay Plane attribute', 'X', true);
     }
   }
-  return out;
+}
+
+/** Removes conditional attributes whose condition's source the walk removed (see CONDITIONAL_PAIRS). */
+function removeOrphanedConditionals(
+  ctx: WalkContext,
+  input: DicomDataset,
+  walk: DatasetWalk,
+  path: string,
+): void {
+  const { out } = walk;
+  for (const { dependent, condition } of CONDITIONAL_PAIRS) {
+    const removed =
+      input.some((e) => e.tag >>> 0 === condition) && !out.some((e) => e.tag >>> 0 === condition);
+    const at = out.findIndex((e) => e.tag >>> 0 === dependent);
+    if (!removed || at < 0) continue;
+    out.splice(at, 1);
+    // The walk recorded the dependent's own action: it is removed instead.
+    for (const entry of ctx.entries) {
+      if (entry.path === path + formatTag(dependent)) Object.assign(entry, { action: 'X', changed: true });
+    }
+  }
 }
 
 async function walkItems(

@@ -5,7 +5,7 @@
  * See docs/deidentification.md.
  */
 import { ErrorCode, VoxmarkError, toVoxmarkError } from '../errors.js';
-import { parseDicomBytes } from '../image/dicom/parse.js';
+import { parseDicomBytes, type ParsedDicom } from '../image/dicom/parse.js';
 import { elementsFromDataSet } from '../dicom/reader.js';
 import {
   TransferSyntaxUID,
@@ -22,6 +22,7 @@ import type {
   DeidentifyReportEntry,
   DeidentifyResult,
   PixelRegion,
+  PixelRegionsForSize,
 } from './types.js';
 
 export type {
@@ -140,14 +141,38 @@ function setElement(dataset: DicomDataset, element: DicomElement): boolean {
   return false;
 }
 
+/** One de-identification, in phases: read, check burned-in text, walk, pseudonyms, pixels, record, write. */
 async function run(input: Uint8Array, options: DeidentifyOptions): Promise<DeidentifyResult> {
   const parsed = await parseDicomBytes(input);
   const elements = elementsFromDataSet(parsed.dataSet, { transferSyntaxUID: parsed.transferSyntaxUID });
   const utf8 = (text(elements, 0x00080005, false) ?? '').includes('ISO_IR 192');
-  const columns = activeColumns(options);
-  const key = await keyFor(options.salt);
+  const burnedIn = checkBurnedIn(elements, options, utf8);
+  const ctx = await walkContext(elements, options, utf8);
+  const out = await walkDataset(ctx, elements, '', 'normal', utf8);
+  addPseudonyms(out, ctx, options);
+  const pixels = await cleanPixels(parsed, elements, out, ctx, burnedIn, utf8);
+  const codes = methodCodes(options, burnedIn.sized !== undefined);
+  recordDeidentification(out, ctx, codes, options.retainLongitudinalTemporalInformation);
 
-  // Burned-in text: decide before anything is written.
+  const written = writeDicomFile(out, { transferSyntaxUID: pixels.transferSyntaxUID });
+  const counts: DeidentifyReport['counts'] = { X: 0, Z: 0, D: 0, U: 0, K: 0, C: 0, add: 0 };
+  for (const e of ctx.entries) counts[e.action]++;
+  return {
+    bytes: written.buffer as ArrayBuffer,
+    report: {
+      entries: ctx.entries,
+      methodCodes: codes.map(([c]) => c),
+      burnedInAnnotation: pixels.burned,
+      transferSyntaxUID: pixels.transferSyntaxUID,
+      counts,
+    },
+  };
+}
+
+type BurnedInCheck = { flag: ReturnType<typeof burnedInFlag>; sized?: PixelRegionsForSize };
+
+/** Burned-in text, decided before anything is written: refused unless regions for its size are given. */
+function checkBurnedIn(elements: DicomDataset, options: DeidentifyOptions, utf8: boolean): BurnedInCheck {
   const hasPixels = elements.some((e) => PIXEL_TAGS.includes(e.tag));
   const flag = burnedInFlag(text(elements, 0x00280301, utf8), text(elements, 0x00080060, utf8), hasPixels);
   const columnsCount = uint16(elements, 0x00280011);
@@ -163,7 +188,17 @@ async function run(input: Uint8Array, options: DeidentifyOptions): Promise<Deide
       { details: { reason: flag.reason, columns: columnsCount, rows: rowsCount } },
     );
   }
+  return sized ? { flag, sized } : { flag };
+}
 
+/** The walk's key, date offset and the identifying values the text cleaner looks for. */
+async function walkContext(
+  elements: DicomDataset,
+  options: DeidentifyOptions,
+  utf8: boolean,
+): Promise<WalkContext> {
+  const columns = activeColumns(options);
+  const key = await keyFor(options.salt);
   let dateOffset: number | undefined;
   if (options.retainLongitudinalTemporalInformation === 'modified') {
     const identity =
@@ -173,10 +208,9 @@ async function run(input: Uint8Array, options: DeidentifyOptions): Promise<Deide
       '';
     dateOffset = await dateOffsetDays(key, identity);
   }
-
   const needles: string[] = [];
   collectNeedles(elements, columns, utf8, needles);
-  const ctx: WalkContext = {
+  return {
     options,
     columns,
     key,
@@ -186,8 +220,10 @@ async function run(input: Uint8Array, options: DeidentifyOptions): Promise<Deide
     needles,
     utf8,
   };
-  const out = await walkDataset(ctx, elements, '', 'normal', utf8);
+}
 
+/** The host's pseudonyms where the input had no Patient ID or Name, with the character set they need. */
+function addPseudonyms(out: DicomDataset, ctx: WalkContext, options: DeidentifyOptions): void {
   if (options.patientId !== undefined && !find(out, 0x00100020)) {
     out.push({ tag: 0x00100020, vr: 'LO', value: options.patientId });
     ctx.entries.push(entry(0x00100020, 'Patient ID', true));
@@ -196,17 +232,27 @@ async function run(input: Uint8Array, options: DeidentifyOptions): Promise<Deide
     out.push({ tag: 0x00100010, vr: 'PN', value: options.patientName });
     ctx.entries.push(entry(0x00100010, "Patient's Name", true));
   }
-
   // A non-ASCII pseudonym in a file on the default repertoire needs a declared character set.
   const pseudonyms = [options.patientId, options.patientName].filter((v) => v !== undefined);
   if (!find(out, 0x00080005) && pseudonyms.some((v) => [...v].some((c) => c.charCodeAt(0) > 0x7f))) {
     out.push({ tag: 0x00080005, vr: 'CS', value: 'ISO_IR 192' });
     ctx.entries.push(entry(0x00080005, 'Specific Character Set', true));
   }
+}
 
-  let transferSyntaxUID = isNativeTransferSyntaxUID(parsed.transferSyntaxUID)
+/** Blanks the burned-in regions (Clean Pixel Data) when given; the transfer syntax to write in. */
+async function cleanPixels(
+  parsed: ParsedDicom,
+  elements: DicomDataset,
+  out: DicomDataset,
+  ctx: WalkContext,
+  burnedIn: BurnedInCheck,
+  utf8: boolean,
+): Promise<{ transferSyntaxUID: string; burned: DeidentifyReport['burnedInAnnotation'] }> {
+  let transferSyntaxUID: string = isNativeTransferSyntaxUID(parsed.transferSyntaxUID)
     ? TransferSyntaxUID.ExplicitVRLittleEndian
     : parsed.transferSyntaxUID;
+  const { flag, sized } = burnedIn;
   const burned: DeidentifyReport['burnedInAnnotation'] = {
     flagged: flag.flagged,
     ...(flag.reason ? { reason: flag.reason } : {}),
@@ -215,17 +261,20 @@ async function run(input: Uint8Array, options: DeidentifyOptions): Promise<Deide
   };
   if (sized) {
     const blanked = await blankRegions(parsed, out, sized.regions as PixelRegion[]);
-    transferSyntaxUID = blanked.transferSyntaxUID as typeof transferSyntaxUID;
+    transferSyntaxUID = blanked.transferSyntaxUID;
     burned.regionsBlanked = blanked.regionsBlanked;
     burned.reencoded = blanked.reencoded;
     const before = text(elements, 0x00280301, utf8);
     setElement(out, { tag: 0x00280301, vr: 'CS', value: 'NO' });
     ctx.entries.push(entry(0x00280301, 'Burned In Annotation', before !== 'NO'));
   }
+  return { transferSyntaxUID, burned };
+}
 
-  // What was done, in the object itself (PS3.15 E.1.1).
+/** The De-identification Method codes (CID 7050) of what was done. */
+function methodCodes(options: DeidentifyOptions, pixelsCleaned: boolean): (readonly [string, string])[] {
   const codes: (readonly [string, string])[] = [DEID_METHOD_CODES.basicProfile];
-  if (sized) codes.push(DEID_METHOD_CODES.cleanPixelData);
+  if (pixelsCleaned) codes.push(DEID_METHOD_CODES.cleanPixelData);
   if (options.cleanGraphics) codes.push(DEID_METHOD_CODES.cleanGraphics);
   if (options.cleanStructuredContent) codes.push(DEID_METHOD_CODES.cleanStructuredContent);
   if (options.cleanDescriptors) codes.push(DEID_METHOD_CODES.cleanDescriptors);
@@ -237,7 +286,16 @@ async function run(input: Uint8Array, options: DeidentifyOptions): Promise<Deide
   if (options.retainUIDs) codes.push(DEID_METHOD_CODES.retainUIDs);
   if (options.retainSafePrivate) codes.push(DEID_METHOD_CODES.retainSafePrivate);
   if (options.retainInstitutionIdentity) codes.push(DEID_METHOD_CODES.retainInstitutionIdentity);
+  return codes;
+}
 
+/** What was done, in the object itself (PS3.15 E.1.1). */
+function recordDeidentification(
+  out: DicomDataset,
+  ctx: WalkContext,
+  codes: (readonly [string, string])[],
+  temporal: DeidentifyOptions['retainLongitudinalTemporalInformation'],
+): void {
   const added: DicomElement[] = [
     { tag: 0x00120062, vr: 'CS', value: 'YES' },
     { tag: 0x00120063, vr: 'LO', value: codes.map(([, meaning]) => meaning.slice(0, 64)) },
@@ -266,20 +324,6 @@ async function run(input: Uint8Array, options: DeidentifyOptions): Promise<Deide
     setElement(out, a);
     ctx.entries.push(entry(a.tag, names[a.tag]!, true));
   }
-
-  const written = writeDicomFile(out, { transferSyntaxUID });
-  const counts: DeidentifyReport['counts'] = { X: 0, Z: 0, D: 0, U: 0, K: 0, C: 0, add: 0 };
-  for (const e of ctx.entries) counts[e.action]++;
-  return {
-    bytes: written.buffer as ArrayBuffer,
-    report: {
-      entries: ctx.entries,
-      methodCodes: codes.map(([c]) => c),
-      burnedInAnnotation: burned,
-      transferSyntaxUID,
-      counts,
-    },
-  };
 }
 
 function entry(tag: number, name: string, changed: boolean): DeidentifyReportEntry {

@@ -239,6 +239,13 @@ export function deidentifyTiff(input: ArrayBuffer | Uint8Array): TiffDeidentifyR
   return { bytes: bytes.buffer as ArrayBuffer, report };
 }
 
+/** What cleaning one IFD decided: the entries kept, byte ranges to zero, shortened descriptions. */
+interface IfdCleaning {
+  kept: Entry[];
+  zeroes: { at: number; n: number }[];
+  replacements: Map<Entry, Uint8Array>;
+}
+
 /** Cleans one IFD (and its SubIFDs); returns the offset of the next IFD. */
 function cleanIfd(
   tiff: Tiff,
@@ -249,66 +256,85 @@ function cleanIfd(
 ): number {
   visited.add(ifd);
   const { entries, next } = tiff.readEntries(ifd);
-  const kept: Entry[] = [];
-  const zeroes: { at: number; n: number }[] = [];
-  const textOf = (e: Entry) => {
-    tiff.check(e.valueAt, e.byteLength);
-    let s = '';
-    for (let i = 0; i < e.byteLength; i++) s += String.fromCharCode(tiff.bytes[e.valueAt + i]!);
-    return s.replace(/\0+$/, '');
-  };
-  const replacements = new Map<Entry, Uint8Array>();
-
+  const cleaning: IfdCleaning = { kept: [], zeroes: [], replacements: new Map() };
   for (const e of entries) {
     const name = NAMES[e.tag] ?? `Private tag ${e.tag}`;
     if (e.tag === 270) {
-      const original = textOf(e);
-      const cleaned = cleanDescription(original);
-      if (cleaned === undefined) {
-        report.entries.push({ ifd: index, tag: e.tag, name, action: 'X', changed: true });
-        if (!e.inline) zeroes.push({ at: e.valueAt, n: e.byteLength });
-        continue;
-      }
-      if (!e.inline && cleaned.length + 1 > e.byteLength && cleaned !== original) {
-        // Cleaning never lengthens a value; if it would, drop the tag rather than move it.
-        report.entries.push({ ifd: index, tag: e.tag, name, action: 'X', changed: true });
-        zeroes.push({ at: e.valueAt, n: e.byteLength });
-        continue;
-      }
-      kept.push(e);
-      if (cleaned !== original) {
-        const encoded = new Uint8Array(cleaned.length + 1);
-        for (let i = 0; i < cleaned.length; i++) encoded[i] = cleaned.charCodeAt(i) & 0xff;
-        replacements.set(e, encoded);
-      }
-      report.entries.push({ ifd: index, tag: e.tag, name, action: 'C', changed: cleaned !== original });
+      cleanDescriptionEntry(tiff, e, index, name, cleaning, report);
       continue;
     }
     if (SUB_DIRECTORY_POINTERS.has(e.tag)) {
-      for (const sub of tiff.offsetsOf(e)) zeroDirectory(tiff, sub, visited, zeroes);
+      for (const sub of tiff.offsetsOf(e)) zeroDirectory(tiff, sub, visited, cleaning.zeroes);
     }
     if (REMOVE.has(e.tag) || (e.tag >= 32768 && !KEEP_PRIVATE.has(e.tag))) {
       report.entries.push({ ifd: index, tag: e.tag, name, action: 'X', changed: true });
-      if (!e.inline) zeroes.push({ at: e.valueAt, n: e.byteLength });
+      if (!e.inline) cleaning.zeroes.push({ at: e.valueAt, n: e.byteLength });
       continue;
     }
-    kept.push(e);
+    cleaning.kept.push(e);
     if (e.tag === SUB_IFDS) {
       for (const sub of tiff.offsetsOf(e)) {
         if (sub !== 0 && !visited.has(sub)) cleanIfd(tiff, sub, index, visited, report);
       }
     }
   }
+  zeroRemovedValues(tiff, cleaning);
+  writeReplacements(tiff, cleaning);
+  if (cleaning.kept.length !== entries.length || cleaning.replacements.size > 0) {
+    rewriteDirectory(tiff, ifd, entries.length, next, cleaning);
+  }
+  return next;
+}
 
-  // Zero removed values, except bytes a kept entry still points at.
-  const keptRanges = kept.filter((e) => !e.inline).map((e) => [e.valueAt, e.valueAt + e.byteLength] as const);
-  for (const z of zeroes) {
+/** ImageDescription: cleaned in place when it gets no longer, removed when nothing (or too much) is left. */
+function cleanDescriptionEntry(
+  tiff: Tiff,
+  e: Entry,
+  index: number,
+  name: string,
+  cleaning: IfdCleaning,
+  report: TiffDeidentifyReport,
+): void {
+  tiff.check(e.valueAt, e.byteLength);
+  let original = '';
+  for (let i = 0; i < e.byteLength; i++) original += String.fromCharCode(tiff.bytes[e.valueAt + i]!);
+  original = original.replace(/\0+$/, '');
+  const cleaned = cleanDescription(original);
+  if (cleaned === undefined) {
+    report.entries.push({ ifd: index, tag: e.tag, name, action: 'X', changed: true });
+    if (!e.inline) cleaning.zeroes.push({ at: e.valueAt, n: e.byteLength });
+    return;
+  }
+  if (!e.inline && cleaned.length + 1 > e.byteLength && cleaned !== original) {
+    // Cleaning never lengthens a value; if it would, drop the tag rather than move it.
+    report.entries.push({ ifd: index, tag: e.tag, name, action: 'X', changed: true });
+    cleaning.zeroes.push({ at: e.valueAt, n: e.byteLength });
+    return;
+  }
+  cleaning.kept.push(e);
+  if (cleaned !== original) {
+    const encoded = new Uint8Array(cleaned.length + 1);
+    for (let i = 0; i < cleaned.length; i++) encoded[i] = cleaned.charCodeAt(i) & 0xff;
+    cleaning.replacements.set(e, encoded);
+  }
+  report.entries.push({ ifd: index, tag: e.tag, name, action: 'C', changed: cleaned !== original });
+}
+
+/** Zeroes removed values, except bytes a kept entry still points at. */
+function zeroRemovedValues(tiff: Tiff, cleaning: IfdCleaning): void {
+  const keptRanges = cleaning.kept
+    .filter((e) => !e.inline)
+    .map((e) => [e.valueAt, e.valueAt + e.byteLength] as const);
+  for (const z of cleaning.zeroes) {
     for (let p = z.at; p < z.at + z.n; p++) {
       if (!keptRanges.some(([a, b]) => p >= a && p < b)) tiff.bytes[p] = 0;
     }
   }
-  // Shortened descriptions: written over their old value, the rest zeroed.
-  for (const [e, encoded] of replacements) {
+}
+
+/** Shortened descriptions: written over their old value, the rest zeroed. */
+function writeReplacements(tiff: Tiff, cleaning: IfdCleaning): void {
+  for (const [e, encoded] of cleaning.replacements) {
     if (e.inline) {
       tiff.zero(e.valueAt, tiff.big ? 8 : 4);
       tiff.bytes.set(encoded.subarray(0, Math.min(encoded.length, tiff.big ? 8 : 4)), e.valueAt);
@@ -318,33 +344,39 @@ function cleanIfd(
     }
     e.count = encoded.length;
   }
+}
 
-  if (kept.length !== entries.length || replacements.size > 0) {
-    // Rewrite the directory in place: it only gets shorter.
-    const size = tiff.entrySize;
-    const saved = kept.map((e) => {
-      const raw = tiff.bytes.slice(e.at, e.at + size);
-      const view = new DataView(raw.buffer);
-      if (replacements.has(e)) {
-        if (tiff.big) view.setBigUint64(4, BigInt(e.count), tiff.le);
-        else view.setUint32(4, e.count, tiff.le);
-        if (e.count <= (tiff.big ? 8 : 4)) {
-          // Now short enough to live inline.
-          raw.fill(0, tiff.big ? 12 : 8);
-          raw.set(replacements.get(e)!, tiff.big ? 12 : 8);
-        }
+/** Rewrites the directory in place with the kept entries: it only gets shorter. */
+function rewriteDirectory(
+  tiff: Tiff,
+  ifd: number,
+  entryCount: number,
+  next: number,
+  cleaning: IfdCleaning,
+): void {
+  const { kept, replacements } = cleaning;
+  const size = tiff.entrySize;
+  const saved = kept.map((e) => {
+    const raw = tiff.bytes.slice(e.at, e.at + size);
+    const view = new DataView(raw.buffer);
+    if (replacements.has(e)) {
+      if (tiff.big) view.setBigUint64(4, BigInt(e.count), tiff.le);
+      else view.setUint32(4, e.count, tiff.le);
+      if (e.count <= (tiff.big ? 8 : 4)) {
+        // Now short enough to live inline.
+        raw.fill(0, tiff.big ? 12 : 8);
+        raw.set(replacements.get(e)!, tiff.big ? 12 : 8);
       }
-      return raw;
-    });
-    const start = ifd + tiff.countSize;
-    const end = start + entries.length * size + (tiff.big ? 8 : 4);
-    tiff.zero(ifd, end - ifd);
-    if (tiff.big) tiff.setOffset(ifd, kept.length);
-    else tiff.setU16(ifd, kept.length);
-    saved.forEach((raw, i) => tiff.bytes.set(raw, start + i * size));
-    tiff.setOffset(start + kept.length * size, next);
-  }
-  return next;
+    }
+    return raw;
+  });
+  const start = ifd + tiff.countSize;
+  const end = start + entryCount * size + (tiff.big ? 8 : 4);
+  tiff.zero(ifd, end - ifd);
+  if (tiff.big) tiff.setOffset(ifd, kept.length);
+  else tiff.setU16(ifd, kept.length);
+  saved.forEach((raw, i) => tiff.bytes.set(raw, start + i * size));
+  tiff.setOffset(start + kept.length * size, next);
 }
 
 /** Zeroes an EXIF/GPS directory and the values it points at (maker notes included). */

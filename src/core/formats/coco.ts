@@ -1,7 +1,9 @@
 /**
  * COCO export and import. One COCO image per slice (carrying the DICOM UIDs / frame or the TIFF page),
- * categories from the label schema (supercategory = the parent label's name), boxes as [x, y, w, h],
- * polygons as `segmentation` polygons, masks as COCO compressed RLE exactly as pycocotools writes it.
+ * categories from the label schema (supercategory = the parent label's name), boxes as [x, y, w, h] with their
+ * corners as a polygon `segmentation`, polygons as `segmentation` polygons with pycocotools' own area, masks as
+ * COCO compressed RLE exactly as pycocotools writes it; crowd regions (`iscrowd: 1`) round-trip through the
+ * `iscrowd` attribute.
  */
 import { AnnotationDocument, type AnnotationInput } from '../annotation/document.js';
 import type { Annotation, Point } from '../annotation/types.js';
@@ -10,6 +12,7 @@ import type { ImageStack } from '../image/types.js';
 import { findLabel } from '../schema/parse.js';
 import type { AttributeValue, LabelDef, LabelSchema } from '../schema/types.js';
 import { Chunker, GENERATOR, isRecord, type DocumentLike, type ExportOptions } from './common.js';
+import { cocoPolygonArea } from './coco-polygon.js';
 import { rasterizeBox, rasterizePolygon } from './rasterize.js';
 import {
   decodeRle,
@@ -79,6 +82,24 @@ export interface ToCocoOptions extends ExportOptions {
   slices?: number[];
   /** File name of each slice's image. Default `<series or 'slice'>_<index>.png`. */
   fileName?: (slice: number) => string;
+  /**
+   * How boxes are written when not rasterized. `'polygon'` (default): their four corners as a polygon
+   * `segmentation`, so that pycocotools' `frPyObjects` (segm evaluation, `annToMask`) reads every annotation.
+   * `'none'`: `segmentation: []`, for bbox-only pipelines that expect it.
+   */
+  boxSegmentation?: 'polygon' | 'none';
+}
+
+/** The attribute a COCO crowd region (`iscrowd: 1`) is kept in on import, and exported back from. */
+export const CROWD_ATTRIBUTE = 'iscrowd';
+
+/** `iscrowd` of an annotation, and its attributes without the crowd flag (which `iscrowd` carries). */
+function crowdOf(a: Annotation): { iscrowd: 0 | 1; attributes?: Record<string, AttributeValue> } {
+  if (!a.attributes) return { iscrowd: 0 };
+  const { [CROWD_ATTRIBUTE]: crowd, ...rest } = a.attributes;
+  const iscrowd = crowd === true || crowd === 1 ? 1 : 0;
+  const attributes = crowd === undefined ? { ...a.attributes } : rest;
+  return Object.keys(attributes).length > 0 || crowd === undefined ? { iscrowd, attributes } : { iscrowd };
 }
 
 /**
@@ -169,42 +190,53 @@ class CocoBuilder {
     const imageId = this.imageOfSlice.get(a.slice);
     const categoryId = this.categoryOf.get(a.label);
     if (imageId === undefined || categoryId === undefined) return; // other slices, or labels not in the schema
-    const { width: W, height: H } = this.stack;
-    let bbox: [number, number, number, number];
-    let area: number;
-    let segmentation: CocoAnnotation['segmentation'];
-    if (a.kind === 'mask' && a.mask) {
-      if (a.mask.bbox[2] === 0 || a.mask.bbox[3] === 0) return; // empty mask: nothing to train on
-      segmentation = regionRleToCoco(a.mask, W, H);
-      bbox = [...a.mask.bbox];
-      area = regionRleArea(a.mask);
-    } else if (a.kind === 'box' && a.box) {
-      bbox = [a.box.x, a.box.y, a.box.width, a.box.height];
-      area = a.box.width * a.box.height;
-      segmentation = this.options.rasterize ? encodeRle(rasterizeBox(a.box, W, H), W, H) : [];
-    } else if (a.kind === 'polygon' && a.points && a.points.length >= 3) {
-      bbox = pointsBbox(a.points);
-      area = polygonArea(a.points);
-      segmentation = this.options.rasterize
-        ? encodeRle(rasterizePolygon(a.points, W, H), W, H)
-        : [a.points.flatMap((p) => [p[0], p[1]])];
-    } else return;
-    if (this.options.rasterize && !Array.isArray(segmentation) && a.kind !== 'mask') {
-      area = rleArea(segmentation);
-      bbox = rleToBbox(segmentation);
-    }
+    const geometry = this.geometry(a);
+    if (!geometry) return;
+    const { iscrowd, attributes } = crowdOf(a);
     const ann: CocoAnnotation = {
       id: this.out.length + 1,
       image_id: imageId,
       category_id: categoryId,
-      bbox,
-      area,
-      iscrowd: 0,
-      segmentation,
+      ...geometry,
+      iscrowd,
       voxmark_id: a.id,
     };
-    if (a.attributes) ann.attributes = { ...a.attributes };
+    if (attributes) ann.attributes = attributes;
     this.out.push(ann);
+  }
+
+  /** bbox, area and segmentation of one annotation; undefined for nothing to write (an empty mask). */
+  private geometry(a: Annotation): Pick<CocoAnnotation, 'bbox' | 'area' | 'segmentation'> | undefined {
+    const { width: W, height: H } = this.stack;
+    if (a.kind === 'mask' && a.mask) {
+      if (a.mask.bbox[2] === 0 || a.mask.bbox[3] === 0) return undefined; // empty mask: nothing to train on
+      return {
+        bbox: [...a.mask.bbox],
+        area: regionRleArea(a.mask),
+        segmentation: regionRleToCoco(a.mask, W, H),
+      };
+    }
+    let shape: Uint8Array;
+    if (a.kind === 'box' && a.box) {
+      const { x, y, width, height } = a.box;
+      if (!this.options.rasterize) {
+        const corners = [x, y, x + width, y, x + width, y + height, x, y + height];
+        const segmentation = this.options.boxSegmentation === 'none' ? [] : [corners];
+        return { bbox: [x, y, width, height], area: width * height, segmentation };
+      }
+      shape = rasterizeBox(a.box, W, H);
+    } else if (a.kind === 'polygon' && a.points && a.points.length >= 3) {
+      if (!this.options.rasterize) {
+        return {
+          bbox: pointsBbox(a.points),
+          area: cocoPolygonArea(a.points, H, W),
+          segmentation: [a.points.flatMap((p) => [p[0], p[1]])],
+        };
+      }
+      shape = rasterizePolygon(a.points, W, H);
+    } else return undefined;
+    const segmentation = encodeRle(shape, W, H);
+    return { bbox: rleToBbox(segmentation), area: rleArea(segmentation), segmentation };
   }
 
   result(): CocoDataset {
@@ -296,23 +328,40 @@ export function readCoco(
   const categories = (Array.isArray(coco['categories']) ? coco['categories'] : []).filter(
     isRecord,
   ) as CocoCategory[];
-  const anns = coco['annotations'] as unknown[];
-  const schema = options.schema;
-  const stack = options.stack;
-  const width = stack?.width ?? options.width ?? images[0]?.width;
-  const height = stack?.height ?? options.height ?? images[0]?.height;
+  const { W, H } = importSize(images, options);
+  const depth = options.stack?.depth ?? images.length;
+  const report: CocoImportReport = { imported: 0, unmappedCategories: [], unmappedImages: [], skipped: [] };
+  const labelOf = mapCategories(categories, options);
+  const sliceOf = mapImages(images, depth, options);
+  const misses = { categories: new Map<number, number>(), images: new Map<number, number>() };
+  const inputs: AnnotationInput[] = [];
+  const usedIds = new Set<string>();
+  (coco['annotations'] as unknown[]).forEach((raw, index) => {
+    const input = importAnnotation(raw, index, { W, H, labelOf, sliceOf, usedIds, misses, report });
+    if (input) inputs.push(input);
+  });
+  const document = new AnnotationDocument({ width: W, height: H, depth: Math.max(1, depth) });
+  if (inputs.length > 0) document.add(inputs, { origin: 'silent' });
+  report.imported = inputs.length;
+  reportMisses(report, categories, images, labelOf, misses);
+  return { document, report };
+}
+
+function importSize(images: CocoImage[], options: FromCocoOptions): { W: number; H: number } {
+  const width = options.stack?.width ?? options.width ?? images[0]?.width;
+  const height = options.stack?.height ?? options.height ?? images[0]?.height;
   if (!Number.isInteger(width) || !Number.isInteger(height) || width! <= 0 || height! <= 0) {
     throw new VoxmarkError(
       ErrorCode.InvalidArgument,
       'fromCoco needs the image size (a stack, or width and height)',
     );
   }
-  const W = width!;
-  const H = height!;
-  const depth = stack?.depth ?? images.length;
-  const report: CocoImportReport = { imported: 0, unmappedCategories: [], unmappedImages: [], skipped: [] };
+  return { W: width!, H: height! };
+}
 
-  // Categories → labels.
+/** Categories → labels: `categoryMap`, then `voxmark_id`, then name or id. */
+function mapCategories(categories: CocoCategory[], options: FromCocoOptions): Map<number, LabelDef> {
+  const schema = options.schema;
   const byName = new Map<string, LabelDef>();
   for (const l of schema.labels) {
     byName.set(nameKey(l.id), l);
@@ -327,8 +376,12 @@ export function readCoco(
       (typeof c.name === 'string' ? byName.get(nameKey(c.name)) : undefined);
     if (l) labelOf.set(c.id, l);
   }
+  return labelOf;
+}
 
-  // Images → slices.
+/** Images → slices: `imageToSlice`, SOP Instance UID (+ frame), page, `voxmark_slice`, then order. */
+function mapImages(images: CocoImage[], depth: number, options: FromCocoOptions): Map<number, number> {
+  const stack = options.stack;
   const sliceOf = new Map<number, number>();
   const sorted = [...images].sort((a, b) => a.id - b.id);
   sorted.forEach((img, order) => {
@@ -349,66 +402,84 @@ export function readCoco(
     if (s === undefined && images.length === depth) s = order;
     if (s !== undefined && Number.isInteger(s) && s >= 0 && s < depth) sliceOf.set(img.id, s);
   });
+  return sliceOf;
+}
 
-  const document = new AnnotationDocument({ width: W, height: H, depth: Math.max(1, depth) });
-  const inputs: AnnotationInput[] = [];
-  const usedIds = new Set<string>();
-  const catMisses = new Map<number, number>();
-  const imgMisses = new Map<number, number>();
-  anns.forEach((raw, index) => {
-    if (!isRecord(raw)) {
-      report.skipped.push({ index, reason: 'not an object' });
-      return;
-    }
-    const c = raw as unknown as CocoAnnotation;
-    const id = typeof c.id === 'number' ? c.id : undefined;
-    const skip = (reason: string) =>
-      report.skipped.push({ index, ...(id !== undefined ? { id } : {}), reason });
-    const label = labelOf.get(c.category_id);
-    if (!label) {
-      catMisses.set(c.category_id, (catMisses.get(c.category_id) ?? 0) + 1);
-      return;
-    }
-    const slice = sliceOf.get(c.image_id);
-    if (slice === undefined) {
-      imgMisses.set(c.image_id, (imgMisses.get(c.image_id) ?? 0) + 1);
-      return;
-    }
-    let input: AnnotationInput | string;
-    const notes: string[] = [];
-    try {
-      input = cocoGeometry(c, label, W, H, notes);
-    } catch (e) {
-      input = `segmentation cannot be read: ${(e as Error).message}`;
-    }
-    if (typeof input === 'string') {
-      skip(input);
-      return;
-    }
-    for (const note of notes) skip(note);
-    input.slice = slice;
-    if (typeof c.voxmark_id === 'string' && c.voxmark_id && !usedIds.has(c.voxmark_id))
-      input.id = c.voxmark_id;
-    if (input.id) usedIds.add(input.id);
-    const attrs = c.attributes;
-    if (isRecord(attrs)) {
-      const clean: Record<string, AttributeValue> = {};
-      for (const [k, v] of Object.entries(attrs))
-        if (['string', 'number', 'boolean'].includes(typeof v)) clean[k] = v as AttributeValue;
-      if (Object.keys(clean).length > 0) input.attributes = clean;
-    }
-    inputs.push(input);
-  });
-  if (inputs.length > 0) document.add(inputs, { origin: 'silent' });
-  report.imported = inputs.length;
+interface ImportContext {
+  W: number;
+  H: number;
+  labelOf: Map<number, LabelDef>;
+  sliceOf: Map<number, number>;
+  usedIds: Set<string>;
+  misses: { categories: Map<number, number>; images: Map<number, number> };
+  report: CocoImportReport;
+}
+
+/** One COCO annotation as an annotation input, or undefined (counted as a miss or reported as skipped). */
+function importAnnotation(raw: unknown, index: number, ctx: ImportContext): AnnotationInput | undefined {
+  const { report, misses } = ctx;
+  if (!isRecord(raw)) {
+    report.skipped.push({ index, reason: 'not an object' });
+    return undefined;
+  }
+  const c = raw as unknown as CocoAnnotation;
+  const id = typeof c.id === 'number' ? c.id : undefined;
+  const skip = (reason: string) =>
+    report.skipped.push({ index, ...(id !== undefined ? { id } : {}), reason });
+  const label = ctx.labelOf.get(c.category_id);
+  if (!label) {
+    misses.categories.set(c.category_id, (misses.categories.get(c.category_id) ?? 0) + 1);
+    return undefined;
+  }
+  const slice = ctx.sliceOf.get(c.image_id);
+  if (slice === undefined) {
+    misses.images.set(c.image_id, (misses.images.get(c.image_id) ?? 0) + 1);
+    return undefined;
+  }
+  let input: AnnotationInput | string;
+  const notes: string[] = [];
+  try {
+    input = cocoGeometry(c, label, ctx.W, ctx.H, notes);
+  } catch (e) {
+    input = `segmentation cannot be read: ${(e as Error).message}`;
+  }
+  if (typeof input === 'string') {
+    skip(input);
+    return undefined;
+  }
+  for (const note of notes) skip(note);
+  input.slice = slice;
+  if (typeof c.voxmark_id === 'string' && c.voxmark_id && !ctx.usedIds.has(c.voxmark_id))
+    input.id = c.voxmark_id;
+  if (input.id) ctx.usedIds.add(input.id);
+  const attrs = c.attributes;
+  if (isRecord(attrs)) {
+    const clean: Record<string, AttributeValue> = {};
+    for (const [k, v] of Object.entries(attrs))
+      if (['string', 'number', 'boolean'].includes(typeof v)) clean[k] = v as AttributeValue;
+    if (Object.keys(clean).length > 0) input.attributes = clean;
+  }
+  // A crowd region stays one, as an attribute that exports back as iscrowd: 1.
+  if (c.iscrowd === 1) input.attributes = { ...input.attributes, [CROWD_ATTRIBUTE]: true };
+  return input;
+}
+
+/** Unmapped categories (used or not) and images, with how many annotations each held. */
+function reportMisses(
+  report: CocoImportReport,
+  categories: CocoCategory[],
+  images: CocoImage[],
+  labelOf: Map<number, LabelDef>,
+  misses: ImportContext['misses'],
+): void {
   const catName = new Map(categories.map((c) => [c.id, c.name]));
-  for (const [cid, n] of catMisses)
+  for (const [cid, n] of misses.categories)
     report.unmappedCategories.push({ id: cid, name: String(catName.get(cid) ?? ''), annotations: n });
   for (const c of categories)
-    if (!labelOf.has(c.id) && !catMisses.has(c.id))
+    if (!labelOf.has(c.id) && !misses.categories.has(c.id))
       report.unmappedCategories.push({ id: c.id, name: c.name, annotations: 0 });
   const imgName = new Map(images.map((i) => [i.id, i.file_name]));
-  for (const [iid, n] of imgMisses) {
+  for (const [iid, n] of misses.images) {
     const name = imgName.get(iid);
     report.unmappedImages.push({
       id: iid,
@@ -416,7 +487,6 @@ export function readCoco(
       annotations: n,
     });
   }
-  return { document, report };
 }
 
 /** How category names are compared: trimmed, case-insensitive, and in one Unicode form (NFD from macOS tools). */
@@ -441,7 +511,7 @@ function cocoGeometry(
   const seg = c.segmentation as unknown;
   const allows = (k: 'box' | 'polygon' | 'mask') => label.kinds.includes(k);
   let mask: Uint8Array | undefined;
-  if (Array.isArray(seg) && seg.length > 0) {
+  if (Array.isArray(seg) && seg.length > 0 && !(allows('box') && isBoxOutline(seg, c.bbox))) {
     const polys = (seg as unknown[]).filter(
       (p): p is number[] => Array.isArray(p) && p.length >= 6 && p.every((v) => Number.isFinite(v)),
     );
@@ -505,4 +575,13 @@ function cocoGeometry(
     return { ...base, kind: 'box', box: { x: x0, y: y0, width: x1 - x0, height: y1 - y0 } };
   }
   return `label '${label.name}' allows none of the geometry this annotation has`;
+}
+
+/** Whether a segmentation is the four corners of the bbox, as voxmark writes a box: it imports as that box. */
+function isBoxOutline(seg: unknown[], bbox: unknown): boolean {
+  if (seg.length !== 1 || !Array.isArray(bbox) || bbox.length !== 4) return false;
+  const [x, y, w, h] = bbox as number[];
+  const corners = [x, y, x! + w!, y, x! + w!, y! + h!, x, y! + h!];
+  const poly = seg[0];
+  return Array.isArray(poly) && poly.length === 8 && poly.every((v, i) => v === corners[i]);
 }

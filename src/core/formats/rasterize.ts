@@ -1,10 +1,15 @@
-/** Rasterizes boxes and polygons to masks, so every annotation can go to the mask formats (SEG, NIfTI). */
+/**
+ * Rasterizes boxes and polygons to masks, so every annotation can go to the mask formats (SEG, NIfTI, COCO
+ * RLE). One rule for every shape: a pixel is inside when its centre is inside the shape.
+ */
 import type { Annotation, Box, Point } from '../annotation/types.js';
 import { regionRleToMask } from '../mask/rle.js';
 
 /**
- * Fills a box into a row-major mask: the pixels whose centres lie inside it. Integer boxes cover exactly
- * x…x+width-1 × y…y+height-1.
+ * Fills a box into a row-major mask by the rule every shape follows: the pixels whose centres lie inside it,
+ * half-open like a polygon's scanlines (a centre on the left or top edge is inside, one on the right or
+ * bottom edge is not). So a box fills exactly what the polygon of its four corners fills: `{x: 2.5, width: 4}`
+ * covers columns 2–5 (centres 2.5 … 5.5), and integer boxes cover x…x+width-1 × y…y+height-1.
  */
 export function rasterizeBox(
   box: Box,
@@ -12,10 +17,11 @@ export function rasterizeBox(
   height: number,
   out: Uint8Array = new Uint8Array(width * height),
 ): Uint8Array {
-  const x0 = Math.max(0, Math.round(box.x));
-  const x1 = Math.min(width, Math.round(box.x + box.width));
-  const y0 = Math.max(0, Math.round(box.y));
-  const y1 = Math.min(height, Math.round(box.y + box.height));
+  // Column c is inside when box.x ≤ c + 0.5 < box.x + box.width, and likewise for rows.
+  const x0 = Math.max(0, Math.ceil(box.x - 0.5));
+  const x1 = Math.min(width, Math.ceil(box.x + box.width - 0.5));
+  const y0 = Math.max(0, Math.ceil(box.y - 0.5));
+  const y1 = Math.min(height, Math.ceil(box.y + box.height - 0.5));
   for (let y = y0; y < y1; y++) out.fill(1, y * width + x0, y * width + Math.max(x0, x1));
   return out;
 }

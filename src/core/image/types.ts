@@ -65,9 +65,25 @@ export interface StackMetadata extends Record<string, unknown> {
   photometricInterpretation?: string;
   transferSyntaxUID?: string;
   sopClassUID?: string;
+  /** Specific Character Set (0008,0005) of the source, as written there. */
+  specificCharacterSet?: string;
+  // Patient and General Study modules of the (first) source instance, text decoded from its character set.
   patientId?: string;
   patientName?: string;
+  /** DICOM DA (YYYYMMDD), as the source has it. */
+  patientBirthDate?: string;
+  patientSex?: string;
+  /** Patient Identity Removed (0012,0062) and De-identification Method (0012,0063) of a de-identified source. */
+  patientIdentityRemoved?: string;
+  deidentificationMethod?: string;
   studyInstanceUID?: string;
+  /** DICOM DA and TM, as the source has them. */
+  studyDate?: string;
+  studyTime?: string;
+  studyId?: string;
+  accessionNumber?: string;
+  referringPhysicianName?: string;
+  studyDescription?: string;
   seriesInstanceUID?: string;
   frameOfReferenceUID?: string;
   seriesDescription?: string;
@@ -81,10 +97,6 @@ export interface StackMetadata extends Record<string, unknown> {
   storedRange?: [number, number];
   /** Physical unit of `spacing` ('mm' for DICOM; 'µm', 'mm', 'inch', 'cm' or 'pixel' for TIFF). */
   spacingUnit?: string;
-  /** DICOM Patient Identity Removed (0012,0062) of the first instance: 'YES' or 'NO'. */
-  patientIdentityRemoved?: string;
-  /** DICOM De-identification Method (0012,0063) of the first instance. */
-  deidentificationMethod?: string;
   /** True when voxmark de-identified the input while loading it (`loadImageStack(…, { deidentify })`). */
   deidentified?: boolean;
 }

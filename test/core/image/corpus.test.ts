@@ -6,31 +6,8 @@
 import { expect } from '@open-wc/testing';
 import { loadImageStack, VoxmarkError } from '../../../src/core/index.js';
 import { corpusBytes, corpusIndex, expectedFrame, type CorpusEntry } from '../../helpers/corpus.js';
-import type { PixelArray } from '../../../src/core/image/types.js';
 
 const entries = await corpusIndex();
-
-/**
- * Reference frames that the third-party decoder left in YCbCr although the entry says RGB. For
- * SC_rgb_jpeg_dcmtk.dcm (JPEG baseline, YBR_FULL) the .raw holds (76, 85, 255) where the picture is pure
- * red: that is red in YCbCr, and the same picture as SC_rgb_jpeg_gdcm.dcm and SC_rgb_rle.dcm, whose
- * references start with (255, 0, 0). voxmark delivers RGB, so these references are converted with the
- * YBR_FULL equations (PS3.3 C.7.6.3.1.2) before comparing.
- */
-const REFERENCE_IN_YCBCR = new Set(['dicom/SC_rgb_jpeg_dcmtk.dcm']);
-
-function ybrFullToRgb(data: PixelArray): PixelArray {
-  const out = new Float64Array(data.length);
-  for (let i = 0; i + 2 < data.length; i += 3) {
-    const y = data[i]!;
-    const cb = data[i + 1]! - 128;
-    const cr = data[i + 2]! - 128;
-    out[i] = Math.min(255, Math.max(0, y + 1.402 * cr));
-    out[i + 1] = Math.min(255, Math.max(0, y - 0.344136 * cb - 0.714136 * cr));
-    out[i + 2] = Math.min(255, Math.max(0, y + 1.772 * cb));
-  }
-  return out;
-}
 
 async function loadAllFrames(entry: CorpusEntry) {
   const stack = await loadImageStack(await corpusBytes(entry.file));
@@ -81,8 +58,7 @@ describe('reference corpus', () => {
         if (entry.rescaleSlope !== undefined) expect(frame.rescaleSlope).to.equal(entry.rescaleSlope);
         if (entry.rescaleIntercept !== undefined)
           expect(frame.rescaleIntercept).to.equal(entry.rescaleIntercept);
-        let expected = await expectedFrame(entry, k);
-        if (expected && REFERENCE_IN_YCBCR.has(entry.file)) expected = ybrFullToRgb(expected);
+        const expected = await expectedFrame(entry, k);
         const s = entry.frameStats?.[k];
         if (expected) {
           expect(frame.data.length, `frame ${k} length`).to.equal(expected.length);

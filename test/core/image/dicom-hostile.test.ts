@@ -7,6 +7,7 @@ import { expect } from '@open-wc/testing';
 import { loadImageStack, VoxmarkError } from '../../../src/core/index.js';
 import { corpusBytes } from '../../helpers/corpus.js';
 import { TS, buildDicom, buildImage, imageElements, u16le } from '../../helpers/dicom-builder.js';
+import { deflateZeroRun } from '../../helpers/deflate-bomb.js';
 import type { LoadOptions } from '../../../src/core/load.js';
 
 const HANG_MS = 2000;
@@ -276,12 +277,40 @@ describe('hostile DICOM', function () {
     }
   });
 
+  /** A deflated image whose header declares `rows` × `columns` 16-bit pixels, followed by `zeros` zero bytes. */
+  function bomb(rows: number, columns: number, zeros: number): Uint8Array {
+    const { meta, dataset } = parts({ rows, columns, pixels: new Uint8Array(0), pixelLengthOverride: zeros });
+    return deflatedFile(meta, deflateZeroRun(dataset, zeros));
+  }
+
   it('refuses a zip bomb inside deflate at the input cap', async () => {
     // 64 MiB of zeros deflates to about 64 KiB: inflating must stop at the cap, not run to the end.
-    const { meta, dataset } = parts({ rows: 4096, columns: 8192, pixels: new Uint8Array(4096 * 8192 * 2) });
-    const file = deflatedFile(meta, await deflate(dataset));
+    const file = bomb(4096, 8192, 4096 * 8192 * 2);
     expect(file.length).to.be.below(200_000);
     await expectRejected(file, 'too-large', { maxInputBytes: 4 * 1024 * 1024 });
+  });
+
+  it('refuses a deflated dataset that inflates past what its image module can hold', async () => {
+    // 64 × 64 pixels declared, 256 MiB of zeros sent: refused at the header room, not at the input cap.
+    const file = bomb(64, 64, 256 * 1024 * 1024);
+    const error = await expectRejected(file, 'too-large');
+    expect(error.message).to.match(/64 × 64/);
+  });
+
+  it('refuses a megabyte of deflate that inflates to a gigabyte of zeros', async () => {
+    const meta = parts({ rows: 1, columns: 1, pixels: u16le([0]) }).meta;
+    const file = deflatedFile(meta, deflateZeroRun(new Uint8Array(0), 1024 * 1024 * 1024));
+    expect(file.length).to.be.within(1_000_000, 1_100_000);
+    await expectRejected(file, 'too-large');
+  });
+
+  it('reads a deflated image with an undefined-length sequence before its image module', async () => {
+    const values = [7, 8, 9, 10];
+    const item = [{ tag: 0x00081150, vr: 'UI', value: '1.2.3' }];
+    const extra = [{ tag: 0x00081140, vr: 'SQ', items: [item, item], undefinedLength: true }];
+    const { meta, dataset } = parts({ rows: 2, columns: 2, pixels: u16le(values), extra });
+    const stack = await loadImageStack(deflatedFile(meta, await deflate(dataset)));
+    expect(Array.from((await stack.getFrame(0)).data)).to.deep.equal(values);
   });
 
   it('rejects corrupt deflate data', async () => {

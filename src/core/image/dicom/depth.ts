@@ -25,104 +25,151 @@ export function checkSequenceDepth(
   littleEndian: boolean,
   maxDepth = MAX_SEQUENCE_DEPTH,
 ): number[] {
-  const newVrs: number[] = [];
-  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  const len = bytes.length;
-  // Ends of the open sequences and items (Infinity for undefined length), innermost last.
-  const open: { end: number; seq: boolean; explicit: boolean }[] = [];
-  let depth = 0;
-  let pos = start;
-  const u16 = (p: number, le: boolean) => view.getUint16(p, le);
-  const u32 = (p: number, le: boolean) => view.getUint32(p, le);
-  while (pos + 8 <= len) {
-    while (open.length > 0 && pos >= open[open.length - 1]!.end) {
-      if (open.pop()!.seq) depth--;
-    }
-    const ctxExplicit = open.length > 0 ? open[open.length - 1]!.explicit : explicit;
-    // Items and delimiters are always little endian in LE syntaxes and big endian in BE ones.
-    const group = u16(pos, littleEndian);
-    const element = u16(pos + 2, littleEndian);
-    if (group === 0xfffe) {
-      const length = u32(pos + 4, littleEndian);
-      pos += 8;
-      if (element === 0xe000) {
-        open.push({ end: length === UNDEFINED ? Infinity : pos + length, seq: false, explicit: ctxExplicit });
-      } else if (element === 0xe00d) {
-        while (open.length > 0 && open[open.length - 1]!.seq) {
-          depth--;
-          open.pop();
-        }
-        open.pop();
-      } else if (element === 0xe0dd) {
-        while (open.length > 0 && !open[open.length - 1]!.seq) open.pop();
-        if (open.pop()) depth--;
-      }
-      continue;
-    }
-    let vr = '';
-    let length: number;
-    let valuePos: number;
-    if (ctxExplicit) {
-      vr = String.fromCharCode(bytes[pos + 4]!, bytes[pos + 5]!);
-      if (LONG_VRS.has(vr)) {
-        if (pos + 12 > len) return newVrs;
-        if (vr === 'OV' || vr === 'SV' || vr === 'UV') newVrs.push(pos + 4);
-        length = u32(pos + 8, littleEndian);
-        valuePos = pos + 12;
-      } else {
-        length = u16(pos + 6, littleEndian);
-        valuePos = pos + 8;
-      }
-    } else {
-      length = u32(pos + 4, littleEndian);
-      valuePos = pos + 8;
-    }
-    const startsWithItem =
-      length !== UNDEFINED &&
-      length >= 8 &&
-      valuePos + 4 <= len &&
-      u16(valuePos, littleEndian) === 0xfffe &&
-      u16(valuePos + 2, littleEndian) === 0xe000;
-    const isPixelData = group === 0x7fe0 && element === 0x0010;
-    const isSequence =
-      !isPixelData &&
-      (vr === 'SQ' ||
-        (ctxExplicit && vr === 'UN' && length === UNDEFINED) ||
-        (!ctxExplicit && (length === UNDEFINED || startsWithItem)));
-    if (isSequence) {
-      depth++;
-      if (depth > maxDepth) {
-        throw new VoxmarkError(ErrorCode.Corrupt, `DICOM sequences are nested more than ${maxDepth} deep`, {
-          details: { tag: tagString(group, element), depth },
-        });
-      }
-      // UN with undefined length holds an implicit VR little endian sequence.
-      const innerExplicit = ctxExplicit && vr !== 'UN';
-      open.push({
-        end: length === UNDEFINED ? Infinity : valuePos + length,
-        seq: true,
-        explicit: innerExplicit,
-      });
-      pos = valuePos;
-      continue;
-    }
-    if (length === UNDEFINED) {
-      // Encapsulated pixel data (or another undefined-length value): skip its items to the delimiter.
-      let p = valuePos;
-      while (p + 8 <= len) {
-        const g = u16(p, littleEndian);
-        const e = u16(p + 2, littleEndian);
-        const l = u32(p + 4, littleEndian);
-        p += 8;
-        if (g !== 0xfffe || e === 0xe0dd || l === UNDEFINED) break;
-        p += l;
-      }
-      pos = p;
-      continue;
-    }
-    pos = valuePos + length;
+  return new DepthWalk(bytes, explicit, littleEndian, maxDepth).run(start);
+}
+
+/** An open sequence or item: where it ends (Infinity for undefined length) and how its elements are encoded. */
+interface Open {
+  end: number;
+  seq: boolean;
+  explicit: boolean;
+}
+
+/** One walk of checkSequenceDepth. The element header just read is kept in fields, not allocated. */
+class DepthWalk {
+  private readonly view: DataView;
+  private readonly newVrs: number[] = [];
+  /** Open sequences and items, innermost last. */
+  private readonly open: Open[] = [];
+  private depth = 0;
+  private vr = '';
+  private length = 0;
+  private valuePos = 0;
+
+  constructor(
+    private readonly bytes: Uint8Array,
+    private readonly explicit: boolean,
+    private readonly le: boolean,
+    private readonly maxDepth: number,
+  ) {
+    this.view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   }
-  return newVrs;
+
+  run(start: number): number[] {
+    const { open, bytes, view, le } = this;
+    const len = bytes.length;
+    let pos = start;
+    while (pos + 8 <= len) {
+      while (open.length > 0 && pos >= open[open.length - 1]!.end) {
+        if (open.pop()!.seq) this.depth--;
+      }
+      const ctxExplicit = open.length > 0 ? open[open.length - 1]!.explicit : this.explicit;
+      // Items and delimiters are always little endian in LE syntaxes and big endian in BE ones.
+      const group = view.getUint16(pos, le);
+      const element = view.getUint16(pos + 2, le);
+      if (group === 0xfffe) {
+        this.itemOrDelimiter(element, view.getUint32(pos + 4, le), pos + 8, ctxExplicit);
+        pos += 8;
+        continue;
+      }
+      if (!this.readHeader(pos, ctxExplicit)) return this.newVrs;
+      const { vr, length, valuePos } = this;
+      if (this.isSequence(group, element, ctxExplicit)) {
+        this.enterSequence(group, element, ctxExplicit && vr !== 'UN');
+        pos = valuePos;
+        continue;
+      }
+      // Encapsulated pixel data (or another undefined-length value): skip its items to the delimiter.
+      pos = length === UNDEFINED ? this.skipItems(valuePos) : valuePos + length;
+    }
+    return this.newVrs;
+  }
+
+  /** An item opens; an item delimiter closes it (and any sequence left open inside); a sequence delimiter too. */
+  private itemOrDelimiter(element: number, length: number, next: number, ctxExplicit: boolean): void {
+    const { open } = this;
+    if (element === 0xe000) {
+      open.push({ end: length === UNDEFINED ? Infinity : next + length, seq: false, explicit: ctxExplicit });
+    } else if (element === 0xe00d) {
+      while (open.length > 0 && open[open.length - 1]!.seq) {
+        this.depth--;
+        open.pop();
+      }
+      open.pop();
+    } else if (element === 0xe0dd) {
+      while (open.length > 0 && !open[open.length - 1]!.seq) open.pop();
+      if (open.pop()) this.depth--;
+    }
+  }
+
+  /** Reads the VR, length and value position of the element at `pos`; false when the header is cut short. */
+  private readHeader(pos: number, ctxExplicit: boolean): boolean {
+    const { bytes, view, le } = this;
+    if (!ctxExplicit) {
+      this.vr = '';
+      this.length = view.getUint32(pos + 4, le);
+      this.valuePos = pos + 8;
+      return true;
+    }
+    this.vr = String.fromCharCode(bytes[pos + 4]!, bytes[pos + 5]!);
+    if (LONG_VRS.has(this.vr)) {
+      if (pos + 12 > bytes.length) return false;
+      if (this.vr === 'OV' || this.vr === 'SV' || this.vr === 'UV') this.newVrs.push(pos + 4);
+      this.length = view.getUint32(pos + 8, le);
+      this.valuePos = pos + 12;
+    } else {
+      this.length = view.getUint16(pos + 6, le);
+      this.valuePos = pos + 8;
+    }
+    return true;
+  }
+
+  /** As dicom-parser decides: VR SQ, an undefined-length UN, or in implicit VR an undefined length or items. */
+  private isSequence(group: number, element: number, ctxExplicit: boolean): boolean {
+    const { vr, length, valuePos, view, le } = this;
+    if (group === 0x7fe0 && element === 0x0010) return false;
+    if (vr === 'SQ') return true;
+    if (ctxExplicit) return vr === 'UN' && length === UNDEFINED;
+    if (length === UNDEFINED) return true;
+    return (
+      length >= 8 &&
+      valuePos + 4 <= this.bytes.length &&
+      view.getUint16(valuePos, le) === 0xfffe &&
+      view.getUint16(valuePos + 2, le) === 0xe000
+    );
+  }
+
+  private enterSequence(group: number, element: number, innerExplicit: boolean): void {
+    this.depth++;
+    if (this.depth > this.maxDepth) {
+      throw new VoxmarkError(
+        ErrorCode.Corrupt,
+        `DICOM sequences are nested more than ${this.maxDepth} deep`,
+        {
+          details: { tag: tagString(group, element), depth: this.depth },
+        },
+      );
+    }
+    // UN with undefined length holds an implicit VR little endian sequence (innerExplicit false).
+    const end = this.length === UNDEFINED ? Infinity : this.valuePos + this.length;
+    this.open.push({ end, seq: true, explicit: innerExplicit });
+  }
+
+  /** Skips the items of an undefined-length value to its delimiter; returns the position after it. */
+  private skipItems(valuePos: number): number {
+    const { view, le } = this;
+    const len = this.bytes.length;
+    let p = valuePos;
+    while (p + 8 <= len) {
+      const g = view.getUint16(p, le);
+      const e = view.getUint16(p + 2, le);
+      const l = view.getUint32(p + 4, le);
+      p += 8;
+      if (g !== 0xfffe || e === 0xe0dd || l === UNDEFINED) break;
+      p += l;
+    }
+    return p;
+  }
 }
 
 function tagString(group: number, element: number): string {

@@ -73,6 +73,36 @@ export function us(ds: DataSet, tag: string): number | undefined {
 /** Reads the image attributes of an instance, checking them for sanity before anything allocates. */
 export function readImageInfo(parsed: ParsedDicom): DicomImageInfo {
   const ds = parsed.dataSet;
+  const format = pixelFormat(ds);
+  const info: DicomImageInfo = {
+    parsed,
+    transferSyntaxUID: parsed.transferSyntaxUID,
+    ...format,
+    photometricInterpretation: str(ds, 'x00280004') ?? (format.samplesPerPixel === 3 ? 'RGB' : 'MONOCHROME2'),
+    planarConfiguration: us(ds, 'x00280006') ?? 0,
+    highBit: us(ds, 'x00280102') ?? format.bitsStored - 1,
+    pixelRepresentation: us(ds, 'x00280103') ?? 0,
+    rescaleSlope: num(ds, 'x00281053') ?? 1,
+    rescaleIntercept: num(ds, 'x00281052') ?? 0,
+    windowCenters: nums(ds, 'x00281050'),
+    windowWidths: nums(ds, 'x00281051'),
+    windowExplanations: (ds.string('x00281055') ?? '').split('\\').map((s) => s.trim()),
+  };
+  if (info.rescaleSlope === 0) info.rescaleSlope = 1;
+  for (const [k, v] of Object.entries(optionalAttributes(ds)))
+    if (v !== undefined) (info as unknown as Record<string, unknown>)[k] = v;
+  fillFromFunctionalGroups(info);
+  checkPixelDataSize(info);
+  return info;
+}
+
+/** The pixel data element and the Image Pixel attributes that size it, each checked. */
+function pixelFormat(
+  ds: DataSet,
+): Pick<
+  DicomImageInfo,
+  'pixelTag' | 'rows' | 'columns' | 'bitsAllocated' | 'bitsStored' | 'numberOfFrames' | 'samplesPerPixel'
+> {
   const pixelTag = ds.elements.x7fe00010
     ? 'x7fe00010'
     : ds.elements.x7fe00008
@@ -106,31 +136,15 @@ export function readImageInfo(parsed: ParsedDicom): DicomImageInfo {
   if (samplesPerPixel !== 1 && samplesPerPixel !== 3) {
     throw new VoxmarkError(ErrorCode.Unsupported, `Unsupported Samples per Pixel: ${samplesPerPixel}`);
   }
+  return { pixelTag, rows, columns, bitsAllocated, bitsStored, numberOfFrames, samplesPerPixel };
+}
+
+/** Identifiers, geometry and VOI attributes an instance may have. */
+function optionalAttributes(ds: DataSet): Partial<DicomImageInfo> {
   const ipp = nums(ds, 'x00200032');
   const iop = nums(ds, 'x00200037');
   const ps = nums(ds, 'x00280030');
-  const info: DicomImageInfo = {
-    parsed,
-    transferSyntaxUID: parsed.transferSyntaxUID,
-    rows,
-    columns,
-    numberOfFrames,
-    samplesPerPixel,
-    photometricInterpretation: str(ds, 'x00280004') ?? (samplesPerPixel === 3 ? 'RGB' : 'MONOCHROME2'),
-    planarConfiguration: us(ds, 'x00280006') ?? 0,
-    bitsAllocated,
-    bitsStored,
-    highBit: us(ds, 'x00280102') ?? bitsStored - 1,
-    pixelRepresentation: us(ds, 'x00280103') ?? 0,
-    pixelTag,
-    rescaleSlope: num(ds, 'x00281053') ?? 1,
-    rescaleIntercept: num(ds, 'x00281052') ?? 0,
-    windowCenters: nums(ds, 'x00281050'),
-    windowWidths: nums(ds, 'x00281051'),
-    windowExplanations: (ds.string('x00281055') ?? '').split('\\').map((s) => s.trim()),
-  };
-  if (info.rescaleSlope === 0) info.rescaleSlope = 1;
-  const optional: Partial<DicomImageInfo> = {
+  return {
     modality: str(ds, 'x00080060'),
     sopInstanceUID: str(ds, 'x00080018'),
     sopClassUID: str(ds, 'x00080016'),
@@ -147,11 +161,6 @@ export function readImageInfo(parsed: ParsedDicom): DicomImageInfo {
     spacingBetweenSlices: num(ds, 'x00180088'),
     voiLutFunction: str(ds, 'x00281056'),
   };
-  for (const [k, v] of Object.entries(optional))
-    if (v !== undefined) (info as unknown as Record<string, unknown>)[k] = v;
-  fillFromFunctionalGroups(info);
-  checkPixelDataSize(info);
-  return info;
 }
 
 function positivePair(v: number[]): [number, number] | undefined {

@@ -246,9 +246,10 @@ export function decodeNativeFrame(info: DicomImageInfo, index: number): PixelArr
     }
   } else if (bytesPerSample === 2) {
     if (littleEndian && (view.byteOffset & 1) === 0) {
-      out.set(new Uint16Array(view.buffer, view.byteOffset, samples) as unknown as ArrayLike<number>);
+      // One copy, in the output's own type.
       if (dataType === 'int16')
         (out as Int16Array).set(new Int16Array(view.buffer, view.byteOffset, samples));
+      else (out as Uint16Array).set(new Uint16Array(view.buffer, view.byteOffset, samples));
     } else {
       for (let i = 0; i < samples; i++)
         out[i] =
@@ -278,13 +279,24 @@ export function applyBitsStored(out: PixelArray, info: DicomImageInfo): void {
   if (bitsStored >= bitsAllocated || bitsAllocated > 32 || info.pixelTag !== 'x7fe00010') return;
   const shift = Math.max(0, info.highBit + 1 - bitsStored);
   const mask = bitsStored === 32 ? 0xffffffff : (1 << bitsStored) - 1;
-  const n = out.length;
-  if (pixelRepresentation === 1) {
+  // One loop per array type: a loop over the PixelArray union is polymorphic and several times slower.
+  if (out instanceof Uint16Array) maskUnsigned16(out, shift, mask);
+  else if (out instanceof Int16Array) maskSigned16(out, shift, mask, 32 - bitsStored);
+  else if (pixelRepresentation === 1) {
     const ext = 32 - bitsStored;
-    for (let i = 0; i < n; i++) out[i] = (((out[i]! >>> shift) & mask) << ext) >> ext;
+    for (let i = 0; i < out.length; i++) out[i] = (((out[i]! >>> shift) & mask) << ext) >> ext;
   } else {
-    for (let i = 0; i < n; i++) out[i] = (out[i]! >>> shift) & mask;
+    for (let i = 0; i < out.length; i++) out[i] = (out[i]! >>> shift) & mask;
   }
+}
+
+function maskUnsigned16(out: Uint16Array, shift: number, mask: number): void {
+  for (let i = 0; i < out.length; i++) out[i] = (out[i]! >>> shift) & mask;
+}
+
+function maskSigned16(out: Int16Array, shift: number, mask: number, ext: number): void {
+  // Int16Array reads sign-extend: go through the unsigned 16 bits first.
+  for (let i = 0; i < out.length; i++) out[i] = ((((out[i]! & 0xffff) >>> shift) & mask) << ext) >> ext;
 }
 
 function ybr422ToRgb(view: DataView, info: DicomImageInfo): PixelArray {

@@ -6,6 +6,7 @@ import type { DecodeWorkerPool } from '../codecs/worker-pool.js';
 import type { DicomImageInfo } from './instance.js';
 import { str } from './instance.js';
 import { decodeDicomFrame, frameDataType, frameSamplesPerPixel } from './pixels.js';
+import { decodedText, encodingOf } from './text.js';
 
 export interface DicomStackOptions {
   maxFrameBytes: number;
@@ -39,8 +40,32 @@ export function buildDicomStack(infos: DicomImageInfo[], options: DicomStackOpti
     BYTES_PER_SAMPLE[dataType],
     options.maxFrameBytes,
   );
+  const sources = frameSources(sortInstances(infos));
+  return new LazyImageStack({
+    format: 'dicom',
+    width: first.columns,
+    height: first.rows,
+    samplesPerPixel,
+    dataType,
+    spacing: computeSpacing(first, sources),
+    windowPresets: windowPresets(first),
+    slices: sources.map((s) => s.ref),
+    metadata: stackMetadata(first),
+    ...(options.cacheBytes === undefined ? {} : { cacheBytes: options.cacheBytes }),
+    decode: (index, signal) => {
+      const s = sources[index]!;
+      return decodeDicomFrame(
+        s.info,
+        s.frame,
+        signal,
+        options.decodePool ? { pool: options.decodePool } : {},
+      );
+    },
+  });
+}
 
-  const sorted = sortInstances(infos);
+/** One slice per frame of the sorted instances, with its SOP Instance UID, frame number and position. */
+function frameSources(sorted: DicomImageInfo[]): FrameSource[] {
   const sources: FrameSource[] = [];
   for (const info of sorted) {
     for (let f = 0; f < info.numberOfFrames; f++) {
@@ -52,8 +77,38 @@ export function buildDicomStack(infos: DicomImageInfo[], options: DicomStackOpti
       sources.push({ info, frame: f, ref });
     }
   }
+  return sources;
+}
 
-  const spacing = computeSpacing(first, sources);
+/** Attributes read as they are (codes, dates, UIDs). */
+const METADATA_STRINGS: [keyof StackMetadata, string][] = [
+  ['modality', 'x00080060'],
+  ['specificCharacterSet', 'x00080005'],
+  ['sopClassUID', 'x00080016'],
+  ['patientBirthDate', 'x00100030'],
+  ['patientSex', 'x00100040'],
+  ['patientIdentityRemoved', 'x00120062'],
+  ['studyInstanceUID', 'x0020000d'],
+  ['studyDate', 'x00080020'],
+  ['studyTime', 'x00080030'],
+  ['seriesInstanceUID', 'x0020000e'],
+  ['frameOfReferenceUID', 'x00200052'],
+];
+
+/** Names and descriptions: text in the file's character set. */
+const METADATA_TEXTS: [keyof StackMetadata, string][] = [
+  ['patientId', 'x00100020'],
+  ['patientName', 'x00100010'],
+  ['deidentificationMethod', 'x00120063'],
+  ['studyId', 'x00200010'],
+  ['accessionNumber', 'x00080050'],
+  ['referringPhysicianName', 'x00080090'],
+  ['studyDescription', 'x00081030'],
+  ['seriesDescription', 'x0008103e'],
+];
+
+/** The stack metadata, from the first instance: pixel format, identifiers, patient and study. */
+function stackMetadata(first: DicomImageInfo): StackMetadata {
   const ds = first.parsed.dataSet;
   const metadata: StackMetadata = {
     photometricInterpretation: first.photometricInterpretation,
@@ -64,20 +119,13 @@ export function buildDicomStack(infos: DicomImageInfo[], options: DicomStackOpti
     // Without any pixel spacing the in-plane size is unknown: distances are in pixels, not millimetres.
     spacingUnit: hasPixelSpacing(first) ? 'mm' : 'pixel',
   };
-  const strings: [keyof StackMetadata, string][] = [
-    ['modality', 'x00080060'],
-    ['sopClassUID', 'x00080016'],
-    ['patientId', 'x00100020'],
-    ['patientName', 'x00100010'],
-    ['studyInstanceUID', 'x0020000d'],
-    ['seriesInstanceUID', 'x0020000e'],
-    ['frameOfReferenceUID', 'x00200052'],
-    ['seriesDescription', 'x0008103e'],
-    ['patientIdentityRemoved', 'x00120062'],
-    ['deidentificationMethod', 'x00120063'],
-  ];
-  for (const [key, tag] of strings) {
+  for (const [key, tag] of METADATA_STRINGS) {
     const v = str(ds, tag);
+    if (v !== undefined) metadata[key] = v;
+  }
+  const encoding = encodingOf(str(ds, 'x00080005'));
+  for (const [key, tag] of METADATA_TEXTS) {
+    const v = decodedText(ds, tag, encoding);
     if (v !== undefined) metadata[key] = v;
   }
   if (first.imageOrientationPatient) metadata.imageOrientationPatient = first.imageOrientationPatient;
@@ -93,28 +141,7 @@ export function buildDicomStack(infos: DicomImageInfo[], options: DicomStackOpti
         ? [-(2 ** (first.bitsStored - 1)), 2 ** (first.bitsStored - 1) - 1]
         : [0, 2 ** first.bitsStored - 1];
   }
-
-  return new LazyImageStack({
-    format: 'dicom',
-    width: first.columns,
-    height: first.rows,
-    samplesPerPixel,
-    dataType,
-    spacing,
-    windowPresets: windowPresets(first),
-    slices: sources.map((s) => s.ref),
-    metadata,
-    ...(options.cacheBytes === undefined ? {} : { cacheBytes: options.cacheBytes }),
-    decode: (index, signal) => {
-      const s = sources[index]!;
-      return decodeDicomFrame(
-        s.info,
-        s.frame,
-        signal,
-        options.decodePool ? { pool: options.decodePool } : {},
-      );
-    },
-  });
+  return metadata;
 }
 
 /**

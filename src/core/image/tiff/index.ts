@@ -190,8 +190,65 @@ export async function loadTiffStack(bytes: Uint8Array, options: TiffLoadOptions)
   }
 }
 
+/** What every phase of a TIFF load shares: the file, its IFDs, page 0's format and the pages of the stack. */
+interface TiffFile {
+  bytes: Uint8Array;
+  le: boolean;
+  layout: ReturnType<typeof readTiffLayout>;
+  /** Page info by IFD index, read once. */
+  info: (i: number) => PageInfo;
+  first: PageInfo;
+  out: Output;
+  frameBytes: number;
+}
+
+/** The ImageJ / OME descriptions of page 0, which name the stack's pages, spacing and calibration. */
+interface Descriptions {
+  description?: string;
+  ome?: ReturnType<typeof parseOmeXml>;
+  imagej?: ReturnType<typeof parseImageJDescription>;
+}
+
+/** A TIFF load, in phases: layout and page 0, descriptions, pages and spacing, metadata, then lazy decoding. */
 async function load(bytes: Uint8Array, options: TiffLoadOptions): Promise<ImageStack> {
   throwIfAborted(options.signal);
+  const file = readFirstPage(bytes, options);
+  const { bytes: b, le, layout, info, first, out } = file;
+  const e0 = layout.ifds[0]!.entries;
+  const texts = readDescriptions(b, e0);
+  const { ome, imagej } = texts;
+  const { pages, pageRule } = selectPages(layout, info, ome, imagej);
+  const spacing = resolveSpacing({
+    ...(ome ? { ome } : {}),
+    ...(imagej ? { imagej } : {}),
+    ...optional('xResolution', readNumbers(b, le, e0.get(Tag.XResolution), 1)?.[0]),
+    ...optional('yResolution', readNumbers(b, le, e0.get(Tag.YResolution), 1)?.[0]),
+    resolutionUnit: readNumber(b, le, e0.get(Tag.ResolutionUnit), 2),
+  });
+  const rescale = { slope: imagej?.calibration?.slope ?? 1, intercept: imagej?.calibration?.intercept ?? 0 };
+  const metadata = tiffMetadata(file, texts, { pages, pageRule }, spacing);
+  const windowPresets = presetsOf(b, le, layout.ifds[0]!, imagej, out, rescale.slope, rescale.intercept);
+  const tiff = await openGeoTiff(b);
+  // Page 0 must be decodable: an unsupported compression or a cut-short strip table rejects the file now.
+  checkBlocks(b, le, layout.ifds[pages[0]!]!, info(pages[0]!), pages[0]!, file.frameBytes);
+  const decodePage = pageDecoder(file, tiff, rescale, options);
+  return new LazyImageStack({
+    format: 'tiff',
+    width: first.width,
+    height: first.height,
+    samplesPerPixel: out.samplesPerPixel,
+    dataType: out.dataType,
+    spacing: spacing.spacing,
+    windowPresets,
+    slices: pages.map((page) => ({ page })),
+    metadata,
+    decode: (index, signal) => decodePage(pages[index]!, signal),
+    ...(options.cacheBytes === undefined ? {} : { cacheBytes: options.cacheBytes }),
+  });
+}
+
+/** The IFD layout and page 0: its size, planar configuration and output format, checked before any allocation. */
+function readFirstPage(bytes: Uint8Array, options: TiffLoadOptions): TiffFile {
   const layout = readTiffLayout(bytes);
   const le = layout.littleEndian;
   const infos = new Map<number, PageInfo>();
@@ -216,31 +273,38 @@ async function load(bytes: Uint8Array, options: TiffLoadOptions): Promise<ImageS
     BYTES_PER_SAMPLE[out.dataType],
     options.maxFrameBytes,
   );
+  return { bytes, le, layout, info, first, out, frameBytes };
+}
 
-  const e0 = layout.ifds[0]!.entries;
+function readDescriptions(
+  bytes: Uint8Array,
+  e0: TiffFile['layout']['ifds'][number]['entries'],
+): Descriptions {
   const description = readAscii(bytes, e0.get(Tag.ImageDescription));
-  const ome = description ? parseOmeXml(description) : undefined;
-  const imagej = description && !ome ? parseImageJDescription(description) : undefined;
+  if (!description) return {};
+  const ome = parseOmeXml(description);
+  if (ome) return { description, ome };
+  const imagej = parseImageJDescription(description);
+  return imagej ? { description, imagej } : { description };
+}
 
-  const { pages, pageRule } = selectPages(layout, info, ome, imagej);
-  const spacing = resolveSpacing({
-    ...(ome ? { ome } : {}),
-    ...(imagej ? { imagej } : {}),
-    ...optional('xResolution', readNumbers(bytes, le, e0.get(Tag.XResolution), 1)?.[0]),
-    ...optional('yResolution', readNumbers(bytes, le, e0.get(Tag.YResolution), 1)?.[0]),
-    resolutionUnit: readNumber(bytes, le, e0.get(Tag.ResolutionUnit), 2),
-  });
-  const slope = imagej?.calibration?.slope ?? 1;
-  const intercept = imagej?.calibration?.intercept ?? 0;
-
+/** The stack metadata: page 0's format, the pages chosen and why, spacing, and the descriptions. */
+function tiffMetadata(
+  file: TiffFile,
+  texts: Descriptions,
+  selection: { pages: number[]; pageRule: ReturnType<typeof selectPages>['pageRule'] },
+  spacing: ReturnType<typeof resolveSpacing>,
+): StackMetadata {
+  const { bytes, le, layout, first, out } = file;
+  const { description, ome, imagej } = texts;
   const metadata: StackMetadata = {
     photometricInterpretation: PHOTOMETRIC_NAMES[first.photometric] ?? String(first.photometric),
     tiffPhotometric: first.photometric,
     compression: COMPRESSION_NAMES[first.compression] ?? String(first.compression),
     compressionCode: first.compression,
     pageCount: layout.ifds.length,
-    pages,
-    pageRule,
+    pages: selection.pages,
+    pageRule: selection.pageRule,
     bitsPerSample: first.bitsPerSample[0],
     bitsStored: out.bits,
     samplesInFile: first.samplesPerPixel,
@@ -260,12 +324,13 @@ async function load(bytes: Uint8Array, options: TiffLoadOptions): Promise<ImageS
   if (imagej) metadata.imagej = imagej;
   if (imagej?.calibration?.unit) metadata.valueUnit = imagej.calibration.unit;
   if (description && !ome) metadata.imageDescription = description.slice(0, 4096);
-  const software = readAscii(bytes, e0.get(Tag.Software), 1024);
+  const software = readAscii(bytes, layout.ifds[0]!.entries.get(Tag.Software), 1024);
   if (software) metadata.software = software;
+  return metadata;
+}
 
-  const windowPresets = presetsOf(bytes, le, layout.ifds[0]!, imagej, out, slope, intercept);
-
-  // geotiff reads from an ArrayBuffer: hand it the file's own buffer when the view covers all of it.
+/** geotiff's view of the file, reading from the file's own buffer when the view covers all of it. */
+async function openGeoTiff(bytes: Uint8Array): Promise<GeoTIFF> {
   const buffer =
     bytes.byteOffset === 0 &&
     bytes.byteLength === bytes.buffer.byteLength &&
@@ -281,50 +346,24 @@ async function load(bytes: Uint8Array, options: TiffLoadOptions): Promise<ImageS
   // geotiff 3.0.5 reads deferred tag arrays as little-endian whatever the file's byte order: parse every tag
   // eagerly so that big-endian strip offsets and byte counts come out right.
   tiff.parser.eager = true;
-  // Page 0 must be decodable: an unsupported compression or a cut-short strip table rejects the file now.
-  checkBlocks(bytes, le, layout.ifds[pages[0]!]!, info(pages[0]!), pages[0]!, frameBytes);
+  return tiff;
+}
 
-  const decode = async (index: number, signal: AbortSignal | undefined): Promise<Frame> => {
+/** Decodes one page on request: blocks checked, pixels read (fast assembly where it applies), then checked. */
+function pageDecoder(
+  file: TiffFile,
+  tiff: GeoTIFF,
+  rescale: { slope: number; intercept: number },
+  options: TiffLoadOptions,
+): (page: number, signal: AbortSignal | undefined) => Promise<Frame> {
+  const { first, out, le } = file;
+  return async (page, signal) => {
     throwIfAborted(signal);
-    const page = pages[index]!;
-    const ifd = layout.ifds[page]!;
-    const pi = info(page);
-    checkBlocks(bytes, le, ifd, pi, page, frameBytes);
-    // Pages of one stack share their pixel format but may differ in strips, tiles and compression.
-    const provider = decoderProvider(pi.samplesPerPixel, le, {
-      height: pi.height,
-      tiled: pi.tiled,
-    }) as unknown as Pool;
+    const pi = file.info(page);
+    checkBlocks(file.bytes, le, file.layout.ifds[page]!, pi, page, file.frameBytes);
     let data: PixelArray;
     try {
-      const fileDirectory = await tiff.parser.parseFileDirectoryAt(ifd.offset);
-      throwIfAborted(signal);
-      const image = new GeoTIFFImage(fileDirectory, le, false, tiff.source);
-      const fast: FastPathInput = {
-        width: pi.width,
-        height: pi.height,
-        samplesPerPixel: pi.samplesPerPixel,
-        samples: out.samples,
-        bitsPerSample: pi.bitsPerSample,
-        sampleFormat: pi.sampleFormat,
-        planar: pi.planar,
-        compression: pi.compression,
-        predictor: readNumber(bytes, le, ifd.entries.get(Tag.Predictor), 1),
-        littleEndian: le,
-        dataType: out.dataType,
-      };
-      const read =
-        out.mode === 'rgb'
-          ? image.readRGB({ interleave: true, pool: provider, ...(signal ? { signal } : {}) })
-          : options.fastAssembly !== false && canAssembleFast(fast)
-            ? assembleFast(image, fast, provider as unknown as DecoderProvider, signal)
-            : image.readRasters({
-                interleave: true,
-                samples: [...out.samples],
-                pool: provider,
-                ...(signal ? { signal } : {}),
-              });
-      data = (await abortable(read, signal)) as PixelArray;
+      data = await readPagePixels(file, tiff, page, options, signal);
     } catch (e) {
       if (e instanceof VoxmarkError) throw e;
       throw toVoxmarkError(e, ErrorCode.Corrupt, `Could not decode TIFF page ${page}`);
@@ -348,24 +387,56 @@ async function load(bytes: Uint8Array, options: TiffLoadOptions): Promise<ImageS
       height: first.height,
       samplesPerPixel: out.samplesPerPixel,
       data,
-      rescaleSlope: slope,
-      rescaleIntercept: intercept,
+      rescaleSlope: rescale.slope,
+      rescaleIntercept: rescale.intercept,
     };
   };
+}
 
-  return new LazyImageStack({
-    format: 'tiff',
-    width: first.width,
-    height: first.height,
-    samplesPerPixel: out.samplesPerPixel,
+/** A page's pixels through geotiff: RGB conversion, voxmark's fast strip/tile assembly, or readRasters. */
+async function readPagePixels(
+  file: TiffFile,
+  tiff: GeoTIFF,
+  page: number,
+  options: TiffLoadOptions,
+  signal: AbortSignal | undefined,
+): Promise<PixelArray> {
+  const { bytes, le, out } = file;
+  const ifd = file.layout.ifds[page]!;
+  const pi = file.info(page);
+  // Pages of one stack share their pixel format but may differ in strips, tiles and compression.
+  const provider = decoderProvider(pi.samplesPerPixel, le, {
+    height: pi.height,
+    tiled: pi.tiled,
+  }) as unknown as Pool;
+  const fileDirectory = await tiff.parser.parseFileDirectoryAt(ifd.offset);
+  throwIfAborted(signal);
+  const image = new GeoTIFFImage(fileDirectory, le, false, tiff.source);
+  const fast: FastPathInput = {
+    width: pi.width,
+    height: pi.height,
+    samplesPerPixel: pi.samplesPerPixel,
+    samples: out.samples,
+    bitsPerSample: pi.bitsPerSample,
+    sampleFormat: pi.sampleFormat,
+    planar: pi.planar,
+    compression: pi.compression,
+    predictor: readNumber(bytes, le, ifd.entries.get(Tag.Predictor), 1),
+    littleEndian: le,
     dataType: out.dataType,
-    spacing: spacing.spacing,
-    windowPresets,
-    slices: pages.map((page) => ({ page })),
-    metadata,
-    decode,
-    ...(options.cacheBytes === undefined ? {} : { cacheBytes: options.cacheBytes }),
-  });
+  };
+  const read =
+    out.mode === 'rgb'
+      ? image.readRGB({ interleave: true, pool: provider, ...(signal ? { signal } : {}) })
+      : options.fastAssembly !== false && canAssembleFast(fast)
+        ? assembleFast(image, fast, provider as unknown as DecoderProvider, signal)
+        : image.readRasters({
+            interleave: true,
+            samples: [...out.samples],
+            pool: provider,
+            ...(signal ? { signal } : {}),
+          });
+  return (await abortable(read, signal)) as PixelArray;
 }
 
 function optional<K extends string>(key: K, value: number | undefined): Partial<Record<K, number>> {
@@ -415,9 +486,18 @@ function selectPages(
   };
 }
 
+/** How a page is cut into blocks: tiles, or full-width strips of RowsPerStrip rows. */
+interface BlockGrid {
+  blockW: number;
+  blockH: number;
+  blocksAcross: number;
+  blocksDown: number;
+}
+
 /**
  * Checks a page's strip or tile table against the file before geotiff reads it: the right number of blocks,
- * every block inside the file, and for uncompressed data enough bytes for the whole page.
+ * every block inside the file, a plausible expansion for compressed data, and for uncompressed data enough
+ * bytes for the whole page.
  */
 function checkBlocks(
   bytes: Uint8Array,
@@ -442,32 +522,9 @@ function checkBlocks(
       `TIFF compression ${COMPRESSION_NAMES[info.compression] ?? info.compression} is not supported`,
     );
   }
-  let blocksAcross: number;
-  let blocksDown: number;
-  let blockW: number;
-  let blockH: number;
-  if (info.tiled) {
-    blockW = readNumber(bytes, le, e.get(Tag.TileWidth), 0);
-    blockH = readNumber(bytes, le, e.get(Tag.TileLength), 0);
-    // Tiles may overhang the image, but not absurdly: a tile holds at most 4× the image or 4 Mpixels.
-    if (blockW <= 0 || blockH <= 0 || blockW * blockH > Math.max(4 * info.width * info.height, 1 << 22))
-      throw new VoxmarkError(
-        ErrorCode.Corrupt,
-        `TIFF page ${page} has an invalid tile size ${blockW}×${blockH}`,
-      );
-    blocksAcross = Math.ceil(info.width / blockW);
-    blocksDown = Math.ceil(info.height / blockH);
-  } else {
-    blockW = info.width;
-    blockH = Math.min(
-      readNumber(bytes, le, e.get(Tag.RowsPerStrip), info.height) || info.height,
-      info.height,
-    );
-    blocksAcross = 1;
-    blocksDown = Math.ceil(info.height / blockH);
-  }
+  const grid = blockGrid(bytes, le, ifd, info, page);
   const planes = info.planar === 2 ? info.samplesPerPixel : 1;
-  const needed = blocksAcross * blocksDown * planes;
+  const needed = grid.blocksAcross * grid.blocksDown * planes;
   if (offsetsEntry.count < needed || countsEntry.count < needed) {
     throw new VoxmarkError(
       ErrorCode.Corrupt,
@@ -476,20 +533,64 @@ function checkBlocks(
   }
   const offsets = readNumbers(bytes, le, offsetsEntry, needed)!;
   const counts = readNumbers(bytes, le, countsEntry, needed)!;
+  const total = checkBlockExtents(offsets, counts, needed, bytes.byteLength, page);
+  checkExpansion(info, page, frameBytes, total);
+  if (info.compression === 1) checkUncompressedSize(info, grid, planes, page, total);
+}
+
+function blockGrid(bytes: Uint8Array, le: boolean, ifd: Ifd, info: PageInfo, page: number): BlockGrid {
+  const e = ifd.entries;
+  if (info.tiled) {
+    const blockW = readNumber(bytes, le, e.get(Tag.TileWidth), 0);
+    const blockH = readNumber(bytes, le, e.get(Tag.TileLength), 0);
+    // Tiles may overhang the image, but not absurdly: a tile holds at most 4× the image or 4 Mpixels.
+    if (blockW <= 0 || blockH <= 0 || blockW * blockH > Math.max(4 * info.width * info.height, 1 << 22))
+      throw new VoxmarkError(
+        ErrorCode.Corrupt,
+        `TIFF page ${page} has an invalid tile size ${blockW}×${blockH}`,
+      );
+    return {
+      blockW,
+      blockH,
+      blocksAcross: Math.ceil(info.width / blockW),
+      blocksDown: Math.ceil(info.height / blockH),
+    };
+  }
+  const blockH = Math.min(
+    readNumber(bytes, le, e.get(Tag.RowsPerStrip), info.height) || info.height,
+    info.height,
+  );
+  return { blockW: info.width, blockH, blocksAcross: 1, blocksDown: Math.ceil(info.height / blockH) };
+}
+
+/** Every block inside the file; returns their total size. */
+function checkBlockExtents(
+  offsets: ArrayLike<number>,
+  counts: ArrayLike<number>,
+  needed: number,
+  fileLength: number,
+  page: number,
+): number {
   let total = 0;
   for (let i = 0; i < needed; i++) {
     const o = offsets[i]!;
     const c = counts[i]!;
-    if (c > 0 && o + c > bytes.byteLength) {
+    if (c > 0 && o + c > fileLength) {
       throw new VoxmarkError(
         ErrorCode.Truncated,
-        `TIFF page ${page}: block ${i} (${c} bytes at ${o}) runs past the end of the ${bytes.byteLength}-byte file`,
+        `TIFF page ${page}: block ${i} (${c} bytes at ${o}) runs past the end of the ${fileLength}-byte file`,
       );
     }
     total += c;
   }
-  // LZW, deflate and PackBits expand at most about a thousandfold: a page that claims far more pixels than its
-  // compressed bytes can hold has a corrupt size, and must not make us allocate for it.
+  return total;
+}
+
+/**
+ * LZW, deflate and PackBits expand at most about a thousandfold: a page that claims far more pixels than its
+ * compressed bytes can hold has a corrupt size, and must not make us allocate for it.
+ */
+function checkExpansion(info: PageInfo, page: number, frameBytes: number, total: number): void {
   if (
     (info.compression === 5 ||
       info.compression === 8 ||
@@ -503,23 +604,30 @@ function checkBlocks(
       `TIFF page ${page} claims ${frameBytes} bytes of pixels from ${total} compressed bytes`,
     );
   }
-  if (info.compression === 1) {
-    const bitsPerPixel =
-      info.planar === 2
-        ? (info.bitsPerSample[0] ?? 8)
-        : info.bitsPerSample.length >= info.samplesPerPixel
-          ? info.bitsPerSample.slice(0, info.samplesPerPixel).reduce((a, b) => a + b, 0)
-          : (info.bitsPerSample[0] ?? 8) * info.samplesPerPixel;
-    const rowBytes = Math.ceil((blockW * bitsPerPixel) / 8);
-    // Tiles are always whole; the last strip may be short.
-    const rows = info.tiled ? blocksDown * blockH : info.height;
-    const expected = rowBytes * rows * blocksAcross * planes;
-    if (total < expected) {
-      throw new VoxmarkError(
-        ErrorCode.Truncated,
-        `TIFF page ${page} holds ${total} bytes of uncompressed pixels, needs ${expected}`,
-      );
-    }
+}
+
+/** Uncompressed blocks hold every row of the page (tiles are always whole; the last strip may be short). */
+function checkUncompressedSize(
+  info: PageInfo,
+  grid: BlockGrid,
+  planes: number,
+  page: number,
+  total: number,
+): void {
+  const bitsPerPixel =
+    info.planar === 2
+      ? (info.bitsPerSample[0] ?? 8)
+      : info.bitsPerSample.length >= info.samplesPerPixel
+        ? info.bitsPerSample.slice(0, info.samplesPerPixel).reduce((a, b) => a + b, 0)
+        : (info.bitsPerSample[0] ?? 8) * info.samplesPerPixel;
+  const rowBytes = Math.ceil((grid.blockW * bitsPerPixel) / 8);
+  const rows = info.tiled ? grid.blocksDown * grid.blockH : info.height;
+  const expected = rowBytes * rows * grid.blocksAcross * planes;
+  if (total < expected) {
+    throw new VoxmarkError(
+      ErrorCode.Truncated,
+      `TIFF page ${page} holds ${total} bytes of uncompressed pixels, needs ${expected}`,
+    );
   }
 }
 
