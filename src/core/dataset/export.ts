@@ -16,7 +16,7 @@ import { documentContext, serializeDocument } from '../formats/document.js';
 import { toNifti } from '../formats/nifti.js';
 import { annotationToMask } from '../formats/rasterize.js';
 import { regionRleArea } from '../mask/rle.js';
-import { checkSplit, defaultPatientId, splitDataset } from './split.js';
+import { checkSplit, defaultPatientId, splitDataset, type SplitReport } from './split.js';
 import type { ImageStack } from '../image/types.js';
 import type { Problem } from '../schema/parse.js';
 import type { LabelSchema } from '../schema/types.js';
@@ -129,16 +129,52 @@ export function safeId(s: string, fallback: string): string {
   return clean || fallback;
 }
 
+/**
+ * Checks the options and the items and plans the export: case ids, patient-grouped splits, channels. Reads
+ * an async iterable to its end; throws before any byte is written.
+ */
 async function prepare(
   items: Iterable<DatasetItem> | AsyncIterable<DatasetItem>,
   options: ExportDatasetOptions,
 ): Promise<Plan> {
-  const bad = (message: string, details?: unknown) =>
-    new VoxmarkError(ErrorCode.InvalidArgument, message, details === undefined ? {} : { details });
+  checkFormats(options);
+  const list = await readItems(items, options);
+  options.onProgress?.({ done: 0, total: list.length, phase: 'prepare' });
+  const schema = options.schema ?? list[0]!.schema ?? documentContext(list[0]!.document)?.schema;
+  if (!schema) throw bad('exportDataset needs the label schema (options.schema or items[0].schema)');
+  const caseIds = assignCaseIds(list);
+  if (!options.allowIdentified) checkDeidentified(list, caseIds);
+  const channels = checkChannels(list, caseIds);
+  const { cases, report } = splitCases(list, caseIds, options);
+  list.length = 0;
+  return {
+    name: safeId(options.name ?? 'voxmark', 'voxmark').replace(/_/g, '-'),
+    datasetId: Math.min(999, Math.max(1, Math.round(options.datasetId ?? 1))),
+    schema,
+    formats: new Set(options.formats),
+    cases,
+    channels,
+    seed: report.seed,
+    ratios: report.ratios,
+    ungrouped: report.ungrouped,
+  };
+}
+
+const bad = (message: string, details?: unknown) =>
+  new VoxmarkError(ErrorCode.InvalidArgument, message, details === undefined ? {} : { details });
+
+function checkFormats(options: ExportDatasetOptions): void {
   if (!options || !Array.isArray(options.formats) || options.formats.length === 0)
     throw bad(`exportDataset needs formats: some of ${DatasetFormats.join(', ')}`);
   const unknown = options.formats.filter((f) => !DatasetFormats.includes(f));
   if (unknown.length > 0) throw bad(`Unknown dataset formats: ${unknown.join(', ')}`);
+}
+
+/** Every item, read to the end (the split needs every patient), each with a stack and a document. */
+async function readItems(
+  items: Iterable<DatasetItem> | AsyncIterable<DatasetItem>,
+  options: ExportDatasetOptions,
+): Promise<DatasetItem[]> {
   const list: DatasetItem[] = [];
   for await (const item of items as AsyncIterable<DatasetItem>) {
     throwIfAborted(options.signal);
@@ -149,34 +185,36 @@ async function prepare(
     if (!item || !item.stack || !item.document || !Array.isArray(item.document.annotations))
       throw bad(`Item ${i + 1} needs a stack and a document`);
   });
-  options.onProgress?.({ done: 0, total: list.length, phase: 'prepare' });
+  return list;
+}
 
-  const schema = options.schema ?? list[0]!.schema ?? documentContext(list[0]!.document)?.schema;
-  if (!schema) throw bad('exportDataset needs the label schema (options.schema or items[0].schema)');
-
-  // Case ids: given ones made safe, the rest numbered in input order; duplicates get a suffix.
+/** Case ids: given ones made safe, the rest numbered in input order; duplicates get a suffix. */
+function assignCaseIds(list: DatasetItem[]): string[] {
   const used = new Set<string>();
-  const caseIds = list.map((item, i) => {
+  return list.map((item, i) => {
     const base = item.caseId !== undefined ? safeId(item.caseId, `case_${pad(i)}`) : `case_${pad(i)}`;
     let id = base;
     for (let n = 2; used.has(id.toLowerCase()); n++) id = `${base}-${n}`;
     used.add(id.toLowerCase());
     return id;
   });
+}
 
-  if (!options.allowIdentified) {
-    const i = list.findIndex(
-      (item) => deidentificationStatus(item.stack) === DeidentificationStatus.NotDeidentified,
+/** Throws `not-deidentified` naming the first item whose stack is not de-identified. */
+function checkDeidentified(list: DatasetItem[], caseIds: string[]): void {
+  const i = list.findIndex(
+    (item) => deidentificationStatus(item.stack) === DeidentificationStatus.NotDeidentified,
+  );
+  if (i >= 0)
+    throw new VoxmarkError(
+      ErrorCode.NotDeidentified,
+      `Item ${i + 1} (${caseIds[i]}) is not de-identified: load it with { deidentify: true }, or pass allowIdentified: true to export it as it is`,
+      { details: { index: i, caseId: caseIds[i] } },
     );
-    if (i >= 0)
-      throw new VoxmarkError(
-        ErrorCode.NotDeidentified,
-        `Item ${i + 1} (${caseIds[i]}) is not de-identified: load it with { deidentify: true }, or pass allowIdentified: true to export it as it is`,
-        { details: { index: i, caseId: caseIds[i] } },
-      );
-  }
+}
 
-  // Every case must have the same channels (nnU-Net and MSD read them by position).
+/** The channels every case has: they must be the same (nnU-Net and MSD read them by position). */
+function checkChannels(list: DatasetItem[], caseIds: string[]): string[] {
   const channels = channelNames(list[0]!.stack);
   list.forEach((item, i) => {
     const c = channelNames(item.stack);
@@ -185,7 +223,15 @@ async function prepare(
         `Item ${i + 1} (${caseIds[i]}) has channels ${c.join(', ')} but item 1 has ${channels.join(', ')}: a dataset has one kind of image`,
       );
   });
+  return channels;
+}
 
+/** The cases in input order, each in the split `splitDataset` puts its patient in. */
+function splitCases(
+  list: DatasetItem[],
+  caseIds: string[],
+  options: ExportDatasetOptions,
+): { cases: Case[]; report: SplitReport } {
   const stratify = options.split?.stratifyBy;
   const entries = list.map((item, index) => ({
     index,
@@ -209,18 +255,7 @@ async function prepare(
     item: e.item,
     stratum: e.stratum,
   }));
-  list.length = 0;
-  return {
-    name: safeId(options.name ?? 'voxmark', 'voxmark').replace(/_/g, '-'),
-    datasetId: Math.min(999, Math.max(1, Math.round(options.datasetId ?? 1))),
-    schema,
-    formats: new Set(options.formats),
-    cases,
-    channels,
-    seed: split.report.seed,
-    ratios: split.report.ratios,
-    ungrouped: split.report.ungrouped,
-  };
+  return { cases, report: split.report };
 }
 
 /** nnU-Net channel names of a stack: its modality (CT gets nnU-Net's CT normalisation), or R, G, B. */
@@ -248,222 +283,306 @@ interface Totals {
   coco: Partial<Record<DatasetSplitName, CocoDataset>>;
 }
 
+/**
+ * The files of the zip, in order: each series' files (one series in memory at a time, released once
+ * written), then the layouts' index files, the data card and its README.
+ */
 async function* writeDataset(plan: Plan, options: ExportDatasetOptions): AsyncGenerator<ZipEntry> {
+  const w = startWriting(plan, options);
+  const total = plan.cases.length;
+  for (let n = 0; n < total; n++) {
+    const c = plan.cases[n]!;
+    throwIfAborted(options.signal);
+    options.onProgress?.({ done: n, total, phase: 'series', caseId: c.caseId });
+    yield* writeCase(w, c);
+    c.item = undefined; // let the stack and its cached frames go
+    options.onProgress?.({ done: n + 1, total, phase: 'series', caseId: c.caseId });
+  }
+  throwIfAborted(options.signal);
+  options.onProgress?.({ done: total, total, phase: 'finish' });
+  yield* writeIndexes(w);
+  const card = dataCard(w);
+  yield w.file('datacard.json', json(card));
+  yield w.file('README.md', renderDataCardReadme(card, plan.schema));
+}
+
+/** What the steps of writing share: the plan, the options with their defaults, and the totals so far. */
+interface Writing {
+  plan: Plan;
+  options: ExportDatasetOptions;
+  lastModified: Date;
+  file: (name: string, input: Uint8Array | string) => ZipEntry;
+  nnunetRoot: string;
+  msdRoot: string;
+  /** Whether label maps and image volumes are written (nnU-Net or MSD). */
+  nifti: boolean;
+  imageModes: { coco: SliceImageMode; yolo: SliceImageMode };
+  sliceChoice: 'all' | 'annotated';
+  rasterize: { boxes: boolean; polygons: boolean };
+  totals: Totals;
+}
+
+function startWriting(plan: Plan, options: ExportDatasetOptions): Writing {
   const lastModified = options.lastModified ?? new Date();
-  const file = (name: string, input: Uint8Array | string): ZipEntry => ({ name, input, lastModified });
-  const { schema, formats } = plan;
-  const nnunetRoot = `nnUNet_raw/Dataset${pad(plan.datasetId, 3)}_${plan.name}`;
-  const msdRoot = `msd/Task${pad(plan.datasetId, 2)}_${plan.name}`;
-  const nifti = formats.has('nnunet') || formats.has('msd');
+  const nifti = plan.formats.has('nnunet') || plan.formats.has('msd');
   const totals: Totals = { counts: {}, cases: [], problems: [], warnings: [], coco: {} };
-  for (const l of schema.labels) {
+  for (const l of plan.schema.labels) {
     totals.counts[l.id] = {
       train: emptyCounts(nifti),
       validation: emptyCounts(nifti),
       test: emptyCounts(nifti),
     };
   }
-  const imageModes = {
-    coco: options.images?.coco ?? 'png8-window',
-    yolo: options.images?.yolo ?? 'png8-window',
-  } as const;
-  const sliceChoice = options.images?.slices ?? 'all';
-  const rasterize = {
-    boxes: options.rasterize?.boxes ?? false,
-    polygons: options.rasterize?.polygons ?? true,
+  return {
+    plan,
+    options,
+    lastModified,
+    file: (name, input) => ({ name, input, lastModified }),
+    nnunetRoot: `nnUNet_raw/Dataset${pad(plan.datasetId, 3)}_${plan.name}`,
+    msdRoot: `msd/Task${pad(plan.datasetId, 2)}_${plan.name}`,
+    nifti,
+    imageModes: {
+      coco: options.images?.coco ?? 'png8-window',
+      yolo: options.images?.yolo ?? 'png8-window',
+    },
+    sliceChoice: options.images?.slices ?? 'all',
+    rasterize: {
+      boxes: options.rasterize?.boxes ?? false,
+      polygons: options.rasterize?.polygons ?? true,
+    },
+    totals,
   };
-  const total = plan.cases.length;
+}
 
-  for (let n = 0; n < total; n++) {
-    const c = plan.cases[n]!;
-    const item = c.item!;
-    const { stack, document: doc } = item;
-    throwIfAborted(options.signal);
-    options.onProgress?.({ done: n, total, phase: 'series', caseId: c.caseId });
-    const signalOpt = options.signal ? { signal: options.signal } : {};
-
-    const problems = validateDocument(doc, schema, { depth: stack.depth });
-    for (const p of problems) totals.problems.push({ ...p, caseId: c.caseId });
-    if (item.schema && item.schema !== schema && JSON.stringify(item.schema) !== JSON.stringify(schema))
-      totals.warnings.push(`${c.caseId}: its schema differs from the dataset's; labels were matched by id`);
-    countAnnotations(doc.annotations, stack, totals.counts, c.split);
-    const info: DataCardCase = {
-      caseId: c.caseId,
-      split: c.split,
-      size: [stack.width, stack.height, stack.depth],
-      spacing: [...stack.spacing],
-      dataType: stack.dataType,
-      samplesPerPixel: stack.samplesPerPixel,
-      deidentification: deidentificationStatus(stack),
-      annotations: doc.annotations.length,
-      problems: problems.length,
-    };
-    if (typeof stack.metadata['modality'] === 'string') info.modality = stack.metadata['modality'];
-    const method = stack.metadata['deidentificationMethod'];
-    if (typeof method === 'string' && method) info.deidentificationMethod = method;
-
-    // ---- NIfTI: nnU-Net and MSD ----
-    if (nifti) {
-      const labelDoc: DocumentLike = {
-        annotations: doc.annotations.filter(
-          (a) => !(a.kind === 'box' && !rasterize.boxes) && !(a.kind === 'polygon' && !rasterize.polygons),
-        ),
-      };
-      const { labels, images, histogram } = await niftiCase(
-        stack,
-        labelDoc,
-        schema,
-        plan.channels.length,
-        signalOpt,
-      );
-      addVoxels(histogram, schema, totals.counts, c.split);
-      info.niftiType = images[0]!.datatype;
-      if (images.some((image) => image.rescaled))
-        totals.warnings.push(
-          `${c.caseId}: frames have different rescales, so its image holds float32 modality values`,
-        );
-      const channels = images.map((image) => new Uint8Array(image.bytes));
-      const test = c.split === 'test';
-      for (const [root, suffix] of [
-        [nnunetRoot, true],
-        [msdRoot, plan.channels.length > 1],
-      ] as const) {
-        if (!formats.has(root === nnunetRoot ? 'nnunet' : 'msd')) continue;
-        for (let ch = 0; ch < channels.length; ch++) {
-          const base = suffix ? `${c.caseId}_${pad(ch)}` : c.caseId;
-          yield file(`${root}/${test ? 'imagesTs' : 'imagesTr'}/${base}.nii.gz`, channels[ch]!);
-        }
-        yield file(`${root}/${test ? 'labelsTs' : 'labelsTr'}/${c.caseId}.nii.gz`, labels);
-      }
-    }
-
-    // ---- 2D layouts: COCO and YOLO ----
-    const modes: SliceImageMode[] = [];
-    if (formats.has('coco')) modes.push(imageModes.coco);
-    if (formats.has('yolo')) modes.push(imageModes.yolo);
-    if (modes.length > 0) {
-      const groups = bySlice(doc.annotations);
-      const slices = stack.slices
-        .map((_, k) => k)
-        .filter((k) => sliceChoice === 'all' || (groups.get(k)?.length ?? 0) > 0);
-      let window: DatasetWindow | undefined;
-      if (modes.includes('png8-window') && stack.samplesPerPixel === 1) {
-        window = await seriesWindow(stack, options.images?.window, options.signal);
-        info.window = window;
-      }
-      const fileName = (k: number) => `${c.caseId}_${pad(k)}.png`;
-      const coco = formats.has('coco') ? toCoco(doc, stack, schema, { slices, fileName }) : undefined;
-      const cocoImages = new Map<number, CocoImage>(coco?.images.map((img) => [img.voxmark_slice!, img]));
-      for (const k of slices) {
-        throwIfAborted(options.signal);
-        const frame = await stack.getFrame(k, signalOpt);
-        const encoded = new Map<SliceImageMode, SliceImage>();
-        const encode = async (mode: SliceImageMode) => {
-          let img = encoded.get(mode);
-          if (!img) encoded.set(mode, (img = await sliceToPng(stack, frame, mode, window ?? fallbackWindow)));
-          return img;
-        };
-        if (coco) {
-          const png = await encode(imageModes.coco);
-          const img = cocoImages.get(k)!;
-          img['voxmark_case'] = c.caseId;
-          if (png.rescale) img['voxmark_rescale'] = png.rescale;
-          else if (window && png.channels === 1)
-            img['voxmark_window'] = { center: window.center, width: window.width };
-          yield file(`coco/${SPLIT_DIR[c.split]}/${fileName(k)}`, png.bytes);
-        }
-        if (formats.has('yolo')) {
-          const png = await encode(imageModes.yolo);
-          yield file(`yolo/images/${SPLIT_DIR[c.split]}/${fileName(k)}`, png.bytes);
-          const lines = yoloLines(groups.get(k) ?? [], schema, stack.width, stack.height, {
-            segments: options.yolo?.segments ?? false,
-          });
-          yield file(
-            `yolo/labels/${SPLIT_DIR[c.split]}/${fileName(k).replace(/\.png$/, '.txt')}`,
-            lines.length > 0 ? `${lines.join('\n')}\n` : '',
-          );
-        }
-      }
-      if (coco) mergeCoco(totals.coco, c.split, coco, lastModified);
-    }
-
-    if (formats.has('voxmark')) {
-      const json = serializeDocument(doc, { schema: item.schema ?? schema, stack });
-      yield file(`voxmark/${SPLIT_DIR[c.split]}/${c.caseId}.json`, JSON.stringify(json));
-    }
-
-    totals.cases.push(info);
-    c.item = undefined; // let the stack and its cached frames go
-    options.onProgress?.({ done: n + 1, total, phase: 'series', caseId: c.caseId });
+/** The files of one series in every layout asked for; its counts, problems and data card entry. */
+async function* writeCase(w: Writing, c: Case): AsyncGenerator<ZipEntry> {
+  const item = c.item!;
+  const signalOpt = w.options.signal ? { signal: w.options.signal } : {};
+  const info = describeCase(w, c, item);
+  const series: Series = { c, item, info, signalOpt };
+  if (w.nifti) yield* writeNifti(w, series);
+  yield* writeSliceImages(w, series);
+  if (w.plan.formats.has('voxmark')) {
+    const json = serializeDocument(item.document, {
+      schema: item.schema ?? w.plan.schema,
+      stack: item.stack,
+    });
+    yield w.file(`voxmark/${SPLIT_DIR[c.split]}/${c.caseId}.json`, JSON.stringify(json));
   }
+  w.totals.cases.push(info);
+}
 
-  throwIfAborted(options.signal);
-  options.onProgress?.({ done: total, total, phase: 'finish' });
-  const inSplit = (s: DatasetSplitName) => plan.cases.filter((c) => c.split === s).map((c) => c.caseId);
-  const labelNames = uniqueLabelNames(schema);
+/** The series being written: its case, its stack and document, and its data card entry (filled in as it goes). */
+interface Series {
+  c: Case;
+  item: DatasetItem;
+  info: DataCardCase;
+  signalOpt: { signal?: AbortSignal };
+}
 
-  if (formats.has('nnunet')) {
-    const labels: Record<string, number> = { background: 0 };
-    labelNames.forEach((name, i) => (labels[name] = i + 1));
-    const dataset = {
-      name: plan.name,
-      description: `Exported by ${GENERATOR.name} ${GENERATOR.version}`,
-      channel_names: Object.fromEntries(plan.channels.map((ch, i) => [String(i), ch])),
-      labels,
-      numTraining: inSplit('train').length + inSplit('validation').length,
-      file_ending: '.nii.gz',
+/** Validates a series' document and counts its annotations into the totals; its data card entry. */
+function describeCase(w: Writing, c: Case, item: DatasetItem): DataCardCase {
+  const { stack, document: doc } = item;
+  const { schema } = w.plan;
+  const { totals } = w;
+  const problems = validateDocument(doc, schema, { depth: stack.depth });
+  for (const p of problems) totals.problems.push({ ...p, caseId: c.caseId });
+  if (item.schema && item.schema !== schema && JSON.stringify(item.schema) !== JSON.stringify(schema))
+    totals.warnings.push(`${c.caseId}: its schema differs from the dataset's; labels were matched by id`);
+  countAnnotations(doc.annotations, stack, totals.counts, c.split);
+  const info: DataCardCase = {
+    caseId: c.caseId,
+    split: c.split,
+    size: [stack.width, stack.height, stack.depth],
+    spacing: [...stack.spacing],
+    dataType: stack.dataType,
+    samplesPerPixel: stack.samplesPerPixel,
+    deidentification: deidentificationStatus(stack),
+    annotations: doc.annotations.length,
+    problems: problems.length,
+  };
+  if (typeof stack.metadata['modality'] === 'string') info.modality = stack.metadata['modality'];
+  const method = stack.metadata['deidentificationMethod'];
+  if (typeof method === 'string' && method) info.deidentificationMethod = method;
+  return info;
+}
+
+/** nnU-Net and MSD: a series' image volume per channel and its label map, in the split's folders. */
+async function* writeNifti(w: Writing, series: Series): AsyncGenerator<ZipEntry> {
+  const { c, item, info, signalOpt } = series;
+  const { plan, rasterize } = w;
+  const labelDoc: DocumentLike = {
+    annotations: item.document.annotations.filter(
+      (a) => !(a.kind === 'box' && !rasterize.boxes) && !(a.kind === 'polygon' && !rasterize.polygons),
+    ),
+  };
+  const { labels, images, histogram } = await niftiCase(
+    item.stack,
+    labelDoc,
+    plan.schema,
+    plan.channels.length,
+    signalOpt,
+  );
+  addVoxels(histogram, plan.schema, w.totals.counts, c.split);
+  info.niftiType = images[0]!.datatype;
+  if (images.some((image) => image.rescaled))
+    w.totals.warnings.push(
+      `${c.caseId}: frames have different rescales, so its image holds float32 modality values`,
+    );
+  const channels = images.map((image) => new Uint8Array(image.bytes));
+  const test = c.split === 'test';
+  for (const [root, suffix] of [
+    [w.nnunetRoot, true],
+    [w.msdRoot, plan.channels.length > 1],
+  ] as const) {
+    if (!plan.formats.has(root === w.nnunetRoot ? 'nnunet' : 'msd')) continue;
+    for (let ch = 0; ch < channels.length; ch++) {
+      const base = suffix ? `${c.caseId}_${pad(ch)}` : c.caseId;
+      yield w.file(`${root}/${test ? 'imagesTs' : 'imagesTr'}/${base}.nii.gz`, channels[ch]!);
+    }
+    yield w.file(`${root}/${test ? 'labelsTs' : 'labelsTr'}/${c.caseId}.nii.gz`, labels);
+  }
+}
+
+/**
+ * COCO and YOLO: a PNG of each slice chosen (each encoding made once), its YOLO label lines, and the series'
+ * COCO images and annotations merged into its split's annotations.json.
+ */
+async function* writeSliceImages(w: Writing, series: Series): AsyncGenerator<ZipEntry> {
+  const { c, item, info, signalOpt } = series;
+  const { plan, options, imageModes, sliceChoice } = w;
+  const { formats, schema } = plan;
+  const { stack, document: doc } = item;
+  const modes: SliceImageMode[] = [];
+  if (formats.has('coco')) modes.push(imageModes.coco);
+  if (formats.has('yolo')) modes.push(imageModes.yolo);
+  if (modes.length === 0) return;
+  const groups = bySlice(doc.annotations);
+  const slices = stack.slices
+    .map((_, k) => k)
+    .filter((k) => sliceChoice === 'all' || (groups.get(k)?.length ?? 0) > 0);
+  let window: DatasetWindow | undefined;
+  if (modes.includes('png8-window') && stack.samplesPerPixel === 1) {
+    window = await seriesWindow(stack, options.images?.window, options.signal);
+    info.window = window;
+  }
+  const fileName = (k: number) => `${c.caseId}_${pad(k)}.png`;
+  const coco = formats.has('coco') ? toCoco(doc, stack, schema, { slices, fileName }) : undefined;
+  const cocoImages = new Map<number, CocoImage>(coco?.images.map((img) => [img.voxmark_slice!, img]));
+  for (const k of slices) {
+    throwIfAborted(options.signal);
+    const frame = await stack.getFrame(k, signalOpt);
+    const encoded = new Map<SliceImageMode, SliceImage>();
+    const encode = async (mode: SliceImageMode) => {
+      let img = encoded.get(mode);
+      if (!img) encoded.set(mode, (img = await sliceToPng(stack, frame, mode, window ?? fallbackWindow)));
+      return img;
     };
-    yield file(`${nnunetRoot}/dataset.json`, json(dataset));
-    yield file(
-      `${nnunetRoot}/splits_final.json`,
-      json([{ train: inSplit('train'), val: inSplit('validation') }]),
+    if (coco) {
+      const png = await encode(imageModes.coco);
+      const img = cocoImages.get(k)!;
+      img['voxmark_case'] = c.caseId;
+      if (png.rescale) img['voxmark_rescale'] = png.rescale;
+      else if (window && png.channels === 1)
+        img['voxmark_window'] = { center: window.center, width: window.width };
+      yield w.file(`coco/${SPLIT_DIR[c.split]}/${fileName(k)}`, png.bytes);
+    }
+    if (formats.has('yolo')) {
+      const png = await encode(imageModes.yolo);
+      yield w.file(`yolo/images/${SPLIT_DIR[c.split]}/${fileName(k)}`, png.bytes);
+      const lines = yoloLines(groups.get(k) ?? [], schema, stack.width, stack.height, {
+        segments: options.yolo?.segments ?? false,
+      });
+      yield w.file(
+        `yolo/labels/${SPLIT_DIR[c.split]}/${fileName(k).replace(/\.png$/, '.txt')}`,
+        lines.length > 0 ? `${lines.join('\n')}\n` : '',
+      );
+    }
+  }
+  if (coco) mergeCoco(w.totals.coco, c.split, coco, w.lastModified);
+}
+
+/** The case ids of a split, in input order. */
+const caseIdsIn = (plan: Plan, s: DatasetSplitName) =>
+  plan.cases.filter((c) => c.split === s).map((c) => c.caseId);
+
+/** The files that index each layout, written once every series is in. */
+async function* writeIndexes(w: Writing): AsyncGenerator<ZipEntry> {
+  const { plan } = w;
+  const { formats, schema } = plan;
+  const labelNames = uniqueLabelNames(schema);
+  if (formats.has('nnunet')) {
+    yield w.file(`${w.nnunetRoot}/dataset.json`, json(nnunetDatasetJson(plan, labelNames)));
+    yield w.file(
+      `${w.nnunetRoot}/splits_final.json`,
+      json([{ train: caseIdsIn(plan, 'train'), val: caseIdsIn(plan, 'validation') }]),
     );
   }
-  if (formats.has('msd')) {
-    const multi = plan.channels.length > 1;
-    const images = (dir: string, id: string) =>
-      multi ? plan.channels.map((_, ch) => `./${dir}/${id}_${pad(ch)}.nii.gz`) : `./${dir}/${id}.nii.gz`;
-    const entry = (dir: 'Tr' | 'Ts', id: string) => ({
-      image: images(`images${dir}`, id),
-      label: `./labels${dir}/${id}.nii.gz`,
-    });
-    const dataset = {
-      name: plan.name,
-      description: `Exported by ${GENERATOR.name} ${GENERATOR.version}`,
-      reference: '',
-      licence: '',
-      release: GENERATOR.version,
-      tensorImageSize: '3D',
-      modality: Object.fromEntries(plan.channels.map((ch, i) => [String(i), ch])),
-      labels: Object.fromEntries([
-        ['0', 'background'],
-        ...labelNames.map((name, i) => [String(i + 1), name]),
-      ]),
-      numTraining: inSplit('train').length,
-      numValidation: inSplit('validation').length,
-      numTest: inSplit('test').length,
-      training: inSplit('train').map((id) => entry('Tr', id)),
-      validation: inSplit('validation').map((id) => entry('Tr', id)),
-      test: inSplit('test').map((id) => images('imagesTs', id)),
-    };
-    yield file(`${msdRoot}/dataset.json`, json(dataset));
-  }
+  if (formats.has('msd')) yield w.file(`${w.msdRoot}/dataset.json`, json(msdDatasetJson(plan, labelNames)));
   if (formats.has('coco')) {
     for (const s of SPLITS) {
-      const coco = totals.coco[s];
-      if (coco) yield file(`coco/${SPLIT_DIR[s]}/annotations.json`, json(coco));
+      const coco = w.totals.coco[s];
+      if (coco) yield w.file(`coco/${SPLIT_DIR[s]}/annotations.json`, json(coco));
     }
   }
   if (formats.has('yolo')) {
-    yield file(
+    yield w.file(
       'yolo/data.yaml',
-      yoloDataYaml(schema, { train: true, val: true, test: inSplit('test').length > 0 }),
+      yoloDataYaml(schema, { train: true, val: true, test: caseIdsIn(plan, 'test').length > 0 }),
     );
-    if (inSplit('validation').length === 0)
-      totals.warnings.push('No validation cases: YOLO needs images/val to train');
+    if (caseIdsIn(plan, 'validation').length === 0)
+      w.totals.warnings.push('No validation cases: YOLO needs images/val to train');
   }
-  if (formats.has('voxmark')) yield file('voxmark/schema.json', json(schema));
+  if (formats.has('voxmark')) yield w.file('voxmark/schema.json', json(schema));
+}
 
+/** nnU-Net v2's dataset.json: channels, labels by value, and the number of training cases. */
+function nnunetDatasetJson(plan: Plan, labelNames: string[]) {
+  const labels: Record<string, number> = { background: 0 };
+  labelNames.forEach((name, i) => (labels[name] = i + 1));
+  return {
+    name: plan.name,
+    description: `Exported by ${GENERATOR.name} ${GENERATOR.version}`,
+    channel_names: Object.fromEntries(plan.channels.map((ch, i) => [String(i), ch])),
+    labels,
+    numTraining: caseIdsIn(plan, 'train').length + caseIdsIn(plan, 'validation').length,
+    file_ending: '.nii.gz',
+  };
+}
+
+/** The Medical Segmentation Decathlon's dataset.json, with its training, validation and test lists. */
+function msdDatasetJson(plan: Plan, labelNames: string[]) {
+  const inSplit = (s: DatasetSplitName) => caseIdsIn(plan, s);
+  const multi = plan.channels.length > 1;
+  const images = (dir: string, id: string) =>
+    multi ? plan.channels.map((_, ch) => `./${dir}/${id}_${pad(ch)}.nii.gz`) : `./${dir}/${id}.nii.gz`;
+  const entry = (dir: 'Tr' | 'Ts', id: string) => ({
+    image: images(`images${dir}`, id),
+    label: `./labels${dir}/${id}.nii.gz`,
+  });
+  return {
+    name: plan.name,
+    description: `Exported by ${GENERATOR.name} ${GENERATOR.version}`,
+    reference: '',
+    licence: '',
+    release: GENERATOR.version,
+    tensorImageSize: '3D',
+    modality: Object.fromEntries(plan.channels.map((ch, i) => [String(i), ch])),
+    labels: Object.fromEntries([['0', 'background'], ...labelNames.map((name, i) => [String(i + 1), name])]),
+    numTraining: inSplit('train').length,
+    numValidation: inSplit('validation').length,
+    numTest: inSplit('test').length,
+    training: inSplit('train').map((id) => entry('Tr', id)),
+    validation: inSplit('validation').map((id) => entry('Tr', id)),
+    test: inSplit('test').map((id) => images('imagesTs', id)),
+  };
+}
+
+/** The data card: what was exported, how it was split and checked, and the totals of every series. */
+function dataCard(w: Writing): DataCard {
+  const { plan, options, totals, lastModified } = w;
+  const { schema, formats } = plan;
+  const inSplit = (s: DatasetSplitName) => caseIdsIn(plan, s);
   const patients = (s: DatasetSplitName) =>
     new Set(plan.cases.filter((c) => c.split === s && c.patientId).map((c) => c.patientId)).size +
     plan.cases.filter((c) => c.split === s && !c.patientId).length;
@@ -477,7 +596,7 @@ async function* writeDataset(plan: Plan, options: ExportDatasetOptions): AsyncGe
   ).leakage;
   if (plan.ungrouped > 0)
     totals.warnings.push(`${plan.ungrouped} case(s) have no patient id and were split on their own`);
-  const card: DataCard = {
+  return {
     format: 'voxmark-datacard',
     version: 1,
     name: plan.name,
@@ -490,11 +609,11 @@ async function* writeDataset(plan: Plan, options: ExportDatasetOptions): AsyncGe
     },
     formats: [...formats],
     images: {
-      ...(formats.has('coco') ? { coco: imageModes.coco } : {}),
-      ...(formats.has('yolo') ? { yolo: imageModes.yolo } : {}),
-      slices: sliceChoice,
+      ...(formats.has('coco') ? { coco: w.imageModes.coco } : {}),
+      ...(formats.has('yolo') ? { yolo: w.imageModes.yolo } : {}),
+      slices: w.sliceChoice,
     },
-    rasterize,
+    rasterize: w.rasterize,
     split: {
       seed: plan.seed,
       ratios: plan.ratios,
@@ -513,8 +632,6 @@ async function* writeDataset(plan: Plan, options: ExportDatasetOptions): AsyncGe
     problems: totals.problems,
     warnings: totals.warnings,
   };
-  yield file('datacard.json', json(card));
-  yield file('README.md', renderDataCardReadme(card, schema));
 }
 
 /** 8-bit window for series that get no 8-bit image (never used to window). */

@@ -30,6 +30,7 @@ export interface MultipartReadOptions {
 
 const MAX_HEADER_BYTES = 16 * 1024;
 const CRLF = new Uint8Array([13, 10]);
+const CRLF_CRLF = new Uint8Array([13, 10, 13, 10]);
 
 /** Parses a media type with parameters: `multipart/related; type="application/dicom"; boundary=x`. */
 export function parseMediaType(header: string | null | undefined): MediaType {
@@ -150,6 +151,38 @@ export async function* readMultipart(
   open: OpenResponse,
   options: MultipartReadOptions,
 ): AsyncGenerator<Part, void, undefined> {
+  const { boundary, enclosed } = multipartType(open);
+  const reader = open.response.body?.getReader();
+  if (!reader) {
+    open.done();
+    throw corrupt('no body');
+  }
+  const buf = new StreamBuffer(reader, open);
+  const delimiter = new TextEncoder().encode(`\r\n--${boundary}`);
+  const maxParts = options.maxParts ?? Number.POSITIVE_INFINITY;
+  let finished = false;
+  try {
+    await skipPreamble(buf, new TextEncoder().encode(`--${boundary}`));
+    for (let count = 0; ; count++) {
+      if (await atClosingDelimiter(buf)) {
+        finished = true;
+        return;
+      }
+      await skipBoundaryLineEnd(buf);
+      if (count >= maxParts) throw corrupt(`more than ${maxParts} parts`);
+      const headers = await readPartHeaders(buf);
+      const body = await readPartBody(buf, delimiter, options.maxPartBytes);
+      const type = headers['content-type'];
+      yield { headers, contentType: type ? parseMediaType(type) : enclosed, body };
+    }
+  } finally {
+    open.done();
+    if (!finished) void reader.cancel().catch(() => undefined);
+  }
+}
+
+/** The boundary and the parts' default type of a multipart/related answer; releases it when it is not one. */
+function multipartType(open: OpenResponse): { boundary: string; enclosed: MediaType } {
   const contentType = parseMediaType(open.response.headers.get('Content-Type'));
   const boundary = contentType.params.boundary;
   if (contentType.type !== 'multipart/related' || !boundary) {
@@ -159,98 +192,95 @@ export async function* readMultipart(
       `Expected multipart/related, the server sent ${contentType.type || 'no content type'}`,
     );
   }
-  const enclosed = parseMediaType(contentType.params.type ?? 'application/octet-stream');
-  const reader = open.response.body?.getReader();
-  if (!reader) {
-    open.done();
-    throw corrupt('no body');
+  return { boundary, enclosed: parseMediaType(contentType.params.type ?? 'application/octet-stream') };
+}
+
+/**
+ * Reads until `needle` is in the buffer and returns where. Corrupt with `tooLong` when more than `limit`
+ * bytes came without it, or with `ended` when the stream ends first.
+ */
+async function seek(
+  buf: StreamBuffer,
+  needle: Uint8Array,
+  limit: number,
+  tooLong: string,
+  ended: string,
+): Promise<number> {
+  for (;;) {
+    const at = indexOfBytes(buf.bytes, needle, buf.start, buf.end);
+    if (at >= 0) return at;
+    if (buf.length > limit) throw corrupt(tooLong);
+    if (!(await buf.fill())) throw corrupt(ended);
   }
-  const buf = new StreamBuffer(reader, open);
-  const dash = new TextEncoder().encode(`--${boundary}`);
-  const delimiter = new TextEncoder().encode(`\r\n--${boundary}`);
-  const maxParts = options.maxParts ?? Number.POSITIVE_INFINITY;
-  let finished = false;
-  try {
-    // The first delimiter may start the body (no preamble) or follow a preamble line.
-    let at = -1;
-    for (;;) {
-      at = indexOfBytes(buf.bytes, dash, buf.start, buf.end);
-      if (at >= 0) break;
-      if (buf.length > MAX_HEADER_BYTES) throw corrupt('no opening boundary');
-      if (!(await buf.fill())) throw corrupt('no opening boundary');
+}
+
+/** Drops everything up to and including the first boundary: it may start the body or follow a preamble. */
+async function skipPreamble(buf: StreamBuffer, dash: Uint8Array): Promise<void> {
+  const at = await seek(buf, dash, MAX_HEADER_BYTES, 'no opening boundary', 'no opening boundary');
+  buf.skip(at - buf.start + dash.length);
+}
+
+/** After a boundary: whether `--` follows, which closes the body (otherwise a line end and a part follow). */
+async function atClosingDelimiter(buf: StreamBuffer): Promise<boolean> {
+  while (buf.length < 2) if (!(await buf.fill())) throw corrupt('ends after a boundary');
+  return buf.bytes[buf.start] === 45 && buf.bytes[buf.start + 1] === 45;
+}
+
+/** Drops the rest of a boundary line: transport padding (spaces, tabs) may come before its CRLF. */
+async function skipBoundaryLineEnd(buf: StreamBuffer): Promise<void> {
+  const eol = await seek(buf, CRLF, 256, 'no line end after a boundary', 'ends after a boundary');
+  buf.skip(eol - buf.start + 2);
+}
+
+/** A part's header block, up to and including the empty line that ends it. */
+async function readPartHeaders(buf: StreamBuffer): Promise<Record<string, string>> {
+  let headerEnd = -1;
+  for (;;) {
+    if (buf.length >= 2 && buf.bytes[buf.start] === 13 && buf.bytes[buf.start + 1] === 10) {
+      headerEnd = buf.start;
+      break;
     }
-    buf.skip(at - buf.start + dash.length);
-    let count = 0;
-    for (;;) {
-      // After a delimiter: "--" closes the body, otherwise CRLF and a part follow.
-      while (buf.length < 2) if (!(await buf.fill())) throw corrupt('ends after a boundary');
-      if (buf.bytes[buf.start] === 45 && buf.bytes[buf.start + 1] === 45) {
-        finished = true;
-        return;
-      }
-      // Transport padding (spaces, tabs) may follow a boundary before its CRLF.
-      let eol = -1;
-      for (;;) {
-        eol = indexOfBytes(buf.bytes, CRLF, buf.start, buf.end);
-        if (eol >= 0) break;
-        if (buf.length > 256) throw corrupt('no line end after a boundary');
-        if (!(await buf.fill())) throw corrupt('ends after a boundary');
-      }
-      buf.skip(eol - buf.start + 2);
-      if (count >= maxParts) throw corrupt(`more than ${maxParts} parts`);
-      // Header block, up to an empty line.
-      let headerEnd = -1;
-      for (;;) {
-        if (buf.length >= 2 && buf.bytes[buf.start] === 13 && buf.bytes[buf.start + 1] === 10) {
-          headerEnd = buf.start;
-          break;
-        }
-        headerEnd = indexOfBytes(buf.bytes, new Uint8Array([13, 10, 13, 10]), buf.start, buf.end);
-        if (headerEnd >= 0) {
-          headerEnd += 2;
-          break;
-        }
-        if (buf.length > MAX_HEADER_BYTES) throw corrupt('a part header block is too long');
-        if (!(await buf.fill())) throw corrupt('ends inside a part header');
-      }
-      const headers = parseHeaders(
-        new TextDecoder('latin1').decode(buf.bytes.subarray(buf.start, headerEnd)),
-      );
-      buf.skip(headerEnd - buf.start + 2);
-      // Body, up to the next delimiter.
-      let scanFrom = buf.start;
-      let bodyEnd = -1;
-      for (;;) {
-        bodyEnd = indexOfBytes(buf.bytes, delimiter, scanFrom, buf.end);
-        if (bodyEnd >= 0) break;
-        if (buf.length > options.maxPartBytes + delimiter.length) {
-          throw new VoxmarkError(
-            ErrorCode.TooLarge,
-            `A part of the answer is larger than the ${options.maxPartBytes}-byte limit`,
-          );
-        }
-        scanFrom = Math.max(buf.start, buf.end - delimiter.length + 1);
-        const before = buf.start;
-        if (!(await buf.fill())) throw corrupt('the body ends inside a part (no closing boundary)');
-        scanFrom += buf.start - before;
-      }
-      const length = bodyEnd - buf.start;
-      if (length > options.maxPartBytes) {
-        throw new VoxmarkError(
-          ErrorCode.TooLarge,
-          `A part of the answer is larger than the ${options.maxPartBytes}-byte limit`,
-        );
-      }
-      const body = buf.take(length);
-      buf.skip(delimiter.length);
-      count++;
-      const type = headers['content-type'];
-      yield { headers, contentType: type ? parseMediaType(type) : enclosed, body };
+    headerEnd = indexOfBytes(buf.bytes, CRLF_CRLF, buf.start, buf.end);
+    if (headerEnd >= 0) {
+      headerEnd += 2;
+      break;
     }
-  } finally {
-    open.done();
-    if (!finished) void reader.cancel().catch(() => undefined);
+    if (buf.length > MAX_HEADER_BYTES) throw corrupt('a part header block is too long');
+    if (!(await buf.fill())) throw corrupt('ends inside a part header');
   }
+  const headers = parseHeaders(new TextDecoder('latin1').decode(buf.bytes.subarray(buf.start, headerEnd)));
+  buf.skip(headerEnd - buf.start + 2);
+  return headers;
+}
+
+/**
+ * A part's body, up to the next delimiter, which is dropped too. Too-large as soon as more than `maxBytes`
+ * are buffered without the delimiter, so a part beyond the bound is never held whole.
+ */
+async function readPartBody(buf: StreamBuffer, delimiter: Uint8Array, maxBytes: number): Promise<Uint8Array> {
+  let scanFrom = buf.start;
+  let bodyEnd = -1;
+  for (;;) {
+    bodyEnd = indexOfBytes(buf.bytes, delimiter, scanFrom, buf.end);
+    if (bodyEnd >= 0) break;
+    if (buf.length > maxBytes + delimiter.length) throw tooLarge(maxBytes);
+    scanFrom = Math.max(buf.start, buf.end - delimiter.length + 1);
+    const before = buf.start;
+    if (!(await buf.fill())) throw corrupt('the body ends inside a part (no closing boundary)');
+    scanFrom += buf.start - before;
+  }
+  const length = bodyEnd - buf.start;
+  if (length > maxBytes) throw tooLarge(maxBytes);
+  const body = buf.take(length);
+  buf.skip(delimiter.length);
+  return body;
+}
+
+function tooLarge(maxBytes: number): VoxmarkError {
+  return new VoxmarkError(
+    ErrorCode.TooLarge,
+    `A part of the answer is larger than the ${maxBytes}-byte limit`,
+  );
 }
 
 function parseHeaders(text: string): Record<string, string> {

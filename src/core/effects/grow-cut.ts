@@ -23,6 +23,33 @@ const INF = 0x7fffffff;
 /** Voxels settled between two checkpoints. */
 const CHUNK = 1 << 18;
 
+/** The 26 neighbours of a voxel: index offsets and, to test the volume's edges, x, y and z steps. */
+interface Neighbours {
+  off: Int32Array;
+  sx: Int8Array;
+  sy: Int8Array;
+  sz: Int8Array;
+}
+
+/** The neighbour table of a volume `width` wide with `area` voxels per slice, z slowest then y then x. */
+function neighbours(width: number, area: number): Neighbours {
+  const off = new Int32Array(26);
+  const sx = new Int8Array(26);
+  const sy = new Int8Array(26);
+  const sz = new Int8Array(26);
+  let k = 0;
+  for (let dz = -1; dz <= 1; dz++)
+    for (let dy = -1; dy <= 1; dy++)
+      for (let dx = -1; dx <= 1; dx++) {
+        if (dx === 0 && dy === 0 && dz === 0) continue;
+        off[k] = dx + dy * width + dz * area;
+        sx[k] = dx;
+        sy[k] = dy;
+        sz[k++] = dz;
+      }
+  return { off, sx, sy, sz };
+}
+
 export class GrowCutEngine {
   readonly width: number;
   readonly height: number;
@@ -44,6 +71,7 @@ export class GrowCutEngine {
   private entryNext = new Int32Array(1 << 16);
   private free = -1;
   private used = 0;
+  private readonly neighbours: Neighbours;
 
   /** `values`: the region's intensities (modality units), x fastest. Not kept. */
   constructor(values: Float32Array, width: number, height: number, depth: number) {
@@ -62,6 +90,7 @@ export class GrowCutEngine {
     this.cell = new Int32Array(2 * values.length);
     for (let i = 0; i < values.length; i++) this.cell[2 * i + 1] = Math.round((values[i]! - lo) * scale);
     this.labels = new Uint8Array(values.length);
+    this.neighbours = neighbours(width, width * height);
   }
 
   /** Whether the next `run` with these seeds can update the last result (they only add seeds). */
@@ -163,20 +192,7 @@ export class GrowCutEngine {
     const area = w * h;
     const prevDist = this.prevDist;
     const prevLabels = this.prevLabels;
-    const off = new Int32Array(26);
-    const sx = new Int8Array(26);
-    const sy = new Int8Array(26);
-    const sz = new Int8Array(26);
-    let k0 = 0;
-    for (let dz = -1; dz <= 1; dz++)
-      for (let dy = -1; dy <= 1; dy++)
-        for (let dx = -1; dx <= 1; dx++) {
-          if (dx === 0 && dy === 0 && dz === 0) continue;
-          off[k0] = dx + dy * w + dz * area;
-          sx[k0] = dx;
-          sy[k0] = dy;
-          sz[k0++] = dz;
-        }
+    const { off, sx, sy, sz } = this.neighbours;
     let { cur, pending, free, used } = this;
     let entryVoxel = this.entryVoxel;
     let entryNext = this.entryNext;

@@ -94,102 +94,142 @@ export function createGrowFromSeedsSession(
   stack: ImageStack,
   options: GrowFromSeedsSessionOptions = {},
 ): GrowFromSeedsSession {
-  checkStack(stack, 'growFromSeeds');
-  const { width: w, height: h, depth: d } = stack;
-  const fixed = options.box ? boxBounds(options.box, w, h, d, 'growFromSeeds') : null;
-  if (fixed) checkRegion(fixed);
-  /** The region computed in; null until the first update when it follows the seeds. */
-  let b: Bounds | null = fixed;
-  const client = options.worker ? new EffectWorkerClient(options.worker) : null;
-  const id = nextSession++;
-  let engine: GrowCutEngine | null = null;
-  let ready: Promise<void> | null = null; // values read (and sent to the worker)
-  let queue: Promise<unknown> = Promise.resolve();
-  let disposed = false;
+  const session = new GrowSession(stack, options);
+  return {
+    stack,
+    update: (seeds, o = {}) => session.update(seeds, o),
+    dispose: () => session.dispose(),
+  };
+}
 
-  const prepare = (region: Bounds, signal?: AbortSignal): Promise<void> => {
-    if (!ready) {
+/** The state of one session: its region, its engine (or the worker holding it) and its queue of updates. */
+class GrowSession {
+  private readonly w: number;
+  private readonly h: number;
+  private readonly d: number;
+  /** The region given by `box`, or null when it follows the seeds. */
+  private readonly fixed: Bounds | null;
+  /** The region computed in; null until the first update when it follows the seeds. */
+  private region: Bounds | null;
+  private readonly client: EffectWorkerClient | null;
+  private readonly id = nextSession++;
+  private engine: GrowCutEngine | null = null;
+  /** Values read (and sent to the worker). */
+  private ready: Promise<void> | null = null;
+  private queue: Promise<unknown> = Promise.resolve();
+  private disposed = false;
+
+  constructor(
+    private readonly stack: ImageStack,
+    options: GrowFromSeedsSessionOptions,
+  ) {
+    checkStack(stack, 'growFromSeeds');
+    const { width: w, height: h, depth: d } = stack;
+    [this.w, this.h, this.d] = [w, h, d];
+    this.fixed = options.box ? boxBounds(options.box, w, h, d, 'growFromSeeds') : null;
+    if (this.fixed) checkRegion(this.fixed);
+    this.region = this.fixed;
+    this.client = options.worker ? new EffectWorkerClient(options.worker) : null;
+  }
+
+  update(seeds: Volume, o: GrowFromSeedsRunOptions): Promise<Volume> {
+    const { w, h, d } = this;
+    checkVolume(seeds, 'growFromSeeds');
+    if (seeds.width !== w || seeds.height !== h || seeds.depth !== d)
+      return Promise.reject(
+        invalid(
+          `growFromSeeds: seeds are ${seeds.width}×${seeds.height}×${seeds.depth}, the stack ${w}×${h}×${d}`,
+        ),
+      );
+    const result = this.queue.then(() => this.run(seeds, o));
+    this.queue = result.catch(() => undefined);
+    return result;
+  }
+
+  dispose(): void {
+    if (this.disposed) return;
+    this.disposed = true;
+    this.engine = null;
+    if (this.client)
+      void this.client
+        .request({ voxmark: 'effect', op: 'grow-dispose', session: this.id })
+        .catch(() => undefined);
+  }
+
+  /** One update: find the region, read it once, label it, and place the labels in a stack-sized volume. */
+  private async run(seeds: Volume, o: GrowFromSeedsRunOptions): Promise<Volume> {
+    const { w, h, d } = this;
+    if (this.disposed) throw invalid('growFromSeeds: the session was disposed');
+    throwIfAborted(o.signal);
+    const region = this.fixed ?? this.followSeeds(seeds);
+    if (!region) return { data: new Uint8Array(w * h * d), width: w, height: h, depth: d };
+    await this.prepare(region, o.signal);
+    const [bw, bh, bd] = [region.x1 - region.x0, region.y1 - region.y0, region.z1 - region.z0];
+    const labels = await this.label(crop(seeds, region).data, o);
+    const out: Volume = { data: new Uint8Array(w * h * d), width: w, height: h, depth: d };
+    paste(out, { data: labels, width: bw, height: bh, depth: bd }, region);
+    return out;
+  }
+
+  /**
+   * The region that follows the seeds (null when there are none): their bounding box grown by 10% on each
+   * side. A region that no longer holds it widens to hold both, and the session starts over in it.
+   */
+  private followSeeds(seeds: Volume): Bounds | null {
+    const { w, h, d } = this;
+    const seeded = insideBounds(seeds);
+    if (!seeded) return null;
+    const wanted = growBounds(
+      seeded,
+      Math.ceil(0.1 * (seeded.x1 - seeded.x0)),
+      Math.ceil(0.1 * (seeded.y1 - seeded.y0)),
+      Math.ceil(0.1 * (seeded.z1 - seeded.z0)),
+      w,
+      h,
+      d,
+    );
+    const b = this.region;
+    if (!b || !contains(b, wanted)) {
+      this.region = b ? union(b, wanted) : wanted;
+      checkRegion(this.region);
+      this.ready = null;
+      this.engine = null;
+    }
+    return this.region;
+  }
+
+  /** Reads the region's values once, into a new engine here or in the worker; a failed read is retried. */
+  private prepare(region: Bounds, signal?: AbortSignal): Promise<void> {
+    if (!this.ready) {
       const [bw, bh, bd] = [region.x1 - region.x0, region.y1 - region.y0, region.z1 - region.z0];
-      ready = readModalityValues(stack, region, signal).then(async (values) => {
+      const { client, id } = this;
+      const ready = readModalityValues(this.stack, region, signal).then(async (values) => {
         if (client)
           await client.request(
             { voxmark: 'effect', op: 'grow-init', session: id, width: bw, height: bh, depth: bd, values },
             [values.buffer],
           );
-        else engine = new GrowCutEngine(values, bw, bh, bd);
+        else this.engine = new GrowCutEngine(values, bw, bh, bd);
       });
+      this.ready = ready;
       // A failed or aborted read is retried by the next update.
-      ready.catch(() => (ready = null));
+      ready.catch(() => (this.ready = null));
     }
-    return ready;
-  };
+    return this.ready;
+  }
 
-  const run = async (seeds: Volume, o: GrowFromSeedsRunOptions): Promise<Volume> => {
-    if (disposed) throw invalid('growFromSeeds: the session was disposed');
-    throwIfAborted(o.signal);
-    if (!fixed) {
-      const seeded = insideBounds(seeds);
-      if (!seeded) return { data: new Uint8Array(w * h * d), width: w, height: h, depth: d };
-      const wanted = growBounds(
-        seeded,
-        Math.ceil(0.1 * (seeded.x1 - seeded.x0)),
-        Math.ceil(0.1 * (seeded.y1 - seeded.y0)),
-        Math.ceil(0.1 * (seeded.z1 - seeded.z0)),
-        w,
-        h,
-        d,
-      );
-      if (!b || !contains(b, wanted)) {
-        // Widen the region and start over in it.
-        b = b ? union(b, wanted) : wanted;
-        checkRegion(b);
-        ready = null;
-        engine = null;
-      }
-    }
-    const region = b!;
-    await prepare(region, o.signal);
-    const [bw, bh, bd] = [region.x1 - region.x0, region.y1 - region.y0, region.z1 - region.z0];
-    const part = crop(seeds, region).data;
-    let labels: Uint8Array;
-    if (client) {
-      const answer = await client.request(
-        { voxmark: 'effect', op: 'grow-run', session: id, seeds: part },
+  /** Runs GrowCut on the region's seeds, in the worker or on this thread in chunks that yield. */
+  private async label(part: Uint8Array, o: GrowFromSeedsRunOptions): Promise<Uint8Array> {
+    if (this.client) {
+      const answer = await this.client.request(
+        { voxmark: 'effect', op: 'grow-run', session: this.id, seeds: part },
         [part.buffer],
-        {
-          signal: o.signal,
-          onProgress: o.onProgress,
-        },
+        { signal: o.signal, onProgress: o.onProgress },
       );
-      labels = answer!;
-    } else labels = await engine!.run(part, (done, total) => checkpoint(o.signal, o.onProgress, done, total));
-    const out: Volume = { data: new Uint8Array(w * h * d), width: w, height: h, depth: d };
-    paste(out, { data: labels, width: bw, height: bh, depth: bd }, region);
-    return out;
-  };
-
-  return {
-    stack,
-    update(seeds, o = {}) {
-      checkVolume(seeds, 'growFromSeeds');
-      if (seeds.width !== w || seeds.height !== h || seeds.depth !== d)
-        return Promise.reject(
-          invalid(
-            `growFromSeeds: seeds are ${seeds.width}×${seeds.height}×${seeds.depth}, the stack ${w}×${h}×${d}`,
-          ),
-        );
-      const result = queue.then(() => run(seeds, o));
-      queue = result.catch(() => undefined);
-      return result;
-    },
-    dispose() {
-      if (disposed) return;
-      disposed = true;
-      engine = null;
-      if (client)
-        void client.request({ voxmark: 'effect', op: 'grow-dispose', session: id }).catch(() => undefined);
-    },
-  };
+      return answer!;
+    }
+    return this.engine!.run(part, (done, total) => checkpoint(o.signal, o.onProgress, done, total));
+  }
 }
 
 /**
