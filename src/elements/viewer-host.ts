@@ -26,7 +26,15 @@ import type { Annotation, ChangeSet } from '../core/annotation/types.js';
 import type { AnnotationDocument } from '../core/annotation/document.js';
 import type { AnnotationEditor } from '../core/tools/editor.js';
 import type { SelectionState } from '../core/session/selection.js';
-import type { LayerContribution } from './controllers/annotation-controller.js';
+import type { AnnotationKind } from '../core/annotation/types.js';
+import type { EditorTools, ToolOptions } from '../core/tools/editor.js';
+
+/** What a layer element brings: the kinds it draws, the tools it provides and the options it sets. */
+export interface LayerContribution {
+  kinds: AnnotationKind[];
+  tools: (keyof EditorTools)[];
+  options?: Partial<ToolOptions>;
+}
 
 /** A pointer event converted to image pixel coordinates. */
 export interface ImagePointerEvent {

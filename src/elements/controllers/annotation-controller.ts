@@ -13,16 +13,11 @@ import { bindDocument } from '../../core/formats/document.js';
 import type { ImageStack } from '../../core/image/types.js';
 import type { SelectionState } from '../../core/session/selection.js';
 import type { AnnotationKind, AttributeValue } from '../../core/annotation/types.js';
-import {
-  AnnotationEditor,
-  EDITOR_ACTIONS,
-  type EditorTools,
-  type ToolOptions,
-} from '../../core/tools/editor.js';
+import { AnnotationEditor, EDITOR_ACTIONS, type EditorTools } from '../../core/tools/editor.js';
 import type { SliceValues, Tool } from '../../core/tools/tool.js';
 import { treeRows } from '../../core/schema/tree.js';
 import { AnnotationRenderer, fallbackColor } from '../../render/annotation-renderer.js';
-import type { ToolHandler, ViewerChange, ViewerHost } from '../viewer-host.js';
+import type { LayerContribution, ToolHandler, ViewerChange, ViewerHost } from '../viewer-host.js';
 import {
   VxActiveLabelChangeEvent,
   VxAnnotationCreateEvent,
@@ -40,12 +35,7 @@ export interface AnnotationViewer extends ViewerHost, ReactiveControllerHost, HT
   readonly displayedSlice: number;
 }
 
-/** What a layer element brings: the kinds it draws, the tools it provides and the options it sets. */
-export interface LayerContribution {
-  kinds: AnnotationKind[];
-  tools: (keyof EditorTools)[];
-  options?: Partial<ToolOptions>;
-}
+export type { LayerContribution } from '../viewer-host.js';
 
 /** Makes the document of a new stack (what `VxViewer.createDocument` is by default). */
 export function documentForStack(stack: ImageStack): AnnotationDocument {
