@@ -95,7 +95,8 @@ describe('DICOMweb failures against Orthanc', function () {
   });
 
   it('a stalled answer rejects with timeout, and an abort with aborted, without hanging', async () => {
-    const stalled = await stackWithFaultyFrames(series, 'stall', { timeoutMs: 400 });
+    // The timeout covers the metadata requests too, which a loaded machine may answer slowly: leave them room.
+    const stalled = await stackWithFaultyFrames(series, 'stall', { timeoutMs: 2500 });
     expect((await voxmarkRejection(stalled.getFrame(0))).code).to.equal(ErrorCode.Timeout);
     const waiting = await stackWithFaultyFrames(series, 'stall');
     const controller = new AbortController();
