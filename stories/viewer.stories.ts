@@ -291,3 +291,41 @@ export const LargeImage: Story = {
     return frame(html`<vx-viewer label="Zone plate, 4096 × 4096" .stack=${stack}></vx-viewer>`);
   },
 };
+
+/**
+ * Autosave: draw on the phantom (B for box, then drag), then reload the page. The boxes come back, and the
+ * line below says when the draft was restored. Nothing here saves: the viewer keeps a draft in the browser.
+ */
+export const Autosave: Story = {
+  name: 'Autosave and crash recovery',
+  render: () => {
+    const status = (text: string) => {
+      const el = document.getElementById('autosave-status');
+      if (el) el.textContent = text;
+    };
+    const schema = {
+      version: 1 as const,
+      labels: [{ id: 'finding', name: 'Finding', color: '#ffb000', kinds: ['box' as const] }],
+    };
+    return html`<p id="autosave-status" style="font: 13px system-ui; margin: 0 0 6px" aria-live="polite">
+        Draw a box (B, then drag), then reload the page.
+      </p>
+      ${frame(
+        html`<vx-viewer
+          label="Phantom with autosave"
+          autosave="storybook"
+          tool="box"
+          .labelSchema=${schema}
+          .activeLabel=${'finding'}
+          .stack=${sharedPhantom()}
+          .slice=${20}
+          @vx-restore=${(e: CustomEvent<{ count: number; savedAt: number }>) =>
+            status(
+              `Restored ${e.detail.count} annotation(s) saved at ${new Date(e.detail.savedAt).toLocaleTimeString()}.`,
+            )}
+          @vx-draft-conflict=${() => status('This stack is open in another tab too: one of them saves drafts.')}
+          ><vx-box-layer></vx-box-layer
+        ></vx-viewer>`,
+      )}`;
+  },
+};
