@@ -770,13 +770,12 @@ export class VxLabelPicker extends LitElement {
       v.editor.selection.set([id]);
     }
     this.selected = id;
-    void this.updateComplete.then(() =>
-      this.renderRoot
-        .querySelector<HTMLElement>(
-          "[part~='attributes'] [aria-invalid='true'], [part~='attributes'] select, [part~='attributes'] input",
-        )
-        ?.focus(),
-    );
+    void this.updateComplete.then(() => {
+      const form = this.renderRoot.querySelector("[part~='attributes']");
+      const field =
+        form?.querySelector<HTMLElement>("[aria-invalid='true']") ?? form?.querySelector('select, input');
+      field?.focus();
+    });
   }
 
   private renderMissing(): TemplateResult | typeof nothing {
