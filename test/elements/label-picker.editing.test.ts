@@ -1,5 +1,6 @@
 import { expect, fixture, html } from '@open-wc/testing';
-import { resetMouse, sendKeys, sendMouse } from '@web/test-runner-commands';
+import { resetMouse, sendKeys } from '@web/test-runner-commands';
+import { clickOn } from './click.js';
 import { AnnotationDocument } from '../../src/core/annotation/document.js';
 import type { LabelSchema } from '../../src/core/schema/types.js';
 import '../../src/define.js';
@@ -49,15 +50,6 @@ async function picker(attributes: Record<string, string | number | boolean>) {
   );
   const $ = <T extends HTMLElement>(sel: string) => el.shadowRoot!.querySelector<T>(sel)!;
   return { doc, id: a.id, el, $ };
-}
-
-async function clickOn(target: Element) {
-  target.scrollIntoView({ block: 'center' });
-  const r = target.getBoundingClientRect();
-  await sendMouse({
-    type: 'click',
-    position: [Math.round(r.x + r.width / 2), Math.round(r.y + r.height / 2)],
-  });
 }
 
 describe('<vx-label-picker> relabelling', () => {

@@ -1,5 +1,6 @@
 import { expect, html } from '@open-wc/testing';
-import { resetMouse, sendKeys, sendMouse } from '@web/test-runner-commands';
+import { resetMouse, sendKeys } from '@web/test-runner-commands';
+import { clickOn } from './click.js';
 import type { AnnotationDocument } from '../../src/core/annotation/document.js';
 import type { LabelSchema } from '../../src/core/schema/types.js';
 import '../../src/define.js';
@@ -45,14 +46,6 @@ async function setup() {
 /** The element focused inside `el`'s shadow root (or null). */
 function focused(el: Element): Element | null {
   return el.shadowRoot!.activeElement;
-}
-
-async function clickOn(target: Element) {
-  const r = target.getBoundingClientRect();
-  await sendMouse({
-    type: 'click',
-    position: [Math.round(r.x + r.width / 2), Math.round(r.y + r.height / 2)],
-  });
 }
 
 describe('<vx-toolbar> keyboard: a roving tabindex', () => {
