@@ -260,3 +260,25 @@ export const SelectAcrossLayers: Story = {
       'box',
     ),
 };
+
+/**
+ * The toolbar follows the active label: Liver allows polygons and masks only, so Box is disabled, with a
+ * tooltip saying why. Pick Lesion in the label picker and Box comes back. The toolbar and the picker are one
+ * Tab stop each: Tab in, then ←/→ (toolbar) or ↑/↓ and →/← (picker).
+ */
+export const ToolsTheLabelAllows: Story = {
+  name: 'Tools the active label allows',
+  args: { activeLabel: 'liver' },
+  render: (args) =>
+    html`<div style="display:grid; grid-template-columns: 1fr 220px; gap:8px; max-width:980px">
+      ${view(
+        'ann-allowed',
+        'polygon',
+        args,
+        html`<vx-mask-layer brush-size=${args.brushSize}></vx-mask-layer><vx-polygon-layer></vx-polygon-layer
+          ><vx-box-layer></vx-box-layer>`,
+        'all',
+      )}
+      <vx-label-picker for="ann-allowed"></vx-label-picker>
+    </div>`,
+};

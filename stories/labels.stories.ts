@@ -101,9 +101,12 @@ const meta: Meta = {
       description: {
         component:
           'Shows the label schema as a hierarchy with colours. Click a label, use ↑/↓, or press 1–9 to make it ' +
-          'active. The eye and lock beside each label hide it (not drawn, not hit) or lock it (drawn, never ' +
-          'edited) in the viewer. With an annotation selected, edit its attributes: required ones are marked ' +
-          'with * and validated; every change is one undoable edit.',
+          'active (filled marker); the selected annotation’s label has an outlined marker. The list is one Tab ' +
+          'stop: → and ← reach the eye and lock beside each label, which hide it (not drawn, not hit) or lock it ' +
+          '(drawn, never edited) in the viewer. With an annotation selected, edit its attributes: required ones ' +
+          'are marked with * and validated; every change is one undoable edit, Ctrl+Z undoes the document, and ' +
+          'relabelling drops the attributes the new label does not define. "Show me" finds the annotations ' +
+          'still missing a required attribute.',
       },
     },
   },

@@ -11,6 +11,8 @@ import { icon } from './layers/icons.js';
 import { LinkedViewerController, type LinkedViewer } from './controllers/linked-viewer.js';
 import { VxActiveLabelChangeEvent } from './events.js';
 import { treeRows } from '../core/schema/tree.js';
+import { RovingFocus } from './toolbar/roving-focus.js';
+import { srOnly } from './toolbar/styles.js';
 
 const SAFE_COLOR = /^#[0-9a-fA-F]{6}$/;
 
@@ -32,6 +34,16 @@ interface FieldParts {
  * marked and validated; a "Label" select moves the annotation to another label that allows its kind. Every
  * edit is one undoable document change.
  *
+ * The label list is one Tab stop (a roving tabindex): ↑/↓ (and Home/End) choose the previous or next label,
+ * → and ← move between a label and its eye and lock toggles. The active label (what new annotations get) has
+ * a filled marker; the label of the selected annotation, when there is one, has an outlined marker, and both
+ * are named for screen readers.
+ *
+ * Moving an annotation to another label drops the attributes the new label does not define, in the same
+ * undo step. Ctrl+Z (⌘Z) and Ctrl+Shift+Z / Ctrl+Y inside the attribute editor undo and redo the document:
+ * a field's typing not yet committed is discarded first, so no stale value is committed later. Annotations
+ * missing a required attribute are counted under the list, with a "Show me" button that selects the first.
+ *
  * Each label row has an eye and a lock toggle (`aria-pressed` buttons named "Hide <label>" and
  * "Lock <label>"): hidden labels are neither drawn nor hit in the viewer; locked ones are drawn but cannot be
  * edited, moved or erased. They act on the viewer's annotation layers (or on `editor`); without either the
@@ -51,7 +63,12 @@ interface FieldParts {
  *
  * @csspart labels - The label list (a radio group).
  * @csspart row - Each label row: the label button and its toggles; also `hidden` / `locked`.
- * @csspart label - Each label (a radio button); also `active` on the active one.
+ * @csspart label - Each label (a radio button); also `active` on the active one, `selected-label` on the
+ *   selected annotation's label.
+ * @csspart marker - The marker before each label: filled on the active label, outlined on the selected
+ *   annotation's label.
+ * @csspart missing - The count of annotations missing required attributes.
+ * @csspart show-me - The button that selects the first annotation missing a required attribute.
  * @csspart toggle - The eye and lock toggles of every row; also `pressed` when on.
  * @csspart hide-toggle - A label's eye toggle (hide/show; `aria-pressed="true"` when hidden).
  * @csspart lock-toggle - A label's lock toggle (`aria-pressed="true"` when locked).
@@ -69,183 +86,222 @@ interface FieldParts {
  * @cssprop [--vx-picker-color=#e8e8e8] - Text colour.
  * @cssprop [--vx-picker-accent=#3d8bfd] - Active label and focus ring colour.
  * @cssprop [--vx-picker-error=#ff6b6b] - Validation message colour.
+ * @cssprop [--vx-picker-muted=#ababab] - Name colour of a hidden label (keep it ≥ 4.5:1 on the background).
  * @cssprop [--vx-picker-indent=16px] - Indent per hierarchy level.
  * @cssprop [--vx-picker-toggle-size=24px] - Size of the eye and lock toggles.
  */
 export class VxLabelPicker extends LitElement {
-  static override styles = css`
-    :host {
-      display: block;
-      background: var(--vx-picker-background, #1e1e1e);
-      color: var(--vx-picker-color, #e8e8e8);
-      font:
-        13px/1.3 system-ui,
-        sans-serif;
-      border-radius: 4px;
-      padding: 6px;
-      min-width: 180px;
-    }
-    [part~='labels'] {
-      display: flex;
-      flex-direction: column;
-      gap: 2px;
-    }
-    [part~='row'] {
-      display: flex;
-      align-items: center;
-      gap: 2px;
-    }
-    [part~='row'][part~='hidden'] [part~='name'],
-    [part~='row'][part~='hidden'] [part~='swatch'] {
-      opacity: 0.45;
-    }
-    [part~='toggle'] {
-      flex: none;
-      display: inline-grid;
-      place-items: center;
-      width: var(--vx-picker-toggle-size, 24px);
-      height: var(--vx-picker-toggle-size, 24px);
-      padding: 0;
-      border: 1px solid transparent;
-      border-radius: 4px;
-      background: transparent;
-      color: inherit;
-      opacity: 0.55;
-      cursor: pointer;
-    }
-    [part~='toggle']:hover {
-      background: rgba(255, 255, 255, 0.08);
-      opacity: 1;
-    }
-    [part~='toggle'][aria-pressed='true'] {
-      opacity: 1;
-      color: var(--vx-picker-accent, #3d8bfd);
-    }
-    [part~='label'] {
-      display: flex;
-      flex: 1;
-      min-width: 0;
-      align-items: center;
-      gap: 8px;
-      width: 100%;
-      padding: 4px 6px;
-      border: 1px solid transparent;
-      border-radius: 4px;
-      background: transparent;
-      color: inherit;
-      font: inherit;
-      text-align: left;
-      cursor: pointer;
-    }
-    [part~='label']:hover {
-      background: rgba(255, 255, 255, 0.08);
-    }
-    [part~='label'][aria-checked='true'] {
-      border-color: var(--vx-picker-accent, #3d8bfd);
-      background: rgba(61, 139, 253, 0.18);
-    }
-    button:focus-visible,
-    input:focus-visible,
-    select:focus-visible {
-      outline: 2px solid var(--vx-picker-accent, #3d8bfd);
-      outline-offset: 1px;
-    }
-    [part~='swatch'] {
-      flex: none;
-      width: 12px;
-      height: 12px;
-      border-radius: 3px;
-      border: 1px solid rgba(255, 255, 255, 0.4);
-    }
-    [part~='name'] {
-      flex: 1;
-      overflow-wrap: anywhere;
-    }
-    [part~='key'] {
-      font:
-        11px ui-monospace,
-        monospace;
-      opacity: 0.7;
-      border: 1px solid rgba(255, 255, 255, 0.3);
-      border-radius: 3px;
-      padding: 0 4px;
-    }
-    .hidden {
-      position: absolute;
-      width: 1px;
-      height: 1px;
-      overflow: hidden;
-      clip: rect(0 0 0 0);
-      white-space: nowrap;
-    }
-    fieldset.group {
-      display: flex;
-      flex-direction: column;
-      gap: 8px;
-      border: 0;
-      margin: 0;
-      padding: 0;
-      min-width: 0;
-    }
-    [part~='attributes'] {
-      margin-top: 8px;
-      padding-top: 8px;
-      border-top: 1px solid rgba(255, 255, 255, 0.2);
-      display: flex;
-      flex-direction: column;
-      gap: 8px;
-    }
-    h3 {
-      margin: 0;
-      font-size: 12px;
-      font-weight: 600;
-      opacity: 0.85;
-      overflow-wrap: anywhere;
-    }
-    [part~='field'] {
-      display: flex;
-      flex-direction: column;
-      gap: 2px;
-      border: 0;
-      margin: 0;
-      padding: 0;
-    }
-    [part~='field'] label,
-    legend {
-      padding: 0;
-      overflow-wrap: anywhere;
-    }
-    .check {
-      flex-direction: row;
-      align-items: center;
-      gap: 6px;
-    }
-    input[type='text'],
-    input[type='number'],
-    select {
-      font: inherit;
-      color: inherit;
-      background: rgba(0, 0, 0, 0.3);
-      border: 1px solid rgba(255, 255, 255, 0.3);
-      border-radius: 3px;
-      padding: 3px 4px;
-    }
-    [aria-invalid='true'] {
-      border-color: var(--vx-picker-error, #ff6b6b);
-    }
-    [part~='required'] {
-      color: var(--vx-picker-error, #ff6b6b);
-      margin-left: 2px;
-    }
-    [part~='error'] {
-      color: var(--vx-picker-error, #ff6b6b);
-      font-size: 12px;
-    }
-    .empty {
-      opacity: 0.7;
-      font-style: italic;
-    }
-  `;
+  static override styles = [
+    srOnly,
+    css`
+      :host {
+        display: block;
+        background: var(--vx-picker-background, #1e1e1e);
+        color: var(--vx-picker-color, #e8e8e8);
+        font:
+          13px/1.3 system-ui,
+          sans-serif;
+        border-radius: 4px;
+        padding: 6px;
+        min-width: 180px;
+      }
+      [part~='labels'] {
+        display: flex;
+        flex-direction: column;
+        gap: 2px;
+      }
+      [part~='row'] {
+        display: flex;
+        align-items: center;
+        gap: 2px;
+      }
+      [part~='row'][part~='hidden'] [part~='name'] {
+        color: var(--vx-picker-muted, #ababab);
+        font-style: italic;
+      }
+      [part~='row'][part~='hidden'] [part~='swatch'] {
+        opacity: 0.45;
+      }
+      [part~='marker'] {
+        flex: none;
+        width: 8px;
+        height: 8px;
+        border-radius: 50%;
+        border: 2px solid transparent;
+      }
+      [part~='label'][aria-checked='true'] [part~='marker'] {
+        background: var(--vx-picker-accent, #3d8bfd);
+        border-color: var(--vx-picker-accent, #3d8bfd);
+      }
+      [part~='label'][part~='selected-label'] {
+        border-style: dashed;
+        border-color: var(--vx-picker-color, #e8e8e8);
+      }
+      [part~='label'][part~='selected-label'] [part~='marker'] {
+        border-color: var(--vx-picker-color, #e8e8e8);
+      }
+      [part~='label'][part~='active'][part~='selected-label'] {
+        border-style: solid;
+        border-color: var(--vx-picker-accent, #3d8bfd);
+        outline: 1px dashed var(--vx-picker-color, #e8e8e8);
+        outline-offset: -4px;
+      }
+      [part~='missing'] {
+        margin: 8px 0 0;
+        display: flex;
+        align-items: center;
+        gap: 6px;
+        color: var(--vx-picker-error, #ff6b6b);
+      }
+      [part~='show-me'] {
+        font: inherit;
+        color: inherit;
+        background: transparent;
+        border: 1px solid currentColor;
+        border-radius: 3px;
+        padding: 1px 6px;
+        cursor: pointer;
+      }
+      [part~='toggle'] {
+        flex: none;
+        display: inline-grid;
+        place-items: center;
+        width: var(--vx-picker-toggle-size, 24px);
+        height: var(--vx-picker-toggle-size, 24px);
+        padding: 0;
+        border: 1px solid transparent;
+        border-radius: 4px;
+        background: transparent;
+        color: inherit;
+        opacity: 0.75;
+        cursor: pointer;
+      }
+      [part~='toggle']:hover {
+        background: rgba(255, 255, 255, 0.08);
+        opacity: 1;
+      }
+      [part~='toggle'][aria-pressed='true'] {
+        opacity: 1;
+        color: var(--vx-picker-accent, #3d8bfd);
+      }
+      [part~='label'] {
+        display: flex;
+        flex: 1;
+        min-width: 0;
+        align-items: center;
+        gap: 8px;
+        width: 100%;
+        padding: 4px 6px;
+        border: 1px solid transparent;
+        border-radius: 4px;
+        background: transparent;
+        color: inherit;
+        font: inherit;
+        text-align: left;
+        cursor: pointer;
+      }
+      [part~='label']:hover {
+        background: rgba(255, 255, 255, 0.08);
+      }
+      [part~='label'][aria-checked='true'] {
+        border-color: var(--vx-picker-accent, #3d8bfd);
+        background: rgba(61, 139, 253, 0.18);
+      }
+      button:focus-visible,
+      input:focus-visible,
+      select:focus-visible {
+        outline: 2px solid var(--vx-picker-accent, #3d8bfd);
+        outline-offset: 1px;
+      }
+      [part~='swatch'] {
+        flex: none;
+        width: 12px;
+        height: 12px;
+        border-radius: 3px;
+        border: 1px solid rgba(255, 255, 255, 0.4);
+      }
+      [part~='name'] {
+        flex: 1;
+        overflow-wrap: anywhere;
+      }
+      [part~='key'] {
+        font:
+          11px ui-monospace,
+          monospace;
+        opacity: 0.7;
+        border: 1px solid rgba(255, 255, 255, 0.3);
+        border-radius: 3px;
+        padding: 0 4px;
+      }
+      fieldset.group {
+        display: flex;
+        flex-direction: column;
+        gap: 8px;
+        border: 0;
+        margin: 0;
+        padding: 0;
+        min-width: 0;
+      }
+      [part~='attributes'] {
+        margin-top: 8px;
+        padding-top: 8px;
+        border-top: 1px solid rgba(255, 255, 255, 0.2);
+        display: flex;
+        flex-direction: column;
+        gap: 8px;
+      }
+      h3 {
+        margin: 0;
+        font-size: 12px;
+        font-weight: 600;
+        opacity: 0.85;
+        overflow-wrap: anywhere;
+      }
+      [part~='field'] {
+        display: flex;
+        flex-direction: column;
+        gap: 2px;
+        border: 0;
+        margin: 0;
+        padding: 0;
+      }
+      [part~='field'] label,
+      legend {
+        padding: 0;
+        overflow-wrap: anywhere;
+      }
+      .check {
+        flex-direction: row;
+        align-items: center;
+        gap: 6px;
+      }
+      input[type='text'],
+      input[type='number'],
+      select {
+        font: inherit;
+        color: inherit;
+        background: rgba(0, 0, 0, 0.3);
+        border: 1px solid rgba(255, 255, 255, 0.3);
+        border-radius: 3px;
+        padding: 3px 4px;
+      }
+      [aria-invalid='true'] {
+        border-color: var(--vx-picker-error, #ff6b6b);
+      }
+      [part~='required'] {
+        color: var(--vx-picker-error, #ff6b6b);
+        margin-left: 2px;
+      }
+      [part~='error'] {
+        color: var(--vx-picker-error, #ff6b6b);
+        font-size: 12px;
+      }
+      .empty {
+        opacity: 0.7;
+        font-style: italic;
+      }
+    `,
+  ];
 
   /** The label schema. Taken from the viewer when bound to one and not set here. */
   @property({ attribute: false }) schema: LabelSchema | undefined;
@@ -272,6 +328,17 @@ export class VxLabelPicker extends LitElement {
   @property({ attribute: false }) editor: AnnotationEditor | undefined;
 
   @state() private revision = 0;
+  private missingCache:
+    { doc: AnnotationDocument; version: number; schema: LabelSchema; ids: string[] } | undefined;
+  /** The row whose eye and lock toggles hold the focus: they are Tab stops while it does. */
+  @state() private focusRow: string | undefined;
+  private readonly roving = new RovingFocus(this, {
+    items: () => [...this.renderRoot.querySelectorAll<HTMLElement>("[role='radio']")],
+    next: ['ArrowDown'],
+    previous: ['ArrowUp'],
+    preferred: () => this.renderRoot.querySelector<HTMLElement>("[role='radio'][aria-checked='true']"),
+    onMove: (item) => item.dataset['id'] && this.choose(item.dataset['id']),
+  });
   private visCleanup: (() => void) | undefined;
   private boundEditor: AnnotationEditor | undefined;
 
@@ -295,8 +362,9 @@ export class VxLabelPicker extends LitElement {
     this.boundEditor = undefined;
   }
 
-  protected override updated(changed: Map<string, unknown>): void {
-    // A host setting `active` on a bound picker sets the viewer's active label.
+  protected override willUpdate(changed: Map<string, unknown>): void {
+    // A host setting `active` on a bound picker sets the viewer's active label. Here, before rendering: the
+    // viewer notifies the picker at once, and a change requested from `updated()` would render twice.
     if (
       changed.has('active') &&
       this.viewer &&
@@ -304,6 +372,9 @@ export class VxLabelPicker extends LitElement {
       this.viewer.activeLabel !== this.active
     )
       this.viewer.activeLabel = this.active;
+  }
+
+  protected override updated(): void {
     const doc = this.currentDocument;
     if (doc !== this.boundDoc) {
       this.docCleanup?.();
@@ -416,19 +487,32 @@ export class VxLabelPicker extends LitElement {
       }
       return;
     }
-    if (typing || !(target instanceof HTMLElement) || target.getAttribute('role') !== 'radio') return;
-    const i = rows.findIndex((r) => r.label.id === target.dataset['id']);
-    let next = -1;
-    if (e.key === 'ArrowDown' || e.key === 'ArrowRight') next = (i + 1) % rows.length;
-    else if (e.key === 'ArrowUp' || e.key === 'ArrowLeft') next = (i - 1 + rows.length) % rows.length;
-    else if (e.key === 'Home') next = 0;
-    else if (e.key === 'End') next = rows.length - 1;
-    if (next < 0) return;
+    if (typing || !(target instanceof HTMLElement)) return;
+    if (target.getAttribute('role') === 'radio') this.roving.onKeyDown(e);
+    if (e.key === 'ArrowRight' || e.key === 'ArrowLeft') this.moveInRow(target, e);
+  };
+
+  /** → and ←: from a label to its eye toggle, to its lock toggle, and back. */
+  private moveInRow(target: HTMLElement, e: KeyboardEvent): void {
+    const row = target.closest<HTMLElement>("[part~='row']");
+    if (!row) return;
+    const cells = [...row.querySelectorAll<HTMLElement>('button')];
+    const i = cells.indexOf(target);
+    const next = cells[i + (e.key === 'ArrowRight' ? 1 : -1)];
+    if (i < 0 || !next) return;
     e.preventDefault();
-    this.choose(rows[next]!.label.id);
-    void this.updateComplete.then(() =>
-      this.renderRoot.querySelector<HTMLElement>(`[role='radio'][data-index='${next}']`)?.focus(),
-    );
+    next.focus();
+  }
+
+  private onRowFocusIn = (e: FocusEvent): void => {
+    const target = e.composedPath()[0];
+    const row = target instanceof HTMLElement && target.getAttribute('role') !== 'radio' ? target : undefined;
+    this.focusRow = row?.closest<HTMLElement>("[part~='row']")?.dataset['id'];
+  };
+
+  private onRowFocusOut = (e: FocusEvent): void => {
+    if (!(e.relatedTarget instanceof Node) || !this.renderRoot.contains(e.relatedTarget))
+      this.focusRow = undefined;
   };
 
   /** Locked (itself or through its label, in the bound editor): its attributes and label are not edited. */
@@ -501,6 +585,7 @@ export class VxLabelPicker extends LitElement {
             max=${ifDefined(def.max)}
             .step=${def.step !== undefined ? String(def.step) : 'any'}
             .value=${live(typeof value === 'number' ? String(value) : value === undefined ? '' : String(value))}
+            data-committed=${value === undefined ? '' : String(value)}
             aria-required=${def.required ? 'true' : 'false'}
             aria-invalid=${invalid ? 'true' : 'false'}
             aria-describedby=${described ?? nothing}
@@ -519,6 +604,7 @@ export class VxLabelPicker extends LitElement {
             type="text"
             maxlength=${ifDefined(def.maxLength)}
             .value=${live(typeof value === 'string' ? value : value === undefined ? '' : String(value))}
+            data-committed=${value === undefined ? '' : String(value)}
             aria-required=${def.required ? 'true' : 'false'}
             aria-invalid=${invalid ? 'true' : 'false'}
             aria-describedby=${described ?? nothing}
@@ -597,7 +683,7 @@ export class VxLabelPicker extends LitElement {
           const id = (e.target as HTMLSelectElement).value;
           const doc = this.currentDocument;
           const cur = this.selectedAnnotation();
-          if (doc && cur && id && id !== cur.label && !this.isLocked(cur)) doc.update(cur.id, { label: id });
+          if (doc && cur && id && id !== cur.label && !this.isLocked(cur)) this.relabel(doc, cur, id);
         }}
       >
         ${choices.map(
@@ -608,6 +694,98 @@ export class VxLabelPicker extends LitElement {
         )}
       </select>
     </div>`;
+  }
+
+  /**
+   * Moves `a` to label `id`, keeping only the attributes that label defines: one document edit, one undo step.
+   */
+  private relabel(doc: AnnotationDocument, a: Annotation, id: string): void {
+    const defs = new Set(
+      (this.currentSchema?.labels.find((l) => l.id === id)?.attributes ?? []).map((d) => d.id),
+    );
+    const kept = Object.entries(a.attributes ?? {}).filter(([k]) => defs.has(k));
+    doc.update(a.id, { label: id, attributes: kept.length ? Object.fromEntries(kept) : undefined });
+  }
+
+  /**
+   * Ctrl+Z / Ctrl+Shift+Z / Ctrl+Y in the attribute editor act on the document, never on a field alone. A
+   * field edited but not committed yet is put back to the document's value first (that is the whole undo).
+   */
+  private onAttributesKeyDown = (e: KeyboardEvent): void => {
+    if (!(e.ctrlKey || e.metaKey) || e.altKey) return;
+    const key = e.key.toLowerCase();
+    const redo = (key === 'z' && e.shiftKey) || (key === 'y' && !e.shiftKey);
+    if (key !== 'z' && !redo) return;
+    e.preventDefault();
+    e.stopPropagation();
+    const target = e.composedPath()[0];
+    const dirty =
+      target instanceof HTMLInputElement &&
+      target.dataset['committed'] !== undefined &&
+      target.value !== target.dataset['committed'];
+    if (dirty && !redo) target.value = target.dataset['committed']!;
+    else this.undoRedo(redo ? 'redo' : 'undo');
+    this.revision++;
+  };
+
+  private undoRedo(action: 'undo' | 'redo'): void {
+    const v = this.viewer;
+    if (v && v.layerKinds.size && (!this.document || this.document === v.document)) v.editor.run(action);
+    else if (action === 'undo') this.currentDocument?.undo();
+    else this.currentDocument?.redo();
+  }
+
+  /**
+   * Annotations of the document missing a required attribute, in document order. Computed again only when the
+   * document or the schema changed (a hide, a lock or a selection reads nothing), and from the attributes
+   * alone: no geometry or mask pixel is read.
+   */
+  private missingRequired(): string[] {
+    const doc = this.currentDocument;
+    const schema = this.currentSchema;
+    if (!doc || !schema) return [];
+    const c = this.missingCache;
+    if (c && c.doc === doc && c.version === doc.version && c.schema === schema) return c.ids;
+    const required = new Map(
+      schema.labels.map((l) => [l.id, (l.attributes ?? []).filter((d) => d.required).map((d) => d.id)]),
+    );
+    const ids: string[] = [];
+    if ([...required.values()].some((r) => r.length)) {
+      for (const a of doc.annotations) {
+        const v = a.attributes;
+        if (required.get(a.label)?.some((k) => v?.[k] === undefined || v[k] === '')) ids.push(a.id);
+      }
+    }
+    this.missingCache = { doc, version: doc.version, schema, ids };
+    return ids;
+  }
+
+  /** Selects annotation `id` (in the viewer, going to its slice, when bound) and focuses its first field. */
+  private showMe(id: string): void {
+    const a = this.currentDocument?.get(id);
+    if (!a) return;
+    const v = this.viewer as (LinkedViewer & { slice: number }) | undefined;
+    if (v && (!this.document || this.document === v.document)) {
+      if (v.slice !== a.slice) v.slice = a.slice;
+      v.editor.selection.set([id]);
+    }
+    this.selected = id;
+    void this.updateComplete.then(() => {
+      const form = this.renderRoot.querySelector("[part~='attributes']");
+      const field =
+        form?.querySelector<HTMLElement>("[aria-invalid='true']") ?? form?.querySelector('select, input');
+      field?.focus();
+    });
+  }
+
+  private renderMissing(): TemplateResult | typeof nothing {
+    const ids = this.missingRequired();
+    if (!ids.length) return nothing;
+    const n = ids.length;
+    return html`<p part="missing" role="status">
+      ${n} ${n === 1 ? 'annotation misses' : 'annotations miss'} required attributes
+      <button part="show-me" type="button" @click=${() => this.showMe(ids[0]!)}>Show me</button>
+    </p>`;
   }
 
   private renderAttributes(): TemplateResult | typeof nothing {
@@ -625,6 +803,7 @@ export class VxLabelPicker extends LitElement {
       part="attributes"
       aria-label=${`Attributes of the selected ${label.name}`}
       @submit=${(e: Event) => e.preventDefault()}
+      @keydown=${this.onAttributesKeyDown}
     >
       <h3>${label.name}</h3>
       ${locked ? html`<p class="empty" part="locked-note">Locked: unlock it to edit</p>` : nothing}
@@ -650,15 +829,14 @@ export class VxLabelPicker extends LitElement {
     void this.revision;
     const rows = treeRows(this.currentSchema);
     const active = this.activeId;
-    const activeIndex = Math.max(
-      0,
-      rows.findIndex((r) => r.label.id === active),
-    );
+    const selectedLabel = this.selectedAnnotation()?.label;
     return html`<div
         part="labels"
         role="radiogroup"
         aria-label=${this.listLabel}
         @mousedown=${this.onLabelsMouseDown}
+        @focusin=${this.onRowFocusIn}
+        @focusout=${this.onRowFocusOut}
       >
         ${rows.length === 0 ? html`<p class="empty">No labels</p>` : nothing}
         ${rows.map((r, i) => {
@@ -667,24 +845,28 @@ export class VxLabelPicker extends LitElement {
           const ed = this.currentEditor;
           const hidden = !!ed?.visibility.isLabelHidden(r.label.id);
           const locked = !!ed?.visibility.isLabelLocked(r.label.id);
+          const ofSelected = r.label.id === selectedLabel;
+          const toggleTab = this.focusRow === r.label.id ? '0' : '-1';
           return html`<div
             part=${`row${hidden ? ' hidden' : ''}${locked ? ' locked' : ''}`}
             data-id=${r.label.id}
           >
             <button
-              part=${on ? 'label active' : 'label'}
+              part=${`label${on ? ' active' : ''}${ofSelected ? ' selected-label' : ''}`}
               role="radio"
               type="button"
               aria-checked=${on ? 'true' : 'false'}
-              tabindex=${i === activeIndex ? '0' : '-1'}
               data-id=${r.label.id}
               data-index=${i}
               style=${`padding-left: calc(6px + ${r.depth} * var(--vx-picker-indent, 16px))`}
               @click=${() => this.choose(r.label.id)}
             >
+              <span part="marker" aria-hidden="true"></span>
               <span part="swatch" style=${`background: ${color}`} aria-hidden="true"></span>
               <span part="name">${r.label.name}</span>
-              ${r.parentName !== undefined ? html`<span class="hidden">, in ${r.parentName}</span>` : nothing}
+              ${ofSelected ? html`<span class="sr-only">, label of the selected annotation</span>` : nothing}
+              ${hidden ? html`<span class="sr-only">, hidden</span>` : nothing}
+              ${r.parentName !== undefined ? html`<span class="sr-only">, in ${r.parentName}</span>` : nothing}
               ${i < 9 ? html`<kbd part="key" aria-hidden="true">${i + 1}</kbd>` : nothing}
             </button>
             ${
@@ -692,6 +874,7 @@ export class VxLabelPicker extends LitElement {
                 ? html`<button
                       part=${`toggle hide-toggle${hidden ? ' pressed' : ''}`}
                       type="button"
+                      tabindex=${toggleTab}
                       aria-pressed=${hidden ? 'true' : 'false'}
                       aria-label=${`Hide ${r.label.name}`}
                       title=${hidden ? `Show ${r.label.name}` : `Hide ${r.label.name}`}
@@ -702,6 +885,7 @@ export class VxLabelPicker extends LitElement {
                     <button
                       part=${`toggle lock-toggle${locked ? ' pressed' : ''}`}
                       type="button"
+                      tabindex=${toggleTab}
                       aria-pressed=${locked ? 'true' : 'false'}
                       aria-label=${`Lock ${r.label.name}`}
                       title=${locked ? `Unlock ${r.label.name}` : `Lock ${r.label.name}`}
@@ -714,7 +898,7 @@ export class VxLabelPicker extends LitElement {
           </div>`;
         })}
       </div>
-      ${this.renderAttributes()}`;
+      ${this.renderMissing()} ${this.renderAttributes()}`;
   }
 }
 

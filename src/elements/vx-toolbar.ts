@@ -7,21 +7,42 @@ import { formatCombo } from '../core/keymap.js';
 import { VxToolChangeEvent } from './events.js';
 import { LinkedViewerController, type LinkedViewer } from './controllers/linked-viewer.js';
 import { icon } from './layers/icons.js';
+import type { AnnotationKind } from '../core/annotation/types.js';
+import { RovingFocus } from './toolbar/roving-focus.js';
+import { srOnly } from './toolbar/styles.js';
 
-const TOOLS: { id: string; label: string }[] = [
+/** The toolbar's tools; `kind` is the annotation kind a tool creates (the active label must allow it). */
+const TOOLS: { id: string; label: string; kind?: AnnotationKind }[] = [
   { id: 'select', label: 'Select' },
   { id: 'pan', label: 'Pan' },
   { id: 'window', label: 'Window/level' },
-  { id: 'box', label: 'Box' },
-  { id: 'polygon', label: 'Polygon' },
-  { id: 'brush', label: 'Brush' },
+  { id: 'box', label: 'Box', kind: 'box' },
+  { id: 'polygon', label: 'Polygon', kind: 'polygon' },
+  { id: 'brush', label: 'Brush', kind: 'mask' },
   { id: 'eraser', label: 'Eraser' },
 ];
 
+const KIND_NAMES: Record<AnnotationKind, string> = { box: 'boxes', polygon: 'polygons', mask: 'masks' };
+
+/**
+ * Why the active label forbids tool `t` (its `LabelDef.kinds` lack the kind the tool creates), or undefined
+ * when the tool may be used.
+ */
+function forbiddenReason(t: (typeof TOOLS)[number], v: LinkedViewer | undefined): string | undefined {
+  const label = v?.activeLabel && v.labelSchema?.labels.find((l) => l.id === v.activeLabel);
+  if (!t.kind || !label || label.kinds.includes(t.kind)) return undefined;
+  return `${label.name} allows only ${label.kinds.map((k) => KIND_NAMES[k]).join(' and ')}`;
+}
+
 /**
  * Tool buttons, brush size, undo/redo and hide/lock for a `<vx-viewer>`, named by `for` (the viewer's id) or
- * the closest enclosing viewer. A `role="toolbar"`: Tab reaches it, arrow keys move between buttons, and
- * every control has an accessible name with its key binding.
+ * the closest enclosing viewer. A `role="toolbar"` with a roving tabindex: it is one Tab stop; ←/→ move
+ * between its controls and Home/End go to the first and last (on the brush size slider ↑/↓ change the size).
+ * Every control has an accessible name with its key binding.
+ *
+ * A tool that creates a kind the active label does not allow (`LabelDef.kinds`) is shown disabled
+ * (`aria-disabled="true"`, still focusable) with a tooltip and description saying why; choosing another label
+ * enables it again.
  *
  * @tag vx-toolbar
  * @summary Toolbar for a viewer's annotation tools.
@@ -32,6 +53,7 @@ const TOOLS: { id: string; label: string }[] = [
  * @csspart button - Every button.
  * @csspart tool-button - The tool buttons (`aria-pressed` marks the active one).
  * @csspart active - The active tool's button.
+ * @csspart not-allowed - A tool button the active label does not allow (`aria-disabled="true"`).
  * @csspart brush-size - The brush size control (a range input).
  * @csspart undo - The undo button.
  * @csspart redo - The redo button.
@@ -50,71 +72,90 @@ const TOOLS: { id: string; label: string }[] = [
  * @cssprop [--vx-toolbar-button-size=32px] - Button size.
  */
 export class VxToolbar extends LitElement {
-  static override styles = css`
-    :host {
-      display: inline-block;
-    }
-    [part~='toolbar'] {
-      display: flex;
-      flex-wrap: wrap;
-      align-items: center;
-      gap: var(--vx-toolbar-gap, 4px);
-      padding: 4px;
-      background: var(--vx-toolbar-background, #1e1e1e);
-      color: var(--vx-toolbar-color, #e8e8e8);
-      font:
-        13px/1.2 system-ui,
-        sans-serif;
-      border-radius: 4px;
-    }
-    button {
-      min-width: var(--vx-toolbar-button-size, 32px);
-      height: var(--vx-toolbar-button-size, 32px);
-      border: 1px solid transparent;
-      border-radius: 4px;
-      background: transparent;
-      color: inherit;
-      font: inherit;
-      cursor: pointer;
-      display: inline-grid;
-      place-items: center;
-      padding: 0 4px;
-    }
-    button:hover {
-      background: rgba(255, 255, 255, 0.08);
-    }
-    button[aria-pressed='true'] {
-      background: var(--vx-toolbar-accent, #3d8bfd);
-      color: #fff;
-    }
-    button:disabled {
-      opacity: 0.4;
-      cursor: default;
-    }
-    button:focus-visible,
-    input:focus-visible {
-      outline: 2px solid var(--vx-toolbar-accent, #3d8bfd);
-      outline-offset: 1px;
-    }
-    .sep {
-      width: 1px;
-      align-self: stretch;
-      background: rgba(255, 255, 255, 0.2);
-    }
-    label {
-      display: inline-flex;
-      align-items: center;
-      gap: 4px;
-    }
-    input[type='range'] {
-      width: 90px;
-    }
-  `;
+  static override styles = [
+    srOnly,
+    css`
+      :host {
+        display: inline-block;
+      }
+      [part~='toolbar'] {
+        display: flex;
+        flex-wrap: wrap;
+        align-items: center;
+        gap: var(--vx-toolbar-gap, 4px);
+        padding: 4px;
+        background: var(--vx-toolbar-background, #1e1e1e);
+        color: var(--vx-toolbar-color, #e8e8e8);
+        font:
+          13px/1.2 system-ui,
+          sans-serif;
+        border-radius: 4px;
+      }
+      button {
+        min-width: var(--vx-toolbar-button-size, 32px);
+        height: var(--vx-toolbar-button-size, 32px);
+        border: 1px solid transparent;
+        border-radius: 4px;
+        background: transparent;
+        color: inherit;
+        font: inherit;
+        cursor: pointer;
+        display: inline-grid;
+        place-items: center;
+        padding: 0 4px;
+      }
+      button:hover {
+        background: rgba(255, 255, 255, 0.08);
+      }
+      button[aria-pressed='true'] {
+        background: var(--vx-toolbar-accent, #3d8bfd);
+        color: #fff;
+      }
+      button:disabled {
+        opacity: 0.4;
+        cursor: default;
+      }
+      button[aria-disabled='true'] {
+        opacity: 0.45;
+        cursor: not-allowed;
+      }
+      button[aria-disabled='true'][aria-pressed='true'] {
+        background: transparent;
+        border-color: var(--vx-toolbar-accent, #3d8bfd);
+      }
+      button:focus-visible,
+      input:focus-visible {
+        outline: 2px solid var(--vx-toolbar-accent, #3d8bfd);
+        outline-offset: 1px;
+      }
+      .sep {
+        width: 1px;
+        align-self: stretch;
+        background: rgba(255, 255, 255, 0.2);
+      }
+      label {
+        display: inline-flex;
+        align-items: center;
+        gap: 4px;
+      }
+      input[type='range'] {
+        width: 90px;
+      }
+    `,
+  ];
 
   /** Id of the `<vx-viewer>` to control (in the same document or shadow root). */
   @property({ attribute: 'for' }) for = '';
 
   private readonly linked = new LinkedViewerController(this);
+  private readonly roving = new RovingFocus(this, {
+    items: () => [
+      ...this.renderRoot.querySelectorAll<HTMLElement>('button:not(:disabled), input[type="range"]'),
+    ],
+    next: ['ArrowRight'],
+    previous: ['ArrowLeft'],
+    preferred: () => this.renderRoot.querySelector<HTMLElement>('[part~="tool-button"][aria-pressed="true"]'),
+  });
 
   constructor() {
     super();
@@ -143,7 +184,8 @@ export class VxToolbar extends LitElement {
 
   private setTool(id: string): void {
     const v = this.viewer;
-    if (!v || v.tool === id) return;
+    const t = TOOLS.find((x) => x.id === id);
+    if (!v || v.tool === id || (t && forbiddenReason(t, v))) return;
     const previous = v.tool;
     v.tool = id;
     v.dispatchEvent(new VxToolChangeEvent(id, previous));
@@ -166,23 +208,6 @@ export class VxToolbar extends LitElement {
   private onMouseDown(e: MouseEvent): void {
     const target = e.composedPath()[0];
     if (target instanceof Element && target.closest('button')) e.preventDefault();
-  }
-
-  private onKeyDown(e: KeyboardEvent): void {
-    if (e.key !== 'ArrowLeft' && e.key !== 'ArrowRight' && e.key !== 'Home' && e.key !== 'End') return;
-    const target = e.composedPath()[0];
-    if (target instanceof HTMLInputElement) return;
-    const buttons = [...this.renderRoot.querySelectorAll<HTMLButtonElement>('button:not(:disabled)')];
-    const i = buttons.indexOf(target as HTMLButtonElement);
-    if (i < 0) return;
-    const next =
-      e.key === 'Home'
-        ? 0
-        : e.key === 'End'
-          ? buttons.length - 1
-          : (i + (e.key === 'ArrowRight' ? 1 : -1) + buttons.length) % buttons.length;
-    buttons[next]!.focus();
-    e.preventDefault();
   }
 
   private availableTools(): typeof TOOLS {
@@ -212,19 +237,22 @@ export class VxToolbar extends LitElement {
 
   private renderTools(v: LinkedViewer | undefined) {
     const tool = v?.tool;
-    return this.availableTools().map(
-      (t) =>
-        html`<button
-          part="button tool-button tool-${t.id}${tool === t.id ? ' active' : ''}"
-          aria-pressed=${tool === t.id ? 'true' : 'false'}
-          aria-label=${t.label + this.keyHint(`tool-${t.id}`)}
-          title=${t.label + this.keyHint(`tool-${t.id}`)}
-          ?disabled=${!v}
-          @click=${() => this.setTool(t.id)}
-        >
-          ${icon(t.id)}
-        </button>`,
-    );
+    return this.availableTools().map((t) => {
+      const why = forbiddenReason(t, v);
+      const name = t.label + this.keyHint(`tool-${t.id}`);
+      return html`<button
+        part="button tool-button tool-${t.id}${tool === t.id ? ' active' : ''}${why ? ' not-allowed' : ''}"
+        aria-pressed=${tool === t.id ? 'true' : 'false'}
+        aria-label=${name}
+        aria-disabled=${ifDefined(why ? 'true' : undefined)}
+        aria-describedby=${ifDefined(why ? `why-${t.id}` : undefined)}
+        title=${why ? `${name}: ${why}` : name}
+        ?disabled=${!v}
+        @click=${() => this.setTool(t.id)}
+      >
+        ${icon(t.id)}${why ? html`<span class="sr-only" id=${`why-${t.id}`}>${why}</span>` : nothing}
+      </button>`;
+    });
   }
 
   private renderBrush(v: LinkedViewer) {
@@ -294,7 +322,8 @@ export class VxToolbar extends LitElement {
       part="toolbar"
       role="toolbar"
       aria-label="Annotation tools"
-      @keydown=${this.onKeyDown}
+      @keydown=${this.roving.onKeyDown}
+      @focusin=${this.roving.onFocusIn}
       @mousedown=${this.onMouseDown}
     >
       ${this.renderTools(v)} ${v?.layerKinds.has('mask') ? this.renderBrush(v) : nothing}
