@@ -14,6 +14,10 @@ import { PointerController } from './controllers/pointer-controller.js';
 import { StackController, type LoadPhase } from './controllers/stack-controller.js';
 import { ViewportController } from './controllers/viewport-controller.js';
 import { WindowController } from './controllers/window-controller.js';
+import { DicomWebController, type DicomWebSource } from './controllers/dicomweb-controller.js';
+import type { HeadersSource } from '../core/dicomweb/http.js';
+import type { SegmentationSummary } from '../core/dicomweb/segmentations.js';
+import type { Annotation } from '../core/annotation/types.js';
 import { ViewerToolsElement } from './viewer/tools-element.js';
 import {
   actionContext,
@@ -36,6 +40,7 @@ import {
 
 export { NAVIGATION_TOOLS } from '../core/tools/navigation.js';
 export type { LoadPhase } from './controllers/stack-controller.js';
+export type { DicomWebSource } from './controllers/dicomweb-controller.js';
 
 /**
  * A slice viewer for DICOM and TIFF stacks with PACS-style navigation, and the host of the annotation
@@ -176,6 +181,23 @@ export class VxViewer extends ViewerToolsElement implements ViewerHost, CineHost
     this.requestUpdate('voiFunction');
   }
 
+  /**
+   * DICOMweb service root (e.g. `https://pacs.example.org/dicom-web`). With `study` and `series`, the viewer
+   * loads that series through `loadDicomWeb`; changing any of the three aborts the load in flight.
+   */
+  @property() dicomweb: string | undefined;
+  /** Study Instance UID of the series named by `dicomweb`. */
+  @property() study: string | undefined;
+  /** Series Instance UID of the series named by `dicomweb`. */
+  @property() series: string | undefined;
+  /**
+   * Headers sent with every DICOMweb request (`{ Authorization: 'Bearer …' }`), or a function returning them
+   * before each request (a token that refreshes). Property only; never logged.
+   */
+  @property({ attribute: false }) headers: HeadersSource | undefined;
+  /** The `fetch` DICOMweb requests go through instead of the global one (auth, a service worker). Property only. */
+  @property({ attribute: false }) fetch: typeof globalThis.fetch | undefined;
+
   /** Cine frame rate (frames per second) for `C`. */
   @property({ type: Number, attribute: 'cine-fps' }) cineFps = 15;
 
@@ -220,6 +242,7 @@ export class VxViewer extends ViewerToolsElement implements ViewerHost, CineHost
   readonly #navigation = createNavigationTools(navigationContext(this.#context));
   readonly #pointer = new PointerController(this, pointerDeps(this.#context));
   readonly #actionContext = actionContext(this.#context);
+  readonly #dicomweb = new DicomWebController(this, (error) => this.dispatchEvent(new VxErrorEvent(error)));
   constructor() {
     super();
     // Files dropped on the viewer or chosen in its file chooser open like `open(files)`.
@@ -294,6 +317,28 @@ export class VxViewer extends ViewerToolsElement implements ViewerHost, CineHost
   open(inputs: ImageInput | ImageInput[]): Promise<void> {
     return this.#load.open(inputs);
   }
+  /**
+   * The DICOMweb archive and series the stack on screen came from (through `dicomweb`/`study`/`series`, a
+   * `<vx-study-browser>`, or a stack from `loadDicomWeb`), with the viewer's `headers` and `fetch`; undefined
+   * for files.
+   */
+  get dicomWebSource(): DicomWebSource | undefined {
+    return this.#dicomweb.source;
+  }
+  /** The DICOM SEGs the archive holds for the series on screen, newest first. Rejects for a stack not from DICOMweb. */
+  storedSegmentations(): Promise<SegmentationSummary[]> {
+    return this.#dicomweb.storedSegmentations();
+  }
+  /**
+   * Retrieves a stored DICOM SEG (by SOP Instance UID, or a summary from `storedSegmentations()`) and adds its
+   * segments to the document as annotations, as one undoable change. Segments whose label the schema lacks
+   * are counted in `skipped`.
+   */
+  loadSegmentation(
+    sopInstanceUID: string | SegmentationSummary,
+  ): Promise<{ annotations: Annotation[]; skipped: number }> {
+    return this.#dicomweb.loadSegmentation(sopInstanceUID);
+  }
   /** CineHost: one cine step; false while the current slice is still decoding. */
   cineStep(): boolean {
     const stack = this.stack;
@@ -315,6 +360,7 @@ export class VxViewer extends ViewerToolsElement implements ViewerHost, CineHost
   }
 
   protected override willUpdate(changed: PropertyValues<this>): void {
+    if (changed.has('dicomweb') || changed.has('study') || changed.has('series')) this.#dicomweb.sync();
     if (!changed.has('src')) return;
     this.#openedSrc = this.src;
     if (this.src?.length) void this.open(this.src);
@@ -335,7 +381,7 @@ export class VxViewer extends ViewerToolsElement implements ViewerHost, CineHost
   }
 
   protected loadingNextImage(): boolean {
-    return !this.stack || this.#load.reading || this.src !== this.#openedSrc;
+    return !this.stack || this.#load.reading || this.#dicomweb.loading || this.src !== this.#openedSrc;
   }
 
   /** A new stack replaces the old: everything about the old one goes, and the stack gets its document. */
