@@ -367,7 +367,19 @@ export class VxViewer extends ViewerToolsElement implements ViewerHost, CineHost
   }
 
   override render() {
-    return viewerTemplate(this, this.container, overlayText(this, this._cursor), this.#load);
+    const load = this.#load;
+    const web = this.#dicomweb;
+    // While a DICOMweb series' metadata is read, or after it failed, the view says so (no drop zone).
+    const view =
+      web.loading || (web.error && !load.error)
+        ? {
+            error: load.error ?? web.error,
+            reading: load.reading || web.loading,
+            decoding: load.decoding,
+            live: load.live,
+          }
+        : load;
+    return viewerTemplate(this, this.container, overlayText(this, this._cursor), view);
   }
 
   // ---- changes --------------------------------------------------------------------------------

@@ -67,6 +67,8 @@ describe('<vx-viewer> on a DICOMweb series (Orthanc)', function () {
     const { detail } = await failed;
     expect((detail.error as VoxmarkError).code).to.equal('not-found');
     expect(viewer.stack).to.equal(undefined);
+    await viewer.updateComplete;
+    expect(viewer.shadowRoot!.querySelector('[part~="error"]')!.textContent).to.contain('not-found');
   });
 
   it('shows a frame that fails in place, and the other slices still work', async () => {

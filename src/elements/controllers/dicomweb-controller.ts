@@ -47,6 +47,13 @@ export class DicomWebController implements ReactiveController {
   /** The stack this controller loaded: disposed when another replaces it. */
   #loaded: DicomWebImageStack | undefined;
   #key = '';
+  #error: VoxmarkError | undefined;
+  #failedOn: ImageStack | undefined;
+
+  /** Why the last load by attributes failed, while the viewer still shows what it showed then. */
+  get error(): VoxmarkError | undefined {
+    return this.#error && this.#host.stack === this.#failedOn ? this.#error : undefined;
+  }
 
   constructor(host: DicomWebHost, failed: (error: VoxmarkError) => void) {
     this.#host = host;
@@ -71,6 +78,7 @@ export class DicomWebController implements ReactiveController {
     this.#key = key;
     this.#task?.abort();
     this.#task = undefined;
+    this.#error = undefined;
     if (key) void this.#open(url!, study!, series!);
   }
 
@@ -98,7 +106,9 @@ export class DicomWebController implements ReactiveController {
       if (old && old !== stack) old.dispose();
     } catch (e) {
       if (task.signal.aborted || isAbortError(e)) return;
-      this.#failed(toVoxmarkError(e, ErrorCode.FetchFailed, 'Could not load the series'));
+      this.#error = toVoxmarkError(e, ErrorCode.FetchFailed, 'Could not load the series');
+      this.#failedOn = this.#host.stack;
+      this.#failed(this.#error);
     } finally {
       if (this.#task === task) {
         this.#task = undefined;
