@@ -9,6 +9,7 @@ import {
   type DatasetItem,
 } from '../src/index.js';
 import { phantomDicomSeries, phantomLesions } from './data/phantom.js';
+import '../src/define.js';
 
 interface DatasetArgs {
   nnunet: boolean;
@@ -145,4 +146,66 @@ export const ThreePatients: Story = {
       <div data-status role="status"></div>
       <div data-out></div>
     </div>`,
+};
+
+/** A panel that loads its items, then renders: the host side of "Export dataset". */
+function panelStory(): HTMLElement {
+  const host = document.createElement('div');
+  host.style.cssText = 'font: 13px system-ui; display: grid; gap: 8px; max-width: 520px';
+  host.textContent = 'Loading four phantom series of three patients…';
+  Promise.all([
+    phantomCase(1, 'ANON-A'),
+    phantomCase(2, 'ANON-A'),
+    phantomCase(3, 'ANON-B'),
+    phantomCase(4, 'ANON-C'),
+  ]).then(
+    (items) =>
+      render(
+        html`<p>
+            Four de-identified phantom series of three patients. Tick the layouts and press "Export dataset":
+            the panel reports each series as it is written, then downloads the zip.
+          </p>
+          <vx-export-panel
+            .datasetItems=${items}
+            dataset-name="Phantom"
+            dataset-seed="demo"
+          ></vx-export-panel>`,
+        host,
+      ),
+    (err: unknown) => (host.textContent = `Failed: ${(err as Error).message}`),
+  );
+  return host;
+}
+
+/** The same dataset through `<vx-export-panel>`: the host hands it `datasetItems`. */
+export const ThroughThePanel: Story = {
+  name: 'Three-patient dataset through <vx-export-panel>',
+  render: () => panelStory(),
+};
+
+/** An identified series among the items: the panel refuses the export and says which one, in words. */
+export const Refused: Story = {
+  name: 'An identified series is refused',
+  render: () => {
+    const host = document.createElement('div');
+    host.style.cssText = 'font: 13px system-ui; max-width: 520px';
+    Promise.all([
+      phantomCase(1, 'ANON-A'),
+      loadImageStack(phantomDicomSeries({ size: SIZE, depth: 4, seed: 5 })),
+    ])
+      .then(([item, identified]) => {
+        const items: DatasetItem[] = [
+          item,
+          {
+            stack: identified,
+            document: new AnnotationDocument({ width: SIZE, height: SIZE, depth: 4 }),
+            schema,
+            caseId: 'not-deidentified',
+          },
+        ];
+        render(html`<vx-export-panel .datasetItems=${items}></vx-export-panel>`, host);
+      })
+      .catch((err: unknown) => (host.textContent = `Failed: ${(err as Error).message}`));
+    return host;
+  },
 };

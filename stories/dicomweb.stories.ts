@@ -1,9 +1,7 @@
 import type { Meta, StoryObj } from '@storybook/web-components-vite';
 import { html, render } from 'lit';
-import { storeInstances } from '../src/core/dicomweb/index.js';
-import { toDicomSeg } from '../src/core/formats/seg.js';
+import { searchSeries } from '../src/core/dicomweb/index.js';
 import type { VxStudyBrowser } from '../src/elements/vx-study-browser.js';
-import type { VxViewer } from '../src/elements/vx-viewer.js';
 import { clinicalSchema } from './labels.stories.js';
 import '../src/define.js';
 
@@ -30,33 +28,6 @@ function whenPacsRuns(story: () => unknown) {
       () => render(NOT_RUNNING, host),
     );
   return host;
-}
-
-async function saveSeg(button: HTMLButtonElement, status: HTMLElement): Promise<void> {
-  const viewer = document.getElementById('pacs-viewer') as VxViewer | null;
-  const stack = viewer?.stack;
-  if (!viewer || !stack || !viewer.document) {
-    status.textContent = 'Open a series first.';
-    return;
-  }
-  button.disabled = true;
-  status.textContent = 'Saving…';
-  try {
-    const seg = await toDicomSeg(viewer.document, stack, clinicalSchema, {
-      seriesDescription: 'voxmark SEG',
-    });
-    const answer = await storeInstances(URL, [seg], {
-      studyInstanceUID: stack.metadata.studyInstanceUID as string,
-    });
-    status.textContent =
-      answer.status === 'failed'
-        ? `Failed: ${answer.failed.map((f) => f.reasonText).join('; ')}`
-        : `${answer.status === 'warning' ? 'Stored with a warning' : 'Stored'}: ${answer.stored.length} SEG instance`;
-  } catch (e) {
-    status.textContent = `Failed: ${(e as Error).message}`;
-  } finally {
-    button.disabled = false;
-  }
 }
 
 const meta: Meta = {
@@ -96,7 +67,11 @@ export const Browse: Story = {
     ),
 };
 
-/** Open a series, paint a mask with a label, then store the DICOM SEG back next to its source. */
+/**
+ * Open a series, paint a mask with a label, then "Save to PACS" in the export panel: the DICOM SEG is stored
+ * next to its source (a new SEG series each time) and the archive's answer shows. "Stored segmentations"
+ * lists the SEGs stored for the series; "Load" brings one back as annotations (one undo step).
+ */
 export const AnnotateAndSave: Story = {
   name: 'Annotate and save the SEG back',
   render: () =>
@@ -115,16 +90,7 @@ export const AnnotateAndSave: Story = {
           </div>
           <div style="display:grid; gap:8px; align-content:start">
             <vx-label-picker for="pacs-viewer"></vx-label-picker>
-            <button
-              type="button"
-              @click=${(e: Event) => {
-                const button = e.currentTarget as HTMLButtonElement;
-                void saveSeg(button, button.nextElementSibling as HTMLElement);
-              }}
-            >
-              Save SEG to PACS
-            </button>
-            <p role="status"></p>
+            <vx-export-panel for="pacs-viewer" file-base="voxmark"></vx-export-panel>
           </div>
         </div>`,
     ),
@@ -153,4 +119,39 @@ export const EventOnly: Story = {
           <pre aria-label="Chosen series"></pre>
         </div>`,
     ),
+};
+
+/** No host code: the viewer's `dicomweb`, `study` and `series` attributes name the series. */
+export const NoCode: Story = {
+  name: '<vx-viewer dicomweb study series>',
+  render: () => {
+    const host = document.createElement('div');
+    searchSeries({ url: URL, modality: 'CT', limit: 1 }).then(
+      ([s]) =>
+        render(
+          s
+            ? html`<div style="display:grid; gap:6px; font: 13px system-ui">
+                <code
+                  >&lt;vx-viewer dicomweb="${URL}" study="${s.studyInstanceUID}"
+                  series="${s.seriesInstanceUID}"&gt;</code
+                >
+                <div style="height: 520px; display: grid">
+                  <vx-viewer
+                    id="nocode-viewer"
+                    dicomweb=${URL}
+                    study=${s.studyInstanceUID}
+                    series=${s.seriesInstanceUID}
+                    .labelSchema=${clinicalSchema}
+                    ><vx-mask-layer></vx-mask-layer
+                  ></vx-viewer>
+                </div>
+                <vx-export-panel for="nocode-viewer"></vx-export-panel>
+              </div>`
+            : html`The demo PACS holds no CT series.`,
+          host,
+        ),
+      () => render(NOT_RUNNING, host),
+    );
+    return host;
+  },
 };

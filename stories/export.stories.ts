@@ -12,7 +12,10 @@ const meta: Meta = {
         component:
           'Downloads the annotations as voxmark JSON (lossless), COCO (one image per slice, RLE masks), DICOM SEG ' +
           '(binary Segmentation referencing the source instances) or NIfTI (.nii.gz in RAS plus a label sidecar). ' +
-          'Exports run in chunks with progress and can be cancelled; they never change the document.',
+          'Exports run in chunks with progress and can be cancelled; they never change the document. When the ' +
+          "viewer's series came from DICOMweb (or the panel has a `dicomweb` URL), a PACS section offers " +
+          '"Save to PACS" and "Stored segmentations" (see the DICOMweb stories); with `datasetItems` it offers ' +
+          '"Export dataset" (see Core/Dataset export).',
       },
     },
   },
@@ -34,6 +37,24 @@ export const ExportPanel: Story = {
       <div style="display:grid; gap:8px; align-content:start">
         <vx-label-picker for="export-viewer"></vx-label-picker>
         <vx-export-panel for="export-viewer" file-base="phantom"></vx-export-panel>
+      </div>
+    </div>`,
+};
+
+/** The same, with "Save to PACS" into the Orthanc of `npm run pacs` (the SEG goes into the phantom's study). */
+export const SaveToPacs: Story = {
+  name: 'Save to PACS (dicomweb attribute)',
+  render: () =>
+    html`<div
+      style="display:grid; grid-template-columns: 1fr 280px; gap:8px; max-width:1040px; font: 13px system-ui"
+    >
+      <div style="height:520px; display:grid">${phantomViewer('pacs-export-viewer')}</div>
+      <div style="display:grid; gap:8px; align-content:start">
+        <vx-label-picker for="pacs-export-viewer"></vx-label-picker>
+        <vx-export-panel for="pacs-export-viewer" dicomweb="/dicom-web" file-base="phantom"></vx-export-panel>
+        <p style="color:#666">
+          Needs <code>npm run pacs</code>; without it the panel shows why the store failed.
+        </p>
       </div>
     </div>`,
 };

@@ -6,6 +6,7 @@
 import type { ImageStack } from '../core/image/types.js';
 import type { VoxmarkError } from '../core/errors.js';
 import type { Annotation, ChangeOrigin } from '../core/annotation/types.js';
+import type { StoreResult } from '../core/dicomweb/stow.js';
 
 const init = { bubbles: true, composed: true } as const;
 
@@ -194,8 +195,8 @@ declare global {
 
 // ---- export panel ----------------------------------------------------------------------------------
 
-/** The formats `<vx-export-panel>` writes. */
-export type ExportFormat = 'voxmark' | 'coco' | 'seg' | 'nifti';
+/** The formats `<vx-export-panel>` writes: one document's, or `'dataset'` (a zip of several series). */
+export type ExportFormat = 'voxmark' | 'coco' | 'seg' | 'nifti' | 'dataset';
 
 /** `vx-export`: an export produced a file. Cancelable: `preventDefault()` stops the download. */
 export class VxExportEvent extends CustomEvent<{ format: ExportFormat; filename: string; blob: Blob }> {
@@ -205,9 +206,25 @@ export class VxExportEvent extends CustomEvent<{ format: ExportFormat; filename:
   }
 }
 
+/**
+ * `vx-store`: the archive answered a "Save to PACS": `detail.result` is the STOW-RS answer (`status`
+ * `'stored'`, `'warning'` or `'failed'`, with reasons), `detail.url` and `detail.studyInstanceUID` where it went.
+ */
+export class VxStoreEvent extends CustomEvent<{
+  result: StoreResult;
+  url: string;
+  studyInstanceUID: string;
+}> {
+  static readonly type = 'vx-store';
+  constructor(result: StoreResult, url: string, studyInstanceUID: string) {
+    super(VxStoreEvent.type, { ...init, detail: { result, url, studyInstanceUID } });
+  }
+}
+
 declare global {
   interface HTMLElementEventMap {
     'vx-export': VxExportEvent;
+    'vx-store': VxStoreEvent;
   }
 }
 

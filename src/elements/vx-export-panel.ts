@@ -9,8 +9,18 @@ import type { DocumentLike, ExportProgress } from '../core/formats/common.js';
 import type { ImageStack } from '../core/image/types.js';
 import { validateDocument } from '../core/schema/validate.js';
 import type { LabelSchema } from '../core/schema/types.js';
-import { VxExportEvent, type ExportFormat } from './events.js';
+import type { HeadersSource } from '../core/dicomweb/http.js';
+import type { SegmentationSummary } from '../core/dicomweb/segmentations.js';
+import type { StoreResult } from '../core/dicomweb/stow.js';
+import {
+  DatasetFormats,
+  type DatasetFormat,
+  type DatasetItem,
+  type DatasetProgress,
+} from '../core/dataset/types.js';
+import { VxExportEvent, VxStoreEvent, type ExportFormat } from './events.js';
 import { LinkedViewerController, type LinkedViewer } from './controllers/linked-viewer.js';
+import type { DicomWebSource, VxViewer } from './vx-viewer.js';
 
 const FORMATS: { id: ExportFormat; label: string; description: string }[] = [
   {
@@ -27,6 +37,14 @@ const FORMATS: { id: ExportFormat; label: string; description: string }[] = [
   },
 ];
 
+const DATASET_FORMATS: Record<DatasetFormat, string> = {
+  nnunet: 'nnU-Net v2',
+  msd: 'MSD / MONAI',
+  coco: 'COCO + PNG',
+  yolo: 'YOLO',
+  voxmark: 'voxmark JSON',
+};
+
 /**
  * Export buttons for a document: voxmark JSON, COCO, DICOM SEG and NIfTI (with its label sidecar). Shows
  * how many validation problems the document has, reports progress while a large export runs (exports
@@ -37,17 +55,34 @@ const FORMATS: { id: ExportFormat; label: string; description: string }[] = [
  * Binds to a `<vx-viewer>` named by `for` (or the enclosing one) for its document, stack and schema; or
  * set `document`, `stack` and `schema` directly. Exports never change the document.
  *
+ * When the viewer's series came from DICOMweb (or the panel has a `dicomweb` URL and the stack has a Study
+ * Instance UID), a "PACS" section offers "Save to PACS": the DICOM SEG stored next to its source study
+ * (STOW-RS), a new SEG series and instance each time, with the archive's answer shown; and "Stored
+ * segmentations": the SEGs the archive holds for the series, each loadable back into the viewer's document.
+ *
+ * With `datasetItems` (several annotated series held by the host), an "Export dataset" section writes them
+ * as one zip through `exportDatasetBlob`, in the layouts ticked, with progress and refusals in words.
+ *
  * @tag vx-export-panel
  * @summary Downloads the annotations as voxmark JSON, COCO, DICOM SEG or NIfTI.
  *
- * @fires vx-export - A file is ready: `detail.format`, `detail.filename`, `detail.blob`. Cancelable.
- * @fires vx-error - An export failed (`detail.error`, a VoxmarkError).
+ * @fires vx-export - A file is ready: `detail.format` (`'dataset'` for the dataset zip), `detail.filename`, `detail.blob`. Cancelable.
+ * @fires vx-store - The archive answered "Save to PACS": `detail.result` (`status` stored, warning or failed, with reasons), `detail.url`, `detail.studyInstanceUID`.
+ * @fires vx-error - An export, a store or a load of a stored segmentation failed (`detail.error`, a VoxmarkError).
  *
  * @csspart panel - The container.
  * @csspart button - Every export button (also `button-<format>`).
  * @csspart rasterize - The "boxes and polygons as masks" checkbox.
  * @csspart progress - The progress bar while an export runs.
  * @csspart status - The status line (problems, last result, errors).
+ * @csspart pacs - The PACS section ("Save to PACS" and "Stored segmentations").
+ * @csspart save-pacs - The "Save to PACS" button.
+ * @csspart pacs-status - The archive's answer to the last save, or why it failed.
+ * @csspart stored-list - The list of stored segmentations.
+ * @csspart dataset - The "Export dataset" section.
+ * @csspart dataset-format - Each dataset layout checkbox.
+ * @csspart export-dataset - The "Export dataset" button.
+ * @csspart dataset-status - Progress and result of the dataset export, or why it was refused.
  *
  * @cssprop [--vx-export-background=#1e1e1e] - Background.
  * @cssprop [--vx-export-color=#e8e8e8] - Text colour.
@@ -103,6 +138,48 @@ export class VxExportPanel extends LitElement {
     .error {
       color: #ff6b6b;
     }
+    section {
+      display: flex;
+      flex-wrap: wrap;
+      align-items: center;
+      gap: 6px;
+      border-top: 1px solid #ffffff22;
+      padding-top: 8px;
+    }
+    h3 {
+      flex-basis: 100%;
+      margin: 0;
+      font-size: inherit;
+    }
+    fieldset {
+      flex-basis: 100%;
+      border: 0;
+      margin: 0;
+      padding: 0;
+      display: flex;
+      flex-wrap: wrap;
+      gap: 4px 10px;
+    }
+    legend {
+      padding: 0 0 4px;
+    }
+    ul {
+      flex-basis: 100%;
+      list-style: none;
+      margin: 0;
+      padding: 0;
+    }
+    li {
+      display: flex;
+      justify-content: space-between;
+      align-items: center;
+      gap: 6px;
+      padding: 2px 0;
+    }
+    section [role='status'] {
+      flex-basis: 100%;
+      overflow-wrap: anywhere;
+    }
   `;
 
   @property({ attribute: false }) document: DocumentLike | undefined;
@@ -114,12 +191,39 @@ export class VxExportPanel extends LitElement {
   @property({ attribute: 'file-base' }) fileBase = '';
   /** Burn boxes and polygons into the mask formats (SEG, NIfTI) and write them as RLE in COCO. */
   @property({ type: Boolean }) rasterize = false;
+  /**
+   * DICOMweb service root for "Save to PACS" when the viewer's stack was not loaded through DICOMweb (the
+   * SEG goes into the stack's own study). Default: the archive the viewer's series came from.
+   */
+  @property() dicomweb: string | undefined;
+  /** Headers for the PACS requests (default: the viewer's `headers`). Property only. */
+  @property({ attribute: false }) headers: HeadersSource | undefined;
+  /** The `fetch` PACS requests go through (default: the viewer's `fetch`). Property only. */
+  @property({ attribute: false }) fetch: typeof globalThis.fetch | undefined;
+  /** Annotated series for "Export dataset" (`exportDataset` items); the section shows when set and non-empty. */
+  @property({ attribute: false }) datasetItems: DatasetItem[] | undefined;
+  /** The dataset layouts ticked (the checkboxes change it). */
+  @property({ attribute: false }) datasetFormats: DatasetFormat[] = ['nnunet', 'coco'];
+  /** Dataset name: the zip's name and the name inside it. */
+  @property({ attribute: 'dataset-name' }) datasetName = 'voxmark';
+  /** Seed of the patient-grouped split (same seed, same split). */
+  @property({ attribute: 'dataset-seed' }) datasetSeed = '0';
+  /** Export series that are not de-identified (refused by default). */
+  @property({ type: Boolean, attribute: 'allow-identified' }) allowIdentified = false;
 
   @state() private busy: ExportFormat | undefined;
   @state() private progress: ExportProgress | undefined;
   @state() private status = '';
   @state() private failed = false;
   @state() private revision = 0;
+  @state() private pacsBusy: 'save' | 'load' | undefined;
+  @state() private listing = false;
+  @state() private pacsStatus = '';
+  @state() private pacsFailed = false;
+  @state() private stored: SegmentationSummary[] | undefined;
+  @state() private datasetProgress: DatasetProgress | undefined;
+  @state() private datasetStatus = '';
+  @state() private datasetFailed = false;
 
   private readonly linked = new LinkedViewerController(this, (viewer) => [
     viewer.subscribe(() => this.revision++),
@@ -229,6 +333,152 @@ export class VxExportPanel extends LitElement {
     }
   }
 
+  /** The viewer's DICOMweb side, when it has one. */
+  private get archiveViewer(): Partial<DicomWebViewer> | undefined {
+    return this.viewer as Partial<DicomWebViewer> | undefined;
+  }
+
+  /**
+   * Where "Save to PACS" stores: the archive and study the viewer's series came from, or `dicomweb` and the
+   * stack's Study Instance UID. Undefined when neither is known (the PACS section is hidden).
+   */
+  get pacsTarget(): { url: string; studyInstanceUID: string; source?: DicomWebSource } | undefined {
+    const source = this.stack ? undefined : this.archiveViewer?.dicomWebSource;
+    const study = this.currentStack?.metadata['studyInstanceUID'];
+    const url = this.dicomweb || source?.url;
+    const studyInstanceUID = source?.studyInstanceUID ?? (typeof study === 'string' ? study : undefined);
+    if (!url || !studyInstanceUID) return undefined;
+    return { url, studyInstanceUID, ...(source ? { source } : {}) };
+  }
+
+  private connection(): { headers?: HeadersSource; fetch?: typeof globalThis.fetch } {
+    const headers = this.headers ?? this.archiveViewer?.headers;
+    const fetch = this.fetch ?? this.archiveViewer?.fetch;
+    return { ...(headers ? { headers } : {}), ...(fetch ? { fetch } : {}) };
+  }
+
+  /**
+   * Stores the document as a new DICOM SEG in the source study (STOW-RS) and resolves with the archive's
+   * answer, also shown in the panel and fired as `vx-store`. Each save is a new SEG series and instance.
+   */
+  async saveToPacs(): Promise<StoreResult | undefined> {
+    const target = this.pacsTarget;
+    const doc = this.doc;
+    const stack = this.currentStack;
+    const schema = this.currentSchema;
+    if (!target || !doc || !stack || !schema || this.pacsBusy) return undefined;
+    this.pacsBusy = 'save';
+    this.pacsFailed = false;
+    this.pacsStatus = 'Saving the segmentation to the PACS…';
+    try {
+      const [{ storeInstances }, seg] = await Promise.all([
+        import('../core/dicomweb/stow.js'),
+        toDicomSeg(doc, stack, schema, {
+          rasterize: this.rasterize,
+          seriesDescription: `${this.base()} SEG`,
+        }),
+      ]);
+      const result = await storeInstances(target.url, [seg], {
+        studyInstanceUID: target.studyInstanceUID,
+        ...this.connection(),
+      });
+      this.pacsFailed = result.status === 'failed';
+      this.pacsStatus = storeAnswerText(result);
+      this.dispatchEvent(new VxStoreEvent(result, target.url, target.studyInstanceUID));
+      if (result.status !== 'failed' && this.stored) void this.listStored();
+      return result;
+    } catch (e) {
+      this.pacsFail(e, 'Saving to the PACS');
+      return undefined;
+    } finally {
+      this.pacsBusy = undefined;
+    }
+  }
+
+  /** Lists the SEGs the archive holds for the viewer's series ("Stored segmentations"). */
+  async listStored(): Promise<SegmentationSummary[]> {
+    const viewer = this.archiveViewer;
+    if (!viewer?.storedSegmentations) return [];
+    this.listing = true;
+    try {
+      this.stored = await viewer.storedSegmentations();
+      return this.stored;
+    } catch (e) {
+      this.pacsFail(e, 'Listing the stored segmentations');
+      return [];
+    } finally {
+      this.listing = false;
+    }
+  }
+
+  /** Loads a stored SEG back into the viewer's document as one undoable change. */
+  async loadStored(summary: SegmentationSummary): Promise<void> {
+    const viewer = this.archiveViewer;
+    if (!viewer?.loadSegmentation || this.pacsBusy) return;
+    this.pacsBusy = 'load';
+    this.pacsFailed = false;
+    this.pacsStatus = `Loading ${segName(summary)}…`;
+    try {
+      const { annotations, skipped } = await viewer.loadSegmentation(summary);
+      this.pacsStatus =
+        `Loaded ${plural(annotations.length, 'annotation')} from ${segName(summary)}` +
+        (skipped ? `; ${plural(skipped, 'segment')} with no matching label left out` : '');
+    } catch (e) {
+      this.pacsFail(e, 'Loading the stored segmentation');
+    } finally {
+      this.pacsBusy = undefined;
+    }
+  }
+
+  private pacsFail(e: unknown, what: string): void {
+    const error = VoxmarkError.is(e) ? e : toVoxmarkError(e, ErrorCode.FetchFailed, what);
+    this.pacsFailed = true;
+    this.pacsStatus = `${what} failed: ${error.message}${error.code === 'unauthorized' ? ' (not authorized: check the credentials)' : ''}`;
+    this.dispatchEvent(new CustomEvent('vx-error', { bubbles: true, composed: true, detail: { error } }));
+  }
+
+  /**
+   * Writes `datasetItems` as one zip in the ticked layouts (`exportDatasetBlob`), patient-grouped by
+   * `datasetSeed`, and hands it to the host (`vx-export` with format `'dataset'`) or downloads it.
+   */
+  async exportDataset(): Promise<Blob | undefined> {
+    const items = this.datasetItems;
+    if (!items?.length || !this.datasetFormats.length || this.datasetProgress) return undefined;
+    this.abort = new AbortController();
+    this.datasetFailed = false;
+    this.datasetProgress = { done: 0, total: items.length, phase: 'prepare' };
+    this.datasetStatus = `Preparing ${plural(items.length, 'series', 'series')}…`;
+    try {
+      const { exportDatasetBlob } = await import('../core/dataset/export.js');
+      const schema = this.currentSchema;
+      const blob = await exportDatasetBlob(items, {
+        formats: [...this.datasetFormats],
+        name: this.datasetName,
+        split: { seed: this.datasetSeed },
+        allowIdentified: this.allowIdentified,
+        ...(schema ? { schema } : {}),
+        signal: this.abort.signal,
+        onProgress: (p) => {
+          this.datasetProgress = p;
+          this.datasetStatus = datasetProgressText(p);
+        },
+      });
+      const filename = `${this.datasetName.replace(/[^A-Za-z0-9._-]+/g, '_') || 'dataset'}.zip`;
+      if (this.dispatchEvent(new VxExportEvent('dataset', filename, blob))) download(filename, blob);
+      this.datasetStatus = `Exported ${filename} (${formatBytes(blob.size)}): ${plural(items.length, 'series', 'series')}`;
+      return blob;
+    } catch (e) {
+      const error = VoxmarkError.is(e) ? e : toVoxmarkError(e, ErrorCode.ExportFailed, 'Dataset export');
+      this.datasetFailed = true;
+      this.datasetStatus = datasetErrorText(error);
+      this.dispatchEvent(new CustomEvent('vx-error', { bubbles: true, composed: true, detail: { error } }));
+      return undefined;
+    } finally {
+      this.datasetProgress = undefined;
+      this.abort = undefined;
+    }
+  }
+
   private memo: { doc: DocumentLike; version: unknown; schema: LabelSchema; count: number } | undefined;
 
   /** Validation problems of the document, recomputed only when the document changed (by its version). */
@@ -286,6 +536,7 @@ export class VxExportPanel extends LitElement {
               <button @click=${() => this.abort?.abort()}>Cancel</button>`
           : nothing
       }
+      ${this.renderPacs()} ${this.renderDataset()}
       <div part="status" role="status" aria-live="polite" class=${this.failed ? 'error' : ''}>
         ${
           this.status ||
@@ -296,6 +547,165 @@ export class VxExportPanel extends LitElement {
       </div>
     </div>`;
   }
+  private renderPacs() {
+    const target = this.pacsTarget;
+    if (!target) return nothing;
+    const ready = !!(this.doc && this.currentSchema && this.currentStack);
+    const canList = !!target.source && !!this.archiveViewer?.storedSegmentations;
+    const stored = this.stored;
+    return html`<section part="pacs" aria-label="PACS">
+      <h3>PACS</h3>
+      <button
+        part="button save-pacs"
+        ?disabled=${!ready || !!this.pacsBusy}
+        @click=${() => void this.saveToPacs()}
+      >
+        Save to PACS
+      </button>
+      ${
+        canList
+          ? html`<button
+                part="button list-stored"
+                ?disabled=${this.listing}
+                @click=${() => void this.listStored()}
+              >
+                Stored segmentations
+              </button>
+              ${
+                stored
+                  ? html`<ul part="stored-list" aria-label="Stored segmentations">
+                      ${stored.length === 0 ? html`<li>None stored for this series</li>` : nothing}
+                      ${stored.map(
+                        (s) =>
+                          html`<li>
+                            <span>${segName(s)}${s.contentDate ? ` · ${segDate(s)}` : ''}</span>
+                            <button
+                              part="button load-stored"
+                              aria-label=${`Load ${segName(s)}${s.contentDate ? ` of ${segDate(s)}` : ''}`}
+                              ?disabled=${!!this.pacsBusy}
+                              @click=${() => void this.loadStored(s)}
+                            >
+                              Load
+                            </button>
+                          </li>`,
+                      )}
+                    </ul>`
+                  : nothing
+              }`
+          : nothing
+      }
+      <div part="pacs-status" role="status" aria-live="polite" class=${this.pacsFailed ? 'error' : ''}>
+        ${this.pacsStatus}
+      </div>
+    </section>`;
+  }
+
+  private renderDataset() {
+    const items = this.datasetItems;
+    if (!items?.length) return nothing;
+    const p = this.datasetProgress;
+    const toggle = (f: DatasetFormat, on: boolean) =>
+      (this.datasetFormats = DatasetFormats.filter((x) => (x === f ? on : this.datasetFormats.includes(x))));
+    return html`<section part="dataset" aria-label="Export dataset">
+      <h3>Dataset (${plural(items.length, 'series', 'series')})</h3>
+      <fieldset>
+        <legend>Layouts</legend>
+        ${DatasetFormats.map(
+          (f) =>
+            html`<label
+              ><input
+                part="dataset-format"
+                type="checkbox"
+                name=${f}
+                .checked=${this.datasetFormats.includes(f)}
+                ?disabled=${!!p}
+                @change=${(e: Event) => toggle(f, (e.target as HTMLInputElement).checked)}
+              />
+              ${DATASET_FORMATS[f]}</label
+            >`,
+        )}
+      </fieldset>
+      <button
+        part="button export-dataset"
+        ?disabled=${!!p || this.datasetFormats.length === 0}
+        @click=${() => void this.exportDataset()}
+      >
+        Export dataset
+      </button>
+      ${
+        p
+          ? html`<progress
+                part="progress"
+                max=${p.total}
+                .value=${p.done}
+                aria-label="Dataset export progress"
+              ></progress>
+              <button @click=${() => this.abort?.abort()}>Cancel</button>`
+          : nothing
+      }
+      <div part="dataset-status" role="status" aria-live="polite" class=${this.datasetFailed ? 'error' : ''}>
+        ${this.datasetStatus || (this.datasetFormats.length ? '' : 'Tick at least one layout')}
+      </div>
+    </section>`;
+  }
+}
+
+interface DicomWebViewer {
+  dicomWebSource: VxViewer['dicomWebSource'];
+  storedSegmentations: VxViewer['storedSegmentations'];
+  loadSegmentation: VxViewer['loadSegmentation'];
+  headers: VxViewer['headers'];
+  fetch: VxViewer['fetch'];
+}
+
+function plural(n: number, one: string, many = `${one}s`): string {
+  return `${n} ${n === 1 ? one : many}`;
+}
+
+function segName(s: SegmentationSummary): string {
+  return s.seriesDescription || s.contentLabel || 'Segmentation';
+}
+
+function segDate(s: SegmentationSummary): string {
+  const d = s.contentDate ?? '';
+  const t = s.contentTime ?? '';
+  const date = d.length === 8 ? `${d.slice(0, 4)}-${d.slice(4, 6)}-${d.slice(6, 8)}` : d;
+  return t.length >= 4
+    ? `${date} ${t.slice(0, 2)}:${t.slice(2, 4)}${t.length >= 6 ? `:${t.slice(4, 6)}` : ''}`
+    : date;
+}
+
+/** The archive's answer to a STOW-RS, in words. */
+export function storeAnswerText(result: StoreResult): string {
+  const uid = result.stored[0]?.sopInstanceUID;
+  const reasons = result.failed.map((f) => f.reasonText).join('; ');
+  if (result.status === 'failed')
+    return `The PACS refused the segmentation: ${reasons || `HTTP ${result.httpStatus}`}`;
+  const stored = `Stored in the PACS${uid ? ` as ${uid}` : ''}`;
+  if (result.status === 'stored') return stored;
+  const warnings = result.stored
+    .filter((s) => s.warningReason !== undefined)
+    .map((s) => `warning 0x${s.warningReason!.toString(16).toUpperCase()}`);
+  return `${stored}, with a warning: ${[...warnings, reasons].filter(Boolean).join('; ') || `HTTP ${result.httpStatus}`}`;
+}
+
+function datasetProgressText(p: DatasetProgress): string {
+  if (p.phase === 'prepare') return `Checking ${plural(p.total, 'series', 'series')}…`;
+  if (p.phase === 'finish') return 'Writing the data card…';
+  return `Writing series ${Math.min(p.done + 1, p.total)} of ${p.total}${p.caseId ? ` (${p.caseId})` : ''}…`;
+}
+
+/** Why a dataset export stopped, in plain words. */
+function datasetErrorText(error: VoxmarkError): string {
+  if (error.code === ErrorCode.NotDeidentified) {
+    const caseId = (error.details as { caseId?: string } | undefined)?.caseId;
+    return (
+      `Refused: series ${caseId ?? ''} still carries patient identity. Nothing was exported. Load it with ` +
+      'de-identification on, or set allow-identified on the panel if identified data may leave this page.'
+    );
+  }
+  if (error.code === ErrorCode.Aborted) return 'Dataset export cancelled';
+  return `Dataset export failed: ${error.message}`;
 }
 
 function download(filename: string, blob: Blob): void {

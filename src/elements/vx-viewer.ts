@@ -14,7 +14,7 @@ import { PointerController } from './controllers/pointer-controller.js';
 import { StackController, type LoadPhase } from './controllers/stack-controller.js';
 import { ViewportController } from './controllers/viewport-controller.js';
 import { WindowController } from './controllers/window-controller.js';
-import { ViewerToolsElement } from './viewer/tools-element.js';
+import { ViewerArchiveElement } from './viewer/archive-element.js';
 import {
   actionContext,
   keyboardDeps,
@@ -36,6 +36,7 @@ import {
 
 export { NAVIGATION_TOOLS } from '../core/tools/navigation.js';
 export type { LoadPhase } from './controllers/stack-controller.js';
+export type { DicomWebSource } from './controllers/dicomweb-controller.js';
 
 /**
  * A slice viewer for DICOM and TIFF stacks with PACS-style navigation, and the host of the annotation
@@ -83,9 +84,9 @@ export type { LoadPhase } from './controllers/stack-controller.js';
  * @cssprop [--vx-progress-color=#4c9ffe] - Colour of the decode indicator.
  * @cssprop [--vx-error-color=#ffb4a9] - Error text colour.
  */
-export class VxViewer extends ViewerToolsElement implements ViewerHost, CineHost {
+export class VxViewer extends ViewerArchiveElement implements ViewerHost, CineHost {
   static override shadowRootOptions: ShadowRootInit = {
-    ...ViewerToolsElement.shadowRootOptions,
+    ...ViewerArchiveElement.shadowRootOptions,
     delegatesFocus: true,
   };
   static override styles = viewerStyles;
@@ -318,13 +319,14 @@ export class VxViewer extends ViewerToolsElement implements ViewerHost, CineHost
   }
 
   protected override willUpdate(changed: PropertyValues<this>): void {
+    super.willUpdate(changed);
     if (!changed.has('src')) return;
     this.#openedSrc = this.src;
     if (this.src?.length) void this.open(this.src);
   }
 
   override render() {
-    return viewerTemplate(this, this.container, overlayText(this, this._cursor), this.#load);
+    return viewerTemplate(this, this.container, overlayText(this, this._cursor), this.loadView(this.#load));
   }
 
   // ---- changes --------------------------------------------------------------------------------
@@ -338,7 +340,7 @@ export class VxViewer extends ViewerToolsElement implements ViewerHost, CineHost
   }
 
   protected loadingNextImage(): boolean {
-    return !this.stack || this.#load.reading || this.src !== this.#openedSrc;
+    return !this.stack || this.#load.reading || this.archive.loading || this.src !== this.#openedSrc;
   }
 
   /** A new stack replaces the old: everything about the old one goes, and the stack gets its document. */
