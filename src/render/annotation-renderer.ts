@@ -250,12 +250,18 @@ export class AnnotationRenderer {
   /** Rebuilds the preview group: selection handles, hover outline, tool shapes, brush cursor. */
   buildPreview(): void {
     this.dirtyLayers.add(this.layers.preview);
-    const g = this.previewGroup;
-    g.destroyChildren();
+    this.previewGroup.destroyChildren();
     const s = this.style.scale() || 1;
+    this.buildSelectionHandles(s);
+    this.buildToolShapes(s);
+    this.buildRubberBandAndBrush();
+  }
+
+  /** Selection handles on the committed shapes (hidden while a preview stands in for them). */
+  private buildSelectionHandles(s: number): void {
+    const g = this.previewGroup;
     const pv = this.preview;
     const kinds = this.style.kinds();
-    // Selection handles on the committed shapes (hidden while a preview stands in for them).
     for (const a of this.list) {
       if (
         !this.style.isSelected(a.id) ||
@@ -282,7 +288,12 @@ export class AnnotationRenderer {
           );
       }
     }
-    for (const shape of pv?.shapes ?? []) {
+  }
+
+  /** The boxes and polygons a tool is drawing or editing, with their handles. */
+  private buildToolShapes(s: number): void {
+    const g = this.previewGroup;
+    for (const shape of this.preview?.shapes ?? []) {
       const color = this.style.colorOf(shape.label);
       const common = { stroke: color, strokeWidth: 2, strokeScaleEnabled: false, listening: false };
       if (shape.box) {
@@ -300,6 +311,12 @@ export class AnnotationRenderer {
         this.vertices(shape.points, color, s);
       }
     }
+  }
+
+  /** The line from the last polygon vertex to the cursor, and the brush outline. */
+  private buildRubberBandAndBrush(): void {
+    const g = this.previewGroup;
+    const pv = this.preview;
     if (pv?.rubberBand) {
       const color = this.style.colorOf(pv.shapes[0]?.label ?? '');
       g.add(
