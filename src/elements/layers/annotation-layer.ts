@@ -2,14 +2,16 @@
  * Base class of the annotation layer elements (`<vx-box-layer>`, `<vx-polygon-layer>`, `<vx-mask-layer>`).
  * A layer declares what it brings to the `<vx-viewer>` it is placed in, and nothing else: the kinds it
  * draws, the editor tools it provides and their options (from its attributes). The viewer owns the editor,
- * the selection and the drawing. Layers are light-DOM children of the viewer and render nothing themselves.
+ * the selection and the drawing. Layers are light-DOM children of the viewer, find it through
+ * `viewerHostContext`, and render nothing themselves.
  * @module
  */
 import { LitElement } from 'lit';
+import { ContextEvent } from '@lit/context';
 import type { AnnotationKind } from '../../core/annotation/types.js';
 import type { Tool } from '../../core/tools/tool.js';
 import type { EditorTools, ToolOptions } from '../../core/tools/editor.js';
-import type { ViewerHost } from '../viewer-host.js';
+import { viewerHostContext, type ViewerHost } from '../viewer-host.js';
 
 /** Shared behaviour of the annotation layer elements. */
 export abstract class AnnotationLayerElement extends LitElement {
@@ -44,7 +46,9 @@ export abstract class AnnotationLayerElement extends LitElement {
     const token = ++this.#connectToken;
     const attach = () => {
       if (token !== this.#connectToken || !this.isConnected || this.viewer) return;
-      const viewer = this.closest('vx-viewer') as (HTMLElement & ViewerHost) | null;
+      // The viewer around the layer provides itself through context (the nearest one, as for any consumer).
+      let viewer: ViewerHost | undefined;
+      this.dispatchEvent(new ContextEvent(viewerHostContext, this, (host) => (viewer = host)));
       if (!viewer || typeof viewer.addLayer !== 'function') return;
       this.viewer = viewer;
       this.#remove = viewer.addLayer({
