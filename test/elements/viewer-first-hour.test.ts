@@ -1,0 +1,120 @@
+import { expect, fixture, html, oneEvent } from '@open-wc/testing';
+import { executeServerCommand, resetMouse, sendKeys, sendMouse } from '@web/test-runner-commands';
+import '../../src/define.js';
+import type { VxViewer } from '../../src/elements/vx-viewer.js';
+import { blankStack, clientOf, mount } from './helpers.js';
+
+/** What an annotator meets in the first hour, driven with real keys, mouse and file chooser. */
+
+const schema = {
+  version: 1 as const,
+  labels: [
+    { id: 'lesion', name: 'Lesion', color: '#ff0000', kinds: ['box', 'polygon'] as ('box' | 'polygon')[] },
+    { id: 'liver', name: 'Liver', color: '#00ff00', kinds: ['polygon', 'mask'] as ('polygon' | 'mask')[] },
+  ],
+};
+
+async function drawBox(el: VxViewer, a: [number, number], b: [number, number]): Promise<void> {
+  await sendMouse({ type: 'move', position: clientOf(el, ...a) });
+  await sendMouse({ type: 'down' });
+  await sendMouse({ type: 'move', position: clientOf(el, (a[0] + b[0]) / 2, (a[1] + b[1]) / 2) });
+  await sendMouse({ type: 'move', position: clientOf(el, ...b) });
+  await sendMouse({ type: 'up' });
+}
+
+function boxViewer() {
+  return html`<vx-viewer style="width:360px;height:270px;display:block"
+    ><vx-box-layer></vx-box-layer
+  ></vx-viewer>`;
+}
+
+describe('vx-viewer: PACS keys stay PACS keys', () => {
+  afterEach(() => resetMouse());
+
+  it('↑/↓/PageUp/PageDown change the slice with a box selected; Shift+arrows nudge it', async () => {
+    const { viewer: el } = await mount(boxViewer(), {
+      stack: blankStack(12),
+      labelSchema: schema,
+      activeLabel: 'lesion',
+    });
+    el.focus();
+    await sendKeys({ press: 'x' });
+    await drawBox(el, [10, 10], [30, 30]);
+    const doc = el.document!;
+    const id = doc.annotations[0]!.id;
+    expect(el.selection.ids).to.include(id);
+    const box = { ...doc.get(id)!.box! };
+    await sendKeys({ press: 'ArrowDown' });
+    expect(el.slice).to.equal(1);
+    await sendKeys({ press: 'PageDown' });
+    expect(el.slice).to.equal(11);
+    await sendKeys({ press: 'ArrowUp' });
+    expect(el.slice).to.equal(10);
+    await sendKeys({ press: 'PageUp' });
+    expect(el.slice).to.equal(0);
+    expect(doc.get(id)!.box).to.deep.equal(box);
+    expect(doc.canUndo && doc.historyDepth.undo).to.equal(1);
+    await sendKeys({ press: 'Shift+ArrowRight' });
+    await sendKeys({ press: 'Shift+ArrowDown' });
+    expect(doc.get(id)!.box).to.deep.equal({ ...box, x: box.x + 1, y: box.y + 1 });
+    await sendKeys({ press: 'Alt+Shift+ArrowLeft' });
+    expect(doc.get(id)!.box).to.deep.equal({ ...box, x: box.x - 9, y: box.y + 1 });
+    expect(el.slice).to.equal(0);
+  });
+
+  it('nudges are remappable', async () => {
+    const { viewer: el } = await mount(boxViewer(), {
+      stack: blankStack(3),
+      labelSchema: schema,
+      activeLabel: 'lesion',
+    });
+    el.keymap = { ...el.keymap, 'nudge-right': ['l'], 'lock-toggle': [] };
+    el.focus();
+    await sendKeys({ press: 'x' });
+    await drawBox(el, [10, 10], [30, 30]);
+    const a = el.document!.annotations[0]!;
+    await sendKeys({ press: 'l' });
+    expect(el.document!.get(a.id)!.box!.x).to.equal(a.box!.x + 1);
+    await sendKeys({ press: 'Shift+ArrowRight' });
+    expect(el.document!.get(a.id)!.box!.x).to.equal(a.box!.x + 1);
+  });
+});
+
+async function chooseFiles(selector: string, files: File[]): Promise<void> {
+  const payload = await Promise.all(
+    files.map(async (f) => {
+      const bytes = new Uint8Array(await f.arrayBuffer());
+      let bin = '';
+      for (let i = 0; i < bytes.length; i += 0x8000)
+        bin += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
+      return { name: f.name, mimeType: f.type || 'application/octet-stream', base64: btoa(bin) };
+    }),
+  );
+  await executeServerCommand('set-input-files', { selector, files: payload });
+}
+
+describe('vx-viewer: the built-in "Choose files" button', () => {
+  it('loads the files chosen in the real file input', async () => {
+    const el = await fixture<VxViewer>(
+      html`<vx-viewer id="chooser" style="width:300px;height:300px"></vx-viewer>`,
+    );
+    const ct = new File([await (await fetch('/corpus/dicom/CT_small.dcm')).arrayBuffer()], 'CT_small.dcm');
+    const loaded = oneEvent(el, 'vx-load');
+    await chooseFiles('#chooser [part="empty"] input[type="file"]', [ct]);
+    await loaded;
+    expect(el.stack!.depth).to.equal(1);
+  });
+
+  it('loads the files chosen in a slotted file input', async () => {
+    const el = await fixture<VxViewer>(
+      html`<vx-viewer id="slotted" style="width:300px;height:300px"
+        ><input slot="file-input" type="file"
+      /></vx-viewer>`,
+    );
+    const ct = new File([await (await fetch('/corpus/dicom/CT_small.dcm')).arrayBuffer()], 'CT_small.dcm');
+    const loaded = oneEvent(el, 'vx-load');
+    await chooseFiles('#slotted > input[type="file"]', [ct]);
+    await loaded;
+    expect(el.stack!.depth).to.equal(1);
+  });
+});
