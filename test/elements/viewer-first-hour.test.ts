@@ -118,3 +118,68 @@ describe('vx-viewer: the built-in "Choose files" button', () => {
     expect(el.stack!.depth).to.equal(1);
   });
 });
+
+describe('vx-viewer: vx-history-change after undo and redo', () => {
+  afterEach(() => resetMouse());
+
+  it('reports what the document says once the step has moved', async () => {
+    const { viewer: el } = await mount(boxViewer(), {
+      stack: blankStack(),
+      labelSchema: schema,
+      activeLabel: 'lesion',
+    });
+    el.focus();
+    await sendKeys({ press: 'x' });
+    const seen: { canUndo: boolean; canRedo: boolean; cause: string }[] = [];
+    el.addEventListener('vx-history-change', (e) => seen.push(e.detail));
+    await drawBox(el, [10, 10], [30, 30]);
+    const doc = el.document!;
+    await sendKeys({ press: 'Control+z' });
+    expect([doc.canUndo, doc.canRedo]).to.deep.equal([false, true]);
+    await sendKeys({ press: 'Control+Shift+Z' });
+    expect([doc.canUndo, doc.canRedo]).to.deep.equal([true, false]);
+    expect(seen).to.deep.equal([
+      { canUndo: true, canRedo: false, cause: 'edit' },
+      { canUndo: false, canRedo: true, cause: 'undo' },
+      { canUndo: true, canRedo: false, cause: 'redo' },
+    ]);
+  });
+});
+
+describe('vx-viewer: every move snaps like the box tool', () => {
+  afterEach(() => resetMouse());
+
+  it('moving a box with the select tool, and nudging one, gives whole-pixel coordinates', async () => {
+    const { viewer: el } = await mount(boxViewer(), {
+      stack: blankStack(),
+      labelSchema: schema,
+      activeLabel: 'lesion',
+    });
+    el.focus();
+    await sendKeys({ press: 'x' });
+    await drawBox(el, [10, 10], [30, 30]);
+    const doc = el.document!;
+    const id = doc.annotations[0]!.id;
+    el.tool = 'select';
+    const [cx, cy] = clientOf(el, 20, 20);
+    await sendMouse({ type: 'move', position: [cx, cy] });
+    await sendMouse({ type: 'down' });
+    await sendMouse({ type: 'move', position: [cx + 10, cy + 7] });
+    await sendMouse({ type: 'move', position: [cx + 23, cy + 17] }); // 7.67, 5.67 image pixels at 3 px a pixel
+    await sendMouse({ type: 'up' });
+    const moved = doc.get(id)!.box!;
+    expect(moved.x).to.not.equal(10);
+    for (const v of Object.values(moved)) expect(Number.isInteger(v), JSON.stringify(moved)).to.equal(true);
+    expect([moved.width, moved.height]).to.deep.equal([20, 20]);
+    // A box that came in with fractional edges lands on pixel edges when nudged.
+    const odd = doc.add({
+      label: 'lesion',
+      kind: 'box',
+      slice: 0,
+      box: { x: 50.4, y: 40.6, width: 10.2, height: 9.9 },
+    });
+    el.selection.set([odd.id]);
+    await sendKeys({ press: 'Shift+ArrowRight' });
+    expect(doc.get(odd.id)!.box).to.deep.equal({ x: 51, y: 41, width: 11, height: 10 });
+  });
+});
