@@ -75,11 +75,16 @@ export function buildDicomStack(infos: DicomImageInfo[], options: DicomStackOpti
     ['seriesDescription', 'x0008103e'],
     ['patientIdentityRemoved', 'x00120062'],
     ['deidentificationMethod', 'x00120063'],
+    ['doseUnits', 'x30040002'],
   ];
   for (const [key, tag] of strings) {
     const v = str(ds, tag);
     if (v !== undefined) metadata[key] = v;
   }
+  // RT Dose has no Modality LUT: Dose Grid Scaling (3004,000E) turns stored values into dose.
+  const doseGridScaling = ds.floatString('x3004000e');
+  if (metadata.modality === 'RTDOSE' && doseGridScaling !== undefined && doseGridScaling > 0)
+    metadata.doseGridScaling = doseGridScaling;
   if (first.imageOrientationPatient) metadata.imageOrientationPatient = first.imageOrientationPatient;
   const voi = first.voiLutFunction?.toUpperCase();
   if (voi === 'LINEAR' || voi === 'LINEAR_EXACT' || voi === 'SIGMOID') metadata.voiLutFunction = voi;
