@@ -47,6 +47,8 @@ export type { LoadPhase } from './controllers/stack-controller.js';
  * @fires vx-viewer-connected - The viewer entered the page (linked controls look for it).
  * @fires vx-load - The first slice of a new stack is on screen. `detail.stack`.
  * @fires vx-error - Loading or decoding failed. `detail.error` is a `VoxmarkError`.
+ * @fires vx-files-skipped - Files that hold no image were passed over. `detail.skipped: { index, name, code, reason }[]`.
+ * @fires vx-series-found - The files held several DICOM series; the largest is shown. `detail: { series, index }`; see `openSeries`.
  * @fires vx-slice-change - The user moved to another slice. `detail: { slice, previous, source }`.
  * @fires vx-window-change - The user changed window/level or inversion. `detail: { center, width, invert, source }`.
  * @fires vx-view-change - The user zoomed or panned. `detail: { zoom, centerX, centerY }`.
@@ -290,9 +292,16 @@ export class VxViewer extends ViewerToolsElement implements ViewerHost, CineHost
   toggleCine(): void {
     this.#cine.toggle();
   }
-  /** Loads files or URLs (what a drop or the file input does). */
+  /**
+   * Loads files or URLs (what a drop or the file input does). Files that hold no image are skipped
+   * (`vx-files-skipped`); of several DICOM series the largest opens (`vx-series-found` lists them all).
+   */
   open(inputs: ImageInput | ImageInput[]): Promise<void> {
     return this.#load.open(inputs);
+  }
+  /** Shows series `index` (largest first, as `vx-series-found` lists them) of the files last opened. */
+  openSeries(index: number): Promise<void> {
+    return this.#load.openSeries(index);
   }
   /** CineHost: one cine step; false while the current slice is still decoding. */
   cineStep(): boolean {
