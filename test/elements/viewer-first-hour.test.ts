@@ -183,3 +183,72 @@ describe('vx-viewer: every move snaps like the box tool', () => {
     expect(doc.get(odd.id)!.box).to.deep.equal({ x: 51, y: 41, width: 11, height: 10 });
   });
 });
+
+describe('vx-viewer: a folder as hospitals hand it over', () => {
+  it('skips notes.txt, opens the largest of two series, lists both, and switches with openSeries', async () => {
+    const el = await fixture<VxViewer>(
+      html`<vx-viewer id="folder" style="width:300px;height:300px"></vx-viewer>`,
+    );
+    const file = async (path: string, name: string) =>
+      new File([await (await fetch(path)).arrayBuffer()], name);
+    const files = [
+      new File(['patient was anxious'], 'notes.txt'),
+      await file('/corpus/dicom/CT_small.dcm', 'CT_0001.dcm'),
+      await file('/corpus/dicom/MR_small.dcm', 'MR_0001.dcm'),
+    ];
+    const skipped = oneEvent(el, 'vx-files-skipped');
+    const found = oneEvent(el, 'vx-series-found');
+    const loaded = oneEvent(el, 'vx-load');
+    await chooseFiles('#folder [part="empty"] input[type="file"]', files);
+    expect((await skipped).detail.skipped.map((s) => s.name)).to.deep.equal(['notes.txt']);
+    const { series, index } = (await found).detail;
+    await loaded;
+    expect(index).to.equal(0);
+    expect(series.map((s) => s.modality)).to.have.members(['CT', 'MR']);
+    expect(el.stack!.metadata.modality).to.equal(series[0]!.modality);
+    await el.updateComplete;
+    expect(el.shadowRoot!.querySelector('[aria-live="polite"]')!.textContent).to.contain('notes.txt');
+    const other = oneEvent(el, 'vx-load');
+    await el.openSeries(1);
+    await other;
+    expect(el.stack!.metadata.modality).to.equal(series[1]!.modality);
+  });
+
+  it('names the file that is not an image, in plain words, with the technical text behind Details', async () => {
+    const el = await fixture<VxViewer>(
+      html`<vx-viewer id="bad" style="width:300px;height:300px"></vx-viewer>`,
+    );
+    const failed = oneEvent(el, 'vx-error');
+    await chooseFiles('#bad [part="empty"] input[type="file"]', [new File(['hello'], 'CT_0003.dcm')]);
+    const { error } = (await failed).detail;
+    expect([error.message, error.detail]).to.deep.equal([
+      'CT_0003.dcm is not a DICOM or TIFF image',
+      'Input 1 is neither DICOM nor TIFF',
+    ]);
+    await el.updateComplete;
+    const box = el.shadowRoot!.querySelector<HTMLElement>('[part="error"]')!;
+    expect(box.querySelector('span')!.textContent).to.equal('CT_0003.dcm is not a DICOM or TIFF image.');
+    const details = box.querySelector('details')!;
+    expect(details.open).to.equal(false);
+    expect(details.textContent).to.contain('Input 1 is neither DICOM nor TIFF');
+  });
+});
+
+describe('vx-viewer: overlay text stays legible', () => {
+  it('each corner has a backdrop giving at least 4.5:1 over white', async () => {
+    const { viewer: el } = await mount(boxViewer(), { stack: blankStack(3) });
+    const corner = el.shadowRoot!.querySelector<HTMLElement>('[part="overlay-top-right"]')!;
+    expect(corner.textContent).to.equal('1/3');
+    const rgba = (c: string) => c.match(/[\d.]+/g)!.map(Number);
+    const [r, g, b, a = 1] = rgba(getComputedStyle(corner).backgroundColor);
+    expect(a).to.be.greaterThan(0);
+    const over = [r!, g!, b!].map((v) => v * a + 255 * (1 - a)); // the backdrop over a white pixel
+    const text = rgba(getComputedStyle(corner).color);
+    const lum = (c: number[]) => {
+      const l = c.map((v) => ((v /= 255) <= 0.03928 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4));
+      return 0.2126 * l[0]! + 0.7152 * l[1]! + 0.0722 * l[2]!;
+    };
+    const [hi, lo] = [lum(text.slice(0, 3)), lum(over)].sort((x, y) => y - x);
+    expect((hi! + 0.05) / (lo! + 0.05)).to.be.at.least(4.5);
+  });
+});
