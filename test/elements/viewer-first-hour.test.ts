@@ -1,6 +1,7 @@
 import { expect, fixture, html, oneEvent } from '@open-wc/testing';
 import { executeServerCommand, resetMouse, sendKeys, sendMouse } from '@web/test-runner-commands';
 import '../../src/define.js';
+import type { VxFilesSkippedEvent, VxSeriesFoundEvent } from '../../src/elements/events.js';
 import type { VxViewer } from '../../src/elements/vx-viewer.js';
 import { blankStack, clientOf, mount } from './helpers.js';
 
@@ -196,8 +197,8 @@ describe('vx-viewer: a folder as hospitals hand it over', () => {
       await file('/corpus/dicom/CT_small.dcm', 'CT_0001.dcm'),
       await file('/corpus/dicom/MR_small.dcm', 'MR_0001.dcm'),
     ];
-    const skipped = oneEvent(el, 'vx-files-skipped');
-    const found = oneEvent(el, 'vx-series-found');
+    const skipped = oneEvent(el, 'vx-files-skipped') as Promise<VxFilesSkippedEvent>;
+    const found = oneEvent(el, 'vx-series-found') as Promise<VxSeriesFoundEvent>;
     const loaded = oneEvent(el, 'vx-load');
     await chooseFiles('#folder [part="empty"] input[type="file"]', files);
     expect((await skipped).detail.skipped.map((s) => s.name)).to.deep.equal(['notes.txt']);
