@@ -416,6 +416,7 @@ export class VxViewer extends ViewerToolsElement implements ViewerHost, CineHost
       goToSlice: (slice, source) => this.#goToSlice(slice, source),
       reset: (source) => this.#reset(source),
       hover: (point) => (this._cursor = point),
+      announce: (text) => this.#load.announce(text),
     };
   }
 }

@@ -253,3 +253,34 @@ describe('vx-viewer: overlay text stays legible', () => {
     expect((hi! + 0.05) / (lo! + 0.05)).to.be.at.least(4.5);
   });
 });
+
+describe('vx-viewer: a tool the active label does not allow', () => {
+  afterEach(() => resetMouse());
+
+  it('shows a not-allowed cursor, draws nothing, and tells a toolbar why', async () => {
+    const { viewer: el } = await mount(
+      html`<vx-viewer style="width:360px;height:270px;display:block"
+        ><vx-box-layer></vx-box-layer><vx-polygon-layer></vx-polygon-layer
+      ></vx-viewer>`,
+      { stack: blankStack(), labelSchema: schema, activeLabel: 'liver' },
+    );
+    el.focus();
+    await sendKeys({ press: 'x' });
+    expect(el.tool).to.equal('box');
+    const view = el.shadowRoot!.querySelector<HTMLElement>('[part="view"] .stage')!;
+    expect(view.style.cursor).to.equal('not-allowed');
+    expect(el.toolAllowed()).to.equal(false);
+    expect(el.toolAllowed('polygon')).to.equal(true);
+    expect(el.toolBlockedReason('box')).to.equal('The label liver does not allow boxes');
+    await drawBox(el, [10, 10], [40, 40]);
+    expect(el.document!.size).to.equal(0);
+    await el.updateComplete;
+    const live = el.shadowRoot!.querySelector('[aria-live="polite"]')!;
+    expect(live.textContent).to.equal('The label liver does not allow boxes');
+    el.activeLabel = 'lesion';
+    expect(view.style.cursor).to.equal('crosshair');
+    expect(el.toolAllowed()).to.equal(true);
+    await drawBox(el, [10, 10], [40, 40]);
+    expect(el.document!.size).to.equal(1);
+  });
+});

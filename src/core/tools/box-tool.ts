@@ -1,3 +1,4 @@
+import type { AnnotationKind } from '../annotation/types.js';
 import { maskOf } from '../annotation/document.js';
 import {
   type BoxHandle,
@@ -48,6 +49,10 @@ export function snapBox(b: Box): Box {
  */
 export class BoxTool extends Tool<BoxToolState> {
   readonly id = 'box';
+
+  override get draws(): AnnotationKind {
+    return 'box';
+  }
   snap = true;
 
   constructor(env: ToolEnv) {

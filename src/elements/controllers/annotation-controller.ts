@@ -208,8 +208,12 @@ export class AnnotationController implements ReactiveController {
     const tool: Tool = editor.tools[name];
     const doc = () => !!this.#doc;
     return {
+      // A drag the active label does not allow draws nothing: the cursor says so before the press.
       get cursor() {
-        return tool.cursor;
+        return tool.blockedReason ? 'not-allowed' : tool.cursor;
+      },
+      get blockedReason() {
+        return tool.blockedReason;
       },
       activate: () => editor.setActiveTool(name),
       deactivate: () => {

@@ -111,6 +111,12 @@ export class StackController implements ReactiveController {
     }
   }
 
+  /** Puts `text` in the polite live region (until the next slice change says where scrolling stopped). */
+  announce(text: string): void {
+    this.live = text;
+    this.#host.requestUpdate();
+  }
+
   /** Tells the page what the load passed over, and which other series the files hold. */
   #announce(stack: ImageStack): void {
     const target = this.#host as unknown as EventTarget;
