@@ -78,6 +78,7 @@ export type { LoadPhase } from './controllers/stack-controller.js';
  * @cssprop [--vx-overlay-color=#e8e8e8] - Overlay text colour.
  * @cssprop [--vx-overlay-font=12px/1.35 system-ui, sans-serif] - Overlay font.
  * @cssprop [--vx-overlay-shadow=0 0 3px #000, 0 0 2px #000, 0 1px 1px #000] - Overlay text shadow (legibility on bright images).
+ * @cssprop [--vx-overlay-backdrop=rgb(0 0 0 / 0.65)] - Backdrop behind each overlay corner (contrast 4.5:1 or better even over white).
  * @cssprop [--vx-focus-ring=2px solid #4c9ffe] - Outline of the focused view.
  * @cssprop [--vx-progress-color=#4c9ffe] - Colour of the decode indicator.
  * @cssprop [--vx-error-color=#ffb4a9] - Error text colour.
