@@ -48,7 +48,7 @@ export interface SkippedInput {
 }
 
 /** One DICOM series among the inputs (`stack.metadata.series`, largest first). */
-export interface SeriesSummary {
+export interface StackSeries {
   seriesInstanceUID?: string;
   modality?: string;
   seriesDescription?: string;
@@ -287,7 +287,7 @@ async function readDicomFile(bytes: Uint8Array, options: ImageLoadOptions): Prom
 function chooseSeries(
   infos: DicomImageInfo[],
   which: 'largest' | number | undefined,
-): { infos: DicomImageInfo[]; series: SeriesSummary[]; index: number } {
+): { infos: DicomImageInfo[]; series: StackSeries[]; index: number } {
   const groups = new Map<string, DicomImageInfo[]>();
   for (const info of infos) {
     const key = info.seriesInstanceUID ?? `${info.columns}x${info.rows}`;
@@ -301,7 +301,7 @@ function chooseSeries(
   const index = which === 'largest' ? 0 : which;
   if (!Number.isInteger(index) || index < 0 || index >= sorted.length)
     throw new VoxmarkError(ErrorCode.OutOfRange, `Series ${which} of ${sorted.length} requested`);
-  const series = sorted.map((g): SeriesSummary => {
+  const series = sorted.map((g): StackSeries => {
     const first = g[0]!;
     const description = first.parsed.dataSet.string('x0008103e')?.trim();
     return {
