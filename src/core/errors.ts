@@ -75,7 +75,7 @@ const FILE_PROBLEM: Partial<Record<ErrorCode, string>> = {
   [ErrorCode.NotAnImage]: 'is not a DICOM or TIFF image',
   [ErrorCode.Truncated]: 'is incomplete: it ends before the image does',
   [ErrorCode.Corrupt]: 'is damaged and cannot be read',
-  [ErrorCode.UnsupportedTransferSyntax]: 'is compressed in a way voxmark cannot decode',
+  [ErrorCode.UnsupportedTransferSyntax]: 'is compressed in a way this viewer cannot decode',
   [ErrorCode.Unsupported]: 'holds a kind of image that is not supported',
   [ErrorCode.NoPixelData]: 'holds no image (it has no pixel data)',
   [ErrorCode.TooLarge]: 'is too large to open here',
