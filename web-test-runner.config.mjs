@@ -5,6 +5,7 @@ import { devServerPlugins } from './scripts/dev-server-plugins.mjs';
 import { summaryReporter } from './scripts/wtr-summary-reporter.mjs';
 import { checkToolsMiddleware } from './scripts/check-tools-plugin.mjs';
 import { pacsServer } from './scripts/orthanc-plugin.mjs';
+import { setInputFilesPlugin } from './scripts/set-input-files-plugin.mjs';
 
 const executablePath = findChromium();
 // Orthanc for the DICOMweb tests: started when a test first asks for it, stopped with the server.
@@ -13,7 +14,7 @@ const pacs = pacsServer();
 export default {
   files: ['test/**/*.test.ts'],
   nodeResolve: { exportConditions: ['browser', 'production'] },
-  plugins: [...devServerPlugins(), pacs.plugin],
+  plugins: [...devServerPlugins(), pacs.plugin, setInputFilesPlugin()],
   middleware: [checkToolsMiddleware(), pacs.middleware],
   reporters: [defaultReporter(), summaryReporter()],
   concurrency: 2,

@@ -10,7 +10,7 @@ export { loadImageStack } from './load.js';
 export { createImageStack, LazyImageStack } from './image/stack.js';
 export type { SyntheticStackInit, ImageStackInit } from './image/stack.js';
 export { sniffFormat } from './image/sniff.js';
-export type { ImageLoadOptions, LoadOptions } from './load.js';
+export type { ImageLoadOptions, LoadOptions, SkippedInput, StackSeries } from './load.js';
 export { createDecodeWorkerPool } from './image/codecs/worker-pool.js';
 export type { DecodeWorkerPool, DecodeWorkerPoolOptions } from './image/codecs/worker-pool.js';
 export { serveDecodeRequests } from './image/codecs/worker-serve.js';

@@ -19,8 +19,8 @@
  * 2. then the handlers that layers registered for the matching actions, in keymap order (object
  *    insertion order); a handler returns false when it has nothing to act on (nudge with no selection);
  * 3. then the viewer's own actions, in keymap order.
- * The first that reports the key as consumed wins. So ArrowUp nudges a selected box, and scrolls
- * slices when nothing is selected.
+ * The first that reports the key as consumed wins. So Shift+ArrowUp nudges a selected box (and does
+ * nothing without a selection), while ArrowUp, PageUp and PageDown always change the slice.
  *
  * By default digits 1–5 apply window presets and the label actions `label-1`…`label-9` are unbound.
  * To choose labels with digits instead, bind `label-N` to the digit and unbind `window-preset-N`:
@@ -153,15 +153,18 @@ export const ANNOTATION_KEYMAP = {
   /** Hides the selection, or shows everything hidden when nothing is selected. */
   'hide-toggle': ['h'],
   'lock-toggle': ['l'],
-  /** Move the selected boxes and polygons by 1 px (Shift: 10 px). Arrows change slices when nothing is selected. */
-  'nudge-left': ['ArrowLeft'],
-  'nudge-right': ['ArrowRight'],
-  'nudge-up': ['ArrowUp'],
-  'nudge-down': ['ArrowDown'],
-  'nudge-left-10': ['Shift+ArrowLeft'],
-  'nudge-right-10': ['Shift+ArrowRight'],
-  'nudge-up-10': ['Shift+ArrowUp'],
-  'nudge-down-10': ['Shift+ArrowDown'],
+  /**
+   * Move the selected annotations by 1 px (Alt+Shift: 10 px). Plain arrows are never nudges: ↑/↓ change
+   * slices even with a selection, as in every PACS, so a stray key press cannot edit ground truth.
+   */
+  'nudge-left': ['Shift+ArrowLeft'],
+  'nudge-right': ['Shift+ArrowRight'],
+  'nudge-up': ['Shift+ArrowUp'],
+  'nudge-down': ['Shift+ArrowDown'],
+  'nudge-left-10': ['Alt+Shift+ArrowLeft'],
+  'nudge-right-10': ['Alt+Shift+ArrowRight'],
+  'nudge-up-10': ['Alt+Shift+ArrowUp'],
+  'nudge-down-10': ['Alt+Shift+ArrowDown'],
   'brush-smaller': ['['],
   'brush-larger': [']'],
   /** Brush: a click fills holes instead of painting. */

@@ -159,6 +159,49 @@ export class VxHistoryChangeEvent extends CustomEvent<{
   }
 }
 
+/** One DICOM series found among dropped or chosen files (`stack.metadata.series`). */
+export interface SeriesFound {
+  seriesInstanceUID?: string;
+  modality?: string;
+  seriesDescription?: string;
+  instances: number;
+  frames: number;
+}
+
+/**
+ * `vx-series-found`: the files held several DICOM series. The viewer shows the largest (`detail.index`, 0)
+ * and lists them all, largest first; `viewer.openSeries(i)` shows another.
+ */
+export class VxSeriesFoundEvent extends CustomEvent<{ series: SeriesFound[]; index: number }> {
+  static readonly type = 'vx-series-found';
+  constructor(series: SeriesFound[], index: number) {
+    super(VxSeriesFoundEvent.type, { ...init, detail: { series, index } });
+  }
+}
+
+/** One file passed over because it holds no image (`stack.metadata.skipped`). */
+export interface SkippedFile {
+  index: number;
+  name: string;
+  code: string;
+  reason: string;
+}
+
+/** `vx-files-skipped`: files that hold no image (a README, a DICOMDIR) were passed over; the rest loaded. */
+export class VxFilesSkippedEvent extends CustomEvent<{ skipped: SkippedFile[] }> {
+  static readonly type = 'vx-files-skipped';
+  constructor(skipped: SkippedFile[]) {
+    super(VxFilesSkippedEvent.type, { ...init, detail: { skipped } });
+  }
+}
+
+declare global {
+  interface HTMLElementEventMap {
+    'vx-series-found': VxSeriesFoundEvent;
+    'vx-files-skipped': VxFilesSkippedEvent;
+  }
+}
+
 declare global {
   interface HTMLElementEventMap {
     'vx-annotation-create': VxAnnotationCreateEvent;

@@ -73,6 +73,11 @@ export interface ImagePointerEvent {
 export interface ToolHandler {
   /** CSS cursor over the view while the tool is active. */
   cursor?: string;
+  /**
+   * Why a drag with this tool would do nothing now, in plain words (the active label does not allow what it
+   * draws); undefined when it can act. The viewer shows a `not-allowed` cursor and `toolAllowed()` is false.
+   */
+  readonly blockedReason?: string | undefined;
   /** The tool became active. */
   activate?(): void;
   /** The tool is being switched away from. The viewer calls `cancel()` first. */

@@ -6,7 +6,7 @@ import { AnnotationLayerElement } from './layers/annotation-layer.js';
 /**
  * Box annotations for the `<vx-viewer>` it is placed in: draws the boxes of the current slice and, when the
  * viewer's `tool` is `'box'`, takes pointer input. Drag to create (Shift: square); press a box to select and
- * drag to move it; drag one of the 8 handles of the selected box to resize; arrows nudge 1 px (Shift: 10 px).
+ * drag to move it; drag one of the 8 handles of the selected box to resize; Shift+arrows nudge 1 px (Alt+Shift: 10 px).
  *
  * @tag vx-box-layer
  * @summary Box annotation layer: draw, select, move, resize and nudge boxes.

@@ -48,6 +48,8 @@ export type { DicomWebSource } from './controllers/dicomweb-controller.js';
  * @fires vx-viewer-connected - The viewer entered the page (linked controls look for it).
  * @fires vx-load - The first slice of a new stack is on screen. `detail.stack`.
  * @fires vx-error - Loading or decoding failed. `detail.error` is a `VoxmarkError`.
+ * @fires vx-files-skipped - Files that hold no image were passed over. `detail.skipped: { index, name, code, reason }[]`.
+ * @fires vx-series-found - The files held several DICOM series; the largest is shown. `detail: { series, index }`; see `openSeries`.
  * @fires vx-slice-change - The user moved to another slice. `detail: { slice, previous, source }`.
  * @fires vx-window-change - The user changed window/level or inversion. `detail: { center, width, invert, source }`.
  * @fires vx-view-change - The user zoomed or panned. `detail: { zoom, centerX, centerY }`.
@@ -80,6 +82,7 @@ export type { DicomWebSource } from './controllers/dicomweb-controller.js';
  * @cssprop [--vx-overlay-color=#e8e8e8] - Overlay text colour.
  * @cssprop [--vx-overlay-font=12px/1.35 system-ui, sans-serif] - Overlay font.
  * @cssprop [--vx-overlay-shadow=0 0 3px #000, 0 0 2px #000, 0 1px 1px #000] - Overlay text shadow (legibility on bright images).
+ * @cssprop [--vx-overlay-backdrop=rgb(0 0 0 / 0.65)] - Backdrop behind each overlay corner (contrast 4.5:1 or better even over white).
  * @cssprop [--vx-focus-ring=2px solid #4c9ffe] - Outline of the focused view.
  * @cssprop [--vx-progress-color=#4c9ffe] - Colour of the decode indicator.
  * @cssprop [--vx-error-color=#ffb4a9] - Error text colour.
@@ -294,9 +297,16 @@ export class VxViewer extends ViewerArchiveElement implements ViewerHost, CineHo
   toggleCine(): void {
     this.#cine.toggle();
   }
-  /** Loads files or URLs (what a drop or the file input does). */
+  /**
+   * Loads files or URLs (what a drop or the file input does). Files that hold no image are skipped
+   * (`vx-files-skipped`); of several DICOM series the largest opens (`vx-series-found` lists them all).
+   */
   open(inputs: ImageInput | ImageInput[]): Promise<void> {
     return this.#load.open(inputs);
+  }
+  /** Shows series `index` (largest first, as `vx-series-found` lists them) of the files last opened. */
+  openSeries(index: number): Promise<void> {
+    return this.#load.openSeries(index);
   }
   /** CineHost: one cine step; false while the current slice is still decoding. */
   cineStep(): boolean {
@@ -412,6 +422,7 @@ export class VxViewer extends ViewerArchiveElement implements ViewerHost, CineHo
       goToSlice: (slice, source) => this.#goToSlice(slice, source),
       reset: (source) => this.#reset(source),
       hover: (point) => (this._cursor = point),
+      announce: (text) => this.#load.announce(text),
     };
   }
 }

@@ -224,10 +224,10 @@ describe('annotation layers: keyboard, selection and delete', () => {
     await drag([at(0.2, 0.2), at(0.4, 0.4)]);
     expect(doc(el).size).to.equal(1);
     expect(counts['vx-selection-change']).to.equal(1);
-    // Arrow nudges the selected box by 1 px, Shift+arrow by 10 px.
+    // Shift+arrow nudges the selected box by 1 px, Alt+Shift+arrow by 10 px.
     const b = doc(el).annotations[0]!.box!;
-    await sendKeys({ press: 'ArrowRight' });
-    await sendKeys({ press: 'Shift+ArrowDown' });
+    await sendKeys({ press: 'Shift+ArrowRight' });
+    await sendKeys({ press: 'Alt+Shift+ArrowDown' });
     expect(doc(el).annotations[0]!.box).to.deep.equal({ ...b, x: b.x + 1, y: b.y + 10 });
     expect(el.slice).to.equal(0);
     // Delete vetoed by the host, then allowed.

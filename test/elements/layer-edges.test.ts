@@ -33,13 +33,13 @@ describe('vx-viewer: arrow-key nudges stop at the image edge', () => {
     await sendMouse({ type: 'up' });
     const doc = el.document!;
     expect(doc.annotations[0]!.box).to.deep.equal({ x: 4, y: 3, width: 20, height: 20 });
-    await sendKeys({ press: 'Shift+ArrowLeft' }); // 10 px: 4 to go
+    await sendKeys({ press: 'Alt+Shift+ArrowLeft' }); // 10 px: 4 to go
+    await sendKeys({ press: 'Alt+Shift+ArrowUp' });
     await sendKeys({ press: 'Shift+ArrowUp' });
-    await sendKeys({ press: 'ArrowUp' });
     expect(doc.annotations[0]!.box).to.deep.equal({ x: 0, y: 0, width: 20, height: 20 });
     expect(el.slice).to.equal(0); // the arrow at the edge was still the nudge's, not a slice change
     await sendKeys({ press: 'Control+z' });
-    // The ArrowUp that changed nothing made no undo step: undo takes back the Shift+ArrowUp.
+    // The Shift+ArrowUp that changed nothing made no undo step: undo takes back the Alt+Shift+ArrowUp.
     expect(doc.annotations[0]!.box).to.deep.equal({ x: 0, y: 3, width: 20, height: 20 });
 
     await sendKeys({ press: 'Escape' });
@@ -54,8 +54,8 @@ describe('vx-viewer: arrow-key nudges stop at the image edge', () => {
     const poly = doc.annotations[1]!;
     expect(poly.kind).to.equal('polygon');
     const before = poly.points!;
-    await sendKeys({ press: 'Shift+ArrowRight' });
-    await sendKeys({ press: 'Shift+ArrowDown' });
+    await sendKeys({ press: 'Alt+Shift+ArrowRight' });
+    await sendKeys({ press: 'Alt+Shift+ArrowDown' });
     const after = doc.get(poly.id)!.points!;
     expect(Math.max(...after.map((p) => p[0]))).to.equal(120);
     expect(Math.max(...after.map((p) => p[1]))).to.equal(90);

@@ -99,4 +99,23 @@ export interface StackMetadata extends Record<string, unknown> {
   spacingUnit?: string;
   /** True when voxmark de-identified the input while loading it (`loadImageStack(…, { deidentify })`). */
   deidentified?: boolean;
+  /** Inputs `loadImageStack` passed over because they hold no image (see its `onSkip` option). */
+  skipped?: { index: number; name: string; code: string; reason: string }[];
+  /** Every DICOM series among the inputs, largest first, when there were several (`loadImageStack`'s `series`). */
+  series?: {
+    seriesInstanceUID?: string;
+    modality?: string;
+    seriesDescription?: string;
+    instances: number;
+    frames: number;
+  }[];
+  /** Which of `series` this stack is. */
+  seriesIndex?: number;
+  /**
+   * RT Dose: Dose Grid Scaling (3004,000E), the factor from stored values (frames hold them as stored, the
+   * RT Dose module has no rescale) to dose in `doseUnits`.
+   */
+  doseGridScaling?: number;
+  /** RT Dose: the unit of scaled values, 'GY' or 'RELATIVE' (Dose Units, 3004,0002). */
+  doseUnits?: string;
 }

@@ -1,3 +1,4 @@
+import type { AnnotationKind } from '../annotation/types.js';
 import { maskOf } from '../annotation/document.js';
 import {
   type BoxHandle,
@@ -35,7 +36,7 @@ export const NUDGE_ACTIONS: Record<string, [number, number]> = {
 };
 
 /** Rounds a box to whole pixels (edges on pixel boundaries). */
-function snapBox(b: Box): Box {
+export function snapBox(b: Box): Box {
   const x0 = Math.round(b.x);
   const y0 = Math.round(b.y);
   return { x: x0, y: y0, width: Math.round(b.x + b.width) - x0, height: Math.round(b.y + b.height) - y0 };
@@ -43,11 +44,15 @@ function snapBox(b: Box): Box {
 
 /**
  * Box tool: drag to create (Shift keeps a square), press a box to select and drag to move, drag one of the 8
- * handles of the selected box to resize, arrows nudge the selection by 1 px (Shift: 10 px).
+ * handles of the selected box to resize, Shift+arrows nudge the selection by 1 px (Alt+Shift: 10 px).
  * With `snap` (default) box edges land on pixel boundaries.
  */
 export class BoxTool extends Tool<BoxToolState> {
   readonly id = 'box';
+
+  override get draws(): AnnotationKind {
+    return 'box';
+  }
   snap = true;
 
   constructor(env: ToolEnv) {
@@ -119,7 +124,7 @@ export class BoxTool extends Tool<BoxToolState> {
       case 'moving': {
         // Moving never resizes: the box stops at the image edge rather than being clipped on release.
         const { width: W, height: H } = this.env.document;
-        const [dx, dy] = clampShift([{ box: s.start }], W, H, e.x - s.origin[0], e.y - s.origin[1]);
+        const [dx, dy] = moveShift([{ box: s.start }], W, H, e.x - s.origin[0], e.y - s.origin[1], this.snap);
         this.to({ ...s, box: translateBox(s.start, dx, dy) });
         return;
       }
@@ -175,7 +180,7 @@ export class BoxTool extends Tool<BoxToolState> {
   }
 
   override onKeyDown(e: KeyLike, actions: readonly string[]): boolean {
-    if (!this.busy && nudgeFor(this.env, actions)) return true;
+    if (!this.busy && nudgeFor(this.env, actions, this.snap)) return true;
     return super.onKeyDown(e, actions);
   }
 
@@ -196,19 +201,20 @@ function sameBox(a: Box, b: Box): boolean {
 }
 
 /** Runs the first nudge action in `actions` on the selection; false when none applies. */
-export function nudgeFor(env: ToolEnv, actions: readonly string[]): boolean {
+export function nudgeFor(env: ToolEnv, actions: readonly string[], snap = true): boolean {
   for (const action of actions) {
     const d = NUDGE_ACTIONS[action];
-    if (d) return nudgeSelection(env, d[0], d[1]);
+    if (d) return nudgeSelection(env, d[0], d[1], snap);
   }
   return false;
 }
 
 /**
  * Moves every selected editable box, polygon and mask on the current slice by (dx, dy) as one step (masks by
- * whole pixels; one that leaves the image entirely is removed in the same step).
+ * whole pixels; one that leaves the image entirely is removed in the same step). With `snap`, a moved box's
+ * edges land on pixel boundaries, as a drawn one's do.
  */
-export function nudgeSelection(env: ToolEnv, dx: number, dy: number): boolean {
+export function nudgeSelection(env: ToolEnv, dx: number, dy: number, snap = true): boolean {
   const doc = env.document;
   const targets = [...env.selection.ids]
     .map((id) => doc.get(id))
@@ -219,7 +225,7 @@ export function nudgeSelection(env: ToolEnv, dx: number, dy: number): boolean {
   if (dx === 0 && dy === 0) return true;
   doc.transact(() => {
     for (const a of targets) {
-      if (a.box) doc.update(a.id, { box: translateBox(a.box, dx, dy) });
+      if (a.box) doc.update(a.id, { box: movedBox(a.box, dx, dy, snap) });
       else if (a.points) doc.update(a.id, { points: a.points.map(([x, y]) => [x + dx, y + dy]) });
       else {
         const m = maskOf(a);
@@ -231,6 +237,27 @@ export function nudgeSelection(env: ToolEnv, dx: number, dy: number): boolean {
   });
   env.selection.prune((id) => doc.has(id));
   return true;
+}
+
+/** A box moved by (dx, dy); with `snap`, its edges on pixel boundaries. */
+export function movedBox(b: Box, dx: number, dy: number, snap: boolean): Box {
+  const moved = translateBox(b, dx, dy);
+  return snap ? snapBox(moved) : moved;
+}
+
+/**
+ * The shift a drag of (dx, dy) gives boxes and polygons: with `snap`, by whole pixels (so snapped shapes stay
+ * snapped), and stopped at the image edge as {@link clampShift} does.
+ */
+export function moveShift(
+  targets: readonly Pick<Annotation, 'box' | 'points'>[],
+  W: number,
+  H: number,
+  dx: number,
+  dy: number,
+  snap: boolean,
+): [number, number] {
+  return snap ? clampShift(targets, W, H, Math.round(dx), Math.round(dy)) : clampShift(targets, W, H, dx, dy);
 }
 
 /**

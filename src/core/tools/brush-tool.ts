@@ -1,3 +1,4 @@
+import type { AnnotationKind } from '../annotation/types.js';
 import { maskOf } from '../annotation/document.js';
 import type { Annotation, Point } from '../annotation/types.js';
 import type { KeyLike } from '../keymap.js';
@@ -38,6 +39,10 @@ export const BRUSH_MAX = 512;
  */
 export class BrushTool extends Tool<BrushToolState> {
   readonly id: 'brush' | 'eraser';
+
+  override get draws(): AnnotationKind | undefined {
+    return this.id === 'brush' ? 'mask' : undefined;
+  }
   readonly mode: 'paint' | 'erase';
   /** Brush diameter in image pixels. */
   size = 10;

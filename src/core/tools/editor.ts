@@ -48,7 +48,7 @@ export interface ToolOptions {
   fill: boolean;
   /** Threshold brush range in modality units, or null for a plain brush. */
   threshold: { min: number; max: number } | null;
-  /** Box edges land on pixel boundaries. */
+  /** Box edges land on pixel boundaries, and moves and nudges (box and select tools) go by whole pixels. */
   snap: boolean;
   /** Freehand polygon simplification tolerance in screen pixels. */
   simplify: number;
@@ -145,7 +145,7 @@ export class AnnotationEditor {
     if (patch.eraserSize !== undefined) t.eraser.size = patch.eraserSize;
     if (patch.fill !== undefined) t.brush.fill = patch.fill;
     if (patch.threshold !== undefined) t.brush.threshold = patch.threshold;
-    if (patch.snap !== undefined) t.box.snap = patch.snap;
+    if (patch.snap !== undefined) t.box.snap = t.select.snap = patch.snap;
     if (patch.simplify !== undefined) t.polygon.simplifyPx = patch.simplify;
     if (JSON.stringify(this.options) === before) return;
     this.host.changed();

@@ -1,3 +1,4 @@
+import type { AnnotationKind } from '../annotation/types.js';
 import { edgeAt, simplify, translatePoints, vertexAt } from '../annotation/geometry.js';
 import type { Annotation, Point } from '../annotation/types.js';
 import type { KeyLike } from '../keymap.js';
@@ -27,6 +28,10 @@ export type PolygonToolState =
  */
 export class PolygonTool extends Tool<PolygonToolState> {
   readonly id = 'polygon';
+
+  override get draws(): AnnotationKind {
+    return 'polygon';
+  }
   /** Freehand simplification tolerance in screen pixels. */
   simplifyPx = 1.5;
 

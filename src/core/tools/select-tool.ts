@@ -1,9 +1,9 @@
 import { maskOf } from '../annotation/document.js';
-import { hitTest, translateBox, translateMaskInto, translatePoints } from '../annotation/geometry.js';
+import { hitTest, translateMaskInto, translatePoints } from '../annotation/geometry.js';
 import type { Annotation, Point } from '../annotation/types.js';
 import type { SparseMask } from '../mask/sparse-mask.js';
 import type { KeyLike } from '../keymap.js';
-import { clampShift, nudgeFor } from './box-tool.js';
+import { movedBox, moveShift, nudgeFor } from './box-tool.js';
 import { Tool, type ToolEnv, type ToolPointerEvent, type ToolPreview, emptyPreview } from './tool.js';
 
 /** States of the select tool. */
@@ -27,10 +27,12 @@ export type SelectToolState =
 /**
  * Select tool, across every kind: click selects the topmost visible annotation, Shift-click adds or removes,
  * a click on empty image clears. Dragging moves the selected editable boxes, polygons and masks as one undo
- * step; a mask's tiles move by the drag delta rounded to whole image pixels.
+ * step; with `snap` (default, the editor's `snap` option) everything moves by whole image pixels.
  */
 export class SelectTool extends Tool<SelectToolState> {
   readonly id = 'select';
+  /** Moves boxes and polygons by whole pixels and lands box edges on pixel boundaries, as the box tool does. */
+  snap = true;
 
   constructor(env: ToolEnv) {
     super(env, { name: 'idle' });
@@ -46,7 +48,7 @@ export class SelectTool extends Tool<SelectToolState> {
       const a = this.env.document.get(id);
       if (!a) continue;
       hide.add(id);
-      if (a.box) pv.shapes.push({ id, label: a.label, box: translateBox(a.box, s.dx, s.dy) });
+      if (a.box) pv.shapes.push({ id, label: a.label, box: movedBox(a.box, s.dx, s.dy, this.snap) });
       else if (a.points)
         pv.shapes.push({ id, label: a.label, points: translatePoints(a.points, s.dx, s.dy), closed: true });
       else {
@@ -96,7 +98,14 @@ export class SelectTool extends Tool<SelectToolState> {
     // Boxes and polygons stop at the image edge, and the selection moves as one with them.
     const doc = this.env.document;
     const shapes = s.ids.map((id) => doc.get(id)).filter((a): a is Annotation => !!a);
-    const [dx, dy] = clampShift(shapes, doc.width, doc.height, e.x - s.origin[0], e.y - s.origin[1]);
+    const [dx, dy] = moveShift(
+      shapes,
+      doc.width,
+      doc.height,
+      e.x - s.origin[0],
+      e.y - s.origin[1],
+      this.snap,
+    );
     const mx = Math.round(dx);
     const my = Math.round(dy);
     for (const id of s.ids) {
@@ -132,7 +141,7 @@ export class SelectTool extends Tool<SelectToolState> {
     doc.transact(() => {
       for (const id of s.ids) {
         const a = doc.get(id);
-        if (a?.box) doc.update(id, { box: translateBox(a.box, s.dx, s.dy) });
+        if (a?.box) doc.update(id, { box: movedBox(a.box, s.dx, s.dy, this.snap) });
         else if (a?.points) doc.update(id, { points: translatePoints(a.points, s.dx, s.dy) });
         else if (a?.kind === 'mask') {
           const d = s.drafts.get(id);
@@ -147,7 +156,7 @@ export class SelectTool extends Tool<SelectToolState> {
   }
 
   override onKeyDown(e: KeyLike, actions: readonly string[]): boolean {
-    if (!this.busy && nudgeFor(this.env, actions)) return true;
+    if (!this.busy && nudgeFor(this.env, actions, this.snap)) return true;
     return super.onKeyDown(e, actions);
   }
 }

@@ -192,6 +192,23 @@ export abstract class Tool<S extends ToolStateBase = ToolStateBase> {
   }
 
   /** The label for a new annotation of `kind`, or undefined when none is active or the schema forbids it. */
+  /** The kind of annotation a drag with this tool draws, if any (the select tool and the eraser draw none). */
+  get draws(): AnnotationKind | undefined {
+    return undefined;
+  }
+
+  /**
+   * Why a drag with this tool would draw nothing now, in plain words: the active label does not allow the
+   * kind it draws. Undefined when it can draw (or draws nothing).
+   */
+  get blockedReason(): string | undefined {
+    const kind = this.draws;
+    const label = this.env.activeLabel;
+    if (!kind || !label || !this.env.allows || this.env.allows(label, kind)) return undefined;
+    const plural: Record<string, string> = { box: 'boxes' };
+    return `The label ${label} does not allow ${plural[kind] ?? `${kind}s`}`;
+  }
+
   protected newLabel(kind: AnnotationKind): string | undefined {
     const label = this.env.activeLabel;
     if (!label) return undefined;

@@ -46,8 +46,8 @@ export function documentForStack(stack: ImageStack): AnnotationDocument {
  * Owned by the viewer from its construction: `viewer.editor` and `viewer.selection` exist before any layer.
  * Layers only declare their kinds and tools ({@link AnnotationController.addLayer}); the Konva layers that
  * draw annotations exist while at least one layer element is inside the viewer. Every change reaches the
- * page once: `vx-annotation-create|update|delete` and `vx-history-change` per committed change set,
- * `vx-selection-change` when the selected ids change.
+ * page once: `vx-annotation-create|update|delete` per committed change set, `vx-history-change` once the change has
+ * settled (after an undo or redo, a microtask later, so its flags equal the document's), `vx-selection-change` when the selected ids change.
  */
 export class AnnotationController implements ReactiveController {
   readonly editor: AnnotationEditor;
@@ -198,8 +198,12 @@ export class AnnotationController implements ReactiveController {
     const tool: Tool = editor.tools[name];
     const doc = () => !!this.#doc;
     return {
+      // A drag the active label does not allow draws nothing: the cursor says so before the press.
       get cursor() {
-        return tool.cursor;
+        return tool.blockedReason ? 'not-allowed' : tool.cursor;
+      },
+      get blockedReason() {
+        return tool.blockedReason;
       },
       activate: () => editor.setActiveTool(name),
       deactivate: () => {
@@ -365,6 +369,12 @@ export class AnnotationController implements ReactiveController {
       v.dispatchEvent(new VxAnnotationUpdateEvent({ ...base, annotations, previous }));
     }
     if (c.deleted.length) v.dispatchEvent(new VxAnnotationDeleteEvent({ ...base, annotations: c.deleted }));
-    if (c.origin === 'local') v.dispatchEvent(new VxHistoryChangeEvent(doc.canUndo, doc.canRedo, c.cause));
+    if (c.origin !== 'local') return;
+    const history = () => v.dispatchEvent(new VxHistoryChangeEvent(doc.canUndo, doc.canRedo, c.cause));
+    // The document notifies during undo and redo, before the step has moved to the other stack: then the
+    // history event waits for the state to settle, so its canUndo/canRedo are what `document` says afterwards.
+    // An edit is on the undo stack when it is notified.
+    if (c.cause === 'edit') history();
+    else queueMicrotask(history);
   }
 }

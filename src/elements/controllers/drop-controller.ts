@@ -13,6 +13,7 @@ export class DropController implements ReactiveController {
   #host: ReactiveControllerHost & HTMLElement;
   #open: (files: File[]) => void;
   #unlisten: (() => void) | undefined;
+  #unlistenChange: (() => void) | undefined;
 
   constructor(host: ReactiveControllerHost & HTMLElement, open: (files: File[]) => void) {
     this.#host = host;
@@ -25,12 +26,15 @@ export class DropController implements ReactiveController {
       dragover: this.#onDragOver as EventListener,
       dragleave: this.#onDragLeave as EventListener,
       drop: this.#onDrop as EventListener,
-      change: this.#onChange,
     });
+    // A file input's `change` event is not composed: the built-in chooser's never leaves the shadow root.
+    // The shadow root sees both it and a slotted input's (whose path runs through the slot).
+    this.#unlistenChange = listen(this.#host.shadowRoot ?? this.#host, { change: this.#onChange });
   }
 
   hostDisconnected(): void {
     this.#unlisten?.();
+    this.#unlistenChange?.();
   }
 
   #onDragOver = (e: DragEvent): void => {

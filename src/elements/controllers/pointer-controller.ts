@@ -26,6 +26,8 @@ const DRAG_ACTIONS = new Map<string, NavigationToolName>([
 export interface PointerDeps {
   /** The image area: events outside it (file chooser, error text) are not routed. */
   readonly view: HTMLElement;
+  /** A polite live-region message (why a press did nothing). */
+  announce(text: string): void;
   readonly keymap: Keymap;
   readonly hasStack: boolean;
   readonly slice: number;
@@ -187,8 +189,11 @@ export class PointerController implements ReactiveController {
     const gesture = this.#route(e);
     if (!gesture) return;
     this.#gesture = gesture;
-    if (gesture.kind === 'tool') this.#deps.handler!.onPointerDown?.(this.#image(e, 'down'));
-    else if (gesture.kind === 'navigation') gesture.tool.onPointerDown(this.#screen(e));
+    if (gesture.kind === 'tool') {
+      const handler = this.#deps.handler!;
+      if (handler.blockedReason) this.#deps.announce(handler.blockedReason);
+      handler.onPointerDown?.(this.#image(e, 'down'));
+    } else if (gesture.kind === 'navigation') gesture.tool.onPointerDown(this.#screen(e));
     e.preventDefault();
     try {
       this.#host.setPointerCapture(e.pointerId);

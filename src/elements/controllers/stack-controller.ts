@@ -6,7 +6,8 @@ import type { ReactiveController, ReactiveControllerHost } from 'lit';
 import { ErrorCode, VoxmarkError, isAbortError, toVoxmarkError } from '../../core/errors.js';
 import { loadImageStack } from '../../core/load.js';
 import { SliceLoader } from '../../core/image/slice-loader.js';
-import type { Frame, ImageInput, ImageStack } from '../../core/image/types.js';
+import type { Frame, ImageInput, ImageStack, StackMetadata } from '../../core/image/types.js';
+import { VxFilesSkippedEvent, VxSeriesFoundEvent } from '../events.js';
 
 /**
  * Where loading stands, as one value:
@@ -50,6 +51,8 @@ export class StackController implements ReactiveController {
   #events: StackEvents;
   #loader: SliceLoader | undefined;
   #task: AbortController | undefined;
+  /** What `open` read last, for `openSeries`. */
+  #inputs: ImageInput | ImageInput[] | undefined;
   #progressTimer: ReturnType<typeof setTimeout> | undefined;
   #liveTimer: ReturnType<typeof setTimeout> | undefined;
 
@@ -75,17 +78,28 @@ export class StackController implements ReactiveController {
     clearTimeout(this.#liveTimer);
   }
 
-  /** Reads files or URLs into a stack and shows it; aborts any load in flight. */
-  async open(inputs: ImageInput | ImageInput[]): Promise<void> {
+  /**
+   * Reads files or URLs into a stack and shows it; aborts any load in flight. Inputs that hold no image are
+   * skipped (listed in `stack.metadata.skipped`); of several DICOM series, `series` picks one (default the
+   * largest; all are listed in `stack.metadata.series`).
+   */
+  async open(inputs: ImageInput | ImageInput[], series: 'largest' | number = 'largest'): Promise<void> {
     this.#task?.abort();
     const task = new AbortController();
     this.#task = task;
+    this.#inputs = inputs;
     this.error = undefined;
     this.#host.requestUpdate();
     try {
-      const stack = await loadImageStack(inputs, { signal: task.signal });
+      const stack = await loadImageStack(inputs, { signal: task.signal, series });
       if (task.signal.aborted) return;
       this.set(stack);
+      const skipped = stack.metadata.skipped as { name: string }[] | undefined;
+      if (skipped?.length) {
+        const names = skipped.map((f) => f.name).join(', ');
+        this.live = `Skipped ${skipped.length} file${skipped.length === 1 ? '' : 's'} that hold no image: ${names}`;
+      }
+      this.#announce(stack);
     } catch (e) {
       if (task.signal.aborted || isAbortError(e)) return;
       this.#fail(toVoxmarkError(e, ErrorCode.NotAnImage, 'Opening the image failed'));
@@ -95,6 +109,29 @@ export class StackController implements ReactiveController {
         this.#host.requestUpdate();
       }
     }
+  }
+
+  /** Puts `text` in the polite live region (until the next slice change says where scrolling stopped). */
+  announce(text: string): void {
+    this.live = text;
+    this.#host.requestUpdate();
+  }
+
+  /** Tells the page what the load passed over, and which other series the files hold. */
+  #announce(stack: ImageStack): void {
+    const target = this.#host as unknown as EventTarget;
+    if (typeof target.dispatchEvent !== 'function') return;
+    const meta = stack.metadata as StackMetadata;
+    if (meta.skipped?.length) target.dispatchEvent(new VxFilesSkippedEvent(meta.skipped));
+    if (meta.series && meta.series.length > 1)
+      target.dispatchEvent(new VxSeriesFoundEvent(meta.series, meta.seriesIndex ?? 0));
+  }
+
+  /** Opens series `index` of the files last opened (see `stack.metadata.series`). */
+  openSeries(index: number): Promise<void> {
+    const inputs = this.#inputs;
+    if (inputs === undefined) return Promise.resolve();
+    return this.open(inputs, index);
   }
 
   /** Aborts the load in flight, if any. */

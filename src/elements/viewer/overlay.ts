@@ -3,7 +3,7 @@
  * screen: easy to test, and the same for every host.
  * @module
  */
-import { ErrorCode, type VoxmarkError } from '../../core/errors.js';
+import { ErrorCode, fileProblem, type VoxmarkError } from '../../core/errors.js';
 import type { Frame, ImageStack, WindowPreset } from '../../core/image/types.js';
 
 /** What the corner text is made from. */
@@ -74,11 +74,7 @@ function cursorText(
     const j = i * frame.samplesPerPixel;
     value = `RGB ${frame.data[j]} ${frame.data[j + 1]} ${frame.data[j + 2]}`;
   } else {
-    const stored = frame.data[i]!;
-    value =
-      modality.toUpperCase() === 'CT'
-        ? `${fmt(stored * (frame.rescaleSlope || 1) + (frame.rescaleIntercept || 0))} HU`
-        : `Value ${fmt(stored)}`;
+    value = pixelValue(frame.data[i]!, frame, modality.toUpperCase(), stack);
   }
   const meta = stack.metadata;
   const [sx, sy] = stack.spacing;
@@ -90,6 +86,18 @@ function cursorText(
       ? `\n${fmt(cursor[0] * sx)}, ${fmt(cursor[1] * sy)} ${unit}`
       : '';
   return `${value}\n${px}, ${py} px${physical}`;
+}
+
+/** A grey value as the overlay shows it: Hounsfield units for CT, dose for RT Dose (Dose Grid Scaling). */
+function pixelValue(stored: number, frame: Frame, modality: string, stack: ImageStack): string {
+  if (modality === 'CT')
+    return `${fmt(stored * (frame.rescaleSlope || 1) + (frame.rescaleIntercept || 0))} HU`;
+  const scaling = stack.metadata.doseGridScaling;
+  if (modality === 'RTDOSE' && typeof scaling === 'number') {
+    const gy = String(stack.metadata.doseUnits).toUpperCase() === 'GY';
+    return `Dose ${fmt(stored * scaling)}${gy ? ' Gy' : ''}`;
+  }
+  return `Value ${fmt(stored)}`;
 }
 
 /**
@@ -112,23 +120,14 @@ export function patientPosition(
   return [0, 1, 2].map((k) => origin[k]! + u * iop[k]! + v * iop[k + 3]!) as [number, number, number];
 }
 
-/** Plain-language text for an error, by code. */
+/** Plain-language text for an error: what is wrong with its file (by name when known), else by code. */
 export function describeError(error: VoxmarkError): string {
-  return ERROR_TEXT[error.code] ?? 'The image could not be opened.';
+  const about = fileProblem(error.code, error.file ?? 'This file');
+  if (about) return `${about}.`;
+  return error.code === ErrorCode.MixedSeries
+    ? 'The files belong to different series and cannot be shown as one stack.'
+    : 'The image could not be opened.';
 }
-
-const ERROR_TEXT: Partial<Record<string, string>> = {
-  [ErrorCode.NotAnImage]: 'This file is not a DICOM or TIFF image.',
-  [ErrorCode.Truncated]: 'The file is incomplete: it ends before the image does.',
-  [ErrorCode.Corrupt]: 'The file is damaged and cannot be read.',
-  [ErrorCode.UnsupportedTransferSyntax]: 'The image is compressed in a way this viewer cannot decode.',
-  [ErrorCode.Unsupported]: 'This kind of image is not supported.',
-  [ErrorCode.NoPixelData]: 'The file holds no image (it has no pixel data).',
-  [ErrorCode.TooLarge]: 'The image is too large to open here.',
-  [ErrorCode.MixedSeries]: 'The files belong to different series and cannot be shown as one stack.',
-  [ErrorCode.FetchFailed]: 'The image could not be downloaded.',
-  [ErrorCode.CodecFailed]: 'The image could not be decoded.',
-};
 
 /** A number for the overlay: integers as they are, others with 3 significant digits or fewer. */
 export function fmt(v: number): string {

@@ -44,7 +44,13 @@ export const viewerStyles = css`
   }
   .overlay > div {
     position: absolute;
-    padding: 6px 8px;
+    margin: 4px;
+    padding: 2px 6px;
+    border-radius: 3px;
+  }
+  /* A backdrop keeps the text legible over bright anatomy (contrast ≥ 4.5:1 even over white). */
+  .overlay > div:not(:empty) {
+    background: var(--vx-overlay-backdrop, rgb(0 0 0 / 0.65));
   }
   .tl {
     top: 0;
@@ -117,11 +123,11 @@ export const viewerStyles = css`
     color: var(--vx-error-color, #ffb4a9);
     background: rgb(0 0 0 / 0.6);
   }
-  .error small {
+  .error details {
     color: var(--vx-overlay-color, #e8e8e8);
-    opacity: 0.8;
     max-width: 60ch;
     overflow-wrap: anywhere;
+    font-size: 0.85em;
   }
   .empty {
     border: 2px dashed transparent;

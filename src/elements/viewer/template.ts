@@ -29,7 +29,10 @@ function errorTemplate(error: VoxmarkError | undefined): TemplateResult | typeof
   return error
     ? html`<div class="error" part="error" role="alert">
         <span>${describeError(error)}</span>
-        <small>${error.message} (${error.code})</small>
+        <details part="error-detail">
+          <summary>Details</summary>
+          ${error.detail ?? error.message} (${error.code})
+        </details>
       </div>`
     : nothing;
 }

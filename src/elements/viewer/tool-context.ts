@@ -44,6 +44,8 @@ export interface ToolContext {
   reset(source: ChangeSource | undefined): void;
   /** The pointer is over image point (x, y), or left the view. */
   hover(point: [number, number] | undefined): void;
+  /** Says `text` politely to screen readers (and shows it to no one else). */
+  announce(text: string): void;
 }
 
 /** What the navigation tools change: the viewport, the window and the slice, as user changes. */
@@ -72,6 +74,7 @@ export function navigationContext(c: ToolContext): NavigationContext {
 export function pointerDeps(c: ToolContext): PointerDeps {
   return {
     view: c.container,
+    announce: (text) => c.announce(text),
     get keymap() {
       return c.keymap();
     },

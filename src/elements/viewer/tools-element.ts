@@ -37,6 +37,27 @@ export abstract class ViewerToolsElement extends ViewerAnnotationsElement {
     };
   }
 
+  /**
+   * Whether a drag with `tool` (default the active one) can act with the active label: false when the label
+   * does not allow what the tool draws (the view then shows a `not-allowed` cursor). A toolbar can disable
+   * the button and give `toolBlockedReason(tool)` as its tooltip; `vx-active-label-change` and a set
+   * `activeLabel` are the moments to ask again.
+   */
+  toolAllowed(tool: string = this.#tool): boolean {
+    return this.toolBlockedReason(tool) === undefined;
+  }
+
+  /** Why `tool` cannot act with the active label, in plain words, or undefined when it can. */
+  toolBlockedReason(tool: string = this.#tool): string | undefined {
+    return this.registry.tools.get(tool)?.blockedReason;
+  }
+
+  protected override notify(change: Parameters<ViewerAnnotationsElement['notify']>[0]): void {
+    super.notify(change);
+    // Another label may allow what the active tool draws, or not: the cursor says so.
+    if (this.isConnected && (change.activeLabel || change.labelSchema)) this.updateCursor();
+  }
+
   /** The active tool's handler, when a layer provides the active tool. */
   protected get handler(): ToolHandler | undefined {
     return this.registry.tools.get(this.#tool);

@@ -75,3 +75,40 @@ describe('viewer overlay text', () => {
     expect([fmt(3), fmt(1234.5), fmt(1.25), fmt(0.01234)]).to.deep.equal(['3', '1235', '1.3', '0.0123']);
   });
 });
+
+describe('viewer overlay text: RT Dose and named files', () => {
+  it('shows RT Dose values scaled by Dose Grid Scaling, in Gy when the unit is Gy', () => {
+    const dose = (units: string) =>
+      createImageStack({
+        width: 4,
+        height: 2,
+        frames: [new Int16Array([0, 1000, 2000, 3000, 0, 0, 0, 0])],
+        dataType: 'int16',
+        spacing: [1, 1, 1],
+        metadata: { modality: 'RTDOSE', doseGridScaling: 0.001, doseUnits: units },
+        format: 'dicom',
+      });
+    const f: Frame = {
+      ...frame,
+      data: new Int16Array([0, 1000, 2000, 3000, 0, 0, 0, 0]),
+      rescaleSlope: 1,
+      rescaleIntercept: 0,
+    };
+    const gy = overlayText(input({ stack: dose('GY'), frame: f, slice: 0, displayedSlice: 0 }), [2.5, 0.5]);
+    expect(gy.br.split('\n')[0]).to.equal('Dose 2 Gy');
+    const rel = overlayText(
+      input({ stack: dose('RELATIVE'), frame: f, slice: 0, displayedSlice: 0 }),
+      [3.5, 0.5],
+    );
+    expect(rel.br.split('\n')[0]).to.equal('Dose 3');
+  });
+
+  it('names the file an error is about', () => {
+    const e = new VoxmarkError(ErrorCode.NotAnImage, 'x', {
+      file: 'CT_0003.dcm',
+      detail: 'Input 1 is neither',
+    });
+    expect(describeError(e)).to.equal('CT_0003.dcm is not a DICOM or TIFF image.');
+    expect(describeError(new VoxmarkError(ErrorCode.MixedSeries, 'x'))).to.match(/different series/);
+  });
+});

@@ -93,6 +93,7 @@ const METADATA_STRINGS: [keyof StackMetadata, string][] = [
   ['studyTime', 'x00080030'],
   ['seriesInstanceUID', 'x0020000e'],
   ['frameOfReferenceUID', 'x00200052'],
+  ['doseUnits', 'x30040002'],
 ];
 
 /** Names and descriptions: text in the file's character set. */
@@ -128,6 +129,10 @@ function stackMetadata(first: DicomImageInfo): StackMetadata {
     const v = decodedText(ds, tag, encoding);
     if (v !== undefined) metadata[key] = v;
   }
+  // RT Dose has no Modality LUT: Dose Grid Scaling (3004,000E) turns stored values into dose.
+  const doseGridScaling = ds.floatString('x3004000e');
+  if (metadata.modality === 'RTDOSE' && doseGridScaling !== undefined && doseGridScaling > 0)
+    metadata.doseGridScaling = doseGridScaling;
   if (first.imageOrientationPatient) metadata.imageOrientationPatient = first.imageOrientationPatient;
   const voi = first.voiLutFunction?.toUpperCase();
   if (voi === 'LINEAR' || voi === 'LINEAR_EXACT' || voi === 'SIGMOID') metadata.voiLutFunction = voi;
