@@ -4,22 +4,14 @@
  * @module
  */
 import { ErrorCode, VoxmarkError, throwIfAborted } from '../errors.js';
+import type { Box3 } from '../mask/sparse-volume.js';
 import type { Volume } from '../mask/volume.js';
 
 /** Voxel spacing in mm: x (column), y (row), z (slice step). */
 export type Spacing = readonly [number, number, number];
 
-/**
- * An axis-aligned box of voxels: `x…x+width-1`, `y…y+height-1`, `z…z+depth-1` (integers, inside the volume).
- */
-export interface Box3 {
-  x: number;
-  y: number;
-  z: number;
-  width: number;
-  height: number;
-  depth: number;
-}
+/** An axis-aligned box of voxels (integers, inside the volume): the same type sparse volumes use. */
+export type { Box3 };
 
 /** Half-open integer bounds `[x0, x1) × [y0, y1) × [z0, z1)`. */
 export interface Bounds {
