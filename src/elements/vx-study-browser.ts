@@ -67,6 +67,7 @@ type Thumbnail = { state: 'loading' } | { state: 'done'; url: string } | { state
  * Authentication: set `headers` (an object, or a function returning fresh headers for a token that
  * refreshes) or `fetch` (the host's own) as properties; they are used for every request and never shown.
  *
+ * @tag vx-study-browser
  * @summary Study and series browser for a DICOMweb archive, with thumbnails; opens a series in a viewer.
  *
  * @fires vx-series-select - The user chose a series. `detail`: `url`, `studyInstanceUID`, `seriesInstanceUID`,
