@@ -1,14 +1,11 @@
 import { LitElement, css, html, nothing, type PropertyValues, type TemplateResult } from 'lit';
 import { property, state } from 'lit/decorators.js';
 import { ErrorCode, type VoxmarkError, toVoxmarkError } from '../core/errors.js';
-import {
-  loadDicomWeb,
-  searchSeries,
-  searchStudies,
-  type DicomWebImageStack,
-  type HeadersSource,
-  type SeriesSummary,
-  type StudySummary,
+import type {
+  DicomWebImageStack,
+  HeadersSource,
+  SeriesSummary,
+  StudySummary,
 } from '../core/dicomweb/index.js';
 import { RequestLimiter } from '../core/dicomweb/limiter.js';
 import { applyWindow } from '../core/image/window.js';
@@ -48,6 +45,11 @@ const COLUMNS: { key: SortKey; label: string }[] = [
 ];
 
 const THUMBNAIL_SIZE = 96;
+/** The archive client, loaded on first use so a page that never browses does not fetch it. */
+function dicomweb() {
+  return import('../core/dicomweb/index.js');
+}
+
 /** Thumbnails loading at once: each one reads a series' metadata and one frame. */
 const THUMBNAIL_CONCURRENCY = 2;
 
@@ -287,6 +289,7 @@ export class VxStudyBrowser extends LitElement {
     this.#search = controller;
     this.status = 'Searching…';
     try {
+      const { searchStudies } = await dicomweb();
       const found = await searchStudies({
         ...this.#connection(),
         signal: controller.signal,
@@ -325,6 +328,7 @@ export class VxStudyBrowser extends LitElement {
     this.focusSeries = 0;
     this.status = 'Loading series…';
     try {
+      const { searchSeries } = await dicomweb();
       const list = await searchSeries({ ...this.#connection(), studyInstanceUID: study.studyInstanceUID });
       if (this.openStudy !== study) return;
       this.series = list.sort((a, b) => (a.seriesNumber ?? 0) - (b.seriesNumber ?? 0));
@@ -352,6 +356,7 @@ export class VxStudyBrowser extends LitElement {
     if (!viewer || !('stack' in viewer)) return;
     this.status = 'Loading the series…';
     try {
+      const { loadDicomWeb } = await dicomweb();
       const stack = await loadDicomWeb({
         ...this.#connection(),
         studyInstanceUID: study.studyInstanceUID,
@@ -402,6 +407,7 @@ export class VxStudyBrowser extends LitElement {
     const signal = this.#thumbnailAbort.signal;
     try {
       const frame = await this.#thumbnailLimiter.run(signal, async () => {
+        const { loadDicomWeb } = await dicomweb();
         const stack = await loadDicomWeb({
           ...this.#connection(),
           studyInstanceUID: study.studyInstanceUID,

@@ -7,7 +7,7 @@ import type { ReactiveController, ReactiveControllerHost } from 'lit';
 import type { AnnotationDocument } from '../../core/annotation/document.js';
 import type { Annotation } from '../../core/annotation/types.js';
 import { ErrorCode, VoxmarkError, isAbortError, toVoxmarkError } from '../../core/errors.js';
-import { DicomWebImageStack, loadDicomWeb } from '../../core/dicomweb/load.js';
+import type { DicomWebImageStack } from '../../core/dicomweb/load.js';
 import type { HeadersSource } from '../../core/dicomweb/http.js';
 import type { SegmentationSummary } from '../../core/dicomweb/segmentations.js';
 import type { ImageStack } from '../../core/image/types.js';
@@ -88,6 +88,8 @@ export class DicomWebController implements ReactiveController {
     this.#host.requestUpdate();
     const { headers, fetch } = this.#host;
     try {
+      // The archive client loads on first use: a viewer that shows files never fetches it.
+      const { loadDicomWeb } = await import('../../core/dicomweb/load.js');
       const stack = await loadDicomWeb({
         url,
         studyInstanceUID,
@@ -123,7 +125,7 @@ export class DicomWebController implements ReactiveController {
    */
   get source(): DicomWebSource | undefined {
     const stack = this.#host.stack;
-    if (!(stack instanceof DicomWebImageStack)) return undefined;
+    if (!isDicomWebStack(stack)) return undefined;
     const { headers, fetch } = this.#host;
     return {
       url: stack.url,
@@ -195,4 +197,16 @@ export class DicomWebController implements ReactiveController {
     const annotations = inputs.length ? target.add(inputs) : [];
     return { annotations, skipped: imported.report?.unmappedSegments.length ?? 0 };
   }
+}
+
+/** A stack `loadDicomWeb` made (told by its shape, so the client itself loads only when used). */
+function isDicomWebStack(stack: ImageStack | undefined): stack is DicomWebImageStack {
+  const s = stack as Partial<DicomWebImageStack> | undefined;
+  return (
+    typeof s?.url === 'string' &&
+    typeof s.studyInstanceUID === 'string' &&
+    typeof s.seriesInstanceUID === 'string' &&
+    typeof s.dispose === 'function' &&
+    typeof s.prefetch === 'function'
+  );
 }
