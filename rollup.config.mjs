@@ -41,7 +41,14 @@ export default {
     dir: 'dist',
     format: 'es',
     sourcemap: true,
-    entryFileNames: '[name].js',
+    // One file per source module, so a host's bundler drops what the host does not import (one shared
+    // chunk of everything made every page load the DICOMweb client, the writers and the effects).
+    preserveModules: true,
+    preserveModulesRoot: 'src',
+    entryFileNames: (chunk) =>
+      chunk.name === 'core' && chunk.isEntry && chunk.facadeModuleId?.endsWith('src/core/index.ts')
+        ? 'core.js'
+        : '[name].js',
     chunkFileNames: 'chunks/[name]-[hash].js',
   },
   external: isExternal,

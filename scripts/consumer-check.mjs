@@ -284,14 +284,14 @@ function reportUpFront(outDir) {
 
 /** The inline fallback chunks must hold real WebAssembly (base64 of "\0asm" is "AGFzbQ"). */
 async function checkInlineFallbacks() {
-  const dir = join(root, 'dist', 'chunks');
+  const dir = join(root, 'dist', 'core', 'image', 'codecs', 'inline');
   const names = ['charls', 'openjpeg', 'openjph', 'libjpeg-turbo'];
   for (const name of names) {
-    const file = readdirSync(dir).find((f) => f.startsWith(`${name}-`) && f.endsWith('.js'));
-    if (!file) throw new Error(`dist/chunks has no inline ${name} chunk`);
-    const { default: b64 } = await import(join(dir, file));
+    const file = join(dir, `${name}.js`);
+    if (!existsSync(file)) throw new Error(`dist has no inline ${name} module (${file})`);
+    const { default: b64 } = await import(file);
     if (typeof b64 !== 'string' || !b64.startsWith('AGFzbQ')) {
-      throw new Error(`dist/chunks/${file} does not hold the ${name} WebAssembly binary`);
+      throw new Error(`${file} does not hold the ${name} WebAssembly binary`);
     }
   }
   log(`inline fallback chunks hold WebAssembly: ${names.join(', ')}`);
