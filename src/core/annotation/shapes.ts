@@ -46,6 +46,11 @@ export type ShapePreview =
  * (`shapeOf(a)`) instead of branching on `kind`; a new kind is one more entry in `SHAPES`.
  */
 export interface Shape<A extends Annotation = Annotation> {
+  /**
+   * Whether the kind is pixels rather than an outline: drawn as a raster, moved by whole pixels and cropped at
+   * the image edge (an outline stops at the edge instead).
+   */
+  readonly pixels?: boolean;
   /** Checks the input's geometry for this kind and returns it frozen. Throws VoxmarkError('invalid-argument'). */
   build(input: GeometryInput, size: { width: number; height: number }): Geometry;
   /** A plain, unfrozen copy of the box or points (a mask's pixels are shared, never copied: `sparseOf`). */
@@ -111,6 +116,7 @@ const polygonShape: Shape<AnnotationOf<'polygon'>> = {
 };
 
 const maskShape: Shape<AnnotationOf<'mask'>> = {
+  pixels: true,
   build({ mask }, size) {
     if (!mask) throw bad('A mask annotation needs a mask');
     return { mask: new MaskHandle(toSparse(mask, size.width, size.height)) };

@@ -1,15 +1,23 @@
 import type { AnnotationKind } from '../annotation/types.js';
-import { maskOf } from '../annotation/document.js';
-import {
-  type BoxHandle,
-  boxFromCorners,
-  handleAt,
-  resizeBox,
-  translateBox,
-  translateMask,
-} from '../annotation/geometry.js';
+import { boxFromCorners, handleAt } from '../annotation/geometry.js';
 import type { Annotation, Box, Point } from '../annotation/types.js';
 import type { KeyLike } from '../keymap.js';
+import { SparseMask } from '../mask/sparse-mask.js';
+import {
+  type MoveGesture,
+  movePreview,
+  type ResizeGesture,
+  boxPreview,
+  clampShift,
+  clipBox,
+  commitMove,
+  commitResize,
+  dragMove,
+  dragResize,
+  moved,
+  startMove,
+  startResize,
+} from './gestures.js';
 import { Tool, type ToolEnv, type ToolPointerEvent, type ToolPreview, emptyPreview } from './tool.js';
 
 /** States of the box tool. */
@@ -20,8 +28,8 @@ export type BoxToolState =
   | { name: 'creating'; origin: Point; box: Box; label: string }
   /** Pressed on a box: a click selects it, a drag moves it. */
   | { name: 'pointingShape'; id: string; origin: Point }
-  | { name: 'moving'; id: string; origin: Point; start: Box; box: Box }
-  | { name: 'resizing'; id: string; handle: BoxHandle; start: Box; box: Box };
+  | MoveGesture
+  | ResizeGesture;
 
 /** Arrow-key nudges: action → [dx, dy]. */
 export const NUDGE_ACTIONS: Record<string, [number, number]> = {
@@ -34,13 +42,6 @@ export const NUDGE_ACTIONS: Record<string, [number, number]> = {
   'nudge-up-10': [0, -10],
   'nudge-down-10': [0, 10],
 };
-
-/** Rounds a box to whole pixels (edges on pixel boundaries). */
-export function snapBox(b: Box): Box {
-  const x0 = Math.round(b.x);
-  const y0 = Math.round(b.y);
-  return { x: x0, y: y0, width: Math.round(b.x + b.width) - x0, height: Math.round(b.y + b.height) - y0 };
-}
 
 /**
  * Box tool: drag to create (Shift keeps a square), press a box to select and drag to move, drag one of the 8
@@ -62,16 +63,9 @@ export class BoxTool extends Tool<BoxToolState> {
   override get preview(): ToolPreview | null {
     const s = this.current;
     if (s.name === 'creating')
-      return { ...emptyPreview(), shapes: [{ label: s.label, box: this.out(s.box) }] };
-    if (s.name === 'moving' || s.name === 'resizing') {
-      const a = this.env.document.get(s.id);
-      if (!a) return null;
-      return {
-        ...emptyPreview(),
-        shapes: [{ id: s.id, label: a.label, box: this.out(s.box) }],
-        hide: new Set([s.id]),
-      };
-    }
+      return { ...emptyPreview(), shapes: [{ label: s.label, box: clipBox(this.env, s.box, this.snap) }] };
+    if (s.name === 'moving') return movePreview(this.env, s, this.snap);
+    if (s.name === 'resizing') return boxPreview(this.env, s.id, s.box, this.snap);
     return null;
   }
 
@@ -86,7 +80,7 @@ export class BoxTool extends Tool<BoxToolState> {
     const sel = this.selectedBox();
     const handle = sel && handleAt(sel.box!, e.x, e.y, this.tol);
     if (sel && handle) {
-      this.to({ name: 'resizing', id: sel.id, handle, start: sel.box!, box: sel.box! });
+      this.to(startResize(sel as Annotation & { box: Box }, handle));
       return;
     }
     const hit = this.grab('box', e.x, e.y);
@@ -116,20 +110,16 @@ export class BoxTool extends Tool<BoxToolState> {
         this.to({ ...s, box: boxFromCorners(s.origin, [e.x, e.y], e.shiftKey) });
         return;
       case 'pointingShape': {
-        const a = this.env.document.get(s.id);
-        if (a?.box && this.isDrag(s.origin, e))
-          this.to({ name: 'moving', id: s.id, origin: s.origin, start: a.box, box: a.box });
+        if (this.env.document.has(s.id) && this.isDrag(s.origin, e))
+          this.to(dragMove(this.env, startMove([s.id], s.origin), e, this.snap));
         return;
       }
-      case 'moving': {
-        // Moving never resizes: the box stops at the image edge rather than being clipped on release.
-        const { width: W, height: H } = this.env.document;
-        const [dx, dy] = moveShift([{ box: s.start }], W, H, e.x - s.origin[0], e.y - s.origin[1], this.snap);
-        this.to({ ...s, box: translateBox(s.start, dx, dy) });
+      // Moving never resizes: the box stops at the image edge rather than being clipped on release.
+      case 'moving':
+        this.to(dragMove(this.env, s, e, this.snap));
         return;
-      }
       case 'resizing':
-        this.to({ ...s, box: resizeBox(s.start, s.handle, e.x, e.y, e.shiftKey) });
+        this.to(dragResize(s, e));
         return;
     }
   }
@@ -160,7 +150,7 @@ export class BoxTool extends Tool<BoxToolState> {
   override complete(): void {
     const s = this.current;
     if (s.name === 'creating') {
-      const box = this.out(s.box);
+      const box = clipBox(this.env, s.box, this.snap);
       this.reset();
       if (box.width > 0 && box.height > 0) {
         const a = this.env.document.add({ ...this.fresh(s.label), kind: 'box', box });
@@ -168,36 +158,15 @@ export class BoxTool extends Tool<BoxToolState> {
       }
       return;
     }
-    if (s.name === 'moving' || s.name === 'resizing') {
-      const box = this.out(s.box);
-      this.reset();
-      const a = this.env.document.get(s.id);
-      if (a?.box && (box.width > 0 || box.height > 0) && !sameBox(a.box, box))
-        this.env.document.update(s.id, { box });
-      return;
-    }
-    this.cancel();
+    this.reset();
+    if (s.name === 'moving') commitMove(this.env, s, this.snap);
+    else if (s.name === 'resizing') commitResize(this.env, s, this.snap);
   }
 
   override onKeyDown(e: KeyLike, actions: readonly string[]): boolean {
     if (!this.busy && nudgeFor(this.env, actions, this.snap)) return true;
     return super.onKeyDown(e, actions);
   }
-
-  /** The box as committed: clipped to the image, and snapped to pixel edges when `snap` is on. */
-  private out(b: Box): Box {
-    const { width: W, height: H } = this.env.document;
-    const x0 = Math.min(W, Math.max(0, b.x));
-    const y0 = Math.min(H, Math.max(0, b.y));
-    const x1 = Math.min(W, Math.max(0, b.x + b.width));
-    const y1 = Math.min(H, Math.max(0, b.y + b.height));
-    const clipped = { x: x0, y: y0, width: x1 - x0, height: y1 - y0 };
-    return this.snap ? snapBox(clipped) : clipped;
-  }
-}
-
-function sameBox(a: Box, b: Box): boolean {
-  return a.x === b.x && a.y === b.y && a.width === b.width && a.height === b.height;
 }
 
 /** Runs the first nudge action in `actions` on the selection; false when none applies. */
@@ -225,77 +194,12 @@ export function nudgeSelection(env: ToolEnv, dx: number, dy: number, snap = true
   if (dx === 0 && dy === 0) return true;
   doc.transact(() => {
     for (const a of targets) {
-      if (a.box) doc.update(a.id, { box: movedBox(a.box, dx, dy, snap) });
-      else if (a.points) doc.update(a.id, { points: a.points.map(([x, y]) => [x + dx, y + dy]) });
-      else {
-        const m = maskOf(a);
-        const moved = m && translateMask(m, Math.round(dx), Math.round(dy));
-        if (moved?.isEmpty()) doc.remove(a.id);
-        else if (moved) doc.update(a.id, { mask: moved });
-      }
+      const next = moved(a, dx, dy, snap);
+      // A mask pushed entirely off the image is gone, so its annotation goes too (same undo step).
+      if (next.mask instanceof SparseMask && next.mask.isEmpty()) doc.remove(a.id);
+      else doc.update(a.id, next);
     }
   });
   env.selection.prune((id) => doc.has(id));
   return true;
-}
-
-/** A box moved by (dx, dy); with `snap`, its edges on pixel boundaries. */
-export function movedBox(b: Box, dx: number, dy: number, snap: boolean): Box {
-  const moved = translateBox(b, dx, dy);
-  return snap ? snapBox(moved) : moved;
-}
-
-/**
- * The shift a drag of (dx, dy) gives boxes and polygons: with `snap`, by whole pixels (so snapped shapes stay
- * snapped), and stopped at the image edge as {@link clampShift} does.
- */
-export function moveShift(
-  targets: readonly Pick<Annotation, 'box' | 'points'>[],
-  W: number,
-  H: number,
-  dx: number,
-  dy: number,
-  snap: boolean,
-): [number, number] {
-  return snap ? clampShift(targets, W, H, Math.round(dx), Math.round(dy)) : clampShift(targets, W, H, dx, dy);
-}
-
-/**
- * Limits a shift of boxes and polygons so that those inside the image stay inside it (the selection moves as
- * one and stops at the edge); one already past an edge can still move back, never further out.
- */
-export function clampShift(
-  targets: readonly Pick<Annotation, 'box' | 'points'>[],
-  W: number,
-  H: number,
-  dx: number,
-  dy: number,
-): [number, number] {
-  let loX = -Infinity;
-  let hiX = Infinity;
-  let loY = -Infinity;
-  let hiY = Infinity;
-  for (const a of targets) {
-    let x0: number, y0: number, x1: number, y1: number;
-    if (a.box) {
-      x0 = a.box.x;
-      y0 = a.box.y;
-      x1 = a.box.x + a.box.width;
-      y1 = a.box.y + a.box.height;
-    } else if (a.points?.length) {
-      x0 = y0 = Infinity;
-      x1 = y1 = -Infinity;
-      for (const [x, y] of a.points) {
-        x0 = Math.min(x0, x);
-        y0 = Math.min(y0, y);
-        x1 = Math.max(x1, x);
-        y1 = Math.max(y1, y);
-      }
-    } else continue; // masks are clipped pixel by pixel instead
-    loX = Math.max(loX, Math.min(0, -x0));
-    hiX = Math.min(hiX, Math.max(0, W - x1));
-    loY = Math.max(loY, Math.min(0, -y0));
-    hiY = Math.min(hiY, Math.max(0, H - y1));
-  }
-  return [Math.min(Math.max(dx, loX), hiX), Math.min(Math.max(dy, loY), hiY)];
 }

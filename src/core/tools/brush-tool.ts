@@ -7,6 +7,7 @@ import type { SparseMask } from '../mask/sparse-mask.js';
 import {
   Tool,
   type PreviewMask,
+  type ToolOptions,
   type ToolEnv,
   type ToolPointerEvent,
   type ToolPreview,
@@ -75,7 +76,16 @@ export class BrushTool extends Tool<BrushToolState> {
   /** Changes the diameter by a step (about 20 %, at least 1 px). */
   step(direction: 1 | -1): void {
     const delta = Math.max(1, Math.round(this.size * 0.2));
-    this.size = Math.min(BRUSH_MAX, Math.max(BRUSH_MIN, this.size + direction * delta));
+    const size = Math.min(BRUSH_MAX, Math.max(BRUSH_MIN, this.size + direction * delta));
+    this.setOption(this.mode === 'paint' ? { brushSize: size } : { eraserSize: size });
+  }
+
+  /** Sets an option through the host, so controls hear of it once; alone, sets the field itself. */
+  private setOption(patch: Pick<Partial<ToolOptions>, 'brushSize' | 'eraserSize' | 'fill'>): void {
+    if (this.env.setOptions) return this.env.setOptions(patch);
+    if (patch.brushSize !== undefined || patch.eraserSize !== undefined)
+      this.size = (patch.brushSize ?? patch.eraserSize)!;
+    if (patch.fill !== undefined) this.fill = patch.fill;
     this.env.changed();
     this.env.optionsChanged?.();
   }
@@ -151,9 +161,7 @@ export class BrushTool extends Tool<BrushToolState> {
       return true;
     }
     if (actions.includes('brush-fill-toggle') && this.mode === 'paint') {
-      this.fill = !this.fill;
-      this.env.changed();
-      this.env.optionsChanged?.();
+      this.setOption({ fill: !this.fill });
       return true;
     }
     return super.onKeyDown(e, actions);

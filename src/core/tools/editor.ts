@@ -6,7 +6,9 @@ import { BoxTool } from './box-tool.js';
 import { BrushTool } from './brush-tool.js';
 import { PolygonTool } from './polygon-tool.js';
 import { SelectTool } from './select-tool.js';
-import type { SliceValues, Tool, ToolEnv } from './tool.js';
+import type { SliceValues, Tool, ToolEnv, ToolOptions } from './tool.js';
+
+export type { ToolOptions } from './tool.js';
 
 /** What an editor needs from its host (a viewer, or a test). Getters are read on every use. */
 export interface EditorHost {
@@ -32,26 +34,6 @@ export interface EditorTools {
   polygon: PolygonTool;
   brush: BrushTool;
   eraser: BrushTool;
-}
-
-/**
- * The options the tools run with, in one place: controls (a toolbar, a layer's attributes) set them with
- * `editor.setOptions` and follow them with `editor.subscribeOptions`, whichever side changed them (the `[`,
- * `]` and `g` keys change them inside the brush tool).
- */
-export interface ToolOptions {
-  /** Brush diameter in image pixels. */
-  brushSize: number;
-  /** Eraser diameter in image pixels. */
-  eraserSize: number;
-  /** Brush clicks fill holes instead of painting. */
-  fill: boolean;
-  /** Threshold brush range in modality units, or null for a plain brush. */
-  threshold: { min: number; max: number } | null;
-  /** Box edges land on pixel boundaries, and moves and nudges (box and select tools) go by whole pixels. */
-  snap: boolean;
-  /** Freehand polygon simplification tolerance in screen pixels. */
-  simplify: number;
 }
 
 /** Annotation actions an editor handles (their default keys are in ANNOTATION_KEYMAP). */
@@ -104,6 +86,7 @@ export class AnnotationEditor {
       sliceValues: () => host.sliceValues?.(),
       changed: () => host.changed(),
       optionsChanged: () => this.emitOptions(),
+      setOptions: (patch) => this.setOptions(patch),
       confirmDelete: (ids) => host.confirmDelete?.(ids) ?? true,
       allows: (label, kind) => host.allows?.(label, kind) ?? true,
       defaultAttributes: (label) => host.defaultAttributes?.(label),
@@ -145,7 +128,7 @@ export class AnnotationEditor {
     if (patch.eraserSize !== undefined) t.eraser.size = patch.eraserSize;
     if (patch.fill !== undefined) t.brush.fill = patch.fill;
     if (patch.threshold !== undefined) t.brush.threshold = patch.threshold;
-    if (patch.snap !== undefined) t.box.snap = t.select.snap = patch.snap;
+    if (patch.snap !== undefined) t.box.snap = t.select.snap = t.polygon.snap = patch.snap;
     if (patch.simplify !== undefined) t.polygon.simplifyPx = patch.simplify;
     if (JSON.stringify(this.options) === before) return;
     this.host.changed();

@@ -1,8 +1,9 @@
 import type { AnnotationKind } from '../annotation/types.js';
-import { edgeAt, simplify, translatePoints, vertexAt } from '../annotation/geometry.js';
+import { edgeAt, simplify, vertexAt } from '../annotation/geometry.js';
 import type { Annotation, Point } from '../annotation/types.js';
 import type { KeyLike } from '../keymap.js';
-import { clampShift, nudgeFor } from './box-tool.js';
+import { nudgeFor } from './box-tool.js';
+import { type MoveGesture, commitMove, dragMove, movePreview, startMove } from './gestures.js';
 import { Tool, type ToolEnv, type ToolPointerEvent, type ToolPreview, emptyPreview } from './tool.js';
 
 /** States of the polygon tool. */
@@ -15,7 +16,7 @@ export type PolygonToolState =
   | { name: 'freehand'; points: Point[]; label: string }
   /** Pressed on a polygon: a click selects it, a drag moves it. */
   | { name: 'pointingShape'; id: string; origin: Point }
-  | { name: 'movingShape'; id: string; origin: Point; start: Point[]; points: Point[] }
+  | MoveGesture
   /** Dragging vertex `index`; `inserted` when the press inserted it on an edge. */
   | { name: 'draggingVertex'; id: string; index: number; points: Point[]; moved: boolean; inserted: boolean };
 
@@ -28,6 +29,8 @@ export type PolygonToolState =
  */
 export class PolygonTool extends Tool<PolygonToolState> {
   readonly id = 'polygon';
+  /** Moves go by whole pixels, as the box and select tools' do (the editor's `snap` option). */
+  snap = true;
 
   override get draws(): AnnotationKind {
     return 'polygon';
@@ -52,7 +55,8 @@ export class PolygonTool extends Tool<PolygonToolState> {
       }
       case 'freehand':
         return { ...emptyPreview(), shapes: [{ label: s.label, points: s.points, closed: false }] };
-      case 'movingShape':
+      case 'moving':
+        return movePreview(this.env, s, this.snap);
       case 'draggingVertex': {
         const a = this.env.document.get(s.id);
         if (!a) return null;
@@ -163,18 +167,14 @@ export class PolygonTool extends Tool<PolygonToolState> {
         return;
       }
       case 'pointingShape': {
-        const a = this.env.document.get(s.id);
-        if (a?.points && this.isDrag(s.origin, e))
-          this.to({ name: 'movingShape', id: s.id, origin: s.origin, start: a.points, points: a.points });
+        if (this.env.document.has(s.id) && this.isDrag(s.origin, e))
+          this.to(dragMove(this.env, startMove([s.id], s.origin), e, this.snap));
         return;
       }
-      case 'movingShape': {
-        // A polygon inside the image stays inside: it stops at the edge.
-        const { width: W, height: H } = this.env.document;
-        const [dx, dy] = clampShift([{ points: s.start }], W, H, e.x - s.origin[0], e.y - s.origin[1]);
-        this.to({ ...s, points: translatePoints(s.start, dx, dy) });
+      // A polygon inside the image stays inside: it stops at the edge.
+      case 'moving':
+        this.to(dragMove(this.env, s, e, this.snap));
         return;
-      }
       case 'draggingVertex': {
         const points = s.points.slice();
         points[s.index] = this.inside(p);
@@ -198,9 +198,9 @@ export class PolygonTool extends Tool<PolygonToolState> {
       case 'pointingShape':
         this.reset();
         return;
-      case 'movingShape':
+      case 'moving':
       case 'draggingVertex':
-        if (s.name === 'movingShape' || s.moved) this.onPointerMove(e);
+        if (s.name === 'moving' || s.moved) this.onPointerMove(e);
         this.complete();
         return;
     }
@@ -226,12 +226,13 @@ export class PolygonTool extends Tool<PolygonToolState> {
         }
         return;
       }
-      case 'movingShape':
+      case 'moving':
+        this.reset();
+        commitMove(this.env, s, this.snap);
+        return;
       case 'draggingVertex': {
         this.reset();
-        const a = doc.get(s.id);
-        const changed = s.name === 'draggingVertex' ? s.moved || s.inserted : s.points !== s.start;
-        if (a && changed) doc.update(s.id, { points: s.points });
+        if (doc.has(s.id) && (s.moved || s.inserted)) doc.update(s.id, { points: s.points });
         return;
       }
     }

@@ -1,33 +1,36 @@
-import { maskOf } from '../annotation/document.js';
-import { hitTest, translateMaskInto, translatePoints } from '../annotation/geometry.js';
-import type { Annotation, Point } from '../annotation/types.js';
-import type { SparseMask } from '../mask/sparse-mask.js';
+import { handleAt, hitTest } from '../annotation/geometry.js';
+import type { Annotation, Box, Point } from '../annotation/types.js';
 import type { KeyLike } from '../keymap.js';
-import { movedBox, moveShift, nudgeFor } from './box-tool.js';
-import { Tool, type ToolEnv, type ToolPointerEvent, type ToolPreview, emptyPreview } from './tool.js';
+import { nudgeFor } from './box-tool.js';
+import {
+  type MoveGesture,
+  type ResizeGesture,
+  boxPreview,
+  commitMove,
+  commitResize,
+  dragMove,
+  dragResize,
+  movePreview,
+  startMove,
+  startResize,
+} from './gestures.js';
+import { Tool, type ToolEnv, type ToolPointerEvent, type ToolPreview } from './tool.js';
 
 /** States of the select tool. */
 export type SelectToolState =
   | { name: 'idle' }
   /** Pressed on an annotation (or empty image when `id` is undefined). */
   | { name: 'pointing'; id: string | undefined; origin: Point }
-  /**
-   * Dragging the selected boxes, polygons and masks. Masks move by whole pixels: `drafts` hold each mask
-   * moved by the rounded delta (re-used while the drag goes on).
-   */
-  | {
-      name: 'moving';
-      origin: Point;
-      ids: string[];
-      dx: number;
-      dy: number;
-      drafts: Map<string, { mask: SparseMask; dx: number; dy: number }>;
-    };
+  /** Dragging the selected editable annotations of this slice. */
+  | MoveGesture
+  /** Dragging a handle of the one selected box. */
+  | ResizeGesture;
 
 /**
  * Select tool, across every kind: click selects the topmost visible annotation, Shift-click adds or removes,
  * a click on empty image clears. Dragging moves the selected editable boxes, polygons and masks as one undo
- * step; with `snap` (default, the editor's `snap` option) everything moves by whole image pixels.
+ * step; with `snap` (default, the editor's `snap` option) everything moves by whole image pixels. When one
+ * box is selected, its handles resize it, as in the box tool.
  */
 export class SelectTool extends Tool<SelectToolState> {
   readonly id = 'select';
@@ -41,23 +44,9 @@ export class SelectTool extends Tool<SelectToolState> {
 
   override get preview(): ToolPreview | null {
     const s = this.current;
-    if (s.name !== 'moving') return null;
-    const pv = emptyPreview();
-    const hide = new Set<string>();
-    for (const id of s.ids) {
-      const a = this.env.document.get(id);
-      if (!a) continue;
-      hide.add(id);
-      if (a.box) pv.shapes.push({ id, label: a.label, box: movedBox(a.box, s.dx, s.dy, this.snap) });
-      else if (a.points)
-        pv.shapes.push({ id, label: a.label, points: translatePoints(a.points, s.dx, s.dy), closed: true });
-      else {
-        const d = s.drafts.get(id);
-        if (d) pv.masks.push({ id, label: a.label, mask: d.mask });
-      }
-    }
-    pv.hide = hide;
-    return pv;
+    if (s.name === 'moving') return movePreview(this.env, s, this.snap);
+    if (s.name === 'resizing') return boxPreview(this.env, s.id, s.box, this.snap);
+    return null;
   }
 
   /** The topmost visible annotation on this slice at (x, y). */
@@ -68,6 +57,12 @@ export class SelectTool extends Tool<SelectToolState> {
 
   override onPointerDown(e: ToolPointerEvent): void {
     if ((e.button ?? 0) !== 0 || this.busy) return;
+    const box = this.selectedOne('box');
+    const handle = box && handleAt(box.box!, e.x, e.y, this.tol);
+    if (box && handle) {
+      this.to(startResize(box as Annotation & { box: Box }, handle));
+      return;
+    }
     const hit = this.hit(e.x, e.y);
     if (hit) this.select(hit.id, e);
     else if (!e.shiftKey) this.env.selection.clear();
@@ -86,42 +81,16 @@ export class SelectTool extends Tool<SelectToolState> {
         const a = this.env.document.get(id);
         return !!a && a.slice === this.env.slice && this.env.visibility.isEditable(a);
       });
-      if (ids.length)
-        this.move({ name: 'moving', origin: s.origin, ids, dx: 0, dy: 0, drafts: new Map() }, e);
+      if (ids.length) this.to(dragMove(this.env, startMove(ids, s.origin), e, this.snap));
       return;
     }
-    this.move(s, e);
-  }
-
-  /** Moves the gesture to the pointer: shapes by the exact delta, masks by the rounded one (re-drafted only when it changes). */
-  private move(s: Extract<SelectToolState, { name: 'moving' }>, e: ToolPointerEvent): void {
-    // Boxes and polygons stop at the image edge, and the selection moves as one with them.
-    const doc = this.env.document;
-    const shapes = s.ids.map((id) => doc.get(id)).filter((a): a is Annotation => !!a);
-    const [dx, dy] = moveShift(
-      shapes,
-      doc.width,
-      doc.height,
-      e.x - s.origin[0],
-      e.y - s.origin[1],
-      this.snap,
-    );
-    const mx = Math.round(dx);
-    const my = Math.round(dy);
-    for (const id of s.ids) {
-      const a = this.env.document.get(id);
-      const src = a && maskOf(a);
-      if (!src) continue;
-      const d = s.drafts.get(id);
-      if (d && d.dx === mx && d.dy === my) continue;
-      s.drafts.set(id, { mask: translateMaskInto(d?.mask ?? src.clone(), src, mx, my), dx: mx, dy: my });
-    }
-    this.to({ ...s, dx, dy });
+    if (s.name === 'moving') this.to(dragMove(this.env, s, e, this.snap));
+    else this.to(dragResize(s, e));
   }
 
   override onPointerUp(e: ToolPointerEvent): void {
     const s = this.current;
-    if (s.name === 'moving') {
+    if (s.name === 'moving' || s.name === 'resizing') {
       this.onPointerMove(e);
       this.complete();
     } else if (s.name === 'pointing') this.reset();
@@ -131,28 +100,13 @@ export class SelectTool extends Tool<SelectToolState> {
     this.env.selection.setHovered(null);
   }
 
-  /** Commits a move. */
+  /** Commits a move or a resize. */
   override complete(): void {
     const s = this.current;
-    if (s.name !== 'moving') return this.cancel();
+    if (s.name !== 'moving' && s.name !== 'resizing') return this.cancel();
     this.reset();
-    if (!s.dx && !s.dy) return;
-    const doc = this.env.document;
-    doc.transact(() => {
-      for (const id of s.ids) {
-        const a = doc.get(id);
-        if (a?.box) doc.update(id, { box: movedBox(a.box, s.dx, s.dy, this.snap) });
-        else if (a?.points) doc.update(id, { points: translatePoints(a.points, s.dx, s.dy) });
-        else if (a?.kind === 'mask') {
-          const d = s.drafts.get(id);
-          if (!d || (!d.dx && !d.dy)) continue;
-          // Moved entirely off the image: the mask is gone, so the annotation goes too (same undo step).
-          if (d.mask.freeze().isEmpty()) doc.remove(id);
-          else doc.update(id, { mask: d.mask });
-        }
-      }
-    });
-    this.env.selection.prune((id) => doc.has(id));
+    if (s.name === 'moving') commitMove(this.env, s, this.snap);
+    else commitResize(this.env, s, this.snap);
   }
 
   override onKeyDown(e: KeyLike, actions: readonly string[]): boolean {

@@ -40,14 +40,40 @@ export interface ToolEnv {
   sliceValues?(): SliceValues | undefined;
   /** The tool's state or preview changed: redraw soon. */
   changed(): void;
-  /** The tool changed one of its options by itself (brush size by key): controls showing it follow. */
+  /** The tool changed one of its options by itself: controls showing it follow. */
   optionsChanged?(): void;
+  /**
+   * Changes tool options the way a control does (the editor's `setOptions`): a tool's own keys (`[`, `]`, `g`)
+   * go through it, so every option change takes one path and is announced once. Without it, a tool sets its
+   * field and calls `optionsChanged`.
+   */
+  setOptions?(patch: Partial<ToolOptions>): void;
   /** Whether these annotations may be deleted (hosts may veto). Default: yes. */
   confirmDelete?(ids: string[]): boolean;
   /** Whether the schema allows `kind` for `label`. Default: yes. */
   allows?(label: string, kind: AnnotationKind): boolean;
   /** Attribute values a new annotation of `label` starts with (the schema's defaults). */
   defaultAttributes?(label: string): Record<string, AttributeValue> | undefined;
+}
+
+/**
+ * The options the tools run with, in one place: controls (a toolbar, a layer's attributes) set them with
+ * `editor.setOptions` and follow them with `editor.subscribeOptions`, whichever side changed them (the `[`,
+ * `]` and `g` keys change them inside the brush tool).
+ */
+export interface ToolOptions {
+  /** Brush diameter in image pixels. */
+  brushSize: number;
+  /** Eraser diameter in image pixels. */
+  eraserSize: number;
+  /** Brush clicks fill holes instead of painting. */
+  fill: boolean;
+  /** Threshold brush range in modality units, or null for a plain brush. */
+  threshold: { min: number; max: number } | null;
+  /** Box edges land on pixel boundaries, and moves and nudges (box, polygon and select tools) go by whole pixels. */
+  snap: boolean;
+  /** Freehand polygon simplification tolerance in screen pixels. */
+  simplify: number;
 }
 
 /** A shape a tool shows while a gesture is in progress. */

@@ -6,6 +6,7 @@ import {
 } from '../../../src/core/annotation/document.js';
 import { AnnotationEditor, type EditorHost } from '../../../src/core/tools/editor.js';
 import type { Tool, ToolPointerEvent } from '../../../src/core/tools/tool.js';
+import { BRUSH_MAX } from '../../../src/core/tools/brush-tool.js';
 import { SparseMask } from '../../../src/core/mask/sparse-mask.js';
 import { paintStroke } from '../../../src/core/mask/paint.js';
 import type { AttributeValue, Point } from '../../../src/core/annotation/types.js';
@@ -423,11 +424,11 @@ describe('PolygonTool', () => {
     t.onPointerMove(ev(160, 100));
     t.onKeyDown(...key('Escape', ['cancel']));
     expect(doc.get(tri.id)!.points![1]).to.deep.equal([140, 100]);
-    // movingShape cancelled by tool switch
+    // moving cancelled by tool switch
     ed.setActiveTool('polygon');
     t.onPointerDown(ev(120, 110));
     t.onPointerMove(ev(130, 120));
-    expect(t.state).to.equal('movingShape');
+    expect(t.state).to.equal('moving');
     ed.setActiveTool('box');
     expect(doc.get(tri.id)!.points![0]).to.deep.equal([100, 100]);
   });
@@ -818,5 +819,87 @@ describe('SelectTool and editor actions', () => {
     expect(ed.selection.size).to.equal(0);
     doc.undo();
     expect(doc.has(m.id)).to.equal(true);
+  });
+});
+
+describe('shared move and resize gestures', () => {
+  it('the select tool resizes the one selected box by its handles, as the box tool does, in one step', () => {
+    const { doc, ed, changes } = rig();
+    const box = doc.add({ label: 'l', kind: 'box', slice: 1, box: { x: 10, y: 10, width: 20, height: 20 } });
+    ed.selection.set([box.id]);
+    const t = ed.tools.select;
+    const c0 = changes();
+    t.onPointerDown(ev(30, 30)); // bottom-right handle
+    expect(t.state).to.equal('resizing');
+    t.onPointerMove(ev(40.4, 45.6));
+    expect(t.preview!.shapes[0]!.box).to.deep.equal({ x: 10, y: 10, width: 30, height: 36 });
+    t.onPointerUp(ev(40.4, 45.6));
+    expect(changes()).to.equal(c0 + 1);
+    expect(doc.get(box.id)!.box).to.deep.equal({ x: 10, y: 10, width: 30, height: 36 });
+    // Esc mid-resize leaves it as it was; with two selected, a press on a handle moves instead.
+    t.onPointerDown(ev(10, 10));
+    t.onPointerMove(ev(0, 0));
+    t.onKeyDown(...key('Escape', ['cancel']));
+    expect(doc.get(box.id)!.box!.x).to.equal(10);
+    const other = doc.add({
+      label: 'l',
+      kind: 'box',
+      slice: 1,
+      box: { x: 100, y: 100, width: 5, height: 5 },
+    });
+    ed.selection.set([box.id, other.id]);
+    t.onPointerDown(ev(40, 46));
+    t.onPointerMove(ev(45, 50));
+    expect(t.state).to.equal('moving');
+    t.onPointerUp(ev(45, 50));
+    expect(doc.get(other.id)!.box).to.deep.equal({ x: 105, y: 104, width: 5, height: 5 });
+  });
+
+  it('the polygon tool moves by whole pixels like the box and select tools, and stops at the image edge', () => {
+    const { doc, ed } = rig();
+    const tri = doc.add({
+      label: 'l',
+      kind: 'polygon',
+      slice: 1,
+      points: [
+        [100, 100],
+        [140, 100],
+        [120, 130],
+      ],
+    });
+    ed.selection.set([tri.id]);
+    const t = ed.tools.polygon;
+    drag(t, [120, 110], [130.4, 119.7]);
+    expect(doc.get(tri.id)!.points).to.deep.equal([
+      [110, 110],
+      [150, 110],
+      [130, 140],
+    ]);
+    drag(t, [130, 120], [230, 200]); // the image is 200 × 150: it stops at the edge
+    expect(doc.get(tri.id)!.points![1]).to.deep.equal([200, 120]);
+    ed.setOptions({ snap: false });
+    drag(t, [180, 130], [170.5, 130]);
+    expect(doc.get(tri.id)!.points![0]).to.deep.equal([150.5, 120]);
+  });
+
+  it('[, ] and g change options through the editor: the value is set before its one notification', () => {
+    const { ed } = rig();
+    const seen: [number, boolean][] = [];
+    ed.setOptions({ brushSize: 10 });
+    ed.subscribeOptions((o) => seen.push([o.brushSize, o.fill]));
+    ed.tools.brush.onKeyDown(...key(']', ['brush-larger']));
+    ed.tools.eraser.onKeyDown(...key('[', ['brush-smaller']));
+    ed.tools.brush.onKeyDown(...key('g', ['brush-fill-toggle']));
+    expect(seen).to.deep.equal([
+      [12, false],
+      [12, false],
+      [12, true],
+    ]);
+    expect(ed.options.eraserSize).to.be.below(ed.tools.brush.size);
+    // At the largest size, ] changes nothing, so nothing is announced.
+    ed.setOptions({ brushSize: BRUSH_MAX });
+    const n = seen.length;
+    ed.tools.brush.onKeyDown(...key(']', ['brush-larger']));
+    expect(seen.length).to.equal(n);
   });
 });
