@@ -11,6 +11,7 @@ import { Circle } from 'konva/lib/shapes/Circle';
 import { Image as KImage } from 'konva/lib/shapes/Image';
 import { type DocumentChange, maskOf } from '../core/annotation/document.js';
 import { BoxHandles, handlePoint } from '../core/annotation/geometry.js';
+import { shapeOf } from '../core/annotation/shapes.js';
 import type { Annotation } from '../core/annotation/types.js';
 import { type Rect, unionRect } from '../core/mask/sparse-mask.js';
 import type { SparseMask } from '../core/mask/sparse-mask.js';
@@ -122,7 +123,7 @@ export class AnnotationRenderer {
     this.list = list;
     const keep = new Set<string>();
     for (const a of list) {
-      if (a.kind === 'mask') continue;
+      if (isPixels(a)) continue;
       keep.add(a.id);
       this.upsert(a);
     }
@@ -144,21 +145,20 @@ export class AnnotationRenderer {
     for (const { before, after } of change.updated) {
       if (before.slice === this.slice && after.slice !== this.slice) this.drop(before);
       if (after.slice === this.slice) {
-        if (after.kind !== 'mask') this.upsert(after);
+        if (!isPixels(after)) this.upsert(after);
       }
-      if (before.kind === 'mask' && before.slice !== after.slice && before.slice === this.slice)
+      if (isPixels(before) && before.slice !== after.slice && before.slice === this.slice)
         this.invalidateMask(rectOf(maskOf(before)));
     }
     const added = new Set<string>();
     for (const a of change.created) {
-      if (a.slice === this.slice && a.kind !== 'mask') {
+      if (a.slice === this.slice && !isPixels(a)) {
         this.upsert(a);
         added.add(a.id);
       }
     }
     for (const { before, after } of change.updated)
-      if (after.slice === this.slice && before.slice !== this.slice && after.kind !== 'mask')
-        added.add(after.id);
+      if (after.slice === this.slice && before.slice !== this.slice && !isPixels(after)) added.add(after.id);
     if (added.size) this.restoreOrder(added);
     for (const [id, r] of change.maskRects) {
       const a =
@@ -177,7 +177,7 @@ export class AnnotationRenderer {
    * the nodes in document order. O(shapes), and only in that case.
    */
   private restoreOrder(added: Set<string>): void {
-    const shapes = this.list.filter((a) => a.kind !== 'mask');
+    const shapes = this.list.filter((a) => !isPixels(a));
     const tail = shapes.slice(shapes.length - added.size);
     if (tail.every((a) => added.has(a.id))) return;
     this.shapesGroup.removeChildren();
@@ -190,7 +190,7 @@ export class AnnotationRenderer {
 
   /** Restyles every node of the slice (label colours, visibility, selection changed). */
   restyle(): void {
-    for (const a of this.list) if (a.kind !== 'mask') this.upsert(a);
+    for (const a of this.list) if (!isPixels(a)) this.upsert(a);
     this.redrawAllMasks();
   }
 
@@ -273,7 +273,7 @@ export class AnnotationRenderer {
       const color = this.style.colorOf(a.label);
       if (a.box) this.handles(a.box, color, s);
       else if (a.points) this.vertices(a.points, color, s);
-      else if (a.kind === 'mask') {
+      else if (isPixels(a)) {
         const b = rectOf(maskOf(a));
         if (b)
           g.add(
@@ -370,14 +370,13 @@ export class AnnotationRenderer {
       const v = (255 << 24) | (b << 16) | (g << 8) | r; // little-endian RGBA
       for (let i = 0; i < cover.length; i++) if (cover[i]) px[i] = v;
     };
-    if (kinds.has('mask')) {
-      for (const a of this.list) {
-        if (a.kind !== 'mask' || !this.style.isVisible(a)) continue;
-        const m = this.drafts.get(a.id) ?? (this.preview?.hide.has(a.id) ? undefined : maskOf(a));
-        if (m) paint(m, a.label);
-      }
-      for (const d of this.newDrafts) paint(d.mask, d.label);
+    for (const a of this.list) {
+      if (!isPixels(a) || !kinds.has(a.kind) || !this.style.isVisible(a)) continue;
+      const m = this.drafts.get(a.id) ?? (this.preview?.hide.has(a.id) ? undefined : maskOf(a));
+      if (m) paint(m, a.label);
     }
+    // New masks a tool is painting (a brush stroke that starts a new instance).
+    if (kinds.has('mask')) for (const d of this.newDrafts) paint(d.mask, d.label);
     ctx.putImageData(img, rect.x, rect.y);
     this.dirtyLayers.add(this.layers.masks);
     this.maskDrawn = unionRect(this.maskDrawn, rect);
@@ -392,7 +391,7 @@ export class AnnotationRenderer {
   /** Recomposes everything the masks of this slice cover (and clears what the last slice drew). */
   redrawAllMasks(): void {
     let r: Rect | null = this.maskDrawn;
-    for (const a of this.list) if (a.kind === 'mask') r = unionRect(r, rectOf(maskOf(a)));
+    for (const a of this.list) if (isPixels(a)) r = unionRect(r, rectOf(maskOf(a)));
     if (r) this.invalidateMask(r);
     this.maskDrawn = null;
   }
@@ -528,4 +527,9 @@ function rectOf(m: SparseMask | undefined): Rect | null {
 export function withAlpha(hex: string, alpha: number): string {
   const [r, g, b] = rgb(hex);
   return `rgba(${r},${g},${b},${alpha})`;
+}
+
+/** Whether an annotation is drawn as pixels on the mask overlay rather than as an outline node. */
+function isPixels(a: Annotation): boolean {
+  return !!shapeOf(a).pixels;
 }
