@@ -1,6 +1,6 @@
 import type { AnnotationKind } from '../annotation/types.js';
 import { boxFromCorners, handleAt } from '../annotation/geometry.js';
-import type { Annotation, Box, Point } from '../annotation/types.js';
+import type { Annotation, Box, BoxAnnotation, Point } from '../annotation/types.js';
 import type { KeyLike } from '../keymap.js';
 import { SparseMask } from '../mask/sparse-mask.js';
 import {
@@ -70,7 +70,7 @@ export class BoxTool extends Tool<BoxToolState> {
   }
 
   /** The selected editable box on this slice, when exactly one is selected. */
-  selectedBox(): Annotation | undefined {
+  selectedBox(): BoxAnnotation | undefined {
     return this.selectedOne('box');
   }
 
@@ -78,9 +78,9 @@ export class BoxTool extends Tool<BoxToolState> {
     if ((e.button ?? 0) !== 0 || this.state !== 'idle') return;
     const p: Point = [e.x, e.y];
     const sel = this.selectedBox();
-    const handle = sel && handleAt(sel.box!, e.x, e.y, this.tol);
+    const handle = sel && handleAt(sel.box, e.x, e.y, this.tol);
     if (sel && handle) {
-      this.to(startResize(sel as Annotation & { box: Box }, handle));
+      this.to(startResize(sel, handle));
       return;
     }
     const hit = this.grab('box', e.x, e.y);

@@ -1,4 +1,5 @@
 import { type AnnotationDocument, type AnnotationInput, maskOf } from '../annotation/document.js';
+import { shapeOf } from '../annotation/shapes.js';
 import { SelectionState, VisibilityState } from '../session/selection.js';
 import type { Annotation, AnnotationKind, AttributeValue } from '../annotation/types.js';
 import type { KeyLike } from '../keymap.js';
@@ -340,9 +341,7 @@ export class AnnotationEditor {
 
   private copies(list: Annotation[], slice: number): AnnotationInput[] {
     return list.map((a) => {
-      const c: AnnotationInput = { label: a.label, kind: a.kind, slice };
-      if (a.box) c.box = { ...a.box };
-      if (a.points) c.points = a.points.map((p) => [p[0], p[1]]);
+      const c: AnnotationInput = { label: a.label, kind: a.kind, slice, ...shapeOf(a).copy(a) };
       if (a.attributes) c.attributes = { ...a.attributes };
       const m = maskOf(a);
       if (m) c.mask = m;

@@ -13,7 +13,7 @@ import {
   translateMaskInto,
 } from '../annotation/geometry.js';
 import { type GeometryInput, shapeOf } from '../annotation/shapes.js';
-import type { Annotation, Box, Point } from '../annotation/types.js';
+import type { Annotation, Box, BoxAnnotation, Point } from '../annotation/types.js';
 import type { SparseMask } from '../mask/sparse-mask.js';
 import { type ToolEnv, type ToolPointerEvent, type ToolPreview, emptyPreview } from './tool.js';
 
@@ -109,7 +109,7 @@ export function moved(a: Annotation, dx: number, dy: number, snap: boolean): Geo
 }
 
 /** A resize of box annotation `a` by `handle`. */
-export function startResize(a: Annotation & { box: Box }, handle: BoxHandle): ResizeGesture {
+export function startResize(a: BoxAnnotation, handle: BoxHandle): ResizeGesture {
   return { name: 'resizing', id: a.id, handle, start: a.box, box: a.box };
 }
 

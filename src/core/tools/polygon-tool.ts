@@ -1,6 +1,6 @@
 import type { AnnotationKind } from '../annotation/types.js';
 import { edgeAt, simplify, vertexAt } from '../annotation/geometry.js';
-import type { Annotation, Point } from '../annotation/types.js';
+import type { Point, PolygonAnnotation } from '../annotation/types.js';
 import type { KeyLike } from '../keymap.js';
 import { nudgeFor } from './box-tool.js';
 import { type MoveGesture, commitMove, dragMove, movePreview, startMove } from './gestures.js';
@@ -77,7 +77,7 @@ export class PolygonTool extends Tool<PolygonToolState> {
   }
 
   /** The selected editable polygon on this slice, when exactly one is selected. */
-  selectedPolygon(): Annotation | undefined {
+  selectedPolygon(): PolygonAnnotation | undefined {
     return this.selectedOne('polygon');
   }
 
@@ -105,7 +105,7 @@ export class PolygonTool extends Tool<PolygonToolState> {
     if (s.name !== 'idle') return;
     const sel = this.selectedPolygon();
     if (sel) {
-      const pts = sel.points!;
+      const pts = sel.points;
       const v = vertexAt(pts, e.x, e.y, this.tol);
       if (v >= 0) {
         if (e.altKey) {

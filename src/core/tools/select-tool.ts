@@ -1,5 +1,5 @@
 import { handleAt, hitTest } from '../annotation/geometry.js';
-import type { Annotation, Box, Point } from '../annotation/types.js';
+import type { Annotation, Point } from '../annotation/types.js';
 import type { KeyLike } from '../keymap.js';
 import { nudgeFor } from './box-tool.js';
 import {
@@ -58,9 +58,9 @@ export class SelectTool extends Tool<SelectToolState> {
   override onPointerDown(e: ToolPointerEvent): void {
     if ((e.button ?? 0) !== 0 || this.busy) return;
     const box = this.selectedOne('box');
-    const handle = box && handleAt(box.box!, e.x, e.y, this.tol);
+    const handle = box && handleAt(box.box, e.x, e.y, this.tol);
     if (box && handle) {
-      this.to(startResize(box as Annotation & { box: Box }, handle));
+      this.to(startResize(box, handle));
       return;
     }
     const hit = this.hit(e.x, e.y);

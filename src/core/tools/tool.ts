@@ -1,7 +1,14 @@
 import type { AnnotationDocument } from '../annotation/document.js';
 import { hitAnnotation, hitOutline } from '../annotation/geometry.js';
 import type { SelectionState, VisibilityState } from '../session/selection.js';
-import type { Annotation, AnnotationKind, AttributeValue, Box, Point } from '../annotation/types.js';
+import type {
+  Annotation,
+  AnnotationKind,
+  AnnotationOf,
+  AttributeValue,
+  Box,
+  Point,
+} from '../annotation/types.js';
 import type { KeyLike } from '../keymap.js';
 import type { SparseMask } from '../mask/sparse-mask.js';
 
@@ -243,12 +250,12 @@ export abstract class Tool<S extends ToolStateBase = ToolStateBase> {
   }
 
   /** The one selected editable annotation of `kind` on this slice, when exactly one is selected. */
-  protected selectedOne(kind: AnnotationKind): Annotation | undefined {
+  protected selectedOne<K extends AnnotationKind>(kind: K): AnnotationOf<K> | undefined {
     const sel = this.env.selection.ids;
     if (sel.size !== 1) return undefined;
     const a = this.env.document.get([...sel][0]!);
     return a && a.kind === kind && a.slice === this.env.slice && this.env.visibility.isEditable(a)
-      ? a
+      ? (a as AnnotationOf<K>)
       : undefined;
   }
 
