@@ -253,7 +253,7 @@ async function loadDicom(
   }
   if (infos.length === 0) throw failures[0]!;
   const chosen = chooseSeries(infos, options.series);
-  const { buildDicomStack } = await import('./image/dicom/stack.js');
+  const [, , { buildDicomStack }] = await dicomReader();
   const stack = await buildDicomStack(chosen.infos, {
     maxFrameBytes: options.maxFrameBytes ?? DEFAULT_MAX_FRAME_BYTES,
     ...(options.decodePool ? { decodePool: options.decodePool } : {}),
@@ -267,16 +267,22 @@ async function loadDicom(
   return stack;
 }
 
+/** The DICOM reader's modules (dicom-parser among them), fetched together when the first DICOM file is seen. */
+function dicomReader() {
+  return Promise.all([
+    import('./image/dicom/parse.js'),
+    import('./image/dicom/instance.js'),
+    import('./image/dicom/stack.js'),
+  ]);
+}
+
 async function readDicomFile(bytes: Uint8Array, options: ImageLoadOptions): Promise<DicomImageInfo> {
   if (options.deidentify) {
     const { deidentify } = await import('./deid/index.js');
     const deidOptions = options.deidentify === true ? {} : options.deidentify;
     bytes = new Uint8Array((await deidentify(bytes, deidOptions)).bytes);
   }
-  const [{ parseDicomBytes }, { readImageInfo }] = await Promise.all([
-    import('./image/dicom/parse.js'),
-    import('./image/dicom/instance.js'),
-  ]);
+  const [{ parseDicomBytes }, { readImageInfo }] = await dicomReader();
   const parsed = await parseDicomBytes(bytes, {
     ...(options.signal ? { signal: options.signal } : {}),
     // Inflated (deflated-syntax) datasets are held to the same cap as inputs.
