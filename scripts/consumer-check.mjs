@@ -12,7 +12,9 @@
 //      SEG and NIfTI; load a TIFF, and a DICOM with `deidentify`: each of these loads a lazy chunk (geotiff,
 //      dicom-parser, the writers, the de-identification rules), so a broken lazy import fails here;
 //   6. fail on any warning Vite prints while building or serving the app (a host's build must stay quiet);
-//   7. measure the JavaScript the page loads up front (entry chunk and its static imports, gzip) and fail
+//   7. build a second page that imports only `loadImageStack` (no define.js): package.json's `sideEffects`
+//      must let Vite drop every element, Lit and Konva from it;
+//   8. measure the JavaScript the page loads up front (entry chunk and its static imports, gzip) and fail
 //      above the budget (UP_FRONT_BUDGET_KB), or when a module meant to load lazily is among it; the
 //      largest modules are printed (scripts/up-front-size.mjs attributes bytes through the sourcemaps).
 //
@@ -227,6 +229,12 @@ check().then(
 );
 `;
 
+/** A page that loads images without the elements: nothing of Lit, Konva or the elements may reach it. */
+const BARE_JS = `
+import { loadImageStack } from 'voxmark';
+globalThis.loadImageStack = loadImageStack;
+`;
+
 const WORKER_JS = `
 import { serveDecodeRequests } from 'voxmark/core';
 serveDecodeRequests();
@@ -245,6 +253,9 @@ function makeApp(dir, tarball) {
   );
   writeFileSync(join(dir, 'main.js'), MAIN_JS);
   writeFileSync(join(dir, 'decode-worker.js'), WORKER_JS);
+  mkdirSync(join(dir, 'bare'));
+  copyFileSync(join(dir, 'index.html'), join(dir, 'bare', 'index.html'));
+  writeFileSync(join(dir, 'bare', 'main.js'), BARE_JS);
   for (const [f, folder] of [...FILES.map((f) => [f, 'dicom']), [TIFF, 'tiff']]) {
     copyFileSync(join(corpus, folder, f), join(dir, 'public', 'corpus', f));
     copyFileSync(join(corpus, 'expected', `${f}.f0.raw`), join(dir, 'public', 'corpus', `${f}.f0.raw`));
@@ -363,6 +374,29 @@ function checkUpFront(outDir) {
   return !over && eager.length === 0;
 }
 
+/**
+ * The bare page's up-front JavaScript (its own Vite build, in `bare/`): without define.js, `sideEffects`
+ * must let the bundler drop the elements, the renderers, Lit and Konva.
+ */
+async function checkBare(vite, quiet, app) {
+  const outDir = join(app, 'bare', 'out');
+  await vite.build({
+    ...quiet,
+    root: join(app, 'bare'),
+    build: { outDir, emptyOutDir: true, manifest: true, sourcemap: 'hidden' },
+  });
+  const chunks = upFrontChunks(outDir);
+  const gz = chunks.reduce((n, c) => n + c.gzip, 0);
+  const stray = attribute(chunks).filter(
+    (m) =>
+      /^(konva|lit|lit-html|lit-element|@lit\/.*)$/.test(m.module) ||
+      /^voxmark\/(elements|render)\//.test(m.module),
+  );
+  log(`a page importing only loadImageStack: ${kb(gz)} KB gzip up front, ${stray.length ? 'FAIL' : 'ok'}`);
+  for (const m of stray) log(`  kept though the page registers no element: ${m.module}`);
+  return stray.length === 0;
+}
+
 /** The inline fallback chunks must hold real WebAssembly (base64 of "\0asm" is "AGFzbQ"). */
 async function checkInlineFallbacks() {
   const dir = join(root, 'dist', 'core', 'image', 'codecs', 'inline');
@@ -430,6 +464,7 @@ async function main() {
       build: { outDir: join(app, 'out'), emptyOutDir: true, manifest: true, sourcemap: 'hidden' },
     });
     ok = checkUpFront(join(app, 'out')) && ok;
+    ok = (await checkBare(vite, quiet, app)) && ok;
     const previewPort = await freePort();
     const preview = await vite.preview({
       ...quiet,

@@ -11,7 +11,6 @@ import { readFileSync, existsSync } from 'node:fs';
 import { join, dirname, resolve } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { fileURLToPath } from 'node:url';
-import { TraceMap, decodedMappings } from '@jridgewell/trace-mapping';
 
 /** The entry chunk of index.html and its static imports, with their minified and gzip sizes. */
 export function upFrontChunks(outDir) {
@@ -30,6 +29,44 @@ export function upFrontChunks(outDir) {
     const bytes = readFileSync(file);
     return { key, file, raw: bytes.length, gzip: gzipSync(bytes, { level: 9 }).length };
   });
+}
+
+const BASE64 = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/';
+
+/**
+ * A sourcemap's `mappings` decoded (no dependency for it): per generated line, its segments as
+ * `[generatedColumn, sourceIndex?]`, with the Base64 VLQ fields of the Source Map v3 format.
+ */
+export function decodeMappings(mappings) {
+  const lines = [];
+  let source = 0;
+  for (const lineText of mappings.split(';')) {
+    const segments = [];
+    let column = 0;
+    for (const segment of lineText.split(',')) {
+      if (!segment) continue;
+      const fields = [];
+      let value = 0;
+      let shift = 0;
+      for (const ch of segment) {
+        const digit = BASE64.indexOf(ch);
+        value += (digit & 31) << shift;
+        if (digit & 32) shift += 5;
+        else {
+          fields.push(value & 1 ? -(value >>> 1) : value >>> 1);
+          value = 0;
+          shift = 0;
+        }
+      }
+      column += fields[0];
+      if (fields.length > 1) {
+        source += fields[1];
+        segments.push([column, source]);
+      } else segments.push([column]);
+    }
+    lines.push(segments);
+  }
+  return lines;
 }
 
 /** A source path shortened to the package (and voxmark's own module) it belongs to. */
@@ -60,10 +97,10 @@ export function attribute(chunks) {
       add(`(no sourcemap) ${chunk.key}`, chunk.raw, chunk.gzip);
       continue;
     }
-    const map = new TraceMap(readFileSync(mapFile, 'utf8'));
+    const map = JSON.parse(readFileSync(mapFile, 'utf8'));
     const lines = code.split('\n');
     const perSource = new Map();
-    decodedMappings(map).forEach((segments, line) => {
+    decodeMappings(map.mappings).forEach((segments, line) => {
       const text = lines[line] ?? '';
       segments.forEach((seg, i) => {
         const end = i + 1 < segments.length ? segments[i + 1][0] : text.length;
