@@ -52,6 +52,7 @@ const DATASET_FORMATS: Record<DatasetFormat, string> = {
  *
  * Binds to a `<vx-viewer>` named by `for` (or the enclosing one) for its document, stack and schema; or
  * set `document`, `stack` and `schema` directly. Exports never change the document.
+ * The COCO, DICOM SEG and NIfTI writers load on the first export in their format, not with the panel.
  *
  * When the viewer's series came from DICOMweb (or the panel has a `dicomweb` URL and the stack has a Study
  * Instance UID), a "PACS" section offers "Save to PACS": the DICOM SEG stored next to its source study
