@@ -7,10 +7,16 @@
 //      once from `vite build` + `vite preview` and once from the `vite` dev server;
 //   4. compare the decoded frames with the corpus references and report where each codec's .wasm came from
 //      (the file next to the codec chunk, or the inline fallback chunk);
-//   5. with 'voxmark/define.js', show the JPEG-LS file in a <vx-viewer> (its canvas must hold an image) and
-//      export a box from the viewer's document with toCoco;
-//   6. fail on any warning Vite prints while building or serving the app (a host's build must stay quiet),
-//      and report the JavaScript the page loads up front (entry chunk and its static imports, gzip).
+//   5. with 'voxmark/define.js', show the JPEG-LS file in a <vx-viewer> (its canvas must hold an image),
+//      export a box from the viewer's document with toCoco, and through a <vx-export-panel> as COCO, DICOM
+//      SEG and NIfTI; load a TIFF, and a DICOM with `deidentify`: each of these loads a lazy chunk (geotiff,
+//      dicom-parser, the writers, the de-identification rules), so a broken lazy import fails here;
+//   6. fail on any warning Vite prints while building or serving the app (a host's build must stay quiet);
+//   7. build a second page that imports only `loadImageStack` (no define.js): package.json's `sideEffects`
+//      must let Vite drop every element, Lit and Konva from it;
+//   8. measure the JavaScript the page loads up front (entry chunk and its static imports, gzip) and fail
+//      above the budget (UP_FRONT_BUDGET_KB), or when a module meant to load lazily is among it; the
+//      largest modules are printed (scripts/up-front-size.mjs attributes bytes through the sourcemaps).
 //
 // `npm pack` builds the package itself (the `prepack` script); --no-build packs the dist/ already there.
 //
@@ -22,22 +28,41 @@ import {
   mkdirSync,
   mkdtempSync,
   readdirSync,
-  readFileSync,
   rmSync,
   writeFileSync,
   existsSync,
 } from 'node:fs';
-import { gzipSync } from 'node:zlib';
 import { createServer as createNetServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
 import { CHROMIUM_ARGS, findChromium } from './chromium.mjs';
+import { attribute, byPackage, kb, upFrontChunks } from './up-front-size.mjs';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const corpus = resolve(process.env.VOXMARK_CORPUS ?? resolve(root, '..', 'shared', 'corpus'));
 const FILES = ['MR_small_jpeg_ls_lossless.dcm', 'JPEG2000.dcm'];
+/** A TIFF the page loads (LZW with a predictor: geotiff's decoder), compared with its uint16 reference. */
+const TIFF = 'gray16_lzw_pred.tif';
+/**
+ * The most JavaScript, gzip, a host page may load up front for `voxmark` and `voxmark/define.js`: the
+ * elements, Lit, Konva and what showing an image needs. Readers, writers and tables load on first use.
+ * VOXMARK_UP_FRONT_BUDGET_KB sets another figure (to see the report of a failure, say).
+ */
+const UP_FRONT_BUDGET_KB = Number(process.env.VOXMARK_UP_FRONT_BUDGET_KB ?? 120);
+/** Modules that must never be in the up-front JavaScript: each loads when first needed. */
+const LAZY_MODULES = [
+  'geotiff',
+  'dicom-parser',
+  'voxmark/core/image/tiff/',
+  'voxmark/core/image/dicom/parse.js',
+  'voxmark/core/dicom/dictionary',
+  'voxmark/core/deid/',
+  'voxmark/core/formats/seg.js',
+  'voxmark/core/formats/nifti.js',
+  'voxmark/core/dicomweb/load.js',
+];
 const keep = process.argv.includes('--keep');
 const noBuild = process.argv.includes('--no-build');
 
@@ -97,9 +122,53 @@ async function decodeAll(options) {
   }
   return results;
 }
+/** A TIFF (geotiff's lazy chunk), compared with its reference; a DICOM de-identified on load (the rules' chunk). */
+async function lazyReaders() {
+  const bytes = new Uint8Array(await (await fetch('/corpus/${TIFF}')).arrayBuffer());
+  const stack = await loadImageStack(bytes);
+  const frame = await stack.getFrame(0);
+  const ref = new Uint16Array(await (await fetch('/corpus/${TIFF}.f0.raw')).arrayBuffer());
+  let mismatches = 0;
+  for (let i = 0; i < ref.length; i++) if (frame.data[i] !== ref[i]) mismatches++;
+  const dicom = new Uint8Array(await (await fetch('/corpus/' + FILES[0])).arrayBuffer());
+  const deid = await loadImageStack(dicom, { deidentify: true });
+  return {
+    tiff: { samples: frame.data.length, expectedSamples: ref.length, mismatches },
+    deidentified: deid.metadata.deidentified === true && (await deid.getFrame(0)).data.length > 0,
+  };
+}
+
+/** Every export of a <vx-export-panel> bound to the viewer: each writer is a lazy chunk. */
+async function panelExports(viewer) {
+  const panel = document.createElement('vx-export-panel');
+  panel.setAttribute('for', viewer.id);
+  panel.rasterize = true;
+  document.body.append(panel);
+  await panel.updateComplete;
+  const files = {};
+  const errors = [];
+  panel.addEventListener('vx-export', (e) => {
+    e.preventDefault();
+    files[e.detail.filename.split('.').slice(1).join('.')] = e.detail.blob;
+  });
+  panel.addEventListener('vx-error', (e) => errors.push(String(e.detail.error)));
+  for (const format of ['coco', 'seg', 'nifti']) await panel.export(format);
+  const head = async (blob, n) => blob ? [...new Uint8Array(await blob.slice(0, n).arrayBuffer())] : [];
+  const seg = await head(files['seg.dcm'], 132);
+  const nifti = await head(files['nii.gz'], 2);
+  const coco = files['coco.json'] ? JSON.parse(await files['coco.json'].text()) : undefined;
+  return {
+    errors,
+    segIsDicom: String.fromCharCode(...seg.slice(128)) === 'DICM',
+    niftiIsGzip: nifti[0] === 0x1f && nifti[1] === 0x8b,
+    cocoAnnotations: coco?.annotations.length ?? 0,
+  };
+}
+
 /** The elements as a host uses them: a viewer shows a compressed file, and its document exports to COCO. */
 async function viewerCheck() {
   const viewer = document.createElement('vx-viewer');
+  viewer.id = 'viewer';
   viewer.style.cssText = 'display:block;width:256px;height:256px';
   document.body.append(viewer);
   const loaded = new Promise((resolve, reject) => {
@@ -126,12 +195,14 @@ async function viewerCheck() {
     defined: customElements.get('vx-viewer') !== undefined,
     distinctGreys: greys.size,
     cocoBoxes: coco.annotations.map((a) => a.bbox),
+    panel: await panelExports(viewer),
   };
 }
 
 async function check() {
   const results = await decodeAll({});
   results.viewer = await viewerCheck();
+  results.lazy = await lazyReaders();
   // The same files through a decode worker built by the host's bundler.
   let workerAnswered = false;
   const pool = createDecodeWorkerPool(() => {
@@ -158,6 +229,12 @@ check().then(
 );
 `;
 
+/** A page that loads images without the elements: nothing of Lit, Konva or the elements may reach it. */
+const BARE_JS = `
+import { loadImageStack } from 'voxmark';
+globalThis.loadImageStack = loadImageStack;
+`;
+
 const WORKER_JS = `
 import { serveDecodeRequests } from 'voxmark/core';
 serveDecodeRequests();
@@ -176,8 +253,11 @@ function makeApp(dir, tarball) {
   );
   writeFileSync(join(dir, 'main.js'), MAIN_JS);
   writeFileSync(join(dir, 'decode-worker.js'), WORKER_JS);
-  for (const f of FILES) {
-    copyFileSync(join(corpus, 'dicom', f), join(dir, 'public', 'corpus', f));
+  mkdirSync(join(dir, 'bare'));
+  copyFileSync(join(dir, 'index.html'), join(dir, 'bare', 'index.html'));
+  writeFileSync(join(dir, 'bare', 'main.js'), BARE_JS);
+  for (const [f, folder] of [...FILES.map((f) => [f, 'dicom']), [TIFF, 'tiff']]) {
+    copyFileSync(join(corpus, folder, f), join(dir, 'public', 'corpus', f));
     copyFileSync(join(corpus, 'expected', `${f}.f0.raw`), join(dir, 'public', 'corpus', `${f}.f0.raw`));
   }
   log(`installing ${tarball} into ${dir}`);
@@ -237,6 +317,17 @@ function judge(mode, outcome) {
     else if (!(v.distinctGreys > 16)) problems.push(`<vx-viewer> drew ${v.distinctGreys} grey levels`);
     if (JSON.stringify(v?.cocoBoxes) !== JSON.stringify([[4, 5, 6, 7]]))
       problems.push(`toCoco of the viewer's document gave ${JSON.stringify(v?.cocoBoxes)}`);
+    const p = v?.panel;
+    if (p?.errors.length) problems.push(`<vx-export-panel> failed: ${p.errors.join('; ')}`);
+    if (!p?.segIsDicom) problems.push('<vx-export-panel> gave no DICOM SEG file');
+    if (!p?.niftiIsGzip) problems.push('<vx-export-panel> gave no .nii.gz file');
+    if (p?.cocoAnnotations !== 1)
+      problems.push(`<vx-export-panel> COCO held ${p?.cocoAnnotations} annotation(s)`);
+    const t = outcome.result.lazy?.tiff;
+    if (!t || t.samples !== t.expectedSamples || t.mismatches)
+      problems.push(`${TIFF}: ${JSON.stringify(t)} (expected every sample equal to the reference)`);
+    if (!outcome.result.lazy?.deidentified)
+      problems.push('loadImageStack({ deidentify: true }) did not de-identify');
     for (const c of outcome.consoleProblems ?? []) problems.push(`the page logged ${c}`);
     if (!outcome.result.worker?.answered)
       problems.push('the decode worker never answered (frames fell back to the page)');
@@ -248,38 +339,62 @@ function judge(mode, outcome) {
       ` .wasm requested by the page: ${wasm.length ? wasm.join(', ') : 'none'}` +
       `; inline fallback chunks loaded: ${outcome.ok && outcome.result.inlineChunks.length ? outcome.result.inlineChunks.join(', ') : 'none'}` +
       (outcome.ok && outcome.result.worker?.answered ? '; the decode worker answered' : '') +
-      (outcome.ok ? `; <vx-viewer> drew ${outcome.result.viewer?.distinctGreys} grey levels` : ''),
+      (outcome.ok ? `; <vx-viewer> drew ${outcome.result.viewer?.distinctGreys} grey levels` : '') +
+      (outcome.ok ? `; checked <vx-export-panel> COCO, SEG and NIfTI, ${TIFF}, a de-identified load` : ''),
   );
   for (const p of problems) log(`  ${p}`);
   return problems.length === 0;
 }
 
 /**
- * Prints the JavaScript a page of the host app loads before any of voxmark's lazy chunks: the entry chunk
- * of index.html and everything it imports statically, gzip-compressed, from Vite's build manifest.
+ * The JavaScript a page of the host app loads before any of voxmark's lazy chunks: the entry chunk of
+ * index.html and everything it imports statically, gzip-compressed, from Vite's build manifest. Fails above
+ * UP_FRONT_BUDGET_KB or when a module of LAZY_MODULES is among it, printing the largest modules.
  */
-function reportUpFront(outDir) {
-  const manifest = JSON.parse(readFileSync(join(outDir, '.vite', 'manifest.json'), 'utf8'));
-  const seen = new Set();
-  const visit = (key) => {
-    if (seen.has(key)) return;
-    seen.add(key);
-    for (const dep of manifest[key]?.imports ?? []) visit(dep);
-  };
-  const entry = Object.keys(manifest).find((k) => manifest[k].isEntry && k.endsWith('index.html'));
-  if (!entry) throw new Error('the Vite manifest has no entry for index.html');
-  visit(entry);
-  let raw = 0;
-  let gz = 0;
-  for (const key of seen) {
-    const bytes = readFileSync(join(outDir, manifest[key].file));
-    raw += bytes.length;
-    gz += gzipSync(bytes, { level: 9 }).length;
-  }
+function checkUpFront(outDir) {
+  const chunks = upFrontChunks(outDir);
+  const gz = chunks.reduce((n, c) => n + c.gzip, 0);
+  const raw = chunks.reduce((n, c) => n + c.raw, 0);
+  const modules = attribute(chunks);
+  const over = gz > UP_FRONT_BUDGET_KB * 1024;
+  const eager = modules.filter((m) => LAZY_MODULES.some((l) => m.module.startsWith(l)));
   log(
-    `up-front JavaScript of the host app: ${(gz / 1024).toFixed(1)} KB gzip (${(raw / 1024).toFixed(1)} KB minified, ${seen.size} chunk(s))`,
+    `up-front JavaScript of the host app: ${kb(gz)} KB gzip (${kb(raw)} KB minified, ${chunks.length} chunk(s)); ` +
+      `budget ${UP_FRONT_BUDGET_KB} KB gzip: ${over ? 'OVER' : 'ok'}`,
   );
-  return gz;
+  const line = (m) => `${kb(m.gzip).padStart(6)} KB gzip ${kb(m.raw).padStart(7)} KB min  ${m.module}`;
+  const top = over ? 20 : 5;
+  log(`  largest packages and folders:`);
+  for (const m of byPackage(modules).slice(0, top)) log(`  ${line(m)}`);
+  if (over) {
+    log(`  largest modules:`);
+    for (const m of modules.slice(0, top)) log(`  ${line(m)}`);
+  }
+  for (const m of eager) log(`  loaded up front, but meant to load on first use: ${m.module}`);
+  return !over && eager.length === 0;
+}
+
+/**
+ * The bare page's up-front JavaScript (its own Vite build, in `bare/`): without define.js, `sideEffects`
+ * must let the bundler drop the elements, the renderers, Lit and Konva.
+ */
+async function checkBare(vite, quiet, app) {
+  const outDir = join(app, 'bare', 'out');
+  await vite.build({
+    ...quiet,
+    root: join(app, 'bare'),
+    build: { outDir, emptyOutDir: true, manifest: true, sourcemap: 'hidden' },
+  });
+  const chunks = upFrontChunks(outDir);
+  const gz = chunks.reduce((n, c) => n + c.gzip, 0);
+  const stray = attribute(chunks).filter(
+    (m) =>
+      /^(konva|lit|lit-html|lit-element|@lit\/.*)$/.test(m.module) ||
+      /^voxmark\/(elements|render)\//.test(m.module),
+  );
+  log(`a page importing only loadImageStack: ${kb(gz)} KB gzip up front, ${stray.length ? 'FAIL' : 'ok'}`);
+  for (const m of stray) log(`  kept though the page registers no element: ${m.module}`);
+  return stray.length === 0;
 }
 
 /** The inline fallback chunks must hold real WebAssembly (base64 of "\0asm" is "AGFzbQ"). */
@@ -343,8 +458,13 @@ async function main() {
 
     // Production: vite build, then vite preview.
     log('vite build');
-    await vite.build({ ...quiet, build: { outDir: join(app, 'out'), emptyOutDir: true, manifest: true } });
-    reportUpFront(join(app, 'out'));
+    await vite.build({
+      ...quiet,
+      // Hidden sourcemaps (no comment in the chunks, so no bytes counted) tell which module is what.
+      build: { outDir: join(app, 'out'), emptyOutDir: true, manifest: true, sourcemap: 'hidden' },
+    });
+    ok = checkUpFront(join(app, 'out')) && ok;
+    ok = (await checkBare(vite, quiet, app)) && ok;
     const previewPort = await freePort();
     const preview = await vite.preview({
       ...quiet,
@@ -402,7 +522,7 @@ async function main() {
     process.exit(1);
   }
   log(
-    'the packed package decodes JPEG-LS and JPEG 2000 in a fresh Vite app (build and dev), in the page and in a decode worker',
+    'the packed package decodes JPEG-LS, JPEG 2000 and TIFF and exports COCO, SEG and NIfTI in a fresh Vite app (build and dev), within the up-front budget',
   );
 }
 

@@ -1,10 +1,9 @@
 import { ErrorCode, VoxmarkError, errorAboutFile, throwIfAborted, toVoxmarkError } from './errors.js';
 import { DEFAULT_MAX_INPUT_BYTES, readInput } from './image/input.js';
 import { sniffFormat } from './image/sniff.js';
-import { parseDicomBytes } from './image/dicom/parse.js';
-import { readImageInfo, type DicomImageInfo } from './image/dicom/instance.js';
-import { buildDicomStack } from './image/dicom/stack.js';
-import { loadTiffStack } from './image/tiff/index.js';
+// The DICOM reader (dicom-parser, the dictionary) and the TIFF reader (geotiff) load when the first file of
+// their kind is seen: a page that shows only CTs never fetches geotiff, nor dicom-parser before a file.
+import type { DicomImageInfo } from './image/dicom/instance.js';
 import type { ImageInput, ImageStack, StackMetadata } from './image/types.js';
 import type { DeidentifyOptions } from './deid/types.js';
 import type { DecodeWorkerPool } from './image/codecs/worker-pool.js';
@@ -219,6 +218,7 @@ async function loadTiff(files: NamedBytes[], options: ImageLoadOptions): Promise
       const { deidentifyTiff } = await import('./deid/tiff.js');
       tiffBytes = new Uint8Array(deidentifyTiff(tiffBytes).bytes);
     }
+    const { loadTiffStack } = await import('./image/tiff/index.js');
     return await loadTiffStack(tiffBytes, {
       ...(options.signal ? { signal: options.signal } : {}),
       maxFrameBytes: options.maxFrameBytes ?? DEFAULT_MAX_FRAME_BYTES,
@@ -253,6 +253,7 @@ async function loadDicom(
   }
   if (infos.length === 0) throw failures[0]!;
   const chosen = chooseSeries(infos, options.series);
+  const [, , { buildDicomStack }] = await dicomReader();
   const stack = await buildDicomStack(chosen.infos, {
     maxFrameBytes: options.maxFrameBytes ?? DEFAULT_MAX_FRAME_BYTES,
     ...(options.decodePool ? { decodePool: options.decodePool } : {}),
@@ -266,12 +267,22 @@ async function loadDicom(
   return stack;
 }
 
+/** The DICOM reader's modules (dicom-parser among them), fetched together when the first DICOM file is seen. */
+function dicomReader() {
+  return Promise.all([
+    import('./image/dicom/parse.js'),
+    import('./image/dicom/instance.js'),
+    import('./image/dicom/stack.js'),
+  ]);
+}
+
 async function readDicomFile(bytes: Uint8Array, options: ImageLoadOptions): Promise<DicomImageInfo> {
   if (options.deidentify) {
     const { deidentify } = await import('./deid/index.js');
     const deidOptions = options.deidentify === true ? {} : options.deidentify;
     bytes = new Uint8Array((await deidentify(bytes, deidOptions)).bytes);
   }
+  const [{ parseDicomBytes }, { readImageInfo }] = await dicomReader();
   const parsed = await parseDicomBytes(bytes, {
     ...(options.signal ? { signal: options.signal } : {}),
     // Inflated (deflated-syntax) datasets are held to the same cap as inputs.

@@ -2,9 +2,7 @@ import { LitElement, css, html, nothing } from 'lit';
 import { property, state } from 'lit/decorators.js';
 import { VoxmarkError, toVoxmarkError, ErrorCode } from '../core/errors.js';
 import { serializeDocument } from '../core/formats/document.js';
-import { toCocoAsync } from '../core/formats/coco.js';
-import { niftiSidecar, toNifti } from '../core/formats/nifti.js';
-import { toDicomSeg } from '../core/formats/seg.js';
+// The COCO, SEG and NIfTI writers load on the first export that needs each, out of the up-front JavaScript.
 import type { DocumentLike, ExportProgress } from '../core/formats/common.js';
 import type { ImageStack } from '../core/image/types.js';
 import { validateDocument } from '../core/schema/validate.js';
@@ -54,6 +52,7 @@ const DATASET_FORMATS: Record<DatasetFormat, string> = {
  *
  * Binds to a `<vx-viewer>` named by `for` (or the enclosing one) for its document, stack and schema; or
  * set `document`, `stack` and `schema` directly. Exports never change the document.
+ * The COCO, DICOM SEG and NIfTI writers load on the first export in their format, not with the panel.
  *
  * When the viewer's series came from DICOMweb (or the panel has a `dicomweb` URL and the stack has a Study
  * Instance UID), a "PACS" section offers "Save to PACS": the DICOM SEG stored next to its source study
@@ -301,12 +300,15 @@ export class VxExportPanel extends LitElement {
           blob: json(serializeDocument(doc, { schema, stack })),
         });
       } else if (format === 'coco') {
+        const { toCocoAsync } = await import('../core/formats/coco.js');
         const coco = await toCocoAsync(doc, stack, schema, { rasterize: this.rasterize, onProgress, signal });
         files.push({ filename: `${base}.coco.json`, blob: json(coco) });
       } else if (format === 'seg') {
+        const { toDicomSeg } = await import('../core/formats/seg.js');
         const bytes = await toDicomSeg(doc, stack, schema, { rasterize: this.rasterize, onProgress, signal });
         files.push({ filename: `${base}.seg.dcm`, blob: new Blob([bytes], { type: 'application/dicom' }) });
       } else {
+        const { niftiSidecar, toNifti } = await import('../core/formats/nifti.js');
         const bytes = await toNifti(doc, stack, schema, {
           gzip: true,
           rasterize: this.rasterize,
@@ -373,10 +375,12 @@ export class VxExportPanel extends LitElement {
     try {
       const [{ storeInstances }, seg] = await Promise.all([
         import('../core/dicomweb/stow.js'),
-        toDicomSeg(doc, stack, schema, {
-          rasterize: this.rasterize,
-          seriesDescription: `${this.base()} SEG`,
-        }),
+        import('../core/formats/seg.js').then(({ toDicomSeg }) =>
+          toDicomSeg(doc, stack, schema, {
+            rasterize: this.rasterize,
+            seriesDescription: `${this.base()} SEG`,
+          }),
+        ),
       ]);
       const result = await storeInstances(target.url, [seg], {
         studyInstanceUID: target.studyInstanceUID,

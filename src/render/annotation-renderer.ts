@@ -4,7 +4,9 @@
  * slice (updated by dirty rectangle), and a preview group for the tool in progress, the selection and hover.
  * @module
  */
-import Konva from 'konva/lib/Core';
+// Konva's classes one by one, not its Core bundle: Core also brings Tween and Animation, which voxmark never uses.
+import type Konva from 'konva/lib/Core';
+import { Group } from 'konva/lib/Group';
 import { Rect as KRect } from 'konva/lib/shapes/Rect';
 import { Line } from 'konva/lib/shapes/Line';
 import { Circle } from 'konva/lib/shapes/Circle';
@@ -92,8 +94,8 @@ export class AnnotationRenderer {
     this.layers = layers;
     this.style = style;
     this.maskNode = new KImage({ image: undefined, listening: false, opacity: MASK_OPACITY, visible: false });
-    this.shapesGroup = new Konva.Group({ listening: false });
-    this.previewGroup = new Konva.Group({ listening: false });
+    this.shapesGroup = new Group({ listening: false });
+    this.previewGroup = new Group({ listening: false });
     layers.masks.add(this.maskNode);
     layers.shapes.add(this.shapesGroup);
     layers.preview.add(this.previewGroup);

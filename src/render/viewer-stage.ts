@@ -3,7 +3,10 @@
  * above it, and a scheduler that draws what changed at most once per animation frame.
  * @module
  */
-import Konva from 'konva/lib/Core';
+// Konva's classes one by one, not its Core bundle: Core also brings Tween and Animation, which voxmark never uses.
+import type Konva from 'konva/lib/Core';
+import { Stage } from 'konva/lib/Stage';
+import { Layer } from 'konva/lib/Layer';
 import { Image as KonvaImage } from 'konva/lib/shapes/Image';
 import type { ViewState } from './view.js';
 
@@ -40,7 +43,7 @@ export class ViewerStage {
   #destroyed = false;
 
   constructor(container: HTMLDivElement) {
-    this.stage = new Konva.Stage({ container, width: 1, height: 1 });
+    this.stage = new Stage({ container, width: 1, height: 1 });
     this.imageLayer = this.#newLayer('vx-image');
     this.imageNode = new KonvaImage({ image: undefined, x: 0, y: 0, listening: false, visible: false });
     this.imageLayer.add(this.imageNode);
@@ -72,7 +75,7 @@ export class ViewerStage {
    */
   #newLayer(name: string): Konva.Layer {
     // Created bare and adopted before any attribute is set: setting one already asks for a draw.
-    const layer = new Konva.Layer();
+    const layer = new Layer();
     layer.batchDraw = () => {
       this.requestDraw(layer);
       return layer;
