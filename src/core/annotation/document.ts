@@ -385,8 +385,9 @@ export class AnnotationDocument {
     }
     const entry = this.undoStack.pop();
     if (!entry) return false;
-    this.replay(entry, true);
+    // On the other stack before listeners hear of it, so they read the history as it stands afterwards.
     this.redoStack.push(entry);
+    this.replay(entry, true);
     return true;
   }
 
@@ -395,8 +396,8 @@ export class AnnotationDocument {
     if (this.tx) return false;
     const entry = this.redoStack.pop();
     if (!entry) return false;
-    this.replay(entry, false);
     this.undoStack.push(entry);
+    this.replay(entry, false);
     return true;
   }
 

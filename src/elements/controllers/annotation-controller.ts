@@ -370,11 +370,7 @@ export class AnnotationController implements ReactiveController {
     }
     if (c.deleted.length) v.dispatchEvent(new VxAnnotationDeleteEvent({ ...base, annotations: c.deleted }));
     if (c.origin !== 'local') return;
-    const history = () => v.dispatchEvent(new VxHistoryChangeEvent(doc.canUndo, doc.canRedo, c.cause));
-    // The document notifies during undo and redo, before the step has moved to the other stack: then the
-    // history event waits for the state to settle, so its canUndo/canRedo are what `document` says afterwards.
-    // An edit is on the undo stack when it is notified.
-    if (c.cause === 'edit') history();
-    else queueMicrotask(history);
+    // The document notifies once the step is on its new stack, so canUndo/canRedo are already settled.
+    v.dispatchEvent(new VxHistoryChangeEvent(doc.canUndo, doc.canRedo, c.cause));
   }
 }

@@ -104,6 +104,19 @@ describe('AnnotationDocument', () => {
     expect(seen.slice(3).map((c) => c.cause)).to.deep.equal(['undo', 'undo', 'undo', 'redo', 'redo', 'redo']);
   });
 
+  it('listeners of an undo or a redo read the history as it stands afterwards', () => {
+    const d = doc();
+    const history: [string, boolean, boolean][] = [];
+    d.add({ label: 'l', kind: 'box', slice: 0, box: { x: 1, y: 1, width: 2, height: 2 } });
+    d.subscribe((c) => history.push([c.cause, d.canUndo, d.canRedo]));
+    d.undo();
+    d.redo();
+    expect(history).to.deep.equal([
+      ['undo', false, true],
+      ['redo', true, false],
+    ]);
+  });
+
   it('remote and silent changes notify but are not undoable', () => {
     const d = doc();
     const origins: string[] = [];
