@@ -16,6 +16,15 @@ export interface Figure {
 /** The callback a bench module receives: prints a table row and records the figure. */
 export type Report = (r: Figure) => void;
 
+/**
+ * Whether to run the figures of `group`: true unless `BENCH_FILTER` (passed by bench/run.mjs) is set and the
+ * group's name does not contain it (case-insensitive).
+ */
+export function wants(group: string): boolean {
+  const filter = (globalThis as { __voxmarkBenchFilter?: string }).__voxmarkBenchFilter;
+  return !filter || group.toLowerCase().includes(filter.toLowerCase());
+}
+
 /** Summary statistics of repeated timings, in milliseconds. */
 export interface Timing {
   median: number;
