@@ -25,7 +25,11 @@ export interface LayerOptions {
  * A layer made by `createLayer`: a Konva group on one of the stage's shared canvases (Konva layers), drawn
  * through the viewer's scheduler. `draw()` and `batchDraw()` redraw the canvas it is on, at most once per frame.
  */
-export type StageLayer = Konva.Group & { batchDraw(): StageLayer };
+export type StageLayer = Konva.Group & {
+  batchDraw(): StageLayer;
+  /** The canvas element this layer draws on, shared with the other layers of its canvas. */
+  getNativeCanvasElement(): HTMLCanvasElement;
+};
 
 /** Something the scheduler draws: one of the three canvases, or a layer (group) on one of them. */
 type Drawable = Konva.Layer | StageLayer;
@@ -139,6 +143,7 @@ export class ViewerStage {
       this.#round(() => this.#paint(canvas));
       return group;
     };
+    group.getNativeCanvasElement = () => canvas.getNativeCanvasElement();
     group.name(name);
     return group;
   }
