@@ -244,7 +244,11 @@ export class ViewerStage {
     const t0 = performance.now();
     this.beforeDraw?.();
     this.#round(() => {
-      for (const node of this.#dirty) node.draw();
+      for (const node of this.#dirty) {
+        // A layer whose canvas a sibling already drew in this round is drawn: not twice.
+        const canvas = node instanceof Konva.Layer ? node : node.getLayer();
+        if (!canvas || !this.#drawn.has(canvas)) node.draw();
+      }
     });
     this.#dirty.clear();
     this.lastDrawMs = performance.now() - t0;
