@@ -73,6 +73,31 @@ export async function time(fn: () => unknown, options: TimeOptions = {}): Promis
 }
 
 /**
+ * Times `a` and `b` in alternation (a, b, a, b, …), so that a change in the machine's load during the
+ * measurement falls on both alike: use it for a figure and its baseline on a shared machine.
+ */
+export async function timeBoth(
+  a: () => unknown,
+  b: () => unknown,
+  options: TimeOptions = {},
+): Promise<[Timing, Timing]> {
+  const iterations = Math.max(1, options.iterations ?? 10);
+  const warmup = Math.max(0, options.warmup ?? 1);
+  const one = { iterations: 1, warmup: 0, ...(options.setup ? { setup: options.setup } : {}) };
+  const sa: number[] = [];
+  const sb: number[] = [];
+  for (let i = 0; i < warmup + iterations; i++) {
+    const ta = await time(a, one);
+    const tb = await time(b, one);
+    if (i >= warmup) {
+      sa.push(ta.median);
+      sb.push(tb.median);
+    }
+  }
+  return [summarise(sa), summarise(sb)];
+}
+
+/**
  * Frame intervals (ms between requestAnimationFrame callbacks) while `drive(frame)` runs once per
  * animation frame, for `frames` frames. Use it to measure scrolling or dragging smoothness.
  */
