@@ -120,3 +120,4 @@ export { viewerHostContext, editorContext } from './elements/viewer-host.js';
 export type { ViewerHost } from './elements/viewer-host.js';
 export { LinkedViewerController, type LinkedViewer } from './elements/controllers/linked-viewer.js';
 export { KEY_PRECEDENCE, type KeyStage } from './elements/controllers/keyboard-controller.js';
+export type { LayerOptions, StageLayer } from './elements/viewer-host.js';
