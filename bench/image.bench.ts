@@ -193,11 +193,16 @@ async function seriesBench(
   const slices = files.length;
   const options = decodePool ? { decodePool } : {};
   const it = { iterations: 5, warmup: 1 };
-  const first = await time(async () => {
-    const stack = await loadImageStack(files, options);
-    await stack.getFrame(0);
-  }, it);
-  const bareFirst = await time(() => bareFrame(bareSeries(files)[0]!), it);
+  // Alternating runs of ours and the baseline, so that the machine's load (and the cold start of the code
+  // both share, dicom-parser) falls on both alike.
+  const [first, bareFirst] = await timeBoth(
+    async () => {
+      const stack = await loadImageStack(files, options);
+      await stack.getFrame(0);
+    },
+    () => bareFrame(bareSeries(files)[0]!),
+    it,
+  );
   report({
     group,
     name: `${SIZE}×${SIZE}×${slices}: load + first frame`,
@@ -219,7 +224,6 @@ async function seriesBench(
     baseline: bareFirst.median,
   });
 
-  // Alternating runs of ours and the baseline, so that the machine's load falls on both alike.
   const [all, bareAll] = await timeBoth(
     async () => allFrames(await loadImageStack(files, options)),
     () => {
