@@ -72,10 +72,10 @@ export class ImageRenderer {
   /** Whether the last render showed a cached bitmap. */
   lastRenderCached = false;
 
-  /** `cacheBytes`: memory for display bitmaps kept for slices shown recently (at least two are kept). */
+  /** `cacheBytes`: memory for display bitmaps kept for slices shown recently (at least one is kept). */
   constructor(cacheBytes = DEFAULT_BITMAP_CACHE_BYTES) {
     this.#cacheBytes = cacheBytes;
-    this.#capacity = 2;
+    this.#capacity = 1;
     this.#bitmap = newBitmap();
   }
 
@@ -142,7 +142,7 @@ export class ImageRenderer {
     if (bitmap) {
       cache.delete(frame);
     } else {
-      this.#capacity = Math.max(2, Math.floor(this.#cacheBytes / (source.width * source.height * 4)));
+      this.#capacity = Math.max(1, Math.floor(this.#cacheBytes / (source.width * source.height * 4)));
       if (cache.size >= this.#capacity) {
         const [oldest, reused] = cache.entries().next().value as [Frame, Bitmap];
         cache.delete(oldest);
