@@ -123,3 +123,4 @@ export { KEY_PRECEDENCE, type KeyStage } from './elements/controllers/keyboard-c
 export type { VolumeAnnotation, VolumeRle, VolumeSliceRle } from './core/annotation/types.js';
 export type { NewVolumeTarget, VolumeSource } from './core/annotation/document.js';
 export type { VolumeHandle } from './core/mask/volume-handle.js';
+export type { LayerOptions, StageLayer } from './elements/viewer-host.js';

@@ -57,20 +57,19 @@ export function greyOf(stored: number, p: VoiParams): number {
   return p.invert ? 255 - c : c;
 }
 
-/** The range of stored values a data type can hold, when a LUT over it is small enough. */
+const NATURAL_RANGES: Partial<Record<DataType, [number, number]>> = {
+  uint8: [0, 255],
+  int8: [-128, 127],
+  uint16: [0, 65535],
+  int16: [-32768, 32767],
+};
+
+/**
+ * The range of stored values a data type can hold, when a LUT over it is small enough. The same array for
+ * every call (renders compare it without allocating): do not modify it.
+ */
 export function naturalRange(dataType: DataType): [number, number] | undefined {
-  switch (dataType) {
-    case 'uint8':
-      return [0, 255];
-    case 'int8':
-      return [-128, 127];
-    case 'uint16':
-      return [0, 65535];
-    case 'int16':
-      return [-32768, 32767];
-    default:
-      return undefined;
-  }
+  return NATURAL_RANGES[dataType];
 }
 
 export function isIntegerType(dataType: DataType): boolean {

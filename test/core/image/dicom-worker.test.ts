@@ -7,7 +7,9 @@ import { expect } from '@open-wc/testing';
 import { createDecodeWorkerPool, loadImageStack } from '../../../src/core/index.js';
 import { voxmarkRejection } from '../../helpers/rejection.js';
 import { corpusBytes } from '../../helpers/corpus.js';
-import { encodeHtj2k } from '../../helpers/encoders.js';
+import { encodeHtj2k, encodeJpegLs } from '../../helpers/encoders.js';
+import { defaultWorkers } from '../../../src/core/image/codecs/worker-pool.js';
+import { TS, buildImage } from '../../helpers/dicom-builder.js';
 
 const workerUrl = new URL('../../helpers/decode-worker.ts', import.meta.url);
 const FILES = [
@@ -41,6 +43,37 @@ describe('decoding in workers', function () {
       pool.terminate();
     }
     expect(pool.size).to.equal(0);
+  });
+
+  it('sizes the pool by default to one worker per thread up to two, then one fewer than the threads, at most 4', () => {
+    expect([1, 2, 3, 4, 8, 64].map(defaultWorkers)).to.deep.equal([1, 2, 2, 3, 4, 4]);
+  });
+
+  it('spreads a series asked for at once over the default workers, with the right pixels', async () => {
+    const size = 32;
+    const frames = 8;
+    const samples = Array.from({ length: frames }, (_, f) =>
+      Array.from({ length: size * size }, (_, i) => (i * 7 + f * 131) % 4096),
+    );
+    const info = { width: size, height: size, bitsPerSample: 16, componentCount: 1 };
+    const fragments = await Promise.all(samples.map((s) => encodeJpegLs(info, s)));
+    const file = buildImage(
+      { rows: size, columns: size, frames, encapsulated: { offsets: [], fragments } },
+      { transferSyntax: TS.jpegLs },
+    );
+    let started = 0;
+    const pool = createDecodeWorkerPool(() => {
+      started++;
+      return new Worker(workerUrl, { type: 'module' });
+    });
+    try {
+      const stack = await loadImageStack(file, { decodePool: pool });
+      const all = await Promise.all(Array.from({ length: frames }, (_, i) => stack.getFrame(i)));
+      all.forEach((f, i) => expect(Array.from(f.data), `frame ${i}`).to.deep.equal(samples[i]));
+      expect(started).to.equal(Math.min(frames, defaultWorkers(navigator.hardwareConcurrency)));
+    } finally {
+      pool.terminate();
+    }
   });
 
   it('reports codec errors from the worker as VoxmarkErrors', async () => {
