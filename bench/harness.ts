@@ -16,6 +16,15 @@ export interface Figure {
 /** The callback a bench module receives: prints a table row and records the figure. */
 export type Report = (r: Figure) => void;
 
+/**
+ * Whether to run the figures of `group`: true unless `BENCH_FILTER` (passed by bench/run.mjs) is set and the
+ * group's name does not contain it (case-insensitive).
+ */
+export function wants(group: string): boolean {
+  const filter = (globalThis as { __voxmarkBenchFilter?: string }).__voxmarkBenchFilter;
+  return !filter || group.toLowerCase().includes(filter.toLowerCase());
+}
+
 /** Summary statistics of repeated timings, in milliseconds. */
 export interface Timing {
   median: number;
@@ -61,6 +70,31 @@ export async function time(fn: () => unknown, options: TimeOptions = {}): Promis
     if (i >= warmup) samples.push(t);
   }
   return summarise(samples);
+}
+
+/**
+ * Times `a` and `b` in alternation (a, b, a, b, …), so that a change in the machine's load during the
+ * measurement falls on both alike: use it for a figure and its baseline on a shared machine.
+ */
+export async function timeBoth(
+  a: () => unknown,
+  b: () => unknown,
+  options: TimeOptions = {},
+): Promise<[Timing, Timing]> {
+  const iterations = Math.max(1, options.iterations ?? 10);
+  const warmup = Math.max(0, options.warmup ?? 1);
+  const one = { iterations: 1, warmup: 0, ...(options.setup ? { setup: options.setup } : {}) };
+  const sa: number[] = [];
+  const sb: number[] = [];
+  for (let i = 0; i < warmup + iterations; i++) {
+    const ta = await time(a, one);
+    const tb = await time(b, one);
+    if (i >= warmup) {
+      sa.push(ta.median);
+      sb.push(tb.median);
+    }
+  }
+  return [summarise(sa), summarise(sb)];
 }
 
 /**

@@ -1,5 +1,6 @@
 #!/usr/bin/env node
-// Runs the benchmarks in Chromium: `node bench/run.mjs [bench/foo.bench.ts ...]`.
+// Runs the benchmarks in Chromium: `node bench/run.mjs [bench/foo.bench.ts ...]`; `BENCH_FILTER=text` runs
+// only the groups of those modules whose name contains the text (modules that check `wants(group)`).
 // Serves the project with the same dev-server plugins as the tests, opens one fresh page per bench
 // module, imports it, and calls its default export `run(report)`. Every reported figure is printed as a
 // table row and written to bench/results/latest.json. Exits non-zero when a bench module throws.
@@ -152,6 +153,9 @@ async function main() {
       const rel = relative(root, file).split('\\').join('/');
       const context = await browser.newContext();
       const page = await context.newPage();
+      // BENCH_FILTER=text: bench modules that call `wants(group)` run only the groups whose name has it.
+      if (process.env.BENCH_FILTER)
+        await page.addInitScript((f) => (globalThis.__voxmarkBenchFilter = f), process.env.BENCH_FILTER);
       const pageErrors = [];
       page.on('pageerror', (e) => pageErrors.push(e));
       page.on('console', (msg) => {

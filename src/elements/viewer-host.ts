@@ -18,7 +18,7 @@
 import { createContext } from '@lit/context';
 import type Konva from 'konva/lib/Core';
 import type { ImageStack, Frame } from '../core/image/types.js';
-import type { LayerOptions } from '../render/viewer-stage.js';
+import type { LayerOptions, StageLayer } from '../render/viewer-stage.js';
 import type { ViewState } from '../render/view.js';
 import type { LabelSchema } from '../core/schema/types.js';
 import type { Keymap } from '../core/keymap.js';
@@ -146,14 +146,16 @@ export interface ViewerHost {
   /** The Konva layer that shows the image (lowest). Do not draw on it. */
   readonly imageLayer: Konva.Layer;
   /** A shared image-space layer above the image, for light annotation shapes. */
-  readonly annotationLayer: Konva.Layer;
+  readonly annotationLayer: StageLayer;
   /**
-   * Adds a Konva layer (its own canvas) above the image. Image-space layers follow zoom and pan:
-   * draw in image pixels. Remove it with `layer.destroy()` when the layer element disconnects.
-   * Konva's automatic redraws and `layer.batchDraw()` on it go through the viewer's scheduler: the
-   * layer draws at most once per animation frame, in the same frame as the image.
+   * Adds a layer above the image: a Konva group on the viewer's annotations canvas (or, with
+   * `overlay: true`, on the overlay canvas above it), stacked by `zIndex`. The stage keeps three canvases
+   * however many layers there are. Image-space layers follow zoom and pan: draw in image pixels. Remove it
+   * with `layer.destroy()` when the layer element disconnects. Konva's automatic redraws, `layer.draw()` and
+   * `layer.batchDraw()` go through the viewer's scheduler: the canvas draws at most once per animation
+   * frame, in the same frame as the image.
    */
-  createLayer(name: string, options?: LayerOptions): Konva.Layer;
+  createLayer(name: string, options?: LayerOptions): StageLayer;
 
   readonly stack: ImageStack | undefined;
   /** The decoded frame of the current slice, once available (undefined while the first decode runs). */
@@ -171,7 +173,7 @@ export interface ViewerHost {
    * Asks for a redraw of `layer` (or of every layer) in the next animation frame. Any number of
    * calls within a frame cost one draw per layer.
    */
-  requestDraw(layer?: Konva.Layer): void;
+  requestDraw(layer?: Konva.Layer | StageLayer): void;
   /** Calls `listener` after changes; returns the unsubscribe function. */
   subscribe(listener: (change: ViewerChange) => void): () => void;
 
@@ -205,7 +207,7 @@ export interface ViewerHost {
   readonly keymap: Keymap;
 }
 
-export type { LayerOptions, ViewState };
+export type { LayerOptions, StageLayer, ViewState };
 
 /** Context key under which `<vx-viewer>` provides itself to the elements inside it. */
 export const viewerHostContext = createContext<ViewerHost | undefined>(Symbol('vx-viewer-host'));

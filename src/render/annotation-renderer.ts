@@ -18,6 +18,7 @@ import type { Annotation } from '../core/annotation/types.js';
 import { type Rect, unionRect } from '../core/mask/sparse-mask.js';
 import type { SparseMask } from '../core/mask/sparse-mask.js';
 import type { ToolPreview } from '../core/tools/tool.js';
+import type { StageLayer } from './viewer-stage.js';
 
 /** How the renderer styles annotations. */
 export interface AnnotationStyle {
@@ -50,25 +51,25 @@ function rgb(hex: string): [number, number, number] {
 /** Mask overlay opacity. */
 export const MASK_OPACITY = 0.45;
 
-/** The three Konva layers a renderer draws into, bottom to top. */
+/** The three stage layers (groups, see ViewerStage.createLayer) a renderer draws into, bottom to top. */
 export interface AnnotationLayers {
   /** The mask overlay (one image). */
-  masks: Konva.Layer;
+  masks: StageLayer;
   /** Box and polygon nodes. */
-  shapes: Konva.Layer;
-  /** Selection handles, hover, the tool preview and the brush outline (few nodes, redrawn often). */
-  preview: Konva.Layer;
+  shapes: StageLayer;
+  /** Selection handles, hover, the tool preview and the brush outline (few nodes, redrawn often: overlay). */
+  preview: StageLayer;
 }
 
 /**
- * Renders one slice of an annotation document. Masks, shapes and the preview sit in separate Konva layers
- * (canvases), so a brush stroke redraws one image and a drag redraws a handful of preview nodes, never the
- * thousands of shapes underneath.
+ * Renders one slice of an annotation document. Masks and shapes are groups on the annotations canvas; the
+ * preview is on the overlay canvas, so a drag redraws a handful of preview nodes, never the thousands of
+ * shapes underneath.
  */
 export class AnnotationRenderer {
   readonly layers: AnnotationLayers;
   /** Layers whose content changed since the last `takeDirtyLayers()`. */
-  private dirtyLayers = new Set<Konva.Layer>();
+  private dirtyLayers = new Set<StageLayer>();
   readonly shapesGroup: Konva.Group;
   readonly previewGroup: Konva.Group;
   readonly maskNode: KImage;
@@ -102,7 +103,7 @@ export class AnnotationRenderer {
   }
 
   /** The layers that need drawing since the last call (and forgets them). */
-  takeDirtyLayers(): Konva.Layer[] {
+  takeDirtyLayers(): StageLayer[] {
     const out = [...this.dirtyLayers];
     this.dirtyLayers.clear();
     return out;

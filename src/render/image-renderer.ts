@@ -26,10 +26,35 @@ export interface WindowState {
   invert: boolean;
 }
 
-/** Renders frames into one reusable offscreen canvas. */
+/** Default memory for cached display bitmaps, in bytes (64 slices of 512×512). */
+export const DEFAULT_BITMAP_CACHE_BYTES = 64 * 1024 * 1024;
+
+/** A display bitmap: what one frame looked like at one window, kept for when the slice comes back. */
+interface Bitmap {
+  canvas: HTMLCanvasElement;
+  ctx: CanvasRenderingContext2D;
+  /** The frame it was rendered from, and the (possibly decimated) samples actually drawn. */
+  frame: Frame | undefined;
+  source: Frame | undefined;
+  center: number;
+  width: number;
+  fn: VoiParams['fn'];
+  invert: boolean;
+  rangeLo: number;
+  rangeHi: number;
+}
+
+/**
+ * Renders frames into offscreen canvases, one per recently shown frame (a bounded LRU cache): coming back
+ * to a slice at the same window shows its bitmap again without touching a pixel. A window change renders
+ * again into the same canvas. Once the cache is full, the least recently shown canvas is reused, so
+ * scrolling allocates nothing.
+ */
 export class ImageRenderer {
-  readonly canvas: HTMLCanvasElement;
-  #ctx: CanvasRenderingContext2D;
+  #bitmap: Bitmap;
+  #bitmaps = new Map<Frame, Bitmap>();
+  #capacity: number;
+  #cacheBytes: number;
   #imageData: ImageData | undefined;
   #pixels: Uint32Array | undefined;
   #lut: VoiLut | undefined;
@@ -42,14 +67,31 @@ export class ImageRenderer {
   /** Image pixels the last render covers (a decimated render may leave out a sliver under one step wide). */
   coverWidth = 0;
   coverHeight = 0;
-  /** Milliseconds the last render took (LUT + pixel loop + putImageData). */
+  /** Milliseconds the last render took (LUT + pixel loop + putImageData; near 0 when cached). */
   lastRenderMs = 0;
+  /** Whether the last render showed a cached bitmap. */
+  lastRenderCached = false;
 
-  constructor() {
-    this.canvas = document.createElement('canvas');
-    this.canvas.width = 1;
-    this.canvas.height = 1;
-    this.#ctx = this.canvas.getContext('2d', { alpha: false })!;
+  /** `cacheBytes`: memory for display bitmaps kept for slices shown recently (at least two are kept). */
+  constructor(cacheBytes = DEFAULT_BITMAP_CACHE_BYTES) {
+    this.#cacheBytes = cacheBytes;
+    this.#capacity = 2;
+    this.#bitmap = newBitmap();
+  }
+
+  /** The canvas the last render drew into (it changes from slice to slice). */
+  get canvas(): HTMLCanvasElement {
+    return this.#bitmap.canvas;
+  }
+
+  /** Bitmaps currently cached. */
+  get cachedBitmaps(): number {
+    return this.#bitmaps.size;
+  }
+
+  /** Forgets every cached bitmap (their canvases are reused by later renders). */
+  clearCache(): void {
+    for (const b of this.#bitmaps.values()) b.frame = b.source = undefined;
   }
 
   /**
@@ -69,8 +111,49 @@ export class ImageRenderer {
     this.step = step > 1 ? step : 1;
     this.coverWidth = source.width * this.step;
     this.coverHeight = source.height * this.step;
-    this.#renderFull(source, dataType, window, storedRange, frame);
+    const range =
+      frame.samplesPerPixel < 3 && isIntegerType(dataType)
+        ? this.#lutRangeFor(frame, dataType, storedRange)
+        : undefined;
+    const bitmap = this.#bitmapFor(frame, source);
+    this.#bitmap = bitmap;
+    this.lastRenderCached = bitmap.source === source && sameWindow(bitmap, window, range);
+    if (!this.lastRenderCached) {
+      this.#renderFull(bitmap, source, dataType, window, range);
+      bitmap.frame = frame;
+      bitmap.source = source;
+      bitmap.center = window.center;
+      bitmap.width = window.width;
+      bitmap.fn = window.fn;
+      bitmap.invert = window.invert;
+      bitmap.rangeLo = range ? range[0] : NaN;
+      bitmap.rangeHi = range ? range[1] : NaN;
+    }
     this.lastRenderMs = performance.now() - t0;
+  }
+
+  /**
+   * The cached bitmap of `frame` (most recently used from now on), or, for a frame not cached, a canvas to
+   * render it into: a new one while the cache has room, else the least recently used one.
+   */
+  #bitmapFor(frame: Frame, source: Frame): Bitmap {
+    const cache = this.#bitmaps;
+    let bitmap = cache.get(frame);
+    if (bitmap) {
+      cache.delete(frame);
+    } else {
+      this.#capacity = Math.max(2, Math.floor(this.#cacheBytes / (source.width * source.height * 4)));
+      if (cache.size >= this.#capacity) {
+        const [oldest, reused] = cache.entries().next().value as [Frame, Bitmap];
+        cache.delete(oldest);
+        bitmap = reused;
+        // Shrink a cache that a larger frame size made too big.
+        while (cache.size >= this.#capacity) cache.delete(cache.keys().next().value as Frame);
+      } else bitmap = cache.size === 0 && !this.#bitmap.frame ? this.#bitmap : newBitmap();
+      bitmap.source = undefined;
+    }
+    cache.set(frame, bitmap);
+    return bitmap;
   }
 
   /** Whether the box-filtered version of `frame` at `step` is ready (then renders use it). */
@@ -157,18 +240,20 @@ export class ImageRenderer {
   }
 
   #renderFull(
+    bitmap: Bitmap,
     frame: Frame,
     dataType: DataType,
     window: WindowState,
-    storedRange: [number, number] | undefined,
-    rangeKey: Frame,
+    range: [number, number] | undefined,
   ): void {
     const { width, height } = frame;
     if (!this.#imageData || this.#imageData.width !== width || this.#imageData.height !== height) {
-      this.canvas.width = width;
-      this.canvas.height = height;
       this.#imageData = new ImageData(width, height);
       this.#pixels = new Uint32Array(this.#imageData.data.buffer);
+    }
+    if (bitmap.canvas.width !== width || bitmap.canvas.height !== height) {
+      bitmap.canvas.width = width;
+      bitmap.canvas.height = height;
     }
     const out = this.#pixels!;
     if (frame.samplesPerPixel >= 3) {
@@ -182,7 +267,6 @@ export class ImageRenderer {
         slope: frame.rescaleSlope || 1,
         intercept: frame.rescaleIntercept || 0,
       };
-      const range = isIntegerType(dataType) ? this.#lutRangeFor(rangeKey, dataType, storedRange) : undefined;
       if (range) {
         if (
           !this.#lut ||
@@ -199,7 +283,7 @@ export class ImageRenderer {
         windowDirect(frame.data, params, out);
       }
     }
-    this.#ctx.putImageData(this.#imageData!, 0, 0);
+    bitmap.ctx.putImageData(this.#imageData!, 0, 0);
   }
 
   #lutRangeFor(
@@ -217,4 +301,34 @@ export class ImageRenderer {
     }
     return r[1] - r[0] < MAX_LUT_SIZE ? r : undefined;
   }
+}
+
+function newBitmap(): Bitmap {
+  const canvas = document.createElement('canvas');
+  canvas.width = 1;
+  canvas.height = 1;
+  const ctx = canvas.getContext('2d', { alpha: false })!;
+  return {
+    canvas,
+    ctx,
+    frame: undefined,
+    source: undefined,
+    center: NaN,
+    width: NaN,
+    fn: 'LINEAR',
+    invert: false,
+    rangeLo: NaN,
+    rangeHi: NaN,
+  };
+}
+
+/** Whether `bitmap` was rendered with this window and LUT range (both absent counts as the same). */
+function sameWindow(bitmap: Bitmap, w: WindowState, range: [number, number] | undefined): boolean {
+  return (
+    bitmap.center === w.center &&
+    bitmap.width === w.width &&
+    bitmap.fn === w.fn &&
+    bitmap.invert === w.invert &&
+    (range ? bitmap.rangeLo === range[0] && bitmap.rangeHi === range[1] : Number.isNaN(bitmap.rangeLo))
+  );
 }

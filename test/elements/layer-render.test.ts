@@ -19,6 +19,15 @@ async function mountLayers(): Promise<VxViewer> {
 }
 
 describe('annotation renderer', () => {
+  it('keeps the stage at three Konva layers (image, annotations, overlay) with several layer elements', async () => {
+    const el = await mountLayers();
+    expect(el.stage.getLayers().map((l) => l.name())).to.deep.equal([
+      'vx-image',
+      'vx-annotation-canvas',
+      'vx-overlay',
+    ]);
+  });
+
   it('has nodes for the current slice only, updated by key from change sets', async () => {
     const el = await mountLayers();
     const doc = el.document as unknown as AnnotationDocument;

@@ -758,7 +758,7 @@ describe('vx-viewer', () => {
           return draw();
         };
       };
-      wrap(el.imageLayer, 'image');
+      wrap(el.imageLayer as unknown as typeof layer, 'image');
       wrap(layer, 'layer');
       await el.renderComplete;
       counts.image = counts.layer = 0;

@@ -48,6 +48,58 @@ describe('ImageRenderer', () => {
     });
   }
 
+  describe('bitmap cache', () => {
+    const w = { center: 100, width: 50, fn: 'LINEAR' as const, invert: false };
+    const slice = (v: number) => frame(new Uint16Array([v, v + 10, v + 20, v + 30]), 2, 2);
+
+    it('shows a slice seen before at the same window from its cached bitmap, without rendering it again', () => {
+      const r = new ImageRenderer();
+      const a = slice(80);
+      const b = slice(100);
+      r.render(a, 'uint16', w);
+      expect(r.lastRenderCached).to.equal(false);
+      const canvasA = r.canvas;
+      const pixelsA = Array.from(pixels(r));
+      r.render(b, 'uint16', w);
+      expect(r.canvas).to.not.equal(canvasA);
+      // Were A rendered again, these samples would show: the cached bitmap must not.
+      a.data.set([130, 130, 130, 130]);
+      r.render(a, 'uint16', w);
+      expect(r.lastRenderCached).to.equal(true);
+      expect(r.canvas).to.equal(canvasA);
+      expect(Array.from(pixels(r))).to.deep.equal(pixelsA);
+    });
+
+    it('renders again when the window changes', () => {
+      const r = new ImageRenderer();
+      const a = slice(80);
+      r.render(a, 'uint16', w);
+      const before = Array.from(pixels(r));
+      r.render(a, 'uint16', { ...w, invert: true });
+      expect(r.lastRenderCached).to.equal(false);
+      const after = Array.from(pixels(r));
+      for (let i = 0; i < 4; i++) expect(after[i * 4]).to.equal(255 - before[i * 4]!);
+      r.render(a, 'uint16', { ...w, invert: true, center: 101 });
+      expect(r.lastRenderCached).to.equal(false);
+      r.render(a, 'uint16', { ...w, invert: true, center: 101 });
+      expect(r.lastRenderCached).to.equal(true);
+    });
+
+    it('stays within its budget and reuses the least recently shown canvas', () => {
+      const r = new ImageRenderer(3 * 2 * 2 * 4); // three 2×2 bitmaps
+      const frames = [slice(60), slice(70), slice(80), slice(90)];
+      const canvases = frames.map((f) => (r.render(f, 'uint16', w), r.canvas));
+      expect(r.cachedBitmaps).to.equal(3);
+      expect(new Set(canvases).size).to.equal(3);
+      expect(canvases[3]).to.equal(canvases[0]); // the oldest canvas, drawn again
+      r.render(frames[1]!, 'uint16', w);
+      expect(r.lastRenderCached).to.equal(true);
+      r.render(frames[0]!, 'uint16', w);
+      expect(r.lastRenderCached).to.equal(false);
+      expect(r.canvas).to.equal(canvases[2]); // slice 2 was then the least recently shown
+    });
+  });
+
   it('reuses the LUT across frames and rebuilds it when the window changes', () => {
     const r = new ImageRenderer();
     const w = { center: 100, width: 50, fn: 'LINEAR' as const, invert: false };

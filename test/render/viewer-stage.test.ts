@@ -48,3 +48,60 @@ describe('ViewerStage', () => {
     stage.destroy();
   });
 });
+
+describe('ViewerStage canvases', () => {
+  it('keeps three Konva layers however many layers are created, each on the right canvas in zIndex order', () => {
+    const div = document.createElement('div');
+    const stage = new ViewerStage(div);
+    const made = [
+      stage.createLayer('a', { zIndex: 10 }),
+      stage.createLayer('b', { zIndex: 11 }),
+      stage.createLayer('screen', { imageSpace: false, zIndex: 20 }),
+      stage.createLayer('preview', { zIndex: 12, overlay: true }),
+      stage.createLayer('cursor', { imageSpace: false, overlay: true, zIndex: 13 }),
+      stage.createLayer('low', { zIndex: -1 }),
+    ];
+    expect(stage.stage.getLayers()).to.have.length(3);
+    expect(stage.stage.getLayers()[0]).to.equal(stage.imageLayer);
+    const [annotations, overlay] = stage.stage.getLayers().slice(1);
+    expect(annotations!.getChildren().map((g) => g.name())).to.deep.equal([
+      'low',
+      'vx-annotations',
+      'a',
+      'b',
+      'screen',
+    ]);
+    expect(overlay!.getChildren().map((g) => g.name())).to.deep.equal(['preview', 'cursor']);
+    made.forEach((l) => l.destroy());
+    expect(stage.stage.getLayers()).to.have.length(3);
+    expect(annotations!.getChildren()).to.have.length(1);
+    stage.destroy();
+  });
+
+  it('draws a canvas once per frame however many of its layers changed, and clears what a removed layer drew', async () => {
+    const div = document.createElement('div');
+    document.body.append(div);
+    const stage = new ViewerStage(div);
+    stage.setView(viewState({ zoom: 1, centerX: 5, centerY: 5, aspect: 1, width: 20, height: 20 }));
+    const a = stage.createLayer('a');
+    const b = stage.createLayer('b');
+    const [, annotations] = stage.stage.getLayers();
+    await stage.nextDraw();
+    let paints = 0;
+    const drawScene = annotations!.drawScene.bind(annotations!);
+    annotations!.drawScene = (...args: Parameters<typeof drawScene>) => {
+      paints++;
+      return drawScene(...args);
+    };
+    stage.requestDraw(a);
+    stage.requestDraw(b);
+    b.x(3); // Konva's auto-draw of the canvas joins the same draw
+    await stage.nextDraw();
+    expect(paints).to.equal(1);
+    b.destroy();
+    await stage.nextDraw();
+    expect(paints).to.equal(2);
+    stage.destroy();
+    div.remove();
+  });
+});

@@ -149,7 +149,7 @@ export class AnnotationController implements ReactiveController {
     const layers = {
       masks: v.createLayer('vx-annotation-masks', { zIndex: 10 }),
       shapes: v.createLayer('vx-annotation-shapes', { zIndex: 11 }),
-      preview: v.createLayer('vx-annotation-preview', { zIndex: 12 }),
+      preview: v.createLayer('vx-annotation-preview', { zIndex: 12, overlay: true }),
     };
     const editor = this.editor;
     this.#renderer = new AnnotationRenderer(layers, {

@@ -5,7 +5,7 @@
  */
 import { LitElement } from 'lit';
 import type Konva from 'konva/lib/Core';
-import { ViewerStage, type LayerOptions } from '../../render/viewer-stage.js';
+import { ViewerStage, type LayerOptions, type StageLayer } from '../../render/viewer-stage.js';
 
 /** Base of `<vx-viewer>`: owns the stage; layers draw into it from the viewer's construction on. */
 export abstract class ViewerStageElement extends LitElement {
@@ -22,15 +22,15 @@ export abstract class ViewerStageElement extends LitElement {
     return this.viewerStage.imageLayer;
   }
   /** A shared image-space layer above the image, for light annotation shapes. */
-  get annotationLayer(): Konva.Layer {
+  get annotationLayer(): StageLayer {
     return this.viewerStage.annotationLayer;
   }
   /** Adds a Konva layer above the image (see `ViewerHost.createLayer`). */
-  createLayer(name: string, options?: LayerOptions): Konva.Layer {
+  createLayer(name: string, options?: LayerOptions): StageLayer {
     return this.viewerStage.createLayer(name, options);
   }
   /** Asks for a redraw of `layer` (or of every layer) in the next animation frame. */
-  requestDraw(layer?: Konva.Layer): void {
+  requestDraw(layer?: Konva.Layer | StageLayer): void {
     this.viewerStage.requestDraw(layer);
   }
   /** Resolves once everything pending is drawn on screen (the next animation frame). */

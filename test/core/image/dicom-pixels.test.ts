@@ -328,3 +328,64 @@ describe('native pixel formats', () => {
     expect(Array.from(f[0]!.data)).to.deep.equal([1, 0, 1, 0, 0, 1, 0, 1, 1, 1]);
   });
 });
+
+describe('native frames without a copy', () => {
+  it('hands out frames as views over the file when the samples are exact as stored', async () => {
+    const values = ramp(2 * 3 * 4, 4096);
+    const file = buildImage({ rows: 2, columns: 3, bitsStored: 12, frames: 4, pixels: u16le(values) });
+    const stack = await loadImageStack(file);
+    for (let i = 0; i < 4; i++) {
+      const frame = await stack.getFrame(i);
+      expect(frame.data.buffer, `frame ${i}`).to.equal(file.buffer);
+      expect(Array.from(frame.data)).to.deep.equal(values.slice(i * 6, i * 6 + 6));
+    }
+  });
+
+  it('views signed 16-bit and 8-bit samples too', async () => {
+    const signed = [-2048, -1, 0, 2047, 1, -7];
+    const s16 = buildImage({
+      rows: 2,
+      columns: 3,
+      bitsStored: 12,
+      pixelRepresentation: 1,
+      pixels: u16le(signed),
+    });
+    const f16 = await (await loadImageStack(s16)).getFrame(0);
+    expect(f16.data).to.be.instanceOf(Int16Array);
+    expect(f16.data.buffer).to.equal(s16.buffer);
+    expect(Array.from(f16.data)).to.deep.equal(signed);
+    const u8 = buildImage({
+      rows: 2,
+      columns: 3,
+      bitsAllocated: 8,
+      pixels: Uint8Array.from([0, 9, 80, 255, 3, 4]),
+    });
+    const f8 = await (await loadImageStack(u8)).getFrame(0);
+    expect(f8.data.buffer).to.equal(u8.buffer);
+    expect(Array.from(f8.data)).to.deep.equal([0, 9, 80, 255, 3, 4]);
+  });
+
+  it('copies when bits above Bits Stored are set, when misaligned, or in big endian', async () => {
+    const values = [1, 2, 3, 4, 5, 6];
+    const dirty = buildImage({
+      rows: 2,
+      columns: 3,
+      bitsStored: 12,
+      pixels: u16le(values.map((v) => v | 0x8000)),
+    });
+    const fd = await (await loadImageStack(dirty)).getFrame(0);
+    expect(fd.data.buffer).to.not.equal(dirty.buffer);
+    expect(Array.from(fd.data)).to.deep.equal(values);
+    // The same file one byte into a larger buffer: 16-bit samples at an odd address cannot be viewed.
+    const clean = buildImage({ rows: 2, columns: 3, bitsStored: 12, pixels: u16le(values) });
+    const shifted = new Uint8Array(clean.length + 1).subarray(1);
+    shifted.set(clean);
+    const fs = await (await loadImageStack(shifted)).getFrame(0);
+    expect(fs.data.buffer).to.not.equal(shifted.buffer);
+    expect(Array.from(fs.data)).to.deep.equal(values);
+    const be = buildImage({ rows: 2, columns: 3, pixels: u16le(values) }, { transferSyntax: TS.explicitBE });
+    const fb = await (await loadImageStack(be)).getFrame(0);
+    expect(fb.data.buffer).to.not.equal(be.buffer);
+    expect(Array.from(fb.data)).to.deep.equal(values);
+  });
+});

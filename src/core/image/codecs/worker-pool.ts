@@ -13,7 +13,10 @@ export interface DecodeWorkerPool {
 }
 
 export interface DecodeWorkerPoolOptions {
-  /** Most workers at once. Default: hardware threads − 1, between 1 and 4. */
+  /**
+   * Most workers at once. Default: one per hardware thread on two threads or fewer (the page waits for the
+   * frames while they decode), else hardware threads − 1, at most 4.
+   */
   maxWorkers?: number;
   /** Stop a worker after this long without work, in ms. Default 15 000. */
   idleMs?: number;
@@ -22,6 +25,11 @@ export interface DecodeWorkerPoolOptions {
    * guard against a codec that never returns on hostile data. Default 60 000; 0 turns it off.
    */
   timeoutMs?: number;
+}
+
+/** Workers for `threads` hardware threads: all of them up to two, then one left for the page, at most 4. */
+export function defaultWorkers(threads: number): number {
+  return Math.min(4, Math.max(1, threads <= 2 ? threads : threads - 1));
 }
 
 interface Job {
@@ -70,7 +78,7 @@ class WorkerPool implements DecodeWorkerPool {
   ) {
     const threads = (globalThis as { navigator?: { hardwareConcurrency?: number } }).navigator
       ?.hardwareConcurrency;
-    this.maxWorkers = Math.max(1, options.maxWorkers ?? Math.min(4, Math.max(1, (threads ?? 2) - 1)));
+    this.maxWorkers = Math.max(1, options.maxWorkers ?? defaultWorkers(threads ?? 2));
     this.idleMs = options.idleMs ?? 15_000;
     this.timeoutMs = options.timeoutMs ?? 60_000;
   }

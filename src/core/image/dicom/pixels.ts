@@ -230,6 +230,8 @@ export function decodeNativeFrame(info: DicomImageInfo, index: number): PixelArr
   const view = new DataView(bytes.buffer, bytes.byteOffset + start + offset, frameBytes);
 
   if (is422) return ybr422ToRgb(view, info);
+  const shared = sharedView(bytes, start + offset, samples, dataType, info, littleEndian);
+  if (shared) return shared;
 
   let out = allocate(dataType, samples);
   if (info.pixelTag !== 'x7fe00010') {
@@ -267,6 +269,73 @@ export function decodeNativeFrame(info: DicomImageInfo, index: number): PixelArr
   }
   if (info.photometricInterpretation === 'PALETTE COLOR') return applyPalette(out, info);
   return out;
+}
+
+/**
+ * The frame's samples as a view over the file's own bytes, without a copy, when that is exact: integer
+ * samples in the machine's byte order at an aligned offset, monochrome or RGB, and every sample already within
+ * Bits Stored (so masking would change nothing). Otherwise undefined, and the caller copies. The view shares
+ * the file's buffer: a frame is read-only by contract.
+ */
+function sharedView(
+  bytes: Uint8Array,
+  at: number,
+  samples: number,
+  dataType: DataType,
+  info: DicomImageInfo,
+  littleEndian: boolean,
+): PixelArray | undefined {
+  const photometric = info.photometricInterpretation;
+  if (info.pixelTag !== 'x7fe00010' || !littleEndian) return undefined;
+  if (!(photometric.startsWith('MONOCHROME') || (photometric === 'RGB' && info.planarConfiguration === 0)))
+    return undefined;
+  const offset = bytes.byteOffset + at;
+  const { buffer } = bytes;
+  let view: PixelArray;
+  if (dataType === 'uint8') view = new Uint8Array(buffer, offset, samples);
+  else if (dataType === 'int8') view = new Int8Array(buffer, offset, samples);
+  else if (offset % 2 !== 0) return undefined;
+  else if (dataType === 'uint16') view = new Uint16Array(buffer, offset, samples);
+  else if (dataType === 'int16') view = new Int16Array(buffer, offset, samples);
+  else return undefined;
+  return info.bitsStored >= info.bitsAllocated || withinBitsStored(view, info) ? view : undefined;
+}
+
+/** Whether masking `data` to Bits Stored (applyBitsStored) would leave every sample as it is. */
+export function withinBitsStored(data: PixelArray, info: DicomImageInfo): boolean {
+  const { bitsStored, bitsAllocated, highBit } = info;
+  if (bitsStored >= bitsAllocated) return true;
+  if (highBit + 1 !== bitsStored) return false;
+  if (info.pixelRepresentation === 1) {
+    const half = 2 ** (bitsStored - 1);
+    return signedWithin(data, -half, half - 1);
+  }
+  return unsignedBelow(data, 2 ** bitsStored);
+}
+
+function unsignedBelow(data: PixelArray, limit: number): boolean {
+  // OR of every sample, two at a time where the view allows: one pass, no branch per sample.
+  if (data instanceof Uint16Array && data.byteOffset % 4 === 0) {
+    const words = new Uint32Array(data.buffer, data.byteOffset, data.length >> 1);
+    let acc = 0;
+    for (let i = 0; i < words.length; i++) acc |= words[i]!;
+    if (data.length & 1) acc |= data[data.length - 1]!;
+    return ((acc & 0xffff) | (acc >>> 16)) < limit;
+  }
+  let acc = 0;
+  for (let i = 0; i < data.length; i++) acc |= data[i]!;
+  return acc < limit;
+}
+
+function signedWithin(data: PixelArray, min: number, max: number): boolean {
+  let lo = 0;
+  let hi = 0;
+  for (let i = 0; i < data.length; i++) {
+    const v = data[i]!;
+    if (v < lo) lo = v;
+    else if (v > hi) hi = v;
+  }
+  return lo >= min && hi <= max;
 }
 
 function truncated(index: number): VoxmarkError {
