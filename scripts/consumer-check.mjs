@@ -47,7 +47,7 @@ const FILES = ['MR_small_jpeg_ls_lossless.dcm', 'JPEG2000.dcm'];
 const TIFF = 'gray16_lzw_pred.tif';
 /**
  * The most JavaScript, gzip, a host page may load up front for `voxmark` and `voxmark/define.js`: the
- * elements, Lit, Konva and what showing an image needs. Readers, writers and tables load on first use.
+ * elements, Lit and what showing an image needs. Konva and the renderers load with the first viewer. Readers, writers and tables load on first use.
  * VOXMARK_UP_FRONT_BUDGET_KB sets another figure (to see the report of a failure, say).
  */
 const UP_FRONT_BUDGET_KB = Number(process.env.VOXMARK_UP_FRONT_BUDGET_KB ?? 120);
@@ -62,6 +62,10 @@ const LAZY_MODULES = [
   'voxmark/core/formats/seg.js',
   'voxmark/core/formats/nifti.js',
   'voxmark/core/dicomweb/load.js',
+  'konva',
+  'voxmark/render/stage-modules.js',
+  'voxmark/render/viewer-stage.js',
+  'voxmark/render/annotation-renderer.js',
 ];
 const keep = process.argv.includes('--keep');
 const noBuild = process.argv.includes('--no-build');

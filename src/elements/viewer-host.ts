@@ -4,8 +4,10 @@
  *
  * A layer finds its host either through `@lit/context` ({@link viewerHostContext}, provided by every
  * `<vx-viewer>`), or with `await customElements.whenDefined('vx-viewer'); this.closest('vx-viewer')`
- * (the element implements {@link ViewerHost}). The Konva stage exists as soon as the viewer element
- * is constructed, so a layer may create its Konva layer in `connectedCallback`.
+ * (the element implements {@link ViewerHost}). Konva loads with the first viewer of the page: a viewer
+ * made before it has loaded has no stage until `await viewer.updateComplete`. Through context a layer gets the
+ * viewer with its stage (the viewer answers once the stage exists), so it may create its Konva layer in the
+ * context callback; after `closest()`, await `updateComplete` first.
  *
  * Coordinates: image pixel coordinates have their origin at the top-left corner of the top-left
  * pixel; pixel (i, j) covers [i, i+1) × [j, j+1). Layers made by {@link ViewerHost.createLayer} carry
@@ -141,7 +143,7 @@ export interface ViewerDocument {
 
 /** What `<vx-viewer>` offers to the layers inside it. */
 export interface ViewerHost {
-  /** The one Konva stage of this viewer. Exists from construction on. */
+  /** The one Konva stage of this viewer. Exists once `updateComplete` resolves. */
   readonly stage: Konva.Stage;
   /** The Konva layer that shows the image (lowest). Do not draw on it. */
   readonly imageLayer: Konva.Layer;

@@ -211,13 +211,13 @@ export class VxViewer extends ViewerArchiveElement implements ViewerHost, CineHo
     this.notify({ window: true });
   });
   readonly #viewport = new ViewportController(this, (view, oldZoom, user) => {
-    this.viewerStage.setView(view);
+    this.setStageView(view);
     this.#paint.viewChanged();
     this.notify({ view: true });
     this.requestUpdate('zoom', oldZoom);
     if (user) this.dispatchEvent(new VxViewChangeEvent(view.zoom, view.centerX, view.centerY));
   });
-  readonly #paint = new ImagePaintController(this, this.viewerStage, () => ({
+  readonly #paint = new ImagePaintController(this, this.stageSlot, () => ({
     stack: this.stack,
     frame: this.frame,
     view: this.#viewport.state,
@@ -272,7 +272,7 @@ export class VxViewer extends ViewerArchiveElement implements ViewerHost, CineHo
   }
   /** Milliseconds the last draw and the last image render took. For benchmarks. */
   get drawStats(): { drawMs: number; renderMs: number } {
-    return { drawMs: this.viewerStage.lastDrawMs, renderMs: this.#paint.renderer.lastRenderMs };
+    return { drawMs: this.viewerStage?.lastDrawMs ?? 0, renderMs: this.#paint.renderer.lastRenderMs };
   }
 
   // ---- public methods -------------------------------------------------------------------------
@@ -359,7 +359,7 @@ export class VxViewer extends ViewerArchiveElement implements ViewerHost, CineHo
     this.#cine.stop();
     this._cursor = undefined;
     this.#window.newStack();
-    this.viewerStage.setImage(undefined, 0, 0);
+    this.viewerStage?.setImage(undefined, 0, 0);
     this.#viewport.mode = 'fit';
     if (!stack || !(stack.depth >= 1)) return;
     this.adoptDocument(stack);
@@ -375,7 +375,7 @@ export class VxViewer extends ViewerArchiveElement implements ViewerHost, CineHo
     this.notify({ frame: true });
     if (!first) return;
     const stack = this.stack!;
-    void this.viewerStage.nextDraw().then(() => {
+    void this.nextDraw().then(() => {
       if (this.stack === stack) this.dispatchEvent(new VxLoadEvent(stack));
     });
   }

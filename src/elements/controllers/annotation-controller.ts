@@ -16,7 +16,8 @@ import type { AnnotationKind, AttributeValue } from '../../core/annotation/types
 import { AnnotationEditor, EDITOR_ACTIONS, type EditorTools } from '../../core/tools/editor.js';
 import type { SliceValues, Tool } from '../../core/tools/tool.js';
 import { treeRows } from '../../core/schema/tree.js';
-import { AnnotationRenderer, fallbackColor } from '../../render/annotation-renderer.js';
+import type { AnnotationRenderer } from '../../render/annotation-renderer.js';
+import type { StageModules, StageSlot } from '../viewer/stage-loader.js';
 import type { LayerContribution, ToolHandler, ViewerChange, ViewerHost } from '../viewer-host.js';
 import {
   VxActiveLabelChangeEvent,
@@ -54,6 +55,9 @@ export class AnnotationController implements ReactiveController {
   #viewer: AnnotationViewer;
   #renderer: AnnotationRenderer | undefined;
   #layerCount = 0;
+  /** Counts the times layers arrived in an empty viewer: a renderer is made for the latest only. */
+  #openings = 0;
+  #stage: StageSlot;
   #document: AnnotationDocument | undefined;
   /** The host set the document while its image loaded: keep it for that image if the sizes agree. */
   #documentFromHost = false;
@@ -66,8 +70,9 @@ export class AnnotationController implements ReactiveController {
   #slice = -1;
   #lastSelection = '';
 
-  constructor(viewer: AnnotationViewer) {
+  constructor(viewer: AnnotationViewer, stage: StageSlot) {
     this.#viewer = viewer;
+    this.#stage = stage;
     this.editor = new AnnotationEditor(this.#editorHost());
     viewer.addController(this);
     viewer.subscribe((c) => this.#onViewerChange(c));
@@ -146,28 +151,47 @@ export class AnnotationController implements ReactiveController {
 
   #open(): void {
     const v = this.#viewer;
+    const editor = this.editor;
+    const opening = ++this.#openings;
+    // The renderer needs the stage, which Konva brings: at once when loaded, else once the viewer has it.
+    const late = !this.#stage.stage;
+    this.#stage.when((_stage, modules) => {
+      if (opening === this.#openings && this.#layerCount > 0) this.#makeRenderer(modules, late);
+    });
+    this.#layerCleanups.push(
+      this.#addTool('select'),
+      ...EDITOR_ACTIONS.map((action) => v.registerAction(action, () => !!this.#doc && editor.run(action))),
+    );
+    this.editor.setActiveTool(v.tool);
+    this.#showSlice();
+  }
+
+  /** The Konva side of the layers: their three canvases' groups and the renderer drawing into them. */
+  #makeRenderer(modules: StageModules, late: boolean): void {
+    const v = this.#viewer;
     const layers = {
       masks: v.createLayer('vx-annotation-masks', { zIndex: 10 }),
       shapes: v.createLayer('vx-annotation-shapes', { zIndex: 11 }),
       preview: v.createLayer('vx-annotation-preview', { zIndex: 12, overlay: true }),
     };
     const editor = this.editor;
-    this.#renderer = new AnnotationRenderer(layers, {
-      colorOf: (label) => v.labelSchema?.labels.find((l) => l.id === label)?.color ?? fallbackColor(label),
+    const color = modules.fallbackColor;
+    this.#renderer = new modules.AnnotationRenderer(layers, {
+      colorOf: (label) => v.labelSchema?.labels.find((l) => l.id === label)?.color ?? color(label),
       isVisible: (a) => editor.visibility.isVisible(a),
       isSelected: (id) => editor.selection.has(id),
       isHovered: (id) => editor.selection.hovered === id,
       scale: () => v.view?.scaleX ?? 1,
       kinds: () => this.#kindSet,
     });
-    this.#layerCleanups.push(
+    this.#layerCleanups.unshift(
       () => this.#renderer?.destroy(),
       () => Object.values(layers).forEach((l) => l.destroy()),
-      this.#addTool('select'),
-      ...EDITOR_ACTIONS.map((action) => v.registerAction(action, () => !!this.#doc && editor.run(action))),
     );
     if (this.#doc) this.#renderer.setSize(this.#doc.width, this.#doc.height);
-    this.editor.setActiveTool(v.tool);
+    if (!late) return;
+    this.#renderer.restyle();
+    this.#onToolChanged();
     this.#showSlice();
   }
 

@@ -8,7 +8,7 @@ import type { Frame, ImageStack, VoiLutFunction } from '../../core/image/types.j
 import { isMonochrome1 } from '../../core/image/voi.js';
 import { ImageRenderer } from '../../render/image-renderer.js';
 import type { ViewState } from '../../render/view.js';
-import type { ViewerStage } from '../../render/viewer-stage.js';
+import type { StageSlot } from '../viewer/stage-loader.js';
 
 /** What the painter reads when it paints. */
 export interface PaintInput {
@@ -25,7 +25,7 @@ export interface PaintInput {
 export class ImagePaintController implements ReactiveController {
   readonly renderer = new ImageRenderer();
   #host: ReactiveControllerHost & { readonly isConnected: boolean };
-  #stage: ViewerStage;
+  #stage: StageSlot;
   #input: () => PaintInput;
   #dirty = false;
   #refineHandle: number | undefined;
@@ -33,13 +33,14 @@ export class ImagePaintController implements ReactiveController {
 
   constructor(
     host: ReactiveControllerHost & { readonly isConnected: boolean },
-    stage: ViewerStage,
+    stage: StageSlot,
     input: () => PaintInput,
   ) {
     this.#host = host;
     this.#stage = stage;
     this.#input = input;
-    stage.beforeDraw = () => this.#paint();
+    // Konva loads with the first viewer: the painter paints from the stage's first draw on.
+    stage.when((s) => (s.beforeDraw = () => this.#paint()));
     host.addController(this);
   }
 
@@ -53,7 +54,8 @@ export class ImagePaintController implements ReactiveController {
   /** The image must be rendered again (new frame, window, VOI function). */
   invalidate(): void {
     this.#dirty = true;
-    this.#stage.requestDraw(this.#stage.imageLayer);
+    const stage = this.#stage.stage;
+    stage?.requestDraw(stage.imageLayer);
   }
 
   /** The view changed: render again only when the decimation step changes. */
@@ -71,9 +73,11 @@ export class ImagePaintController implements ReactiveController {
     const step = decimationStep(frame, view);
     const r = this.renderer;
     r.render(frame, stack.dataType, { ...window, invert }, storedRange, step);
-    const node = this.#stage.imageNode;
+    // Called by the stage before it draws: it exists.
+    const stage = this.#stage.stage!;
+    const node = stage.imageNode;
     if (node.image() !== r.canvas || node.width() !== r.coverWidth || node.height() !== r.coverHeight) {
-      this.#stage.setImage(r.canvas, r.coverWidth, r.coverHeight);
+      stage.setImage(r.canvas, r.coverWidth, r.coverHeight);
     }
     if (!r.isRefined(frame, step)) this.#scheduleRefine(frame, step);
   }

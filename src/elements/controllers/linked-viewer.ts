@@ -8,6 +8,7 @@ import type { ReactiveController, ReactiveControllerHost } from 'lit';
 import type { AnnotationKind } from '../../core/annotation/types.js';
 import { VxViewerConnectedEvent } from '../events.js';
 import { viewerHostContext, type ViewerHost } from '../viewer-host.js';
+import { stageFreeConsumers } from '../viewer/stage-loader.js';
 
 /** A viewer as a linked control sees it: the host contract plus its settable properties. */
 export type LinkedViewer = ViewerHost &
@@ -53,6 +54,8 @@ export class LinkedViewerController implements ReactiveController {
     this.#host = host;
     this.#bind = bind;
     host.addController(this);
+    // A control never draws: the viewer answers it at once, before Konva has loaded.
+    stageFreeConsumers.add(host);
     new ContextConsumer(host, {
       context: viewerHostContext,
       subscribe: true,

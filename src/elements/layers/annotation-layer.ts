@@ -12,6 +12,7 @@ import type { AnnotationKind } from '../../core/annotation/types.js';
 import type { Tool } from '../../core/tools/tool.js';
 import type { EditorTools, ToolOptions } from '../../core/tools/editor.js';
 import { viewerHostContext, type ViewerHost } from '../viewer-host.js';
+import { stageFreeConsumers } from '../viewer/stage-loader.js';
 
 /** Shared behaviour of the annotation layer elements. */
 export abstract class AnnotationLayerElement extends LitElement {
@@ -43,6 +44,8 @@ export abstract class AnnotationLayerElement extends LitElement {
   override connectedCallback(): void {
     super.connectedCallback();
     this.style.display = 'none';
+    // The viewer draws for its layers: a layer joins at once, before Konva has loaded.
+    stageFreeConsumers.add(this);
     const token = ++this.#connectToken;
     const attach = () => {
       if (token !== this.#connectToken || !this.isConnected || this.viewer) return;

@@ -21,7 +21,10 @@ import { ViewerHubElement } from './hub-element.js';
 
 /** Base of `<vx-viewer>` (above the hub): the annotations of the current stack. */
 export abstract class ViewerAnnotationsElement extends ViewerHubElement {
-  protected readonly annotations = new AnnotationController(this as unknown as AnnotationViewer);
+  protected readonly annotations = new AnnotationController(
+    this as unknown as AnnotationViewer,
+    this.stageSlot,
+  );
 
   protected readonly autosaver = new AutosaveController(this);
 
