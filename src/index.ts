@@ -120,3 +120,8 @@ export { viewerHostContext, editorContext } from './elements/viewer-host.js';
 export type { ViewerHost } from './elements/viewer-host.js';
 export { LinkedViewerController, type LinkedViewer } from './elements/controllers/linked-viewer.js';
 export { KEY_PRECEDENCE, type KeyStage } from './elements/controllers/keyboard-controller.js';
+// Measurements (line and angle annotations, statistics)
+export { VxMeasureLayer } from './elements/vx-measure-layer.js';
+export type { LineAnnotation, AngleAnnotation } from './core/annotation/types.js';
+export { measurementText } from './core/annotation/measure.js';
+export type { AnnotationStatistics } from './core/annotation/measure.js';

@@ -341,3 +341,11 @@ export {
 } from './mask/volume.js';
 export type { Volume } from './mask/volume.js';
 export * from './effects/index.js';
+// Measurements: line and angle annotations, their tools, and annotation statistics (see docs/annotation.md).
+export type { LineAnnotation, AngleAnnotation } from './annotation/types.js';
+export { polylineLength, vertexAngle, measurementText } from './annotation/measure.js';
+export type { AnnotationStatistics, MeasuredStack } from './annotation/measure.js';
+export { MeasureTool } from './tools/measure-tool.js';
+export type { MeasureToolState } from './tools/measure-tool.js';
+export { LineTool } from './tools/line-tool.js';
+export { AngleTool } from './tools/angle-tool.js';

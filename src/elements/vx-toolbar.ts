@@ -20,9 +20,17 @@ const TOOLS: { id: string; label: string; kind?: AnnotationKind }[] = [
   { id: 'polygon', label: 'Polygon', kind: 'polygon' },
   { id: 'brush', label: 'Brush', kind: 'mask' },
   { id: 'eraser', label: 'Eraser' },
+  { id: 'line', label: 'Line (length)', kind: 'line' },
+  { id: 'angle', label: 'Angle', kind: 'angle' },
 ];
 
-const KIND_NAMES: Record<AnnotationKind, string> = { box: 'boxes', polygon: 'polygons', mask: 'masks' };
+const KIND_NAMES: Record<AnnotationKind, string> = {
+  box: 'boxes',
+  polygon: 'polygons',
+  mask: 'masks',
+  line: 'lines',
+  angle: 'angles',
+};
 
 /**
  * Why the active label forbids tool `t` (its `LabelDef.kinds` lack the kind the tool creates), or undefined
@@ -217,6 +225,7 @@ export class VxToolbar extends LitElement {
       if (t.id === 'box') return kinds.has('box');
       if (t.id === 'polygon') return kinds.has('polygon');
       if (t.id === 'brush' || t.id === 'eraser') return kinds.has('mask');
+      if (t.id === 'line' || t.id === 'angle') return kinds.has(t.id);
       if (t.id === 'select') return kinds.size > 0;
       return !!v;
     });

@@ -15,6 +15,8 @@ import {
   type Point,
 } from './types.js';
 
+import { type AnnotationStatistics, type MeasuredStack, shapeMeasurement } from './measure.js';
+
 export type { MaskSource } from './shapes.js';
 
 /** What `add` accepts: an annotation without id or times (they are assigned when missing). */
@@ -401,6 +403,35 @@ export class AnnotationDocument {
   getSparseMask(id: string): SparseMask | undefined {
     const a = this.items.get(id);
     return a && sparseOf(a);
+  }
+
+  /**
+   * Measures annotation `id` on `stack` (an `ImageStack` of the document's size): for a box, polygon or mask
+   * the mean, population SD, min and max of the modality values inside (rescale applied: HU for CT), the
+   * pixel count and the area in mm²; for a line its length in mm, for an angle its degrees. A pixel is inside
+   * a box or polygon when its centre is, as in export. Reads only the annotation's slice. Throws
+   * VoxmarkError('not-found') for an unknown id and ('invalid-argument') for a stack of another size.
+   */
+  async statistics(
+    id: string,
+    stack: MeasuredStack,
+    options: { signal?: AbortSignal } = {},
+  ): Promise<AnnotationStatistics> {
+    const a = this.items.get(id);
+    if (!a) throw new VoxmarkError(ErrorCode.NotFound, `No annotation ${id}`);
+    if (!stack || stack.width !== this.width || stack.height !== this.height)
+      throw bad(`statistics: the stack is not ${this.width}×${this.height} like the document`);
+    const shape = shapeMeasurement(a, stack.spacing);
+    if (shape) return shape;
+    const region = a.box
+      ? { slice: a.slice, box: a.box }
+      : a.points
+        ? { slice: a.slice, points: a.points }
+        : { slice: a.slice, mask: this.getMask(id)?.data ?? new Uint8Array(this.width * this.height) };
+    // The statistics read image frames: the effects module that does so loads on first use.
+    const { regionStatistics } = await import('../effects/intensity.js');
+    const stats = await regionStatistics(stack as Parameters<typeof regionStatistics>[0], region, options);
+    return { id, kind: a.kind, ...stats };
   }
 
   /** A new empty draft mask the size of the stack, for tools. */

@@ -4,7 +4,7 @@ export type { MaskRle } from '../mask/mask-handle.js';
 export { MaskHandle } from '../mask/mask-handle.js';
 
 /** The kinds of annotation, in the order the label schema and the tools list them. */
-export const AnnotationKinds = ['box', 'polygon', 'mask'] as const;
+export const AnnotationKinds = ['box', 'polygon', 'mask', 'line', 'angle'] as const;
 export type AnnotationKind = (typeof AnnotationKinds)[number];
 
 /** An attribute value: what `Annotation.attributes` holds. */
@@ -71,12 +71,36 @@ export interface MaskAnnotation extends AnnotationBase {
   points?: never;
 }
 
+/**
+ * A length measurement: exactly two points in image pixels. Its length in mm comes from the stack's pixel
+ * spacing (`measureAnnotation`).
+ */
+export interface LineAnnotation extends AnnotationBase {
+  kind: 'line';
+  points: Point[];
+  box?: never;
+  mask?: never;
+}
+
+/** An angle measurement: exactly three points, the vertex in the middle (`[armEnd, vertex, armEnd]`). */
+export interface AngleAnnotation extends AnnotationBase {
+  kind: 'angle';
+  points: Point[];
+  box?: never;
+  mask?: never;
+}
+
 /** One annotation. Geometry is always in image pixel coordinates, whatever the zoom or pan. */
-export type Annotation = BoxAnnotation | PolygonAnnotation | MaskAnnotation;
+export type Annotation =
+  BoxAnnotation | PolygonAnnotation | MaskAnnotation | LineAnnotation | AngleAnnotation;
 
 /** An annotation in its serialized (JSON) form: a mask is a plain `{ rle, bbox }`. */
 export type AnnotationJSON =
-  BoxAnnotation | PolygonAnnotation | (Omit<MaskAnnotation, 'mask'> & { mask: MaskRle });
+  | BoxAnnotation
+  | PolygonAnnotation
+  | (Omit<MaskAnnotation, 'mask'> & { mask: MaskRle })
+  | LineAnnotation
+  | AngleAnnotation;
 
 /**
  * Every field any kind of annotation may have, all geometry optional: the loose form of annotations that

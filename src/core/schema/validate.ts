@@ -95,6 +95,14 @@ function geometryProblems(
       else if (a.points.length < 3)
         add(ProblemCode.EmptyGeometry, '/points', 'a polygon needs at least 3 points');
       break;
+    case 'line':
+    case 'angle': {
+      const n = a.kind === 'line' ? 2 : 3;
+      if (!a.points) add(ProblemCode.MissingGeometry, '/points', `a ${a.kind} annotation needs points`);
+      else if (a.points.length !== n)
+        add(ProblemCode.EmptyGeometry, '/points', `a ${a.kind} needs exactly ${n} points`);
+      break;
+    }
     case 'mask': {
       if (!a.mask) {
         add(ProblemCode.MissingGeometry, '/mask', 'a mask annotation needs a mask');

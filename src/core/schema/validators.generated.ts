@@ -46,7 +46,7 @@ const schema11 = {
           type: 'array',
           minItems: 1,
           uniqueItems: true,
-          items: { type: 'string', enum: ['box', 'polygon', 'mask'] },
+          items: { type: 'string', enum: ['box', 'polygon', 'mask', 'line', 'angle'] },
         },
         parent: { $ref: '#/definitions/id' },
         category: { $ref: '#/definitions/codedConcept' },
@@ -153,7 +153,7 @@ const schema12 = {
       type: 'array',
       minItems: 1,
       uniqueItems: true,
-      items: { type: 'string', enum: ['box', 'polygon', 'mask'] },
+      items: { type: 'string', enum: ['box', 'polygon', 'mask', 'line', 'angle'] },
     },
     parent: { $ref: '#/definitions/id' },
     category: { $ref: '#/definitions/codedConcept' },
@@ -1452,7 +1452,13 @@ function validate11(data, { instancePath = '', parentData, parentDataProperty, r
             }
             errors++;
           }
-          if (!(data4 === 'box' || data4 === 'polygon' || data4 === 'mask')) {
+          if (!(
+            data4 === 'box' ||
+            data4 === 'polygon' ||
+            data4 === 'mask' ||
+            data4 === 'line' ||
+            data4 === 'angle'
+          )) {
             const err16 = {
               instancePath: instancePath + '/kinds/' + i0,
               schemaPath: '#/properties/kinds/items/enum',
@@ -2294,7 +2300,7 @@ const schema20 = {
       properties: {
         id: { type: 'string', minLength: 1 },
         label: { type: 'string', minLength: 1 },
-        kind: { enum: ['box', 'polygon', 'mask'] },
+        kind: { enum: ['box', 'polygon', 'mask', 'line', 'angle'] },
         slice: { type: 'integer', minimum: 0 },
         box: {
           type: 'object',
@@ -2328,6 +2334,14 @@ const schema20 = {
         { if: { properties: { kind: { const: 'box' } } }, then: { required: ['box'] } },
         { if: { properties: { kind: { const: 'polygon' } } }, then: { required: ['points'] } },
         { if: { properties: { kind: { const: 'mask' } } }, then: { required: ['mask'] } },
+        {
+          if: { properties: { kind: { const: 'line' } } },
+          then: { required: ['points'], properties: { points: { minItems: 2, maxItems: 2 } } },
+        },
+        {
+          if: { properties: { kind: { const: 'angle' } } },
+          then: { required: ['points'], properties: { points: { minItems: 3, maxItems: 3 } } },
+        },
       ],
     },
   },
@@ -2338,7 +2352,7 @@ const schema21 = {
   properties: {
     id: { type: 'string', minLength: 1 },
     label: { type: 'string', minLength: 1 },
-    kind: { enum: ['box', 'polygon', 'mask'] },
+    kind: { enum: ['box', 'polygon', 'mask', 'line', 'angle'] },
     slice: { type: 'integer', minimum: 0 },
     box: {
       type: 'object',
@@ -2369,6 +2383,14 @@ const schema21 = {
     { if: { properties: { kind: { const: 'box' } } }, then: { required: ['box'] } },
     { if: { properties: { kind: { const: 'polygon' } } }, then: { required: ['points'] } },
     { if: { properties: { kind: { const: 'mask' } } }, then: { required: ['mask'] } },
+    {
+      if: { properties: { kind: { const: 'line' } } },
+      then: { required: ['points'], properties: { points: { minItems: 2, maxItems: 2 } } },
+    },
+    {
+      if: { properties: { kind: { const: 'angle' } } },
+      then: { required: ['points'], properties: { points: { minItems: 3, maxItems: 3 } } },
+    },
   ],
 };
 function validate17(data, { instancePath = '', parentData, parentDataProperty, rootData = data } = {}) {
@@ -3249,93 +3271,110 @@ function validate17(data, { instancePath = '', parentData, parentDataProperty, r
             }
             errors++;
           }
+          const _errs67 = errors;
+          let valid20 = true;
+          const _errs68 = errors;
           if (data25 && typeof data25 == 'object' && !Array.isArray(data25)) {
-            if (data25.id === undefined) {
-              const err49 = {
-                instancePath: instancePath + '/annotations/' + i3,
-                schemaPath: '#/definitions/annotation/required',
-                keyword: 'required',
-                params: { missingProperty: 'id' },
-                message: "must have required property '" + 'id' + "'",
-              };
-              if (vErrors === null) {
-                vErrors = [err49];
-              } else {
-                vErrors.push(err49);
-              }
-              errors++;
-            }
-            if (data25.label === undefined) {
-              const err50 = {
-                instancePath: instancePath + '/annotations/' + i3,
-                schemaPath: '#/definitions/annotation/required',
-                keyword: 'required',
-                params: { missingProperty: 'label' },
-                message: "must have required property '" + 'label' + "'",
-              };
-              if (vErrors === null) {
-                vErrors = [err50];
-              } else {
-                vErrors.push(err50);
-              }
-              errors++;
-            }
-            if (data25.kind === undefined) {
-              const err51 = {
-                instancePath: instancePath + '/annotations/' + i3,
-                schemaPath: '#/definitions/annotation/required',
-                keyword: 'required',
-                params: { missingProperty: 'kind' },
-                message: "must have required property '" + 'kind' + "'",
-              };
-              if (vErrors === null) {
-                vErrors = [err51];
-              } else {
-                vErrors.push(err51);
-              }
-              errors++;
-            }
-            if (data25.slice === undefined) {
-              const err52 = {
-                instancePath: instancePath + '/annotations/' + i3,
-                schemaPath: '#/definitions/annotation/required',
-                keyword: 'required',
-                params: { missingProperty: 'slice' },
-                message: "must have required property '" + 'slice' + "'",
-              };
-              if (vErrors === null) {
-                vErrors = [err52];
-              } else {
-                vErrors.push(err52);
-              }
-              errors++;
-            }
-            if (data25.id !== undefined) {
-              let data29 = data25.id;
-              if (typeof data29 === 'string') {
-                if (func2(data29) < 1) {
-                  const err53 = {
-                    instancePath: instancePath + '/annotations/' + i3 + '/id',
-                    schemaPath: '#/definitions/annotation/properties/id/minLength',
-                    keyword: 'minLength',
-                    params: { limit: 1 },
-                    message: 'must NOT have fewer than 1 characters',
-                  };
-                  if (vErrors === null) {
-                    vErrors = [err53];
-                  } else {
-                    vErrors.push(err53);
-                  }
-                  errors++;
+            if (data25.kind !== undefined) {
+              if ('line' !== data25.kind) {
+                const err49 = {};
+                if (vErrors === null) {
+                  vErrors = [err49];
+                } else {
+                  vErrors.push(err49);
                 }
-              } else {
-                const err54 = {
-                  instancePath: instancePath + '/annotations/' + i3 + '/id',
-                  schemaPath: '#/definitions/annotation/properties/id/type',
-                  keyword: 'type',
-                  params: { type: 'string' },
-                  message: 'must be string',
+                errors++;
+              }
+            }
+          }
+          var _valid3 = _errs68 === errors;
+          errors = _errs67;
+          if (vErrors !== null) {
+            if (_errs67) {
+              vErrors.length = _errs67;
+            } else {
+              vErrors = null;
+            }
+          }
+          if (_valid3) {
+            const _errs70 = errors;
+            if (data25 && typeof data25 == 'object' && !Array.isArray(data25)) {
+              if (data25.points === undefined) {
+                const err50 = {
+                  instancePath: instancePath + '/annotations/' + i3,
+                  schemaPath: '#/definitions/annotation/allOf/3/then/required',
+                  keyword: 'required',
+                  params: { missingProperty: 'points' },
+                  message: "must have required property '" + 'points' + "'",
                 };
+                if (vErrors === null) {
+                  vErrors = [err50];
+                } else {
+                  vErrors.push(err50);
+                }
+                errors++;
+              }
+              if (data25.points !== undefined) {
+                let data30 = data25.points;
+                if (Array.isArray(data30)) {
+                  if (data30.length > 2) {
+                    const err51 = {
+                      instancePath: instancePath + '/annotations/' + i3 + '/points',
+                      schemaPath: '#/definitions/annotation/allOf/3/then/properties/points/maxItems',
+                      keyword: 'maxItems',
+                      params: { limit: 2 },
+                      message: 'must NOT have more than 2 items',
+                    };
+                    if (vErrors === null) {
+                      vErrors = [err51];
+                    } else {
+                      vErrors.push(err51);
+                    }
+                    errors++;
+                  }
+                  if (data30.length < 2) {
+                    const err52 = {
+                      instancePath: instancePath + '/annotations/' + i3 + '/points',
+                      schemaPath: '#/definitions/annotation/allOf/3/then/properties/points/minItems',
+                      keyword: 'minItems',
+                      params: { limit: 2 },
+                      message: 'must NOT have fewer than 2 items',
+                    };
+                    if (vErrors === null) {
+                      vErrors = [err52];
+                    } else {
+                      vErrors.push(err52);
+                    }
+                    errors++;
+                  }
+                }
+              }
+            }
+            var _valid3 = _errs70 === errors;
+            valid20 = _valid3;
+          }
+          if (!valid20) {
+            const err53 = {
+              instancePath: instancePath + '/annotations/' + i3,
+              schemaPath: '#/definitions/annotation/allOf/3/if',
+              keyword: 'if',
+              params: { failingKeyword: 'then' },
+              message: 'must match "then" schema',
+            };
+            if (vErrors === null) {
+              vErrors = [err53];
+            } else {
+              vErrors.push(err53);
+            }
+            errors++;
+          }
+          const _errs73 = errors;
+          let valid23 = true;
+          const _errs74 = errors;
+          if (data25 && typeof data25 == 'object' && !Array.isArray(data25)) {
+            if (data25.kind !== undefined) {
+              if ('angle' !== data25.kind) {
+                const err54 = {};
                 if (vErrors === null) {
                   vErrors = [err54];
                 } else {
@@ -3344,148 +3383,159 @@ function validate17(data, { instancePath = '', parentData, parentDataProperty, r
                 errors++;
               }
             }
-            if (data25.label !== undefined) {
-              let data30 = data25.label;
-              if (typeof data30 === 'string') {
-                if (func2(data30) < 1) {
-                  const err55 = {
-                    instancePath: instancePath + '/annotations/' + i3 + '/label',
-                    schemaPath: '#/definitions/annotation/properties/label/minLength',
+          }
+          var _valid4 = _errs74 === errors;
+          errors = _errs73;
+          if (vErrors !== null) {
+            if (_errs73) {
+              vErrors.length = _errs73;
+            } else {
+              vErrors = null;
+            }
+          }
+          if (_valid4) {
+            const _errs76 = errors;
+            if (data25 && typeof data25 == 'object' && !Array.isArray(data25)) {
+              if (data25.points === undefined) {
+                const err55 = {
+                  instancePath: instancePath + '/annotations/' + i3,
+                  schemaPath: '#/definitions/annotation/allOf/4/then/required',
+                  keyword: 'required',
+                  params: { missingProperty: 'points' },
+                  message: "must have required property '" + 'points' + "'",
+                };
+                if (vErrors === null) {
+                  vErrors = [err55];
+                } else {
+                  vErrors.push(err55);
+                }
+                errors++;
+              }
+              if (data25.points !== undefined) {
+                let data32 = data25.points;
+                if (Array.isArray(data32)) {
+                  if (data32.length > 3) {
+                    const err56 = {
+                      instancePath: instancePath + '/annotations/' + i3 + '/points',
+                      schemaPath: '#/definitions/annotation/allOf/4/then/properties/points/maxItems',
+                      keyword: 'maxItems',
+                      params: { limit: 3 },
+                      message: 'must NOT have more than 3 items',
+                    };
+                    if (vErrors === null) {
+                      vErrors = [err56];
+                    } else {
+                      vErrors.push(err56);
+                    }
+                    errors++;
+                  }
+                  if (data32.length < 3) {
+                    const err57 = {
+                      instancePath: instancePath + '/annotations/' + i3 + '/points',
+                      schemaPath: '#/definitions/annotation/allOf/4/then/properties/points/minItems',
+                      keyword: 'minItems',
+                      params: { limit: 3 },
+                      message: 'must NOT have fewer than 3 items',
+                    };
+                    if (vErrors === null) {
+                      vErrors = [err57];
+                    } else {
+                      vErrors.push(err57);
+                    }
+                    errors++;
+                  }
+                }
+              }
+            }
+            var _valid4 = _errs76 === errors;
+            valid23 = _valid4;
+          }
+          if (!valid23) {
+            const err58 = {
+              instancePath: instancePath + '/annotations/' + i3,
+              schemaPath: '#/definitions/annotation/allOf/4/if',
+              keyword: 'if',
+              params: { failingKeyword: 'then' },
+              message: 'must match "then" schema',
+            };
+            if (vErrors === null) {
+              vErrors = [err58];
+            } else {
+              vErrors.push(err58);
+            }
+            errors++;
+          }
+          if (data25 && typeof data25 == 'object' && !Array.isArray(data25)) {
+            if (data25.id === undefined) {
+              const err59 = {
+                instancePath: instancePath + '/annotations/' + i3,
+                schemaPath: '#/definitions/annotation/required',
+                keyword: 'required',
+                params: { missingProperty: 'id' },
+                message: "must have required property '" + 'id' + "'",
+              };
+              if (vErrors === null) {
+                vErrors = [err59];
+              } else {
+                vErrors.push(err59);
+              }
+              errors++;
+            }
+            if (data25.label === undefined) {
+              const err60 = {
+                instancePath: instancePath + '/annotations/' + i3,
+                schemaPath: '#/definitions/annotation/required',
+                keyword: 'required',
+                params: { missingProperty: 'label' },
+                message: "must have required property '" + 'label' + "'",
+              };
+              if (vErrors === null) {
+                vErrors = [err60];
+              } else {
+                vErrors.push(err60);
+              }
+              errors++;
+            }
+            if (data25.kind === undefined) {
+              const err61 = {
+                instancePath: instancePath + '/annotations/' + i3,
+                schemaPath: '#/definitions/annotation/required',
+                keyword: 'required',
+                params: { missingProperty: 'kind' },
+                message: "must have required property '" + 'kind' + "'",
+              };
+              if (vErrors === null) {
+                vErrors = [err61];
+              } else {
+                vErrors.push(err61);
+              }
+              errors++;
+            }
+            if (data25.slice === undefined) {
+              const err62 = {
+                instancePath: instancePath + '/annotations/' + i3,
+                schemaPath: '#/definitions/annotation/required',
+                keyword: 'required',
+                params: { missingProperty: 'slice' },
+                message: "must have required property '" + 'slice' + "'",
+              };
+              if (vErrors === null) {
+                vErrors = [err62];
+              } else {
+                vErrors.push(err62);
+              }
+              errors++;
+            }
+            if (data25.id !== undefined) {
+              let data33 = data25.id;
+              if (typeof data33 === 'string') {
+                if (func2(data33) < 1) {
+                  const err63 = {
+                    instancePath: instancePath + '/annotations/' + i3 + '/id',
+                    schemaPath: '#/definitions/annotation/properties/id/minLength',
                     keyword: 'minLength',
                     params: { limit: 1 },
                     message: 'must NOT have fewer than 1 characters',
-                  };
-                  if (vErrors === null) {
-                    vErrors = [err55];
-                  } else {
-                    vErrors.push(err55);
-                  }
-                  errors++;
-                }
-              } else {
-                const err56 = {
-                  instancePath: instancePath + '/annotations/' + i3 + '/label',
-                  schemaPath: '#/definitions/annotation/properties/label/type',
-                  keyword: 'type',
-                  params: { type: 'string' },
-                  message: 'must be string',
-                };
-                if (vErrors === null) {
-                  vErrors = [err56];
-                } else {
-                  vErrors.push(err56);
-                }
-                errors++;
-              }
-            }
-            if (data25.kind !== undefined) {
-              let data31 = data25.kind;
-              if (!(data31 === 'box' || data31 === 'polygon' || data31 === 'mask')) {
-                const err57 = {
-                  instancePath: instancePath + '/annotations/' + i3 + '/kind',
-                  schemaPath: '#/definitions/annotation/properties/kind/enum',
-                  keyword: 'enum',
-                  params: { allowedValues: schema21.properties.kind.enum },
-                  message: 'must be equal to one of the allowed values',
-                };
-                if (vErrors === null) {
-                  vErrors = [err57];
-                } else {
-                  vErrors.push(err57);
-                }
-                errors++;
-              }
-            }
-            if (data25.slice !== undefined) {
-              let data32 = data25.slice;
-              if (!(typeof data32 == 'number' && !(data32 % 1) && !isNaN(data32) && isFinite(data32))) {
-                const err58 = {
-                  instancePath: instancePath + '/annotations/' + i3 + '/slice',
-                  schemaPath: '#/definitions/annotation/properties/slice/type',
-                  keyword: 'type',
-                  params: { type: 'integer' },
-                  message: 'must be integer',
-                };
-                if (vErrors === null) {
-                  vErrors = [err58];
-                } else {
-                  vErrors.push(err58);
-                }
-                errors++;
-              }
-              if (typeof data32 == 'number' && isFinite(data32)) {
-                if (data32 < 0 || isNaN(data32)) {
-                  const err59 = {
-                    instancePath: instancePath + '/annotations/' + i3 + '/slice',
-                    schemaPath: '#/definitions/annotation/properties/slice/minimum',
-                    keyword: 'minimum',
-                    params: { comparison: '>=', limit: 0 },
-                    message: 'must be >= 0',
-                  };
-                  if (vErrors === null) {
-                    vErrors = [err59];
-                  } else {
-                    vErrors.push(err59);
-                  }
-                  errors++;
-                }
-              }
-            }
-            if (data25.box !== undefined) {
-              let data33 = data25.box;
-              if (data33 && typeof data33 == 'object' && !Array.isArray(data33)) {
-                if (data33.x === undefined) {
-                  const err60 = {
-                    instancePath: instancePath + '/annotations/' + i3 + '/box',
-                    schemaPath: '#/definitions/annotation/properties/box/required',
-                    keyword: 'required',
-                    params: { missingProperty: 'x' },
-                    message: "must have required property '" + 'x' + "'",
-                  };
-                  if (vErrors === null) {
-                    vErrors = [err60];
-                  } else {
-                    vErrors.push(err60);
-                  }
-                  errors++;
-                }
-                if (data33.y === undefined) {
-                  const err61 = {
-                    instancePath: instancePath + '/annotations/' + i3 + '/box',
-                    schemaPath: '#/definitions/annotation/properties/box/required',
-                    keyword: 'required',
-                    params: { missingProperty: 'y' },
-                    message: "must have required property '" + 'y' + "'",
-                  };
-                  if (vErrors === null) {
-                    vErrors = [err61];
-                  } else {
-                    vErrors.push(err61);
-                  }
-                  errors++;
-                }
-                if (data33.width === undefined) {
-                  const err62 = {
-                    instancePath: instancePath + '/annotations/' + i3 + '/box',
-                    schemaPath: '#/definitions/annotation/properties/box/required',
-                    keyword: 'required',
-                    params: { missingProperty: 'width' },
-                    message: "must have required property '" + 'width' + "'",
-                  };
-                  if (vErrors === null) {
-                    vErrors = [err62];
-                  } else {
-                    vErrors.push(err62);
-                  }
-                  errors++;
-                }
-                if (data33.height === undefined) {
-                  const err63 = {
-                    instancePath: instancePath + '/annotations/' + i3 + '/box',
-                    schemaPath: '#/definitions/annotation/properties/box/required',
-                    keyword: 'required',
-                    params: { missingProperty: 'height' },
-                    message: "must have required property '" + 'height' + "'",
                   };
                   if (vErrors === null) {
                     vErrors = [err63];
@@ -3494,189 +3544,187 @@ function validate17(data, { instancePath = '', parentData, parentDataProperty, r
                   }
                   errors++;
                 }
-                if (data33.x !== undefined) {
-                  let data34 = data33.x;
-                  if (!(typeof data34 == 'number' && isFinite(data34))) {
-                    const err64 = {
+              } else {
+                const err64 = {
+                  instancePath: instancePath + '/annotations/' + i3 + '/id',
+                  schemaPath: '#/definitions/annotation/properties/id/type',
+                  keyword: 'type',
+                  params: { type: 'string' },
+                  message: 'must be string',
+                };
+                if (vErrors === null) {
+                  vErrors = [err64];
+                } else {
+                  vErrors.push(err64);
+                }
+                errors++;
+              }
+            }
+            if (data25.label !== undefined) {
+              let data34 = data25.label;
+              if (typeof data34 === 'string') {
+                if (func2(data34) < 1) {
+                  const err65 = {
+                    instancePath: instancePath + '/annotations/' + i3 + '/label',
+                    schemaPath: '#/definitions/annotation/properties/label/minLength',
+                    keyword: 'minLength',
+                    params: { limit: 1 },
+                    message: 'must NOT have fewer than 1 characters',
+                  };
+                  if (vErrors === null) {
+                    vErrors = [err65];
+                  } else {
+                    vErrors.push(err65);
+                  }
+                  errors++;
+                }
+              } else {
+                const err66 = {
+                  instancePath: instancePath + '/annotations/' + i3 + '/label',
+                  schemaPath: '#/definitions/annotation/properties/label/type',
+                  keyword: 'type',
+                  params: { type: 'string' },
+                  message: 'must be string',
+                };
+                if (vErrors === null) {
+                  vErrors = [err66];
+                } else {
+                  vErrors.push(err66);
+                }
+                errors++;
+              }
+            }
+            if (data25.kind !== undefined) {
+              let data35 = data25.kind;
+              if (!(
+                data35 === 'box' ||
+                data35 === 'polygon' ||
+                data35 === 'mask' ||
+                data35 === 'line' ||
+                data35 === 'angle'
+              )) {
+                const err67 = {
+                  instancePath: instancePath + '/annotations/' + i3 + '/kind',
+                  schemaPath: '#/definitions/annotation/properties/kind/enum',
+                  keyword: 'enum',
+                  params: { allowedValues: schema21.properties.kind.enum },
+                  message: 'must be equal to one of the allowed values',
+                };
+                if (vErrors === null) {
+                  vErrors = [err67];
+                } else {
+                  vErrors.push(err67);
+                }
+                errors++;
+              }
+            }
+            if (data25.slice !== undefined) {
+              let data36 = data25.slice;
+              if (!(typeof data36 == 'number' && !(data36 % 1) && !isNaN(data36) && isFinite(data36))) {
+                const err68 = {
+                  instancePath: instancePath + '/annotations/' + i3 + '/slice',
+                  schemaPath: '#/definitions/annotation/properties/slice/type',
+                  keyword: 'type',
+                  params: { type: 'integer' },
+                  message: 'must be integer',
+                };
+                if (vErrors === null) {
+                  vErrors = [err68];
+                } else {
+                  vErrors.push(err68);
+                }
+                errors++;
+              }
+              if (typeof data36 == 'number' && isFinite(data36)) {
+                if (data36 < 0 || isNaN(data36)) {
+                  const err69 = {
+                    instancePath: instancePath + '/annotations/' + i3 + '/slice',
+                    schemaPath: '#/definitions/annotation/properties/slice/minimum',
+                    keyword: 'minimum',
+                    params: { comparison: '>=', limit: 0 },
+                    message: 'must be >= 0',
+                  };
+                  if (vErrors === null) {
+                    vErrors = [err69];
+                  } else {
+                    vErrors.push(err69);
+                  }
+                  errors++;
+                }
+              }
+            }
+            if (data25.box !== undefined) {
+              let data37 = data25.box;
+              if (data37 && typeof data37 == 'object' && !Array.isArray(data37)) {
+                if (data37.x === undefined) {
+                  const err70 = {
+                    instancePath: instancePath + '/annotations/' + i3 + '/box',
+                    schemaPath: '#/definitions/annotation/properties/box/required',
+                    keyword: 'required',
+                    params: { missingProperty: 'x' },
+                    message: "must have required property '" + 'x' + "'",
+                  };
+                  if (vErrors === null) {
+                    vErrors = [err70];
+                  } else {
+                    vErrors.push(err70);
+                  }
+                  errors++;
+                }
+                if (data37.y === undefined) {
+                  const err71 = {
+                    instancePath: instancePath + '/annotations/' + i3 + '/box',
+                    schemaPath: '#/definitions/annotation/properties/box/required',
+                    keyword: 'required',
+                    params: { missingProperty: 'y' },
+                    message: "must have required property '" + 'y' + "'",
+                  };
+                  if (vErrors === null) {
+                    vErrors = [err71];
+                  } else {
+                    vErrors.push(err71);
+                  }
+                  errors++;
+                }
+                if (data37.width === undefined) {
+                  const err72 = {
+                    instancePath: instancePath + '/annotations/' + i3 + '/box',
+                    schemaPath: '#/definitions/annotation/properties/box/required',
+                    keyword: 'required',
+                    params: { missingProperty: 'width' },
+                    message: "must have required property '" + 'width' + "'",
+                  };
+                  if (vErrors === null) {
+                    vErrors = [err72];
+                  } else {
+                    vErrors.push(err72);
+                  }
+                  errors++;
+                }
+                if (data37.height === undefined) {
+                  const err73 = {
+                    instancePath: instancePath + '/annotations/' + i3 + '/box',
+                    schemaPath: '#/definitions/annotation/properties/box/required',
+                    keyword: 'required',
+                    params: { missingProperty: 'height' },
+                    message: "must have required property '" + 'height' + "'",
+                  };
+                  if (vErrors === null) {
+                    vErrors = [err73];
+                  } else {
+                    vErrors.push(err73);
+                  }
+                  errors++;
+                }
+                if (data37.x !== undefined) {
+                  let data38 = data37.x;
+                  if (!(typeof data38 == 'number' && isFinite(data38))) {
+                    const err74 = {
                       instancePath: instancePath + '/annotations/' + i3 + '/box/x',
                       schemaPath: '#/definitions/annotation/properties/box/properties/x/type',
                       keyword: 'type',
                       params: { type: 'number' },
                       message: 'must be number',
-                    };
-                    if (vErrors === null) {
-                      vErrors = [err64];
-                    } else {
-                      vErrors.push(err64);
-                    }
-                    errors++;
-                  }
-                }
-                if (data33.y !== undefined) {
-                  let data35 = data33.y;
-                  if (!(typeof data35 == 'number' && isFinite(data35))) {
-                    const err65 = {
-                      instancePath: instancePath + '/annotations/' + i3 + '/box/y',
-                      schemaPath: '#/definitions/annotation/properties/box/properties/y/type',
-                      keyword: 'type',
-                      params: { type: 'number' },
-                      message: 'must be number',
-                    };
-                    if (vErrors === null) {
-                      vErrors = [err65];
-                    } else {
-                      vErrors.push(err65);
-                    }
-                    errors++;
-                  }
-                }
-                if (data33.width !== undefined) {
-                  let data36 = data33.width;
-                  if (typeof data36 == 'number' && isFinite(data36)) {
-                    if (data36 < 0 || isNaN(data36)) {
-                      const err66 = {
-                        instancePath: instancePath + '/annotations/' + i3 + '/box/width',
-                        schemaPath: '#/definitions/annotation/properties/box/properties/width/minimum',
-                        keyword: 'minimum',
-                        params: { comparison: '>=', limit: 0 },
-                        message: 'must be >= 0',
-                      };
-                      if (vErrors === null) {
-                        vErrors = [err66];
-                      } else {
-                        vErrors.push(err66);
-                      }
-                      errors++;
-                    }
-                  } else {
-                    const err67 = {
-                      instancePath: instancePath + '/annotations/' + i3 + '/box/width',
-                      schemaPath: '#/definitions/annotation/properties/box/properties/width/type',
-                      keyword: 'type',
-                      params: { type: 'number' },
-                      message: 'must be number',
-                    };
-                    if (vErrors === null) {
-                      vErrors = [err67];
-                    } else {
-                      vErrors.push(err67);
-                    }
-                    errors++;
-                  }
-                }
-                if (data33.height !== undefined) {
-                  let data37 = data33.height;
-                  if (typeof data37 == 'number' && isFinite(data37)) {
-                    if (data37 < 0 || isNaN(data37)) {
-                      const err68 = {
-                        instancePath: instancePath + '/annotations/' + i3 + '/box/height',
-                        schemaPath: '#/definitions/annotation/properties/box/properties/height/minimum',
-                        keyword: 'minimum',
-                        params: { comparison: '>=', limit: 0 },
-                        message: 'must be >= 0',
-                      };
-                      if (vErrors === null) {
-                        vErrors = [err68];
-                      } else {
-                        vErrors.push(err68);
-                      }
-                      errors++;
-                    }
-                  } else {
-                    const err69 = {
-                      instancePath: instancePath + '/annotations/' + i3 + '/box/height',
-                      schemaPath: '#/definitions/annotation/properties/box/properties/height/type',
-                      keyword: 'type',
-                      params: { type: 'number' },
-                      message: 'must be number',
-                    };
-                    if (vErrors === null) {
-                      vErrors = [err69];
-                    } else {
-                      vErrors.push(err69);
-                    }
-                    errors++;
-                  }
-                }
-              } else {
-                const err70 = {
-                  instancePath: instancePath + '/annotations/' + i3 + '/box',
-                  schemaPath: '#/definitions/annotation/properties/box/type',
-                  keyword: 'type',
-                  params: { type: 'object' },
-                  message: 'must be object',
-                };
-                if (vErrors === null) {
-                  vErrors = [err70];
-                } else {
-                  vErrors.push(err70);
-                }
-                errors++;
-              }
-            }
-            if (data25.points !== undefined) {
-              let data38 = data25.points;
-              if (Array.isArray(data38)) {
-                const len4 = data38.length;
-                for (let i4 = 0; i4 < len4; i4++) {
-                  let data39 = data38[i4];
-                  if (Array.isArray(data39)) {
-                    if (data39.length > 2) {
-                      const err71 = {
-                        instancePath: instancePath + '/annotations/' + i3 + '/points/' + i4,
-                        schemaPath: '#/definitions/annotation/properties/points/items/maxItems',
-                        keyword: 'maxItems',
-                        params: { limit: 2 },
-                        message: 'must NOT have more than 2 items',
-                      };
-                      if (vErrors === null) {
-                        vErrors = [err71];
-                      } else {
-                        vErrors.push(err71);
-                      }
-                      errors++;
-                    }
-                    if (data39.length < 2) {
-                      const err72 = {
-                        instancePath: instancePath + '/annotations/' + i3 + '/points/' + i4,
-                        schemaPath: '#/definitions/annotation/properties/points/items/minItems',
-                        keyword: 'minItems',
-                        params: { limit: 2 },
-                        message: 'must NOT have fewer than 2 items',
-                      };
-                      if (vErrors === null) {
-                        vErrors = [err72];
-                      } else {
-                        vErrors.push(err72);
-                      }
-                      errors++;
-                    }
-                    const len5 = data39.length;
-                    for (let i5 = 0; i5 < len5; i5++) {
-                      let data40 = data39[i5];
-                      if (!(typeof data40 == 'number' && isFinite(data40))) {
-                        const err73 = {
-                          instancePath: instancePath + '/annotations/' + i3 + '/points/' + i4 + '/' + i5,
-                          schemaPath: '#/definitions/annotation/properties/points/items/items/type',
-                          keyword: 'type',
-                          params: { type: 'number' },
-                          message: 'must be number',
-                        };
-                        if (vErrors === null) {
-                          vErrors = [err73];
-                        } else {
-                          vErrors.push(err73);
-                        }
-                        errors++;
-                      }
-                    }
-                  } else {
-                    const err74 = {
-                      instancePath: instancePath + '/annotations/' + i3 + '/points/' + i4,
-                      schemaPath: '#/definitions/annotation/properties/points/items/type',
-                      keyword: 'type',
-                      params: { type: 'array' },
-                      message: 'must be array',
                     };
                     if (vErrors === null) {
                       vErrors = [err74];
@@ -3686,8 +3734,182 @@ function validate17(data, { instancePath = '', parentData, parentDataProperty, r
                     errors++;
                   }
                 }
+                if (data37.y !== undefined) {
+                  let data39 = data37.y;
+                  if (!(typeof data39 == 'number' && isFinite(data39))) {
+                    const err75 = {
+                      instancePath: instancePath + '/annotations/' + i3 + '/box/y',
+                      schemaPath: '#/definitions/annotation/properties/box/properties/y/type',
+                      keyword: 'type',
+                      params: { type: 'number' },
+                      message: 'must be number',
+                    };
+                    if (vErrors === null) {
+                      vErrors = [err75];
+                    } else {
+                      vErrors.push(err75);
+                    }
+                    errors++;
+                  }
+                }
+                if (data37.width !== undefined) {
+                  let data40 = data37.width;
+                  if (typeof data40 == 'number' && isFinite(data40)) {
+                    if (data40 < 0 || isNaN(data40)) {
+                      const err76 = {
+                        instancePath: instancePath + '/annotations/' + i3 + '/box/width',
+                        schemaPath: '#/definitions/annotation/properties/box/properties/width/minimum',
+                        keyword: 'minimum',
+                        params: { comparison: '>=', limit: 0 },
+                        message: 'must be >= 0',
+                      };
+                      if (vErrors === null) {
+                        vErrors = [err76];
+                      } else {
+                        vErrors.push(err76);
+                      }
+                      errors++;
+                    }
+                  } else {
+                    const err77 = {
+                      instancePath: instancePath + '/annotations/' + i3 + '/box/width',
+                      schemaPath: '#/definitions/annotation/properties/box/properties/width/type',
+                      keyword: 'type',
+                      params: { type: 'number' },
+                      message: 'must be number',
+                    };
+                    if (vErrors === null) {
+                      vErrors = [err77];
+                    } else {
+                      vErrors.push(err77);
+                    }
+                    errors++;
+                  }
+                }
+                if (data37.height !== undefined) {
+                  let data41 = data37.height;
+                  if (typeof data41 == 'number' && isFinite(data41)) {
+                    if (data41 < 0 || isNaN(data41)) {
+                      const err78 = {
+                        instancePath: instancePath + '/annotations/' + i3 + '/box/height',
+                        schemaPath: '#/definitions/annotation/properties/box/properties/height/minimum',
+                        keyword: 'minimum',
+                        params: { comparison: '>=', limit: 0 },
+                        message: 'must be >= 0',
+                      };
+                      if (vErrors === null) {
+                        vErrors = [err78];
+                      } else {
+                        vErrors.push(err78);
+                      }
+                      errors++;
+                    }
+                  } else {
+                    const err79 = {
+                      instancePath: instancePath + '/annotations/' + i3 + '/box/height',
+                      schemaPath: '#/definitions/annotation/properties/box/properties/height/type',
+                      keyword: 'type',
+                      params: { type: 'number' },
+                      message: 'must be number',
+                    };
+                    if (vErrors === null) {
+                      vErrors = [err79];
+                    } else {
+                      vErrors.push(err79);
+                    }
+                    errors++;
+                  }
+                }
               } else {
-                const err75 = {
+                const err80 = {
+                  instancePath: instancePath + '/annotations/' + i3 + '/box',
+                  schemaPath: '#/definitions/annotation/properties/box/type',
+                  keyword: 'type',
+                  params: { type: 'object' },
+                  message: 'must be object',
+                };
+                if (vErrors === null) {
+                  vErrors = [err80];
+                } else {
+                  vErrors.push(err80);
+                }
+                errors++;
+              }
+            }
+            if (data25.points !== undefined) {
+              let data42 = data25.points;
+              if (Array.isArray(data42)) {
+                const len4 = data42.length;
+                for (let i4 = 0; i4 < len4; i4++) {
+                  let data43 = data42[i4];
+                  if (Array.isArray(data43)) {
+                    if (data43.length > 2) {
+                      const err81 = {
+                        instancePath: instancePath + '/annotations/' + i3 + '/points/' + i4,
+                        schemaPath: '#/definitions/annotation/properties/points/items/maxItems',
+                        keyword: 'maxItems',
+                        params: { limit: 2 },
+                        message: 'must NOT have more than 2 items',
+                      };
+                      if (vErrors === null) {
+                        vErrors = [err81];
+                      } else {
+                        vErrors.push(err81);
+                      }
+                      errors++;
+                    }
+                    if (data43.length < 2) {
+                      const err82 = {
+                        instancePath: instancePath + '/annotations/' + i3 + '/points/' + i4,
+                        schemaPath: '#/definitions/annotation/properties/points/items/minItems',
+                        keyword: 'minItems',
+                        params: { limit: 2 },
+                        message: 'must NOT have fewer than 2 items',
+                      };
+                      if (vErrors === null) {
+                        vErrors = [err82];
+                      } else {
+                        vErrors.push(err82);
+                      }
+                      errors++;
+                    }
+                    const len5 = data43.length;
+                    for (let i5 = 0; i5 < len5; i5++) {
+                      let data44 = data43[i5];
+                      if (!(typeof data44 == 'number' && isFinite(data44))) {
+                        const err83 = {
+                          instancePath: instancePath + '/annotations/' + i3 + '/points/' + i4 + '/' + i5,
+                          schemaPath: '#/definitions/annotation/properties/points/items/items/type',
+                          keyword: 'type',
+                          params: { type: 'number' },
+                          message: 'must be number',
+                        };
+                        if (vErrors === null) {
+                          vErrors = [err83];
+                        } else {
+                          vErrors.push(err83);
+                        }
+                        errors++;
+                      }
+                    }
+                  } else {
+                    const err84 = {
+                      instancePath: instancePath + '/annotations/' + i3 + '/points/' + i4,
+                      schemaPath: '#/definitions/annotation/properties/points/items/type',
+                      keyword: 'type',
+                      params: { type: 'array' },
+                      message: 'must be array',
+                    };
+                    if (vErrors === null) {
+                      vErrors = [err84];
+                    } else {
+                      vErrors.push(err84);
+                    }
+                    errors++;
+                  }
+                }
+              } else {
+                const err85 = {
                   instancePath: instancePath + '/annotations/' + i3 + '/points',
                   schemaPath: '#/definitions/annotation/properties/points/type',
                   keyword: 'type',
@@ -3695,18 +3917,18 @@ function validate17(data, { instancePath = '', parentData, parentDataProperty, r
                   message: 'must be array',
                 };
                 if (vErrors === null) {
-                  vErrors = [err75];
+                  vErrors = [err85];
                 } else {
-                  vErrors.push(err75);
+                  vErrors.push(err85);
                 }
                 errors++;
               }
             }
             if (data25.mask !== undefined) {
-              let data41 = data25.mask;
-              if (data41 && typeof data41 == 'object' && !Array.isArray(data41)) {
-                if (data41.rle === undefined) {
-                  const err76 = {
+              let data45 = data25.mask;
+              if (data45 && typeof data45 == 'object' && !Array.isArray(data45)) {
+                if (data45.rle === undefined) {
+                  const err86 = {
                     instancePath: instancePath + '/annotations/' + i3 + '/mask',
                     schemaPath: '#/definitions/annotation/properties/mask/required',
                     keyword: 'required',
@@ -3714,14 +3936,14 @@ function validate17(data, { instancePath = '', parentData, parentDataProperty, r
                     message: "must have required property '" + 'rle' + "'",
                   };
                   if (vErrors === null) {
-                    vErrors = [err76];
+                    vErrors = [err86];
                   } else {
-                    vErrors.push(err76);
+                    vErrors.push(err86);
                   }
                   errors++;
                 }
-                if (data41.bbox === undefined) {
-                  const err77 = {
+                if (data45.bbox === undefined) {
+                  const err87 = {
                     instancePath: instancePath + '/annotations/' + i3 + '/mask',
                     schemaPath: '#/definitions/annotation/properties/mask/required',
                     keyword: 'required',
@@ -3729,15 +3951,15 @@ function validate17(data, { instancePath = '', parentData, parentDataProperty, r
                     message: "must have required property '" + 'bbox' + "'",
                   };
                   if (vErrors === null) {
-                    vErrors = [err77];
+                    vErrors = [err87];
                   } else {
-                    vErrors.push(err77);
+                    vErrors.push(err87);
                   }
                   errors++;
                 }
-                if (data41.rle !== undefined) {
-                  if (typeof data41.rle !== 'string') {
-                    const err78 = {
+                if (data45.rle !== undefined) {
+                  if (typeof data45.rle !== 'string') {
+                    const err88 = {
                       instancePath: instancePath + '/annotations/' + i3 + '/mask/rle',
                       schemaPath: '#/definitions/annotation/properties/mask/properties/rle/type',
                       keyword: 'type',
@@ -3745,18 +3967,18 @@ function validate17(data, { instancePath = '', parentData, parentDataProperty, r
                       message: 'must be string',
                     };
                     if (vErrors === null) {
-                      vErrors = [err78];
+                      vErrors = [err88];
                     } else {
-                      vErrors.push(err78);
+                      vErrors.push(err88);
                     }
                     errors++;
                   }
                 }
-                if (data41.bbox !== undefined) {
-                  let data43 = data41.bbox;
-                  if (Array.isArray(data43)) {
-                    if (data43.length > 4) {
-                      const err79 = {
+                if (data45.bbox !== undefined) {
+                  let data47 = data45.bbox;
+                  if (Array.isArray(data47)) {
+                    if (data47.length > 4) {
+                      const err89 = {
                         instancePath: instancePath + '/annotations/' + i3 + '/mask/bbox',
                         schemaPath: '#/definitions/annotation/properties/mask/properties/bbox/maxItems',
                         keyword: 'maxItems',
@@ -3764,14 +3986,14 @@ function validate17(data, { instancePath = '', parentData, parentDataProperty, r
                         message: 'must NOT have more than 4 items',
                       };
                       if (vErrors === null) {
-                        vErrors = [err79];
+                        vErrors = [err89];
                       } else {
-                        vErrors.push(err79);
+                        vErrors.push(err89);
                       }
                       errors++;
                     }
-                    if (data43.length < 4) {
-                      const err80 = {
+                    if (data47.length < 4) {
+                      const err90 = {
                         instancePath: instancePath + '/annotations/' + i3 + '/mask/bbox',
                         schemaPath: '#/definitions/annotation/properties/mask/properties/bbox/minItems',
                         keyword: 'minItems',
@@ -3779,22 +4001,22 @@ function validate17(data, { instancePath = '', parentData, parentDataProperty, r
                         message: 'must NOT have fewer than 4 items',
                       };
                       if (vErrors === null) {
-                        vErrors = [err80];
+                        vErrors = [err90];
                       } else {
-                        vErrors.push(err80);
+                        vErrors.push(err90);
                       }
                       errors++;
                     }
-                    const len6 = data43.length;
+                    const len6 = data47.length;
                     for (let i6 = 0; i6 < len6; i6++) {
-                      let data44 = data43[i6];
+                      let data48 = data47[i6];
                       if (!(
-                        typeof data44 == 'number' &&
-                        !(data44 % 1) &&
-                        !isNaN(data44) &&
-                        isFinite(data44)
+                        typeof data48 == 'number' &&
+                        !(data48 % 1) &&
+                        !isNaN(data48) &&
+                        isFinite(data48)
                       )) {
-                        const err81 = {
+                        const err91 = {
                           instancePath: instancePath + '/annotations/' + i3 + '/mask/bbox/' + i6,
                           schemaPath: '#/definitions/annotation/properties/mask/properties/bbox/items/type',
                           keyword: 'type',
@@ -3802,15 +4024,15 @@ function validate17(data, { instancePath = '', parentData, parentDataProperty, r
                           message: 'must be integer',
                         };
                         if (vErrors === null) {
-                          vErrors = [err81];
+                          vErrors = [err91];
                         } else {
-                          vErrors.push(err81);
+                          vErrors.push(err91);
                         }
                         errors++;
                       }
-                      if (typeof data44 == 'number' && isFinite(data44)) {
-                        if (data44 < 0 || isNaN(data44)) {
-                          const err82 = {
+                      if (typeof data48 == 'number' && isFinite(data48)) {
+                        if (data48 < 0 || isNaN(data48)) {
+                          const err92 = {
                             instancePath: instancePath + '/annotations/' + i3 + '/mask/bbox/' + i6,
                             schemaPath:
                               '#/definitions/annotation/properties/mask/properties/bbox/items/minimum',
@@ -3819,16 +4041,16 @@ function validate17(data, { instancePath = '', parentData, parentDataProperty, r
                             message: 'must be >= 0',
                           };
                           if (vErrors === null) {
-                            vErrors = [err82];
+                            vErrors = [err92];
                           } else {
-                            vErrors.push(err82);
+                            vErrors.push(err92);
                           }
                           errors++;
                         }
                       }
                     }
                   } else {
-                    const err83 = {
+                    const err93 = {
                       instancePath: instancePath + '/annotations/' + i3 + '/mask/bbox',
                       schemaPath: '#/definitions/annotation/properties/mask/properties/bbox/type',
                       keyword: 'type',
@@ -3836,15 +4058,15 @@ function validate17(data, { instancePath = '', parentData, parentDataProperty, r
                       message: 'must be array',
                     };
                     if (vErrors === null) {
-                      vErrors = [err83];
+                      vErrors = [err93];
                     } else {
-                      vErrors.push(err83);
+                      vErrors.push(err93);
                     }
                     errors++;
                   }
                 }
               } else {
-                const err84 = {
+                const err94 = {
                   instancePath: instancePath + '/annotations/' + i3 + '/mask',
                   schemaPath: '#/definitions/annotation/properties/mask/type',
                   keyword: 'type',
@@ -3852,24 +4074,24 @@ function validate17(data, { instancePath = '', parentData, parentDataProperty, r
                   message: 'must be object',
                 };
                 if (vErrors === null) {
-                  vErrors = [err84];
+                  vErrors = [err94];
                 } else {
-                  vErrors.push(err84);
+                  vErrors.push(err94);
                 }
                 errors++;
               }
             }
             if (data25.attributes !== undefined) {
-              let data45 = data25.attributes;
-              if (data45 && typeof data45 == 'object' && !Array.isArray(data45)) {
-                for (const key0 in data45) {
-                  let data46 = data45[key0];
+              let data49 = data25.attributes;
+              if (data49 && typeof data49 == 'object' && !Array.isArray(data49)) {
+                for (const key0 in data49) {
+                  let data50 = data49[key0];
                   if (
-                    typeof data46 !== 'string' &&
-                    !(typeof data46 == 'number' && isFinite(data46)) &&
-                    typeof data46 !== 'boolean'
+                    typeof data50 !== 'string' &&
+                    !(typeof data50 == 'number' && isFinite(data50)) &&
+                    typeof data50 !== 'boolean'
                   ) {
-                    const err85 = {
+                    const err95 = {
                       instancePath:
                         instancePath +
                         '/annotations/' +
@@ -3882,15 +4104,15 @@ function validate17(data, { instancePath = '', parentData, parentDataProperty, r
                       message: 'must be string,number,boolean',
                     };
                     if (vErrors === null) {
-                      vErrors = [err85];
+                      vErrors = [err95];
                     } else {
-                      vErrors.push(err85);
+                      vErrors.push(err95);
                     }
                     errors++;
                   }
                 }
               } else {
-                const err86 = {
+                const err96 = {
                   instancePath: instancePath + '/annotations/' + i3 + '/attributes',
                   schemaPath: '#/definitions/annotation/properties/attributes/type',
                   keyword: 'type',
@@ -3898,16 +4120,16 @@ function validate17(data, { instancePath = '', parentData, parentDataProperty, r
                   message: 'must be object',
                 };
                 if (vErrors === null) {
-                  vErrors = [err86];
+                  vErrors = [err96];
                 } else {
-                  vErrors.push(err86);
+                  vErrors.push(err96);
                 }
                 errors++;
               }
             }
             if (data25.createdAt !== undefined) {
               if (typeof data25.createdAt !== 'string') {
-                const err87 = {
+                const err97 = {
                   instancePath: instancePath + '/annotations/' + i3 + '/createdAt',
                   schemaPath: '#/definitions/annotation/properties/createdAt/type',
                   keyword: 'type',
@@ -3915,16 +4137,16 @@ function validate17(data, { instancePath = '', parentData, parentDataProperty, r
                   message: 'must be string',
                 };
                 if (vErrors === null) {
-                  vErrors = [err87];
+                  vErrors = [err97];
                 } else {
-                  vErrors.push(err87);
+                  vErrors.push(err97);
                 }
                 errors++;
               }
             }
             if (data25.updatedAt !== undefined) {
               if (typeof data25.updatedAt !== 'string') {
-                const err88 = {
+                const err98 = {
                   instancePath: instancePath + '/annotations/' + i3 + '/updatedAt',
                   schemaPath: '#/definitions/annotation/properties/updatedAt/type',
                   keyword: 'type',
@@ -3932,15 +4154,15 @@ function validate17(data, { instancePath = '', parentData, parentDataProperty, r
                   message: 'must be string',
                 };
                 if (vErrors === null) {
-                  vErrors = [err88];
+                  vErrors = [err98];
                 } else {
-                  vErrors.push(err88);
+                  vErrors.push(err98);
                 }
                 errors++;
               }
             }
           } else {
-            const err89 = {
+            const err99 = {
               instancePath: instancePath + '/annotations/' + i3,
               schemaPath: '#/definitions/annotation/type',
               keyword: 'type',
@@ -3948,15 +4170,15 @@ function validate17(data, { instancePath = '', parentData, parentDataProperty, r
               message: 'must be object',
             };
             if (vErrors === null) {
-              vErrors = [err89];
+              vErrors = [err99];
             } else {
-              vErrors.push(err89);
+              vErrors.push(err99);
             }
             errors++;
           }
         }
       } else {
-        const err90 = {
+        const err100 = {
           instancePath: instancePath + '/annotations',
           schemaPath: '#/properties/annotations/type',
           keyword: 'type',
@@ -3964,15 +4186,15 @@ function validate17(data, { instancePath = '', parentData, parentDataProperty, r
           message: 'must be array',
         };
         if (vErrors === null) {
-          vErrors = [err90];
+          vErrors = [err100];
         } else {
-          vErrors.push(err90);
+          vErrors.push(err100);
         }
         errors++;
       }
     }
   } else {
-    const err91 = {
+    const err101 = {
       instancePath,
       schemaPath: '#/type',
       keyword: 'type',
@@ -3980,9 +4202,9 @@ function validate17(data, { instancePath = '', parentData, parentDataProperty, r
       message: 'must be object',
     };
     if (vErrors === null) {
-      vErrors = [err91];
+      vErrors = [err101];
     } else {
-      vErrors.push(err91);
+      vErrors.push(err101);
     }
     errors++;
   }
@@ -4028,7 +4250,7 @@ export const compiledSchemas = {
             type: 'array',
             minItems: 1,
             uniqueItems: true,
-            items: { type: 'string', enum: ['box', 'polygon', 'mask'] },
+            items: { type: 'string', enum: ['box', 'polygon', 'mask', 'line', 'angle'] },
           },
           parent: { $ref: '#/definitions/id' },
           category: { $ref: '#/definitions/codedConcept' },
@@ -4181,7 +4403,7 @@ export const compiledSchemas = {
         properties: {
           id: { type: 'string', minLength: 1 },
           label: { type: 'string', minLength: 1 },
-          kind: { enum: ['box', 'polygon', 'mask'] },
+          kind: { enum: ['box', 'polygon', 'mask', 'line', 'angle'] },
           slice: { type: 'integer', minimum: 0 },
           box: {
             type: 'object',
@@ -4215,6 +4437,14 @@ export const compiledSchemas = {
           { if: { properties: { kind: { const: 'box' } } }, then: { required: ['box'] } },
           { if: { properties: { kind: { const: 'polygon' } } }, then: { required: ['points'] } },
           { if: { properties: { kind: { const: 'mask' } } }, then: { required: ['mask'] } },
+          {
+            if: { properties: { kind: { const: 'line' } } },
+            then: { required: ['points'], properties: { points: { minItems: 2, maxItems: 2 } } },
+          },
+          {
+            if: { properties: { kind: { const: 'angle' } } },
+            then: { required: ['points'], properties: { points: { minItems: 3, maxItems: 3 } } },
+          },
         ],
       },
     },

@@ -4,6 +4,8 @@ import type { Annotation, AnnotationKind, AttributeValue } from '../annotation/t
 import type { KeyLike } from '../keymap.js';
 import { BoxTool } from './box-tool.js';
 import { BrushTool } from './brush-tool.js';
+import { AngleTool } from './angle-tool.js';
+import { LineTool } from './line-tool.js';
 import { PolygonTool } from './polygon-tool.js';
 import { SelectTool } from './select-tool.js';
 import type { SliceValues, Tool, ToolEnv } from './tool.js';
@@ -32,6 +34,8 @@ export interface EditorTools {
   polygon: PolygonTool;
   brush: BrushTool;
   eraser: BrushTool;
+  line: LineTool;
+  angle: AngleTool;
 }
 
 /**
@@ -114,6 +118,8 @@ export class AnnotationEditor {
       polygon: new PolygonTool(env),
       brush: new BrushTool(env, 'paint'),
       eraser: new BrushTool(env, 'erase'),
+      line: new LineTool(env),
+      angle: new AngleTool(env),
     };
   }
 

@@ -50,7 +50,13 @@ export class SelectTool extends Tool<SelectToolState> {
       hide.add(id);
       if (a.box) pv.shapes.push({ id, label: a.label, box: movedBox(a.box, s.dx, s.dy, this.snap) });
       else if (a.points)
-        pv.shapes.push({ id, label: a.label, points: translatePoints(a.points, s.dx, s.dy), closed: true });
+        pv.shapes.push({
+          id,
+          label: a.label,
+          kind: a.kind,
+          points: translatePoints(a.points, s.dx, s.dy),
+          closed: a.kind === 'polygon',
+        });
       else {
         const d = s.drafts.get(id);
         if (d) pv.masks.push({ id, label: a.label, mask: d.mask });
