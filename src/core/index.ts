@@ -349,3 +349,4 @@ export { MeasureTool } from './tools/measure-tool.js';
 export type { MeasureToolState } from './tools/measure-tool.js';
 export { LineTool } from './tools/line-tool.js';
 export { AngleTool } from './tools/angle-tool.js';
+export type { SkippedAnnotation, SkipCode } from './formats/common.js';
