@@ -341,6 +341,14 @@ export {
 } from './mask/volume.js';
 export type { Volume } from './mask/volume.js';
 export * from './effects/index.js';
+
+// Volume annotations (one instance, a sparse 3D mask over the stack)
+export type { VolumeAnnotation, VolumeRle, VolumeSliceRle } from './annotation/types.js';
+export type { NewVolumeTarget, VolumeSource } from './annotation/document.js';
+export { volumeOf, plainMask, toVolumeHandle } from './annotation/shapes.js';
+export type { StackSize } from './annotation/shapes.js';
+export { VolumeHandle, volumeFromRle, isVolumeRle } from './mask/volume-handle.js';
+export type { VolumeChangeInfo } from './mask/volume-handle.js';
 // Measurements: line and angle annotations, their tools, and annotation statistics (see docs/annotation.md).
 export type { LineAnnotation, AngleAnnotation } from './annotation/types.js';
 export { polylineLength, vertexAngle, measurementText } from './annotation/measure.js';

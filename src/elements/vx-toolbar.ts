@@ -28,6 +28,7 @@ const KIND_NAMES: Record<AnnotationKind, string> = {
   box: 'boxes',
   polygon: 'polygons',
   mask: 'masks',
+  volume: 'volumes',
   line: 'lines',
   angle: 'angles',
 };

@@ -46,7 +46,7 @@ const schema11 = {
           type: 'array',
           minItems: 1,
           uniqueItems: true,
-          items: { type: 'string', enum: ['box', 'polygon', 'mask', 'line', 'angle'] },
+          items: { type: 'string', enum: ['box', 'polygon', 'mask', 'volume', 'line', 'angle'] },
         },
         parent: { $ref: '#/definitions/id' },
         category: { $ref: '#/definitions/codedConcept' },
@@ -153,7 +153,7 @@ const schema12 = {
       type: 'array',
       minItems: 1,
       uniqueItems: true,
-      items: { type: 'string', enum: ['box', 'polygon', 'mask', 'line', 'angle'] },
+      items: { type: 'string', enum: ['box', 'polygon', 'mask', 'volume', 'line', 'angle'] },
     },
     parent: { $ref: '#/definitions/id' },
     category: { $ref: '#/definitions/codedConcept' },
@@ -1456,6 +1456,7 @@ function validate11(data, { instancePath = '', parentData, parentDataProperty, r
             data4 === 'box' ||
             data4 === 'polygon' ||
             data4 === 'mask' ||
+            data4 === 'volume' ||
             data4 === 'line' ||
             data4 === 'angle'
           )) {
@@ -2300,7 +2301,7 @@ const schema20 = {
       properties: {
         id: { type: 'string', minLength: 1 },
         label: { type: 'string', minLength: 1 },
-        kind: { enum: ['box', 'polygon', 'mask', 'line', 'angle'] },
+        kind: { enum: ['box', 'polygon', 'mask', 'volume', 'line', 'angle'] },
         slice: { type: 'integer', minimum: 0 },
         box: {
           type: 'object',
@@ -2317,14 +2318,8 @@ const schema20 = {
           items: { type: 'array', items: { type: 'number' }, minItems: 2, maxItems: 2 },
         },
         mask: {
-          description:
-            "COCO compressed RLE (column-major, pycocotools' counts string) of the bbox region [x, y, width, height].",
+          description: "A mask's pixels ({ rle, bbox }), or a volume's voxels ({ depth, slices }).",
           type: 'object',
-          required: ['rle', 'bbox'],
-          properties: {
-            rle: { type: 'string' },
-            bbox: { type: 'array', items: { type: 'integer', minimum: 0 }, minItems: 4, maxItems: 4 },
-          },
         },
         attributes: { type: 'object', additionalProperties: { type: ['string', 'number', 'boolean'] } },
         createdAt: { type: 'string' },
@@ -2333,7 +2328,14 @@ const schema20 = {
       allOf: [
         { if: { properties: { kind: { const: 'box' } } }, then: { required: ['box'] } },
         { if: { properties: { kind: { const: 'polygon' } } }, then: { required: ['points'] } },
-        { if: { properties: { kind: { const: 'mask' } } }, then: { required: ['mask'] } },
+        {
+          if: { properties: { kind: { const: 'mask' } } },
+          then: { required: ['mask'], properties: { mask: { $ref: '#/definitions/maskRle' } } },
+        },
+        {
+          if: { properties: { kind: { const: 'volume' } } },
+          then: { required: ['mask'], properties: { mask: { $ref: '#/definitions/volumeRle' } } },
+        },
         {
           if: { properties: { kind: { const: 'line' } } },
           then: { required: ['points'], properties: { points: { minItems: 2, maxItems: 2 } } },
@@ -2344,6 +2346,34 @@ const schema20 = {
         },
       ],
     },
+    maskRle: {
+      description:
+        "COCO compressed RLE (column-major, pycocotools' counts string) of the bbox region [x, y, width, height].",
+      type: 'object',
+      required: ['rle', 'bbox'],
+      properties: {
+        rle: { type: 'string' },
+        bbox: { type: 'array', items: { type: 'integer', minimum: 0 }, minItems: 4, maxItems: 4 },
+      },
+    },
+    volumeRle: {
+      description:
+        'A volume mask: the number of slices and, for each painted slice z (ascending), its mask as COCO compressed RLE of its bbox. Unpainted slices are absent.',
+      type: 'object',
+      required: ['depth', 'slices'],
+      properties: {
+        depth: { type: 'integer', minimum: 1 },
+        slices: {
+          type: 'array',
+          items: {
+            allOf: [
+              { $ref: '#/definitions/maskRle' },
+              { type: 'object', required: ['z'], properties: { z: { type: 'integer', minimum: 0 } } },
+            ],
+          },
+        },
+      },
+    },
   },
 };
 const schema21 = {
@@ -2352,7 +2382,7 @@ const schema21 = {
   properties: {
     id: { type: 'string', minLength: 1 },
     label: { type: 'string', minLength: 1 },
-    kind: { enum: ['box', 'polygon', 'mask', 'line', 'angle'] },
+    kind: { enum: ['box', 'polygon', 'mask', 'volume', 'line', 'angle'] },
     slice: { type: 'integer', minimum: 0 },
     box: {
       type: 'object',
@@ -2366,14 +2396,8 @@ const schema21 = {
     },
     points: { type: 'array', items: { type: 'array', items: { type: 'number' }, minItems: 2, maxItems: 2 } },
     mask: {
-      description:
-        "COCO compressed RLE (column-major, pycocotools' counts string) of the bbox region [x, y, width, height].",
+      description: "A mask's pixels ({ rle, bbox }), or a volume's voxels ({ depth, slices }).",
       type: 'object',
-      required: ['rle', 'bbox'],
-      properties: {
-        rle: { type: 'string' },
-        bbox: { type: 'array', items: { type: 'integer', minimum: 0 }, minItems: 4, maxItems: 4 },
-      },
     },
     attributes: { type: 'object', additionalProperties: { type: ['string', 'number', 'boolean'] } },
     createdAt: { type: 'string' },
@@ -2382,7 +2406,14 @@ const schema21 = {
   allOf: [
     { if: { properties: { kind: { const: 'box' } } }, then: { required: ['box'] } },
     { if: { properties: { kind: { const: 'polygon' } } }, then: { required: ['points'] } },
-    { if: { properties: { kind: { const: 'mask' } } }, then: { required: ['mask'] } },
+    {
+      if: { properties: { kind: { const: 'mask' } } },
+      then: { required: ['mask'], properties: { mask: { $ref: '#/definitions/maskRle' } } },
+    },
+    {
+      if: { properties: { kind: { const: 'volume' } } },
+      then: { required: ['mask'], properties: { mask: { $ref: '#/definitions/volumeRle' } } },
+    },
     {
       if: { properties: { kind: { const: 'line' } } },
       then: { required: ['points'], properties: { points: { minItems: 2, maxItems: 2 } } },
@@ -2393,6 +2424,1538 @@ const schema21 = {
     },
   ],
 };
+const schema22 = {
+  description:
+    "COCO compressed RLE (column-major, pycocotools' counts string) of the bbox region [x, y, width, height].",
+  type: 'object',
+  required: ['rle', 'bbox'],
+  properties: {
+    rle: { type: 'string' },
+    bbox: { type: 'array', items: { type: 'integer', minimum: 0 }, minItems: 4, maxItems: 4 },
+  },
+};
+const schema23 = {
+  description:
+    'A volume mask: the number of slices and, for each painted slice z (ascending), its mask as COCO compressed RLE of its bbox. Unpainted slices are absent.',
+  type: 'object',
+  required: ['depth', 'slices'],
+  properties: {
+    depth: { type: 'integer', minimum: 1 },
+    slices: {
+      type: 'array',
+      items: {
+        allOf: [
+          { $ref: '#/definitions/maskRle' },
+          { type: 'object', required: ['z'], properties: { z: { type: 'integer', minimum: 0 } } },
+        ],
+      },
+    },
+  },
+};
+function validate19(data, { instancePath = '', parentData, parentDataProperty, rootData = data } = {}) {
+  let vErrors = null;
+  let errors = 0;
+  if (data && typeof data == 'object' && !Array.isArray(data)) {
+    if (data.depth === undefined) {
+      const err0 = {
+        instancePath,
+        schemaPath: '#/required',
+        keyword: 'required',
+        params: { missingProperty: 'depth' },
+        message: "must have required property '" + 'depth' + "'",
+      };
+      if (vErrors === null) {
+        vErrors = [err0];
+      } else {
+        vErrors.push(err0);
+      }
+      errors++;
+    }
+    if (data.slices === undefined) {
+      const err1 = {
+        instancePath,
+        schemaPath: '#/required',
+        keyword: 'required',
+        params: { missingProperty: 'slices' },
+        message: "must have required property '" + 'slices' + "'",
+      };
+      if (vErrors === null) {
+        vErrors = [err1];
+      } else {
+        vErrors.push(err1);
+      }
+      errors++;
+    }
+    if (data.depth !== undefined) {
+      let data0 = data.depth;
+      if (!(typeof data0 == 'number' && !(data0 % 1) && !isNaN(data0) && isFinite(data0))) {
+        const err2 = {
+          instancePath: instancePath + '/depth',
+          schemaPath: '#/properties/depth/type',
+          keyword: 'type',
+          params: { type: 'integer' },
+          message: 'must be integer',
+        };
+        if (vErrors === null) {
+          vErrors = [err2];
+        } else {
+          vErrors.push(err2);
+        }
+        errors++;
+      }
+      if (typeof data0 == 'number' && isFinite(data0)) {
+        if (data0 < 1 || isNaN(data0)) {
+          const err3 = {
+            instancePath: instancePath + '/depth',
+            schemaPath: '#/properties/depth/minimum',
+            keyword: 'minimum',
+            params: { comparison: '>=', limit: 1 },
+            message: 'must be >= 1',
+          };
+          if (vErrors === null) {
+            vErrors = [err3];
+          } else {
+            vErrors.push(err3);
+          }
+          errors++;
+        }
+      }
+    }
+    if (data.slices !== undefined) {
+      let data1 = data.slices;
+      if (Array.isArray(data1)) {
+        const len0 = data1.length;
+        for (let i0 = 0; i0 < len0; i0++) {
+          let data2 = data1[i0];
+          if (data2 && typeof data2 == 'object' && !Array.isArray(data2)) {
+            if (data2.rle === undefined) {
+              const err4 = {
+                instancePath: instancePath + '/slices/' + i0,
+                schemaPath: '#/definitions/maskRle/required',
+                keyword: 'required',
+                params: { missingProperty: 'rle' },
+                message: "must have required property '" + 'rle' + "'",
+              };
+              if (vErrors === null) {
+                vErrors = [err4];
+              } else {
+                vErrors.push(err4);
+              }
+              errors++;
+            }
+            if (data2.bbox === undefined) {
+              const err5 = {
+                instancePath: instancePath + '/slices/' + i0,
+                schemaPath: '#/definitions/maskRle/required',
+                keyword: 'required',
+                params: { missingProperty: 'bbox' },
+                message: "must have required property '" + 'bbox' + "'",
+              };
+              if (vErrors === null) {
+                vErrors = [err5];
+              } else {
+                vErrors.push(err5);
+              }
+              errors++;
+            }
+            if (data2.rle !== undefined) {
+              if (typeof data2.rle !== 'string') {
+                const err6 = {
+                  instancePath: instancePath + '/slices/' + i0 + '/rle',
+                  schemaPath: '#/definitions/maskRle/properties/rle/type',
+                  keyword: 'type',
+                  params: { type: 'string' },
+                  message: 'must be string',
+                };
+                if (vErrors === null) {
+                  vErrors = [err6];
+                } else {
+                  vErrors.push(err6);
+                }
+                errors++;
+              }
+            }
+            if (data2.bbox !== undefined) {
+              let data4 = data2.bbox;
+              if (Array.isArray(data4)) {
+                if (data4.length > 4) {
+                  const err7 = {
+                    instancePath: instancePath + '/slices/' + i0 + '/bbox',
+                    schemaPath: '#/definitions/maskRle/properties/bbox/maxItems',
+                    keyword: 'maxItems',
+                    params: { limit: 4 },
+                    message: 'must NOT have more than 4 items',
+                  };
+                  if (vErrors === null) {
+                    vErrors = [err7];
+                  } else {
+                    vErrors.push(err7);
+                  }
+                  errors++;
+                }
+                if (data4.length < 4) {
+                  const err8 = {
+                    instancePath: instancePath + '/slices/' + i0 + '/bbox',
+                    schemaPath: '#/definitions/maskRle/properties/bbox/minItems',
+                    keyword: 'minItems',
+                    params: { limit: 4 },
+                    message: 'must NOT have fewer than 4 items',
+                  };
+                  if (vErrors === null) {
+                    vErrors = [err8];
+                  } else {
+                    vErrors.push(err8);
+                  }
+                  errors++;
+                }
+                const len1 = data4.length;
+                for (let i1 = 0; i1 < len1; i1++) {
+                  let data5 = data4[i1];
+                  if (!(typeof data5 == 'number' && !(data5 % 1) && !isNaN(data5) && isFinite(data5))) {
+                    const err9 = {
+                      instancePath: instancePath + '/slices/' + i0 + '/bbox/' + i1,
+                      schemaPath: '#/definitions/maskRle/properties/bbox/items/type',
+                      keyword: 'type',
+                      params: { type: 'integer' },
+                      message: 'must be integer',
+                    };
+                    if (vErrors === null) {
+                      vErrors = [err9];
+                    } else {
+                      vErrors.push(err9);
+                    }
+                    errors++;
+                  }
+                  if (typeof data5 == 'number' && isFinite(data5)) {
+                    if (data5 < 0 || isNaN(data5)) {
+                      const err10 = {
+                        instancePath: instancePath + '/slices/' + i0 + '/bbox/' + i1,
+                        schemaPath: '#/definitions/maskRle/properties/bbox/items/minimum',
+                        keyword: 'minimum',
+                        params: { comparison: '>=', limit: 0 },
+                        message: 'must be >= 0',
+                      };
+                      if (vErrors === null) {
+                        vErrors = [err10];
+                      } else {
+                        vErrors.push(err10);
+                      }
+                      errors++;
+                    }
+                  }
+                }
+              } else {
+                const err11 = {
+                  instancePath: instancePath + '/slices/' + i0 + '/bbox',
+                  schemaPath: '#/definitions/maskRle/properties/bbox/type',
+                  keyword: 'type',
+                  params: { type: 'array' },
+                  message: 'must be array',
+                };
+                if (vErrors === null) {
+                  vErrors = [err11];
+                } else {
+                  vErrors.push(err11);
+                }
+                errors++;
+              }
+            }
+          } else {
+            const err12 = {
+              instancePath: instancePath + '/slices/' + i0,
+              schemaPath: '#/definitions/maskRle/type',
+              keyword: 'type',
+              params: { type: 'object' },
+              message: 'must be object',
+            };
+            if (vErrors === null) {
+              vErrors = [err12];
+            } else {
+              vErrors.push(err12);
+            }
+            errors++;
+          }
+          if (data2 && typeof data2 == 'object' && !Array.isArray(data2)) {
+            if (data2.z === undefined) {
+              const err13 = {
+                instancePath: instancePath + '/slices/' + i0,
+                schemaPath: '#/properties/slices/items/allOf/1/required',
+                keyword: 'required',
+                params: { missingProperty: 'z' },
+                message: "must have required property '" + 'z' + "'",
+              };
+              if (vErrors === null) {
+                vErrors = [err13];
+              } else {
+                vErrors.push(err13);
+              }
+              errors++;
+            }
+            if (data2.z !== undefined) {
+              let data6 = data2.z;
+              if (!(typeof data6 == 'number' && !(data6 % 1) && !isNaN(data6) && isFinite(data6))) {
+                const err14 = {
+                  instancePath: instancePath + '/slices/' + i0 + '/z',
+                  schemaPath: '#/properties/slices/items/allOf/1/properties/z/type',
+                  keyword: 'type',
+                  params: { type: 'integer' },
+                  message: 'must be integer',
+                };
+                if (vErrors === null) {
+                  vErrors = [err14];
+                } else {
+                  vErrors.push(err14);
+                }
+                errors++;
+              }
+              if (typeof data6 == 'number' && isFinite(data6)) {
+                if (data6 < 0 || isNaN(data6)) {
+                  const err15 = {
+                    instancePath: instancePath + '/slices/' + i0 + '/z',
+                    schemaPath: '#/properties/slices/items/allOf/1/properties/z/minimum',
+                    keyword: 'minimum',
+                    params: { comparison: '>=', limit: 0 },
+                    message: 'must be >= 0',
+                  };
+                  if (vErrors === null) {
+                    vErrors = [err15];
+                  } else {
+                    vErrors.push(err15);
+                  }
+                  errors++;
+                }
+              }
+            }
+          } else {
+            const err16 = {
+              instancePath: instancePath + '/slices/' + i0,
+              schemaPath: '#/properties/slices/items/allOf/1/type',
+              keyword: 'type',
+              params: { type: 'object' },
+              message: 'must be object',
+            };
+            if (vErrors === null) {
+              vErrors = [err16];
+            } else {
+              vErrors.push(err16);
+            }
+            errors++;
+          }
+        }
+      } else {
+        const err17 = {
+          instancePath: instancePath + '/slices',
+          schemaPath: '#/properties/slices/type',
+          keyword: 'type',
+          params: { type: 'array' },
+          message: 'must be array',
+        };
+        if (vErrors === null) {
+          vErrors = [err17];
+        } else {
+          vErrors.push(err17);
+        }
+        errors++;
+      }
+    }
+  } else {
+    const err18 = {
+      instancePath,
+      schemaPath: '#/type',
+      keyword: 'type',
+      params: { type: 'object' },
+      message: 'must be object',
+    };
+    if (vErrors === null) {
+      vErrors = [err18];
+    } else {
+      vErrors.push(err18);
+    }
+    errors++;
+  }
+  validate19.errors = vErrors;
+  return errors === 0;
+}
+function validate18(data, { instancePath = '', parentData, parentDataProperty, rootData = data } = {}) {
+  let vErrors = null;
+  let errors = 0;
+  const _errs2 = errors;
+  let valid1 = true;
+  const _errs3 = errors;
+  if (data && typeof data == 'object' && !Array.isArray(data)) {
+    if (data.kind !== undefined) {
+      if ('box' !== data.kind) {
+        const err0 = {};
+        if (vErrors === null) {
+          vErrors = [err0];
+        } else {
+          vErrors.push(err0);
+        }
+        errors++;
+      }
+    }
+  }
+  var _valid0 = _errs3 === errors;
+  errors = _errs2;
+  if (vErrors !== null) {
+    if (_errs2) {
+      vErrors.length = _errs2;
+    } else {
+      vErrors = null;
+    }
+  }
+  if (_valid0) {
+    const _errs5 = errors;
+    if (data && typeof data == 'object' && !Array.isArray(data)) {
+      if (data.box === undefined) {
+        const err1 = {
+          instancePath,
+          schemaPath: '#/allOf/0/then/required',
+          keyword: 'required',
+          params: { missingProperty: 'box' },
+          message: "must have required property '" + 'box' + "'",
+        };
+        if (vErrors === null) {
+          vErrors = [err1];
+        } else {
+          vErrors.push(err1);
+        }
+        errors++;
+      }
+    }
+    var _valid0 = _errs5 === errors;
+    valid1 = _valid0;
+  }
+  if (!valid1) {
+    const err2 = {
+      instancePath,
+      schemaPath: '#/allOf/0/if',
+      keyword: 'if',
+      params: { failingKeyword: 'then' },
+      message: 'must match "then" schema',
+    };
+    if (vErrors === null) {
+      vErrors = [err2];
+    } else {
+      vErrors.push(err2);
+    }
+    errors++;
+  }
+  const _errs7 = errors;
+  let valid3 = true;
+  const _errs8 = errors;
+  if (data && typeof data == 'object' && !Array.isArray(data)) {
+    if (data.kind !== undefined) {
+      if ('polygon' !== data.kind) {
+        const err3 = {};
+        if (vErrors === null) {
+          vErrors = [err3];
+        } else {
+          vErrors.push(err3);
+        }
+        errors++;
+      }
+    }
+  }
+  var _valid1 = _errs8 === errors;
+  errors = _errs7;
+  if (vErrors !== null) {
+    if (_errs7) {
+      vErrors.length = _errs7;
+    } else {
+      vErrors = null;
+    }
+  }
+  if (_valid1) {
+    const _errs10 = errors;
+    if (data && typeof data == 'object' && !Array.isArray(data)) {
+      if (data.points === undefined) {
+        const err4 = {
+          instancePath,
+          schemaPath: '#/allOf/1/then/required',
+          keyword: 'required',
+          params: { missingProperty: 'points' },
+          message: "must have required property '" + 'points' + "'",
+        };
+        if (vErrors === null) {
+          vErrors = [err4];
+        } else {
+          vErrors.push(err4);
+        }
+        errors++;
+      }
+    }
+    var _valid1 = _errs10 === errors;
+    valid3 = _valid1;
+  }
+  if (!valid3) {
+    const err5 = {
+      instancePath,
+      schemaPath: '#/allOf/1/if',
+      keyword: 'if',
+      params: { failingKeyword: 'then' },
+      message: 'must match "then" schema',
+    };
+    if (vErrors === null) {
+      vErrors = [err5];
+    } else {
+      vErrors.push(err5);
+    }
+    errors++;
+  }
+  const _errs12 = errors;
+  let valid5 = true;
+  const _errs13 = errors;
+  if (data && typeof data == 'object' && !Array.isArray(data)) {
+    if (data.kind !== undefined) {
+      if ('mask' !== data.kind) {
+        const err6 = {};
+        if (vErrors === null) {
+          vErrors = [err6];
+        } else {
+          vErrors.push(err6);
+        }
+        errors++;
+      }
+    }
+  }
+  var _valid2 = _errs13 === errors;
+  errors = _errs12;
+  if (vErrors !== null) {
+    if (_errs12) {
+      vErrors.length = _errs12;
+    } else {
+      vErrors = null;
+    }
+  }
+  if (_valid2) {
+    const _errs15 = errors;
+    if (data && typeof data == 'object' && !Array.isArray(data)) {
+      if (data.mask === undefined) {
+        const err7 = {
+          instancePath,
+          schemaPath: '#/allOf/2/then/required',
+          keyword: 'required',
+          params: { missingProperty: 'mask' },
+          message: "must have required property '" + 'mask' + "'",
+        };
+        if (vErrors === null) {
+          vErrors = [err7];
+        } else {
+          vErrors.push(err7);
+        }
+        errors++;
+      }
+      if (data.mask !== undefined) {
+        let data3 = data.mask;
+        if (data3 && typeof data3 == 'object' && !Array.isArray(data3)) {
+          if (data3.rle === undefined) {
+            const err8 = {
+              instancePath: instancePath + '/mask',
+              schemaPath: '#/definitions/maskRle/required',
+              keyword: 'required',
+              params: { missingProperty: 'rle' },
+              message: "must have required property '" + 'rle' + "'",
+            };
+            if (vErrors === null) {
+              vErrors = [err8];
+            } else {
+              vErrors.push(err8);
+            }
+            errors++;
+          }
+          if (data3.bbox === undefined) {
+            const err9 = {
+              instancePath: instancePath + '/mask',
+              schemaPath: '#/definitions/maskRle/required',
+              keyword: 'required',
+              params: { missingProperty: 'bbox' },
+              message: "must have required property '" + 'bbox' + "'",
+            };
+            if (vErrors === null) {
+              vErrors = [err9];
+            } else {
+              vErrors.push(err9);
+            }
+            errors++;
+          }
+          if (data3.rle !== undefined) {
+            if (typeof data3.rle !== 'string') {
+              const err10 = {
+                instancePath: instancePath + '/mask/rle',
+                schemaPath: '#/definitions/maskRle/properties/rle/type',
+                keyword: 'type',
+                params: { type: 'string' },
+                message: 'must be string',
+              };
+              if (vErrors === null) {
+                vErrors = [err10];
+              } else {
+                vErrors.push(err10);
+              }
+              errors++;
+            }
+          }
+          if (data3.bbox !== undefined) {
+            let data5 = data3.bbox;
+            if (Array.isArray(data5)) {
+              if (data5.length > 4) {
+                const err11 = {
+                  instancePath: instancePath + '/mask/bbox',
+                  schemaPath: '#/definitions/maskRle/properties/bbox/maxItems',
+                  keyword: 'maxItems',
+                  params: { limit: 4 },
+                  message: 'must NOT have more than 4 items',
+                };
+                if (vErrors === null) {
+                  vErrors = [err11];
+                } else {
+                  vErrors.push(err11);
+                }
+                errors++;
+              }
+              if (data5.length < 4) {
+                const err12 = {
+                  instancePath: instancePath + '/mask/bbox',
+                  schemaPath: '#/definitions/maskRle/properties/bbox/minItems',
+                  keyword: 'minItems',
+                  params: { limit: 4 },
+                  message: 'must NOT have fewer than 4 items',
+                };
+                if (vErrors === null) {
+                  vErrors = [err12];
+                } else {
+                  vErrors.push(err12);
+                }
+                errors++;
+              }
+              const len0 = data5.length;
+              for (let i0 = 0; i0 < len0; i0++) {
+                let data6 = data5[i0];
+                if (!(typeof data6 == 'number' && !(data6 % 1) && !isNaN(data6) && isFinite(data6))) {
+                  const err13 = {
+                    instancePath: instancePath + '/mask/bbox/' + i0,
+                    schemaPath: '#/definitions/maskRle/properties/bbox/items/type',
+                    keyword: 'type',
+                    params: { type: 'integer' },
+                    message: 'must be integer',
+                  };
+                  if (vErrors === null) {
+                    vErrors = [err13];
+                  } else {
+                    vErrors.push(err13);
+                  }
+                  errors++;
+                }
+                if (typeof data6 == 'number' && isFinite(data6)) {
+                  if (data6 < 0 || isNaN(data6)) {
+                    const err14 = {
+                      instancePath: instancePath + '/mask/bbox/' + i0,
+                      schemaPath: '#/definitions/maskRle/properties/bbox/items/minimum',
+                      keyword: 'minimum',
+                      params: { comparison: '>=', limit: 0 },
+                      message: 'must be >= 0',
+                    };
+                    if (vErrors === null) {
+                      vErrors = [err14];
+                    } else {
+                      vErrors.push(err14);
+                    }
+                    errors++;
+                  }
+                }
+              }
+            } else {
+              const err15 = {
+                instancePath: instancePath + '/mask/bbox',
+                schemaPath: '#/definitions/maskRle/properties/bbox/type',
+                keyword: 'type',
+                params: { type: 'array' },
+                message: 'must be array',
+              };
+              if (vErrors === null) {
+                vErrors = [err15];
+              } else {
+                vErrors.push(err15);
+              }
+              errors++;
+            }
+          }
+        } else {
+          const err16 = {
+            instancePath: instancePath + '/mask',
+            schemaPath: '#/definitions/maskRle/type',
+            keyword: 'type',
+            params: { type: 'object' },
+            message: 'must be object',
+          };
+          if (vErrors === null) {
+            vErrors = [err16];
+          } else {
+            vErrors.push(err16);
+          }
+          errors++;
+        }
+      }
+    }
+    var _valid2 = _errs15 === errors;
+    valid5 = _valid2;
+  }
+  if (!valid5) {
+    const err17 = {
+      instancePath,
+      schemaPath: '#/allOf/2/if',
+      keyword: 'if',
+      params: { failingKeyword: 'then' },
+      message: 'must match "then" schema',
+    };
+    if (vErrors === null) {
+      vErrors = [err17];
+    } else {
+      vErrors.push(err17);
+    }
+    errors++;
+  }
+  const _errs26 = errors;
+  let valid12 = true;
+  const _errs27 = errors;
+  if (data && typeof data == 'object' && !Array.isArray(data)) {
+    if (data.kind !== undefined) {
+      if ('volume' !== data.kind) {
+        const err18 = {};
+        if (vErrors === null) {
+          vErrors = [err18];
+        } else {
+          vErrors.push(err18);
+        }
+        errors++;
+      }
+    }
+  }
+  var _valid3 = _errs27 === errors;
+  errors = _errs26;
+  if (vErrors !== null) {
+    if (_errs26) {
+      vErrors.length = _errs26;
+    } else {
+      vErrors = null;
+    }
+  }
+  if (_valid3) {
+    const _errs29 = errors;
+    if (data && typeof data == 'object' && !Array.isArray(data)) {
+      if (data.mask === undefined) {
+        const err19 = {
+          instancePath,
+          schemaPath: '#/allOf/3/then/required',
+          keyword: 'required',
+          params: { missingProperty: 'mask' },
+          message: "must have required property '" + 'mask' + "'",
+        };
+        if (vErrors === null) {
+          vErrors = [err19];
+        } else {
+          vErrors.push(err19);
+        }
+        errors++;
+      }
+      if (data.mask !== undefined) {
+        if (
+          !validate19(data.mask, {
+            instancePath: instancePath + '/mask',
+            parentData: data,
+            parentDataProperty: 'mask',
+            rootData,
+          })
+        ) {
+          vErrors = vErrors === null ? validate19.errors : vErrors.concat(validate19.errors);
+          errors = vErrors.length;
+        }
+      }
+    }
+    var _valid3 = _errs29 === errors;
+    valid12 = _valid3;
+  }
+  if (!valid12) {
+    const err20 = {
+      instancePath,
+      schemaPath: '#/allOf/3/if',
+      keyword: 'if',
+      params: { failingKeyword: 'then' },
+      message: 'must match "then" schema',
+    };
+    if (vErrors === null) {
+      vErrors = [err20];
+    } else {
+      vErrors.push(err20);
+    }
+    errors++;
+  }
+  const _errs32 = errors;
+  let valid15 = true;
+  const _errs33 = errors;
+  if (data && typeof data == 'object' && !Array.isArray(data)) {
+    if (data.kind !== undefined) {
+      if ('line' !== data.kind) {
+        const err21 = {};
+        if (vErrors === null) {
+          vErrors = [err21];
+        } else {
+          vErrors.push(err21);
+        }
+        errors++;
+      }
+    }
+  }
+  var _valid4 = _errs33 === errors;
+  errors = _errs32;
+  if (vErrors !== null) {
+    if (_errs32) {
+      vErrors.length = _errs32;
+    } else {
+      vErrors = null;
+    }
+  }
+  if (_valid4) {
+    const _errs35 = errors;
+    if (data && typeof data == 'object' && !Array.isArray(data)) {
+      if (data.points === undefined) {
+        const err22 = {
+          instancePath,
+          schemaPath: '#/allOf/4/then/required',
+          keyword: 'required',
+          params: { missingProperty: 'points' },
+          message: "must have required property '" + 'points' + "'",
+        };
+        if (vErrors === null) {
+          vErrors = [err22];
+        } else {
+          vErrors.push(err22);
+        }
+        errors++;
+      }
+      if (data.points !== undefined) {
+        let data10 = data.points;
+        if (Array.isArray(data10)) {
+          if (data10.length > 2) {
+            const err23 = {
+              instancePath: instancePath + '/points',
+              schemaPath: '#/allOf/4/then/properties/points/maxItems',
+              keyword: 'maxItems',
+              params: { limit: 2 },
+              message: 'must NOT have more than 2 items',
+            };
+            if (vErrors === null) {
+              vErrors = [err23];
+            } else {
+              vErrors.push(err23);
+            }
+            errors++;
+          }
+          if (data10.length < 2) {
+            const err24 = {
+              instancePath: instancePath + '/points',
+              schemaPath: '#/allOf/4/then/properties/points/minItems',
+              keyword: 'minItems',
+              params: { limit: 2 },
+              message: 'must NOT have fewer than 2 items',
+            };
+            if (vErrors === null) {
+              vErrors = [err24];
+            } else {
+              vErrors.push(err24);
+            }
+            errors++;
+          }
+        }
+      }
+    }
+    var _valid4 = _errs35 === errors;
+    valid15 = _valid4;
+  }
+  if (!valid15) {
+    const err25 = {
+      instancePath,
+      schemaPath: '#/allOf/4/if',
+      keyword: 'if',
+      params: { failingKeyword: 'then' },
+      message: 'must match "then" schema',
+    };
+    if (vErrors === null) {
+      vErrors = [err25];
+    } else {
+      vErrors.push(err25);
+    }
+    errors++;
+  }
+  const _errs38 = errors;
+  let valid18 = true;
+  const _errs39 = errors;
+  if (data && typeof data == 'object' && !Array.isArray(data)) {
+    if (data.kind !== undefined) {
+      if ('angle' !== data.kind) {
+        const err26 = {};
+        if (vErrors === null) {
+          vErrors = [err26];
+        } else {
+          vErrors.push(err26);
+        }
+        errors++;
+      }
+    }
+  }
+  var _valid5 = _errs39 === errors;
+  errors = _errs38;
+  if (vErrors !== null) {
+    if (_errs38) {
+      vErrors.length = _errs38;
+    } else {
+      vErrors = null;
+    }
+  }
+  if (_valid5) {
+    const _errs41 = errors;
+    if (data && typeof data == 'object' && !Array.isArray(data)) {
+      if (data.points === undefined) {
+        const err27 = {
+          instancePath,
+          schemaPath: '#/allOf/5/then/required',
+          keyword: 'required',
+          params: { missingProperty: 'points' },
+          message: "must have required property '" + 'points' + "'",
+        };
+        if (vErrors === null) {
+          vErrors = [err27];
+        } else {
+          vErrors.push(err27);
+        }
+        errors++;
+      }
+      if (data.points !== undefined) {
+        let data12 = data.points;
+        if (Array.isArray(data12)) {
+          if (data12.length > 3) {
+            const err28 = {
+              instancePath: instancePath + '/points',
+              schemaPath: '#/allOf/5/then/properties/points/maxItems',
+              keyword: 'maxItems',
+              params: { limit: 3 },
+              message: 'must NOT have more than 3 items',
+            };
+            if (vErrors === null) {
+              vErrors = [err28];
+            } else {
+              vErrors.push(err28);
+            }
+            errors++;
+          }
+          if (data12.length < 3) {
+            const err29 = {
+              instancePath: instancePath + '/points',
+              schemaPath: '#/allOf/5/then/properties/points/minItems',
+              keyword: 'minItems',
+              params: { limit: 3 },
+              message: 'must NOT have fewer than 3 items',
+            };
+            if (vErrors === null) {
+              vErrors = [err29];
+            } else {
+              vErrors.push(err29);
+            }
+            errors++;
+          }
+        }
+      }
+    }
+    var _valid5 = _errs41 === errors;
+    valid18 = _valid5;
+  }
+  if (!valid18) {
+    const err30 = {
+      instancePath,
+      schemaPath: '#/allOf/5/if',
+      keyword: 'if',
+      params: { failingKeyword: 'then' },
+      message: 'must match "then" schema',
+    };
+    if (vErrors === null) {
+      vErrors = [err30];
+    } else {
+      vErrors.push(err30);
+    }
+    errors++;
+  }
+  if (data && typeof data == 'object' && !Array.isArray(data)) {
+    if (data.id === undefined) {
+      const err31 = {
+        instancePath,
+        schemaPath: '#/required',
+        keyword: 'required',
+        params: { missingProperty: 'id' },
+        message: "must have required property '" + 'id' + "'",
+      };
+      if (vErrors === null) {
+        vErrors = [err31];
+      } else {
+        vErrors.push(err31);
+      }
+      errors++;
+    }
+    if (data.label === undefined) {
+      const err32 = {
+        instancePath,
+        schemaPath: '#/required',
+        keyword: 'required',
+        params: { missingProperty: 'label' },
+        message: "must have required property '" + 'label' + "'",
+      };
+      if (vErrors === null) {
+        vErrors = [err32];
+      } else {
+        vErrors.push(err32);
+      }
+      errors++;
+    }
+    if (data.kind === undefined) {
+      const err33 = {
+        instancePath,
+        schemaPath: '#/required',
+        keyword: 'required',
+        params: { missingProperty: 'kind' },
+        message: "must have required property '" + 'kind' + "'",
+      };
+      if (vErrors === null) {
+        vErrors = [err33];
+      } else {
+        vErrors.push(err33);
+      }
+      errors++;
+    }
+    if (data.slice === undefined) {
+      const err34 = {
+        instancePath,
+        schemaPath: '#/required',
+        keyword: 'required',
+        params: { missingProperty: 'slice' },
+        message: "must have required property '" + 'slice' + "'",
+      };
+      if (vErrors === null) {
+        vErrors = [err34];
+      } else {
+        vErrors.push(err34);
+      }
+      errors++;
+    }
+    if (data.id !== undefined) {
+      let data13 = data.id;
+      if (typeof data13 === 'string') {
+        if (func2(data13) < 1) {
+          const err35 = {
+            instancePath: instancePath + '/id',
+            schemaPath: '#/properties/id/minLength',
+            keyword: 'minLength',
+            params: { limit: 1 },
+            message: 'must NOT have fewer than 1 characters',
+          };
+          if (vErrors === null) {
+            vErrors = [err35];
+          } else {
+            vErrors.push(err35);
+          }
+          errors++;
+        }
+      } else {
+        const err36 = {
+          instancePath: instancePath + '/id',
+          schemaPath: '#/properties/id/type',
+          keyword: 'type',
+          params: { type: 'string' },
+          message: 'must be string',
+        };
+        if (vErrors === null) {
+          vErrors = [err36];
+        } else {
+          vErrors.push(err36);
+        }
+        errors++;
+      }
+    }
+    if (data.label !== undefined) {
+      let data14 = data.label;
+      if (typeof data14 === 'string') {
+        if (func2(data14) < 1) {
+          const err37 = {
+            instancePath: instancePath + '/label',
+            schemaPath: '#/properties/label/minLength',
+            keyword: 'minLength',
+            params: { limit: 1 },
+            message: 'must NOT have fewer than 1 characters',
+          };
+          if (vErrors === null) {
+            vErrors = [err37];
+          } else {
+            vErrors.push(err37);
+          }
+          errors++;
+        }
+      } else {
+        const err38 = {
+          instancePath: instancePath + '/label',
+          schemaPath: '#/properties/label/type',
+          keyword: 'type',
+          params: { type: 'string' },
+          message: 'must be string',
+        };
+        if (vErrors === null) {
+          vErrors = [err38];
+        } else {
+          vErrors.push(err38);
+        }
+        errors++;
+      }
+    }
+    if (data.kind !== undefined) {
+      let data15 = data.kind;
+      if (!(
+        data15 === 'box' ||
+        data15 === 'polygon' ||
+        data15 === 'mask' ||
+        data15 === 'volume' ||
+        data15 === 'line' ||
+        data15 === 'angle'
+      )) {
+        const err39 = {
+          instancePath: instancePath + '/kind',
+          schemaPath: '#/properties/kind/enum',
+          keyword: 'enum',
+          params: { allowedValues: schema21.properties.kind.enum },
+          message: 'must be equal to one of the allowed values',
+        };
+        if (vErrors === null) {
+          vErrors = [err39];
+        } else {
+          vErrors.push(err39);
+        }
+        errors++;
+      }
+    }
+    if (data.slice !== undefined) {
+      let data16 = data.slice;
+      if (!(typeof data16 == 'number' && !(data16 % 1) && !isNaN(data16) && isFinite(data16))) {
+        const err40 = {
+          instancePath: instancePath + '/slice',
+          schemaPath: '#/properties/slice/type',
+          keyword: 'type',
+          params: { type: 'integer' },
+          message: 'must be integer',
+        };
+        if (vErrors === null) {
+          vErrors = [err40];
+        } else {
+          vErrors.push(err40);
+        }
+        errors++;
+      }
+      if (typeof data16 == 'number' && isFinite(data16)) {
+        if (data16 < 0 || isNaN(data16)) {
+          const err41 = {
+            instancePath: instancePath + '/slice',
+            schemaPath: '#/properties/slice/minimum',
+            keyword: 'minimum',
+            params: { comparison: '>=', limit: 0 },
+            message: 'must be >= 0',
+          };
+          if (vErrors === null) {
+            vErrors = [err41];
+          } else {
+            vErrors.push(err41);
+          }
+          errors++;
+        }
+      }
+    }
+    if (data.box !== undefined) {
+      let data17 = data.box;
+      if (data17 && typeof data17 == 'object' && !Array.isArray(data17)) {
+        if (data17.x === undefined) {
+          const err42 = {
+            instancePath: instancePath + '/box',
+            schemaPath: '#/properties/box/required',
+            keyword: 'required',
+            params: { missingProperty: 'x' },
+            message: "must have required property '" + 'x' + "'",
+          };
+          if (vErrors === null) {
+            vErrors = [err42];
+          } else {
+            vErrors.push(err42);
+          }
+          errors++;
+        }
+        if (data17.y === undefined) {
+          const err43 = {
+            instancePath: instancePath + '/box',
+            schemaPath: '#/properties/box/required',
+            keyword: 'required',
+            params: { missingProperty: 'y' },
+            message: "must have required property '" + 'y' + "'",
+          };
+          if (vErrors === null) {
+            vErrors = [err43];
+          } else {
+            vErrors.push(err43);
+          }
+          errors++;
+        }
+        if (data17.width === undefined) {
+          const err44 = {
+            instancePath: instancePath + '/box',
+            schemaPath: '#/properties/box/required',
+            keyword: 'required',
+            params: { missingProperty: 'width' },
+            message: "must have required property '" + 'width' + "'",
+          };
+          if (vErrors === null) {
+            vErrors = [err44];
+          } else {
+            vErrors.push(err44);
+          }
+          errors++;
+        }
+        if (data17.height === undefined) {
+          const err45 = {
+            instancePath: instancePath + '/box',
+            schemaPath: '#/properties/box/required',
+            keyword: 'required',
+            params: { missingProperty: 'height' },
+            message: "must have required property '" + 'height' + "'",
+          };
+          if (vErrors === null) {
+            vErrors = [err45];
+          } else {
+            vErrors.push(err45);
+          }
+          errors++;
+        }
+        if (data17.x !== undefined) {
+          let data18 = data17.x;
+          if (!(typeof data18 == 'number' && isFinite(data18))) {
+            const err46 = {
+              instancePath: instancePath + '/box/x',
+              schemaPath: '#/properties/box/properties/x/type',
+              keyword: 'type',
+              params: { type: 'number' },
+              message: 'must be number',
+            };
+            if (vErrors === null) {
+              vErrors = [err46];
+            } else {
+              vErrors.push(err46);
+            }
+            errors++;
+          }
+        }
+        if (data17.y !== undefined) {
+          let data19 = data17.y;
+          if (!(typeof data19 == 'number' && isFinite(data19))) {
+            const err47 = {
+              instancePath: instancePath + '/box/y',
+              schemaPath: '#/properties/box/properties/y/type',
+              keyword: 'type',
+              params: { type: 'number' },
+              message: 'must be number',
+            };
+            if (vErrors === null) {
+              vErrors = [err47];
+            } else {
+              vErrors.push(err47);
+            }
+            errors++;
+          }
+        }
+        if (data17.width !== undefined) {
+          let data20 = data17.width;
+          if (typeof data20 == 'number' && isFinite(data20)) {
+            if (data20 < 0 || isNaN(data20)) {
+              const err48 = {
+                instancePath: instancePath + '/box/width',
+                schemaPath: '#/properties/box/properties/width/minimum',
+                keyword: 'minimum',
+                params: { comparison: '>=', limit: 0 },
+                message: 'must be >= 0',
+              };
+              if (vErrors === null) {
+                vErrors = [err48];
+              } else {
+                vErrors.push(err48);
+              }
+              errors++;
+            }
+          } else {
+            const err49 = {
+              instancePath: instancePath + '/box/width',
+              schemaPath: '#/properties/box/properties/width/type',
+              keyword: 'type',
+              params: { type: 'number' },
+              message: 'must be number',
+            };
+            if (vErrors === null) {
+              vErrors = [err49];
+            } else {
+              vErrors.push(err49);
+            }
+            errors++;
+          }
+        }
+        if (data17.height !== undefined) {
+          let data21 = data17.height;
+          if (typeof data21 == 'number' && isFinite(data21)) {
+            if (data21 < 0 || isNaN(data21)) {
+              const err50 = {
+                instancePath: instancePath + '/box/height',
+                schemaPath: '#/properties/box/properties/height/minimum',
+                keyword: 'minimum',
+                params: { comparison: '>=', limit: 0 },
+                message: 'must be >= 0',
+              };
+              if (vErrors === null) {
+                vErrors = [err50];
+              } else {
+                vErrors.push(err50);
+              }
+              errors++;
+            }
+          } else {
+            const err51 = {
+              instancePath: instancePath + '/box/height',
+              schemaPath: '#/properties/box/properties/height/type',
+              keyword: 'type',
+              params: { type: 'number' },
+              message: 'must be number',
+            };
+            if (vErrors === null) {
+              vErrors = [err51];
+            } else {
+              vErrors.push(err51);
+            }
+            errors++;
+          }
+        }
+      } else {
+        const err52 = {
+          instancePath: instancePath + '/box',
+          schemaPath: '#/properties/box/type',
+          keyword: 'type',
+          params: { type: 'object' },
+          message: 'must be object',
+        };
+        if (vErrors === null) {
+          vErrors = [err52];
+        } else {
+          vErrors.push(err52);
+        }
+        errors++;
+      }
+    }
+    if (data.points !== undefined) {
+      let data22 = data.points;
+      if (Array.isArray(data22)) {
+        const len1 = data22.length;
+        for (let i1 = 0; i1 < len1; i1++) {
+          let data23 = data22[i1];
+          if (Array.isArray(data23)) {
+            if (data23.length > 2) {
+              const err53 = {
+                instancePath: instancePath + '/points/' + i1,
+                schemaPath: '#/properties/points/items/maxItems',
+                keyword: 'maxItems',
+                params: { limit: 2 },
+                message: 'must NOT have more than 2 items',
+              };
+              if (vErrors === null) {
+                vErrors = [err53];
+              } else {
+                vErrors.push(err53);
+              }
+              errors++;
+            }
+            if (data23.length < 2) {
+              const err54 = {
+                instancePath: instancePath + '/points/' + i1,
+                schemaPath: '#/properties/points/items/minItems',
+                keyword: 'minItems',
+                params: { limit: 2 },
+                message: 'must NOT have fewer than 2 items',
+              };
+              if (vErrors === null) {
+                vErrors = [err54];
+              } else {
+                vErrors.push(err54);
+              }
+              errors++;
+            }
+            const len2 = data23.length;
+            for (let i2 = 0; i2 < len2; i2++) {
+              let data24 = data23[i2];
+              if (!(typeof data24 == 'number' && isFinite(data24))) {
+                const err55 = {
+                  instancePath: instancePath + '/points/' + i1 + '/' + i2,
+                  schemaPath: '#/properties/points/items/items/type',
+                  keyword: 'type',
+                  params: { type: 'number' },
+                  message: 'must be number',
+                };
+                if (vErrors === null) {
+                  vErrors = [err55];
+                } else {
+                  vErrors.push(err55);
+                }
+                errors++;
+              }
+            }
+          } else {
+            const err56 = {
+              instancePath: instancePath + '/points/' + i1,
+              schemaPath: '#/properties/points/items/type',
+              keyword: 'type',
+              params: { type: 'array' },
+              message: 'must be array',
+            };
+            if (vErrors === null) {
+              vErrors = [err56];
+            } else {
+              vErrors.push(err56);
+            }
+            errors++;
+          }
+        }
+      } else {
+        const err57 = {
+          instancePath: instancePath + '/points',
+          schemaPath: '#/properties/points/type',
+          keyword: 'type',
+          params: { type: 'array' },
+          message: 'must be array',
+        };
+        if (vErrors === null) {
+          vErrors = [err57];
+        } else {
+          vErrors.push(err57);
+        }
+        errors++;
+      }
+    }
+    if (data.mask !== undefined) {
+      let data25 = data.mask;
+      if (!(data25 && typeof data25 == 'object' && !Array.isArray(data25))) {
+        const err58 = {
+          instancePath: instancePath + '/mask',
+          schemaPath: '#/properties/mask/type',
+          keyword: 'type',
+          params: { type: 'object' },
+          message: 'must be object',
+        };
+        if (vErrors === null) {
+          vErrors = [err58];
+        } else {
+          vErrors.push(err58);
+        }
+        errors++;
+      }
+    }
+    if (data.attributes !== undefined) {
+      let data26 = data.attributes;
+      if (data26 && typeof data26 == 'object' && !Array.isArray(data26)) {
+        for (const key0 in data26) {
+          let data27 = data26[key0];
+          if (
+            typeof data27 !== 'string' &&
+            !(typeof data27 == 'number' && isFinite(data27)) &&
+            typeof data27 !== 'boolean'
+          ) {
+            const err59 = {
+              instancePath: instancePath + '/attributes/' + key0.replace(/~/g, '~0').replace(/\//g, '~1'),
+              schemaPath: '#/properties/attributes/additionalProperties/type',
+              keyword: 'type',
+              params: { type: schema21.properties.attributes.additionalProperties.type },
+              message: 'must be string,number,boolean',
+            };
+            if (vErrors === null) {
+              vErrors = [err59];
+            } else {
+              vErrors.push(err59);
+            }
+            errors++;
+          }
+        }
+      } else {
+        const err60 = {
+          instancePath: instancePath + '/attributes',
+          schemaPath: '#/properties/attributes/type',
+          keyword: 'type',
+          params: { type: 'object' },
+          message: 'must be object',
+        };
+        if (vErrors === null) {
+          vErrors = [err60];
+        } else {
+          vErrors.push(err60);
+        }
+        errors++;
+      }
+    }
+    if (data.createdAt !== undefined) {
+      if (typeof data.createdAt !== 'string') {
+        const err61 = {
+          instancePath: instancePath + '/createdAt',
+          schemaPath: '#/properties/createdAt/type',
+          keyword: 'type',
+          params: { type: 'string' },
+          message: 'must be string',
+        };
+        if (vErrors === null) {
+          vErrors = [err61];
+        } else {
+          vErrors.push(err61);
+        }
+        errors++;
+      }
+    }
+    if (data.updatedAt !== undefined) {
+      if (typeof data.updatedAt !== 'string') {
+        const err62 = {
+          instancePath: instancePath + '/updatedAt',
+          schemaPath: '#/properties/updatedAt/type',
+          keyword: 'type',
+          params: { type: 'string' },
+          message: 'must be string',
+        };
+        if (vErrors === null) {
+          vErrors = [err62];
+        } else {
+          vErrors.push(err62);
+        }
+        errors++;
+      }
+    }
+  } else {
+    const err63 = {
+      instancePath,
+      schemaPath: '#/type',
+      keyword: 'type',
+      params: { type: 'object' },
+      message: 'must be object',
+    };
+    if (vErrors === null) {
+      vErrors = [err63];
+    } else {
+      vErrors.push(err63);
+    }
+    errors++;
+  }
+  validate18.errors = vErrors;
+  return errors === 0;
+}
 function validate17(data, { instancePath = '', parentData, parentDataProperty, rootData = data } = {}) {
   /*# sourceURL="https://voxmark.dev/schemas/document.json" */ let vErrors = null;
   let errors = 0;
@@ -3084,1101 +4647,20 @@ function validate17(data, { instancePath = '', parentData, parentDataProperty, r
       if (Array.isArray(data24)) {
         const len3 = data24.length;
         for (let i3 = 0; i3 < len3; i3++) {
-          let data25 = data24[i3];
-          const _errs52 = errors;
-          let valid14 = true;
-          const _errs53 = errors;
-          if (data25 && typeof data25 == 'object' && !Array.isArray(data25)) {
-            if (data25.kind !== undefined) {
-              if ('box' !== data25.kind) {
-                const err40 = {};
-                if (vErrors === null) {
-                  vErrors = [err40];
-                } else {
-                  vErrors.push(err40);
-                }
-                errors++;
-              }
-            }
-          }
-          var _valid0 = _errs53 === errors;
-          errors = _errs52;
-          if (vErrors !== null) {
-            if (_errs52) {
-              vErrors.length = _errs52;
-            } else {
-              vErrors = null;
-            }
-          }
-          if (_valid0) {
-            const _errs55 = errors;
-            if (data25 && typeof data25 == 'object' && !Array.isArray(data25)) {
-              if (data25.box === undefined) {
-                const err41 = {
-                  instancePath: instancePath + '/annotations/' + i3,
-                  schemaPath: '#/definitions/annotation/allOf/0/then/required',
-                  keyword: 'required',
-                  params: { missingProperty: 'box' },
-                  message: "must have required property '" + 'box' + "'",
-                };
-                if (vErrors === null) {
-                  vErrors = [err41];
-                } else {
-                  vErrors.push(err41);
-                }
-                errors++;
-              }
-            }
-            var _valid0 = _errs55 === errors;
-            valid14 = _valid0;
-          }
-          if (!valid14) {
-            const err42 = {
+          if (
+            !validate18(data24[i3], {
               instancePath: instancePath + '/annotations/' + i3,
-              schemaPath: '#/definitions/annotation/allOf/0/if',
-              keyword: 'if',
-              params: { failingKeyword: 'then' },
-              message: 'must match "then" schema',
-            };
-            if (vErrors === null) {
-              vErrors = [err42];
-            } else {
-              vErrors.push(err42);
-            }
-            errors++;
-          }
-          const _errs57 = errors;
-          let valid16 = true;
-          const _errs58 = errors;
-          if (data25 && typeof data25 == 'object' && !Array.isArray(data25)) {
-            if (data25.kind !== undefined) {
-              if ('polygon' !== data25.kind) {
-                const err43 = {};
-                if (vErrors === null) {
-                  vErrors = [err43];
-                } else {
-                  vErrors.push(err43);
-                }
-                errors++;
-              }
-            }
-          }
-          var _valid1 = _errs58 === errors;
-          errors = _errs57;
-          if (vErrors !== null) {
-            if (_errs57) {
-              vErrors.length = _errs57;
-            } else {
-              vErrors = null;
-            }
-          }
-          if (_valid1) {
-            const _errs60 = errors;
-            if (data25 && typeof data25 == 'object' && !Array.isArray(data25)) {
-              if (data25.points === undefined) {
-                const err44 = {
-                  instancePath: instancePath + '/annotations/' + i3,
-                  schemaPath: '#/definitions/annotation/allOf/1/then/required',
-                  keyword: 'required',
-                  params: { missingProperty: 'points' },
-                  message: "must have required property '" + 'points' + "'",
-                };
-                if (vErrors === null) {
-                  vErrors = [err44];
-                } else {
-                  vErrors.push(err44);
-                }
-                errors++;
-              }
-            }
-            var _valid1 = _errs60 === errors;
-            valid16 = _valid1;
-          }
-          if (!valid16) {
-            const err45 = {
-              instancePath: instancePath + '/annotations/' + i3,
-              schemaPath: '#/definitions/annotation/allOf/1/if',
-              keyword: 'if',
-              params: { failingKeyword: 'then' },
-              message: 'must match "then" schema',
-            };
-            if (vErrors === null) {
-              vErrors = [err45];
-            } else {
-              vErrors.push(err45);
-            }
-            errors++;
-          }
-          const _errs62 = errors;
-          let valid18 = true;
-          const _errs63 = errors;
-          if (data25 && typeof data25 == 'object' && !Array.isArray(data25)) {
-            if (data25.kind !== undefined) {
-              if ('mask' !== data25.kind) {
-                const err46 = {};
-                if (vErrors === null) {
-                  vErrors = [err46];
-                } else {
-                  vErrors.push(err46);
-                }
-                errors++;
-              }
-            }
-          }
-          var _valid2 = _errs63 === errors;
-          errors = _errs62;
-          if (vErrors !== null) {
-            if (_errs62) {
-              vErrors.length = _errs62;
-            } else {
-              vErrors = null;
-            }
-          }
-          if (_valid2) {
-            const _errs65 = errors;
-            if (data25 && typeof data25 == 'object' && !Array.isArray(data25)) {
-              if (data25.mask === undefined) {
-                const err47 = {
-                  instancePath: instancePath + '/annotations/' + i3,
-                  schemaPath: '#/definitions/annotation/allOf/2/then/required',
-                  keyword: 'required',
-                  params: { missingProperty: 'mask' },
-                  message: "must have required property '" + 'mask' + "'",
-                };
-                if (vErrors === null) {
-                  vErrors = [err47];
-                } else {
-                  vErrors.push(err47);
-                }
-                errors++;
-              }
-            }
-            var _valid2 = _errs65 === errors;
-            valid18 = _valid2;
-          }
-          if (!valid18) {
-            const err48 = {
-              instancePath: instancePath + '/annotations/' + i3,
-              schemaPath: '#/definitions/annotation/allOf/2/if',
-              keyword: 'if',
-              params: { failingKeyword: 'then' },
-              message: 'must match "then" schema',
-            };
-            if (vErrors === null) {
-              vErrors = [err48];
-            } else {
-              vErrors.push(err48);
-            }
-            errors++;
-          }
-          const _errs67 = errors;
-          let valid20 = true;
-          const _errs68 = errors;
-          if (data25 && typeof data25 == 'object' && !Array.isArray(data25)) {
-            if (data25.kind !== undefined) {
-              if ('line' !== data25.kind) {
-                const err49 = {};
-                if (vErrors === null) {
-                  vErrors = [err49];
-                } else {
-                  vErrors.push(err49);
-                }
-                errors++;
-              }
-            }
-          }
-          var _valid3 = _errs68 === errors;
-          errors = _errs67;
-          if (vErrors !== null) {
-            if (_errs67) {
-              vErrors.length = _errs67;
-            } else {
-              vErrors = null;
-            }
-          }
-          if (_valid3) {
-            const _errs70 = errors;
-            if (data25 && typeof data25 == 'object' && !Array.isArray(data25)) {
-              if (data25.points === undefined) {
-                const err50 = {
-                  instancePath: instancePath + '/annotations/' + i3,
-                  schemaPath: '#/definitions/annotation/allOf/3/then/required',
-                  keyword: 'required',
-                  params: { missingProperty: 'points' },
-                  message: "must have required property '" + 'points' + "'",
-                };
-                if (vErrors === null) {
-                  vErrors = [err50];
-                } else {
-                  vErrors.push(err50);
-                }
-                errors++;
-              }
-              if (data25.points !== undefined) {
-                let data30 = data25.points;
-                if (Array.isArray(data30)) {
-                  if (data30.length > 2) {
-                    const err51 = {
-                      instancePath: instancePath + '/annotations/' + i3 + '/points',
-                      schemaPath: '#/definitions/annotation/allOf/3/then/properties/points/maxItems',
-                      keyword: 'maxItems',
-                      params: { limit: 2 },
-                      message: 'must NOT have more than 2 items',
-                    };
-                    if (vErrors === null) {
-                      vErrors = [err51];
-                    } else {
-                      vErrors.push(err51);
-                    }
-                    errors++;
-                  }
-                  if (data30.length < 2) {
-                    const err52 = {
-                      instancePath: instancePath + '/annotations/' + i3 + '/points',
-                      schemaPath: '#/definitions/annotation/allOf/3/then/properties/points/minItems',
-                      keyword: 'minItems',
-                      params: { limit: 2 },
-                      message: 'must NOT have fewer than 2 items',
-                    };
-                    if (vErrors === null) {
-                      vErrors = [err52];
-                    } else {
-                      vErrors.push(err52);
-                    }
-                    errors++;
-                  }
-                }
-              }
-            }
-            var _valid3 = _errs70 === errors;
-            valid20 = _valid3;
-          }
-          if (!valid20) {
-            const err53 = {
-              instancePath: instancePath + '/annotations/' + i3,
-              schemaPath: '#/definitions/annotation/allOf/3/if',
-              keyword: 'if',
-              params: { failingKeyword: 'then' },
-              message: 'must match "then" schema',
-            };
-            if (vErrors === null) {
-              vErrors = [err53];
-            } else {
-              vErrors.push(err53);
-            }
-            errors++;
-          }
-          const _errs73 = errors;
-          let valid23 = true;
-          const _errs74 = errors;
-          if (data25 && typeof data25 == 'object' && !Array.isArray(data25)) {
-            if (data25.kind !== undefined) {
-              if ('angle' !== data25.kind) {
-                const err54 = {};
-                if (vErrors === null) {
-                  vErrors = [err54];
-                } else {
-                  vErrors.push(err54);
-                }
-                errors++;
-              }
-            }
-          }
-          var _valid4 = _errs74 === errors;
-          errors = _errs73;
-          if (vErrors !== null) {
-            if (_errs73) {
-              vErrors.length = _errs73;
-            } else {
-              vErrors = null;
-            }
-          }
-          if (_valid4) {
-            const _errs76 = errors;
-            if (data25 && typeof data25 == 'object' && !Array.isArray(data25)) {
-              if (data25.points === undefined) {
-                const err55 = {
-                  instancePath: instancePath + '/annotations/' + i3,
-                  schemaPath: '#/definitions/annotation/allOf/4/then/required',
-                  keyword: 'required',
-                  params: { missingProperty: 'points' },
-                  message: "must have required property '" + 'points' + "'",
-                };
-                if (vErrors === null) {
-                  vErrors = [err55];
-                } else {
-                  vErrors.push(err55);
-                }
-                errors++;
-              }
-              if (data25.points !== undefined) {
-                let data32 = data25.points;
-                if (Array.isArray(data32)) {
-                  if (data32.length > 3) {
-                    const err56 = {
-                      instancePath: instancePath + '/annotations/' + i3 + '/points',
-                      schemaPath: '#/definitions/annotation/allOf/4/then/properties/points/maxItems',
-                      keyword: 'maxItems',
-                      params: { limit: 3 },
-                      message: 'must NOT have more than 3 items',
-                    };
-                    if (vErrors === null) {
-                      vErrors = [err56];
-                    } else {
-                      vErrors.push(err56);
-                    }
-                    errors++;
-                  }
-                  if (data32.length < 3) {
-                    const err57 = {
-                      instancePath: instancePath + '/annotations/' + i3 + '/points',
-                      schemaPath: '#/definitions/annotation/allOf/4/then/properties/points/minItems',
-                      keyword: 'minItems',
-                      params: { limit: 3 },
-                      message: 'must NOT have fewer than 3 items',
-                    };
-                    if (vErrors === null) {
-                      vErrors = [err57];
-                    } else {
-                      vErrors.push(err57);
-                    }
-                    errors++;
-                  }
-                }
-              }
-            }
-            var _valid4 = _errs76 === errors;
-            valid23 = _valid4;
-          }
-          if (!valid23) {
-            const err58 = {
-              instancePath: instancePath + '/annotations/' + i3,
-              schemaPath: '#/definitions/annotation/allOf/4/if',
-              keyword: 'if',
-              params: { failingKeyword: 'then' },
-              message: 'must match "then" schema',
-            };
-            if (vErrors === null) {
-              vErrors = [err58];
-            } else {
-              vErrors.push(err58);
-            }
-            errors++;
-          }
-          if (data25 && typeof data25 == 'object' && !Array.isArray(data25)) {
-            if (data25.id === undefined) {
-              const err59 = {
-                instancePath: instancePath + '/annotations/' + i3,
-                schemaPath: '#/definitions/annotation/required',
-                keyword: 'required',
-                params: { missingProperty: 'id' },
-                message: "must have required property '" + 'id' + "'",
-              };
-              if (vErrors === null) {
-                vErrors = [err59];
-              } else {
-                vErrors.push(err59);
-              }
-              errors++;
-            }
-            if (data25.label === undefined) {
-              const err60 = {
-                instancePath: instancePath + '/annotations/' + i3,
-                schemaPath: '#/definitions/annotation/required',
-                keyword: 'required',
-                params: { missingProperty: 'label' },
-                message: "must have required property '" + 'label' + "'",
-              };
-              if (vErrors === null) {
-                vErrors = [err60];
-              } else {
-                vErrors.push(err60);
-              }
-              errors++;
-            }
-            if (data25.kind === undefined) {
-              const err61 = {
-                instancePath: instancePath + '/annotations/' + i3,
-                schemaPath: '#/definitions/annotation/required',
-                keyword: 'required',
-                params: { missingProperty: 'kind' },
-                message: "must have required property '" + 'kind' + "'",
-              };
-              if (vErrors === null) {
-                vErrors = [err61];
-              } else {
-                vErrors.push(err61);
-              }
-              errors++;
-            }
-            if (data25.slice === undefined) {
-              const err62 = {
-                instancePath: instancePath + '/annotations/' + i3,
-                schemaPath: '#/definitions/annotation/required',
-                keyword: 'required',
-                params: { missingProperty: 'slice' },
-                message: "must have required property '" + 'slice' + "'",
-              };
-              if (vErrors === null) {
-                vErrors = [err62];
-              } else {
-                vErrors.push(err62);
-              }
-              errors++;
-            }
-            if (data25.id !== undefined) {
-              let data33 = data25.id;
-              if (typeof data33 === 'string') {
-                if (func2(data33) < 1) {
-                  const err63 = {
-                    instancePath: instancePath + '/annotations/' + i3 + '/id',
-                    schemaPath: '#/definitions/annotation/properties/id/minLength',
-                    keyword: 'minLength',
-                    params: { limit: 1 },
-                    message: 'must NOT have fewer than 1 characters',
-                  };
-                  if (vErrors === null) {
-                    vErrors = [err63];
-                  } else {
-                    vErrors.push(err63);
-                  }
-                  errors++;
-                }
-              } else {
-                const err64 = {
-                  instancePath: instancePath + '/annotations/' + i3 + '/id',
-                  schemaPath: '#/definitions/annotation/properties/id/type',
-                  keyword: 'type',
-                  params: { type: 'string' },
-                  message: 'must be string',
-                };
-                if (vErrors === null) {
-                  vErrors = [err64];
-                } else {
-                  vErrors.push(err64);
-                }
-                errors++;
-              }
-            }
-            if (data25.label !== undefined) {
-              let data34 = data25.label;
-              if (typeof data34 === 'string') {
-                if (func2(data34) < 1) {
-                  const err65 = {
-                    instancePath: instancePath + '/annotations/' + i3 + '/label',
-                    schemaPath: '#/definitions/annotation/properties/label/minLength',
-                    keyword: 'minLength',
-                    params: { limit: 1 },
-                    message: 'must NOT have fewer than 1 characters',
-                  };
-                  if (vErrors === null) {
-                    vErrors = [err65];
-                  } else {
-                    vErrors.push(err65);
-                  }
-                  errors++;
-                }
-              } else {
-                const err66 = {
-                  instancePath: instancePath + '/annotations/' + i3 + '/label',
-                  schemaPath: '#/definitions/annotation/properties/label/type',
-                  keyword: 'type',
-                  params: { type: 'string' },
-                  message: 'must be string',
-                };
-                if (vErrors === null) {
-                  vErrors = [err66];
-                } else {
-                  vErrors.push(err66);
-                }
-                errors++;
-              }
-            }
-            if (data25.kind !== undefined) {
-              let data35 = data25.kind;
-              if (!(
-                data35 === 'box' ||
-                data35 === 'polygon' ||
-                data35 === 'mask' ||
-                data35 === 'line' ||
-                data35 === 'angle'
-              )) {
-                const err67 = {
-                  instancePath: instancePath + '/annotations/' + i3 + '/kind',
-                  schemaPath: '#/definitions/annotation/properties/kind/enum',
-                  keyword: 'enum',
-                  params: { allowedValues: schema21.properties.kind.enum },
-                  message: 'must be equal to one of the allowed values',
-                };
-                if (vErrors === null) {
-                  vErrors = [err67];
-                } else {
-                  vErrors.push(err67);
-                }
-                errors++;
-              }
-            }
-            if (data25.slice !== undefined) {
-              let data36 = data25.slice;
-              if (!(typeof data36 == 'number' && !(data36 % 1) && !isNaN(data36) && isFinite(data36))) {
-                const err68 = {
-                  instancePath: instancePath + '/annotations/' + i3 + '/slice',
-                  schemaPath: '#/definitions/annotation/properties/slice/type',
-                  keyword: 'type',
-                  params: { type: 'integer' },
-                  message: 'must be integer',
-                };
-                if (vErrors === null) {
-                  vErrors = [err68];
-                } else {
-                  vErrors.push(err68);
-                }
-                errors++;
-              }
-              if (typeof data36 == 'number' && isFinite(data36)) {
-                if (data36 < 0 || isNaN(data36)) {
-                  const err69 = {
-                    instancePath: instancePath + '/annotations/' + i3 + '/slice',
-                    schemaPath: '#/definitions/annotation/properties/slice/minimum',
-                    keyword: 'minimum',
-                    params: { comparison: '>=', limit: 0 },
-                    message: 'must be >= 0',
-                  };
-                  if (vErrors === null) {
-                    vErrors = [err69];
-                  } else {
-                    vErrors.push(err69);
-                  }
-                  errors++;
-                }
-              }
-            }
-            if (data25.box !== undefined) {
-              let data37 = data25.box;
-              if (data37 && typeof data37 == 'object' && !Array.isArray(data37)) {
-                if (data37.x === undefined) {
-                  const err70 = {
-                    instancePath: instancePath + '/annotations/' + i3 + '/box',
-                    schemaPath: '#/definitions/annotation/properties/box/required',
-                    keyword: 'required',
-                    params: { missingProperty: 'x' },
-                    message: "must have required property '" + 'x' + "'",
-                  };
-                  if (vErrors === null) {
-                    vErrors = [err70];
-                  } else {
-                    vErrors.push(err70);
-                  }
-                  errors++;
-                }
-                if (data37.y === undefined) {
-                  const err71 = {
-                    instancePath: instancePath + '/annotations/' + i3 + '/box',
-                    schemaPath: '#/definitions/annotation/properties/box/required',
-                    keyword: 'required',
-                    params: { missingProperty: 'y' },
-                    message: "must have required property '" + 'y' + "'",
-                  };
-                  if (vErrors === null) {
-                    vErrors = [err71];
-                  } else {
-                    vErrors.push(err71);
-                  }
-                  errors++;
-                }
-                if (data37.width === undefined) {
-                  const err72 = {
-                    instancePath: instancePath + '/annotations/' + i3 + '/box',
-                    schemaPath: '#/definitions/annotation/properties/box/required',
-                    keyword: 'required',
-                    params: { missingProperty: 'width' },
-                    message: "must have required property '" + 'width' + "'",
-                  };
-                  if (vErrors === null) {
-                    vErrors = [err72];
-                  } else {
-                    vErrors.push(err72);
-                  }
-                  errors++;
-                }
-                if (data37.height === undefined) {
-                  const err73 = {
-                    instancePath: instancePath + '/annotations/' + i3 + '/box',
-                    schemaPath: '#/definitions/annotation/properties/box/required',
-                    keyword: 'required',
-                    params: { missingProperty: 'height' },
-                    message: "must have required property '" + 'height' + "'",
-                  };
-                  if (vErrors === null) {
-                    vErrors = [err73];
-                  } else {
-                    vErrors.push(err73);
-                  }
-                  errors++;
-                }
-                if (data37.x !== undefined) {
-                  let data38 = data37.x;
-                  if (!(typeof data38 == 'number' && isFinite(data38))) {
-                    const err74 = {
-                      instancePath: instancePath + '/annotations/' + i3 + '/box/x',
-                      schemaPath: '#/definitions/annotation/properties/box/properties/x/type',
-                      keyword: 'type',
-                      params: { type: 'number' },
-                      message: 'must be number',
-                    };
-                    if (vErrors === null) {
-                      vErrors = [err74];
-                    } else {
-                      vErrors.push(err74);
-                    }
-                    errors++;
-                  }
-                }
-                if (data37.y !== undefined) {
-                  let data39 = data37.y;
-                  if (!(typeof data39 == 'number' && isFinite(data39))) {
-                    const err75 = {
-                      instancePath: instancePath + '/annotations/' + i3 + '/box/y',
-                      schemaPath: '#/definitions/annotation/properties/box/properties/y/type',
-                      keyword: 'type',
-                      params: { type: 'number' },
-                      message: 'must be number',
-                    };
-                    if (vErrors === null) {
-                      vErrors = [err75];
-                    } else {
-                      vErrors.push(err75);
-                    }
-                    errors++;
-                  }
-                }
-                if (data37.width !== undefined) {
-                  let data40 = data37.width;
-                  if (typeof data40 == 'number' && isFinite(data40)) {
-                    if (data40 < 0 || isNaN(data40)) {
-                      const err76 = {
-                        instancePath: instancePath + '/annotations/' + i3 + '/box/width',
-                        schemaPath: '#/definitions/annotation/properties/box/properties/width/minimum',
-                        keyword: 'minimum',
-                        params: { comparison: '>=', limit: 0 },
-                        message: 'must be >= 0',
-                      };
-                      if (vErrors === null) {
-                        vErrors = [err76];
-                      } else {
-                        vErrors.push(err76);
-                      }
-                      errors++;
-                    }
-                  } else {
-                    const err77 = {
-                      instancePath: instancePath + '/annotations/' + i3 + '/box/width',
-                      schemaPath: '#/definitions/annotation/properties/box/properties/width/type',
-                      keyword: 'type',
-                      params: { type: 'number' },
-                      message: 'must be number',
-                    };
-                    if (vErrors === null) {
-                      vErrors = [err77];
-                    } else {
-                      vErrors.push(err77);
-                    }
-                    errors++;
-                  }
-                }
-                if (data37.height !== undefined) {
-                  let data41 = data37.height;
-                  if (typeof data41 == 'number' && isFinite(data41)) {
-                    if (data41 < 0 || isNaN(data41)) {
-                      const err78 = {
-                        instancePath: instancePath + '/annotations/' + i3 + '/box/height',
-                        schemaPath: '#/definitions/annotation/properties/box/properties/height/minimum',
-                        keyword: 'minimum',
-                        params: { comparison: '>=', limit: 0 },
-                        message: 'must be >= 0',
-                      };
-                      if (vErrors === null) {
-                        vErrors = [err78];
-                      } else {
-                        vErrors.push(err78);
-                      }
-                      errors++;
-                    }
-                  } else {
-                    const err79 = {
-                      instancePath: instancePath + '/annotations/' + i3 + '/box/height',
-                      schemaPath: '#/definitions/annotation/properties/box/properties/height/type',
-                      keyword: 'type',
-                      params: { type: 'number' },
-                      message: 'must be number',
-                    };
-                    if (vErrors === null) {
-                      vErrors = [err79];
-                    } else {
-                      vErrors.push(err79);
-                    }
-                    errors++;
-                  }
-                }
-              } else {
-                const err80 = {
-                  instancePath: instancePath + '/annotations/' + i3 + '/box',
-                  schemaPath: '#/definitions/annotation/properties/box/type',
-                  keyword: 'type',
-                  params: { type: 'object' },
-                  message: 'must be object',
-                };
-                if (vErrors === null) {
-                  vErrors = [err80];
-                } else {
-                  vErrors.push(err80);
-                }
-                errors++;
-              }
-            }
-            if (data25.points !== undefined) {
-              let data42 = data25.points;
-              if (Array.isArray(data42)) {
-                const len4 = data42.length;
-                for (let i4 = 0; i4 < len4; i4++) {
-                  let data43 = data42[i4];
-                  if (Array.isArray(data43)) {
-                    if (data43.length > 2) {
-                      const err81 = {
-                        instancePath: instancePath + '/annotations/' + i3 + '/points/' + i4,
-                        schemaPath: '#/definitions/annotation/properties/points/items/maxItems',
-                        keyword: 'maxItems',
-                        params: { limit: 2 },
-                        message: 'must NOT have more than 2 items',
-                      };
-                      if (vErrors === null) {
-                        vErrors = [err81];
-                      } else {
-                        vErrors.push(err81);
-                      }
-                      errors++;
-                    }
-                    if (data43.length < 2) {
-                      const err82 = {
-                        instancePath: instancePath + '/annotations/' + i3 + '/points/' + i4,
-                        schemaPath: '#/definitions/annotation/properties/points/items/minItems',
-                        keyword: 'minItems',
-                        params: { limit: 2 },
-                        message: 'must NOT have fewer than 2 items',
-                      };
-                      if (vErrors === null) {
-                        vErrors = [err82];
-                      } else {
-                        vErrors.push(err82);
-                      }
-                      errors++;
-                    }
-                    const len5 = data43.length;
-                    for (let i5 = 0; i5 < len5; i5++) {
-                      let data44 = data43[i5];
-                      if (!(typeof data44 == 'number' && isFinite(data44))) {
-                        const err83 = {
-                          instancePath: instancePath + '/annotations/' + i3 + '/points/' + i4 + '/' + i5,
-                          schemaPath: '#/definitions/annotation/properties/points/items/items/type',
-                          keyword: 'type',
-                          params: { type: 'number' },
-                          message: 'must be number',
-                        };
-                        if (vErrors === null) {
-                          vErrors = [err83];
-                        } else {
-                          vErrors.push(err83);
-                        }
-                        errors++;
-                      }
-                    }
-                  } else {
-                    const err84 = {
-                      instancePath: instancePath + '/annotations/' + i3 + '/points/' + i4,
-                      schemaPath: '#/definitions/annotation/properties/points/items/type',
-                      keyword: 'type',
-                      params: { type: 'array' },
-                      message: 'must be array',
-                    };
-                    if (vErrors === null) {
-                      vErrors = [err84];
-                    } else {
-                      vErrors.push(err84);
-                    }
-                    errors++;
-                  }
-                }
-              } else {
-                const err85 = {
-                  instancePath: instancePath + '/annotations/' + i3 + '/points',
-                  schemaPath: '#/definitions/annotation/properties/points/type',
-                  keyword: 'type',
-                  params: { type: 'array' },
-                  message: 'must be array',
-                };
-                if (vErrors === null) {
-                  vErrors = [err85];
-                } else {
-                  vErrors.push(err85);
-                }
-                errors++;
-              }
-            }
-            if (data25.mask !== undefined) {
-              let data45 = data25.mask;
-              if (data45 && typeof data45 == 'object' && !Array.isArray(data45)) {
-                if (data45.rle === undefined) {
-                  const err86 = {
-                    instancePath: instancePath + '/annotations/' + i3 + '/mask',
-                    schemaPath: '#/definitions/annotation/properties/mask/required',
-                    keyword: 'required',
-                    params: { missingProperty: 'rle' },
-                    message: "must have required property '" + 'rle' + "'",
-                  };
-                  if (vErrors === null) {
-                    vErrors = [err86];
-                  } else {
-                    vErrors.push(err86);
-                  }
-                  errors++;
-                }
-                if (data45.bbox === undefined) {
-                  const err87 = {
-                    instancePath: instancePath + '/annotations/' + i3 + '/mask',
-                    schemaPath: '#/definitions/annotation/properties/mask/required',
-                    keyword: 'required',
-                    params: { missingProperty: 'bbox' },
-                    message: "must have required property '" + 'bbox' + "'",
-                  };
-                  if (vErrors === null) {
-                    vErrors = [err87];
-                  } else {
-                    vErrors.push(err87);
-                  }
-                  errors++;
-                }
-                if (data45.rle !== undefined) {
-                  if (typeof data45.rle !== 'string') {
-                    const err88 = {
-                      instancePath: instancePath + '/annotations/' + i3 + '/mask/rle',
-                      schemaPath: '#/definitions/annotation/properties/mask/properties/rle/type',
-                      keyword: 'type',
-                      params: { type: 'string' },
-                      message: 'must be string',
-                    };
-                    if (vErrors === null) {
-                      vErrors = [err88];
-                    } else {
-                      vErrors.push(err88);
-                    }
-                    errors++;
-                  }
-                }
-                if (data45.bbox !== undefined) {
-                  let data47 = data45.bbox;
-                  if (Array.isArray(data47)) {
-                    if (data47.length > 4) {
-                      const err89 = {
-                        instancePath: instancePath + '/annotations/' + i3 + '/mask/bbox',
-                        schemaPath: '#/definitions/annotation/properties/mask/properties/bbox/maxItems',
-                        keyword: 'maxItems',
-                        params: { limit: 4 },
-                        message: 'must NOT have more than 4 items',
-                      };
-                      if (vErrors === null) {
-                        vErrors = [err89];
-                      } else {
-                        vErrors.push(err89);
-                      }
-                      errors++;
-                    }
-                    if (data47.length < 4) {
-                      const err90 = {
-                        instancePath: instancePath + '/annotations/' + i3 + '/mask/bbox',
-                        schemaPath: '#/definitions/annotation/properties/mask/properties/bbox/minItems',
-                        keyword: 'minItems',
-                        params: { limit: 4 },
-                        message: 'must NOT have fewer than 4 items',
-                      };
-                      if (vErrors === null) {
-                        vErrors = [err90];
-                      } else {
-                        vErrors.push(err90);
-                      }
-                      errors++;
-                    }
-                    const len6 = data47.length;
-                    for (let i6 = 0; i6 < len6; i6++) {
-                      let data48 = data47[i6];
-                      if (!(
-                        typeof data48 == 'number' &&
-                        !(data48 % 1) &&
-                        !isNaN(data48) &&
-                        isFinite(data48)
-                      )) {
-                        const err91 = {
-                          instancePath: instancePath + '/annotations/' + i3 + '/mask/bbox/' + i6,
-                          schemaPath: '#/definitions/annotation/properties/mask/properties/bbox/items/type',
-                          keyword: 'type',
-                          params: { type: 'integer' },
-                          message: 'must be integer',
-                        };
-                        if (vErrors === null) {
-                          vErrors = [err91];
-                        } else {
-                          vErrors.push(err91);
-                        }
-                        errors++;
-                      }
-                      if (typeof data48 == 'number' && isFinite(data48)) {
-                        if (data48 < 0 || isNaN(data48)) {
-                          const err92 = {
-                            instancePath: instancePath + '/annotations/' + i3 + '/mask/bbox/' + i6,
-                            schemaPath:
-                              '#/definitions/annotation/properties/mask/properties/bbox/items/minimum',
-                            keyword: 'minimum',
-                            params: { comparison: '>=', limit: 0 },
-                            message: 'must be >= 0',
-                          };
-                          if (vErrors === null) {
-                            vErrors = [err92];
-                          } else {
-                            vErrors.push(err92);
-                          }
-                          errors++;
-                        }
-                      }
-                    }
-                  } else {
-                    const err93 = {
-                      instancePath: instancePath + '/annotations/' + i3 + '/mask/bbox',
-                      schemaPath: '#/definitions/annotation/properties/mask/properties/bbox/type',
-                      keyword: 'type',
-                      params: { type: 'array' },
-                      message: 'must be array',
-                    };
-                    if (vErrors === null) {
-                      vErrors = [err93];
-                    } else {
-                      vErrors.push(err93);
-                    }
-                    errors++;
-                  }
-                }
-              } else {
-                const err94 = {
-                  instancePath: instancePath + '/annotations/' + i3 + '/mask',
-                  schemaPath: '#/definitions/annotation/properties/mask/type',
-                  keyword: 'type',
-                  params: { type: 'object' },
-                  message: 'must be object',
-                };
-                if (vErrors === null) {
-                  vErrors = [err94];
-                } else {
-                  vErrors.push(err94);
-                }
-                errors++;
-              }
-            }
-            if (data25.attributes !== undefined) {
-              let data49 = data25.attributes;
-              if (data49 && typeof data49 == 'object' && !Array.isArray(data49)) {
-                for (const key0 in data49) {
-                  let data50 = data49[key0];
-                  if (
-                    typeof data50 !== 'string' &&
-                    !(typeof data50 == 'number' && isFinite(data50)) &&
-                    typeof data50 !== 'boolean'
-                  ) {
-                    const err95 = {
-                      instancePath:
-                        instancePath +
-                        '/annotations/' +
-                        i3 +
-                        '/attributes/' +
-                        key0.replace(/~/g, '~0').replace(/\//g, '~1'),
-                      schemaPath: '#/definitions/annotation/properties/attributes/additionalProperties/type',
-                      keyword: 'type',
-                      params: { type: schema21.properties.attributes.additionalProperties.type },
-                      message: 'must be string,number,boolean',
-                    };
-                    if (vErrors === null) {
-                      vErrors = [err95];
-                    } else {
-                      vErrors.push(err95);
-                    }
-                    errors++;
-                  }
-                }
-              } else {
-                const err96 = {
-                  instancePath: instancePath + '/annotations/' + i3 + '/attributes',
-                  schemaPath: '#/definitions/annotation/properties/attributes/type',
-                  keyword: 'type',
-                  params: { type: 'object' },
-                  message: 'must be object',
-                };
-                if (vErrors === null) {
-                  vErrors = [err96];
-                } else {
-                  vErrors.push(err96);
-                }
-                errors++;
-              }
-            }
-            if (data25.createdAt !== undefined) {
-              if (typeof data25.createdAt !== 'string') {
-                const err97 = {
-                  instancePath: instancePath + '/annotations/' + i3 + '/createdAt',
-                  schemaPath: '#/definitions/annotation/properties/createdAt/type',
-                  keyword: 'type',
-                  params: { type: 'string' },
-                  message: 'must be string',
-                };
-                if (vErrors === null) {
-                  vErrors = [err97];
-                } else {
-                  vErrors.push(err97);
-                }
-                errors++;
-              }
-            }
-            if (data25.updatedAt !== undefined) {
-              if (typeof data25.updatedAt !== 'string') {
-                const err98 = {
-                  instancePath: instancePath + '/annotations/' + i3 + '/updatedAt',
-                  schemaPath: '#/definitions/annotation/properties/updatedAt/type',
-                  keyword: 'type',
-                  params: { type: 'string' },
-                  message: 'must be string',
-                };
-                if (vErrors === null) {
-                  vErrors = [err98];
-                } else {
-                  vErrors.push(err98);
-                }
-                errors++;
-              }
-            }
-          } else {
-            const err99 = {
-              instancePath: instancePath + '/annotations/' + i3,
-              schemaPath: '#/definitions/annotation/type',
-              keyword: 'type',
-              params: { type: 'object' },
-              message: 'must be object',
-            };
-            if (vErrors === null) {
-              vErrors = [err99];
-            } else {
-              vErrors.push(err99);
-            }
-            errors++;
+              parentData: data24,
+              parentDataProperty: i3,
+              rootData,
+            })
+          ) {
+            vErrors = vErrors === null ? validate18.errors : vErrors.concat(validate18.errors);
+            errors = vErrors.length;
           }
         }
       } else {
-        const err100 = {
+        const err40 = {
           instancePath: instancePath + '/annotations',
           schemaPath: '#/properties/annotations/type',
           keyword: 'type',
@@ -4186,15 +4668,15 @@ function validate17(data, { instancePath = '', parentData, parentDataProperty, r
           message: 'must be array',
         };
         if (vErrors === null) {
-          vErrors = [err100];
+          vErrors = [err40];
         } else {
-          vErrors.push(err100);
+          vErrors.push(err40);
         }
         errors++;
       }
     }
   } else {
-    const err101 = {
+    const err41 = {
       instancePath,
       schemaPath: '#/type',
       keyword: 'type',
@@ -4202,9 +4684,9 @@ function validate17(data, { instancePath = '', parentData, parentDataProperty, r
       message: 'must be object',
     };
     if (vErrors === null) {
-      vErrors = [err101];
+      vErrors = [err41];
     } else {
-      vErrors.push(err101);
+      vErrors.push(err41);
     }
     errors++;
   }
@@ -4250,7 +4732,7 @@ export const compiledSchemas = {
             type: 'array',
             minItems: 1,
             uniqueItems: true,
-            items: { type: 'string', enum: ['box', 'polygon', 'mask', 'line', 'angle'] },
+            items: { type: 'string', enum: ['box', 'polygon', 'mask', 'volume', 'line', 'angle'] },
           },
           parent: { $ref: '#/definitions/id' },
           category: { $ref: '#/definitions/codedConcept' },
@@ -4403,7 +4885,7 @@ export const compiledSchemas = {
         properties: {
           id: { type: 'string', minLength: 1 },
           label: { type: 'string', minLength: 1 },
-          kind: { enum: ['box', 'polygon', 'mask', 'line', 'angle'] },
+          kind: { enum: ['box', 'polygon', 'mask', 'volume', 'line', 'angle'] },
           slice: { type: 'integer', minimum: 0 },
           box: {
             type: 'object',
@@ -4420,14 +4902,8 @@ export const compiledSchemas = {
             items: { type: 'array', items: { type: 'number' }, minItems: 2, maxItems: 2 },
           },
           mask: {
-            description:
-              "COCO compressed RLE (column-major, pycocotools' counts string) of the bbox region [x, y, width, height].",
+            description: "A mask's pixels ({ rle, bbox }), or a volume's voxels ({ depth, slices }).",
             type: 'object',
-            required: ['rle', 'bbox'],
-            properties: {
-              rle: { type: 'string' },
-              bbox: { type: 'array', items: { type: 'integer', minimum: 0 }, minItems: 4, maxItems: 4 },
-            },
           },
           attributes: { type: 'object', additionalProperties: { type: ['string', 'number', 'boolean'] } },
           createdAt: { type: 'string' },
@@ -4436,7 +4912,14 @@ export const compiledSchemas = {
         allOf: [
           { if: { properties: { kind: { const: 'box' } } }, then: { required: ['box'] } },
           { if: { properties: { kind: { const: 'polygon' } } }, then: { required: ['points'] } },
-          { if: { properties: { kind: { const: 'mask' } } }, then: { required: ['mask'] } },
+          {
+            if: { properties: { kind: { const: 'mask' } } },
+            then: { required: ['mask'], properties: { mask: { $ref: '#/definitions/maskRle' } } },
+          },
+          {
+            if: { properties: { kind: { const: 'volume' } } },
+            then: { required: ['mask'], properties: { mask: { $ref: '#/definitions/volumeRle' } } },
+          },
           {
             if: { properties: { kind: { const: 'line' } } },
             then: { required: ['points'], properties: { points: { minItems: 2, maxItems: 2 } } },
@@ -4446,6 +4929,34 @@ export const compiledSchemas = {
             then: { required: ['points'], properties: { points: { minItems: 3, maxItems: 3 } } },
           },
         ],
+      },
+      maskRle: {
+        description:
+          "COCO compressed RLE (column-major, pycocotools' counts string) of the bbox region [x, y, width, height].",
+        type: 'object',
+        required: ['rle', 'bbox'],
+        properties: {
+          rle: { type: 'string' },
+          bbox: { type: 'array', items: { type: 'integer', minimum: 0 }, minItems: 4, maxItems: 4 },
+        },
+      },
+      volumeRle: {
+        description:
+          'A volume mask: the number of slices and, for each painted slice z (ascending), its mask as COCO compressed RLE of its bbox. Unpainted slices are absent.',
+        type: 'object',
+        required: ['depth', 'slices'],
+        properties: {
+          depth: { type: 'integer', minimum: 1 },
+          slices: {
+            type: 'array',
+            items: {
+              allOf: [
+                { $ref: '#/definitions/maskRle' },
+                { type: 'object', required: ['z'], properties: { z: { type: 'integer', minimum: 0 } } },
+              ],
+            },
+          },
+        },
       },
     },
   },

@@ -401,6 +401,32 @@ describe('document.statistics', () => {
     expectStats(await doc.statistics(m.id, rampStack()), { ...expected(px, 1), areaMm2: 3 * 0.125 });
   });
 
+  it('gives exact statistics of a volume over all its slices, with its volume in mm³', async () => {
+    const data = new Uint8Array(8 * 6 * 2);
+    const voxels: [number, number, number][] = [
+      [1, 1, 0],
+      [6, 4, 0],
+      [2, 5, 1],
+      [7, 0, 1],
+      [3, 3, 1],
+    ];
+    for (const [x, y, z] of voxels) data[z * 48 + y * 8 + x] = 1;
+    const v = doc.add({ label: 'l', kind: 'volume', slice: 0, mask: { data } });
+    const values = voxels.map(([x, y, z]) => modality(x, y, z));
+    const mean = values.reduce((a, b) => a + b, 0) / values.length;
+    const sd = Math.sqrt(values.reduce((a, b) => a + (b - mean) ** 2, 0) / values.length);
+    const s = await doc.statistics(v.id, rampStack());
+    expect(s).to.include({ kind: 'volume', count: 5 });
+    expect(s.areaMm2).to.equal(undefined);
+    expectStats(s, {
+      mean,
+      sd,
+      min: Math.min(...values),
+      max: Math.max(...values),
+      volumeMm3: 5 * 0.5 * 0.25 * 3,
+    });
+  });
+
   it('gives a line its length in mm and an angle its degrees', async () => {
     const line = doc.add({
       label: 'l',
