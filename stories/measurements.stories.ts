@@ -118,7 +118,7 @@ const reportSchema: LabelSchema = {
 };
 
 /**
- * The export panel after a NIfTI export (what it wrote and what it left out), and a SEG export held back by a
+ * The export panel after a NIfTI export (what it wrote and what it left out), and a COCO export held back by a
  * missing required attribute, with "Show me" and "Export anyway". Files are kept, not downloaded.
  */
 export const ExportReport: Story = {
@@ -147,7 +147,7 @@ export const ExportReport: Story = {
             );
             const panel = document.getElementById('report-panel') as VxExportPanel;
             await panel.export('nifti', { anyway: true });
-            await panel.export('seg');
+            await panel.export('coco');
           })}
         ><vx-box-layer></vx-box-layer><vx-mask-layer></vx-mask-layer><vx-measure-layer></vx-measure-layer
       ></vx-viewer>

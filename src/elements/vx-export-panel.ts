@@ -249,7 +249,7 @@ export class VxExportPanel extends LitElement {
   @state() private datasetStatus = '';
   @state() private datasetFailed = false;
   /** An export held back because the document has validation problems ("Show me" / "Export anyway"). */
-  @state() private held: { format: ExportFormat; problems: Problem[] } | undefined;
+  @state() private held: { format: ExportFormat } | undefined;
 
   private readonly linked = new LinkedViewerController(this, (viewer) => [
     viewer.subscribe(() => this.revision++),
@@ -316,7 +316,7 @@ export class VxExportPanel extends LitElement {
     if (!doc || !stack || !schema || this.busy) return;
     const problems = this.problems(doc, schema, stack);
     if (problems.length && !options.anyway) {
-      this.held = { format, problems };
+      this.held = { format };
       return;
     }
     this.held = undefined;
@@ -382,7 +382,11 @@ export class VxExportPanel extends LitElement {
    * and selects it (the label picker then shows its attributes). The export stays held back.
    */
   showProblem(): boolean {
-    const id = this.held?.problems.find((p) => p.annotationId)?.annotationId;
+    const doc = this.doc;
+    const stack = this.currentStack;
+    const schema = this.currentSchema;
+    if (!this.held || !doc || !stack || !schema) return false;
+    const id = this.problems(doc, schema, stack).find((p) => p.annotationId)?.annotationId;
     return !!id && showAnnotation(this.viewer, id);
   }
 
@@ -548,15 +552,30 @@ export class VxExportPanel extends LitElement {
   /** The warning that holds an export back: the problems, "Show me", "Export anyway" and "Cancel". */
   private renderHeld() {
     const held = this.held;
-    if (!held) return nothing;
-    const first = held.problems[0]!;
-    const doc = this.doc as { get?: (id: string) => { slice: number } | undefined } | undefined;
-    const a = first.annotationId ? doc?.get?.(first.annotationId) : undefined;
-    const canShow = !!a && !!this.viewer && (!this.document || this.document === this.viewer.document);
+    const doc = this.doc;
+    const stack = this.currentStack;
+    const schema = this.currentSchema;
+    if (!held || !doc || !stack || !schema) return nothing;
+    // The problems as they are now: fixing them while the warning shows updates it.
+    const problems = this.problems(doc, schema, stack);
+    const first = problems[0];
     const name = FORMATS.find((f) => f.id === held.format)!.label;
+    if (!first)
+      return html`<div part="warning" role="status">
+        <p>No validation problems left.</p>
+        <div class="buttons">
+          <button part="button export-anyway" @click=${() => void this.export(held.format)}>
+            Export ${name}
+          </button>
+          <button part="button cancel-export" @click=${() => (this.held = undefined)}>Cancel</button>
+        </div>
+      </div>`;
+    const getter = doc as { get?: (id: string) => { slice: number } | undefined };
+    const a = first.annotationId ? getter.get?.(first.annotationId) : undefined;
+    const canShow = !!a && !!this.viewer && (!this.document || this.document === this.viewer.document);
     return html`<div part="warning" role="alert">
       <p>
-        ${plural(held.problems.length, 'validation problem')} before exporting ${name}. First:
+        ${plural(problems.length, 'validation problem')} before exporting ${name}. First:
         ${first.message}${a ? ` (slice ${a.slice + 1})` : ''}.
       </p>
       <div class="buttons">

@@ -132,7 +132,7 @@ describe('measurements in the viewer', () => {
     await sendMouse({ type: 'up' });
     // Columns 10…29, rescaled 2x − 100: −80 … −42, mean −61; 400 pixels of 0.49 mm².
     const stats = () => picker.shadowRoot!.querySelector('[part~="statistics"]')?.textContent ?? '';
-    await waitUntil(() => stats().includes('Mean'), 'statistics shown');
+    await waitUntil(() => stats().includes('Mean'), 'statistics shown', { timeout: 8000 });
     const text = stats().replace(/\s+/g, ' ');
     expect(text).to.contain('Mean −61.0').and.contain('Min −80').and.contain('Max −42');
     expect(text).to.contain('Area 196.0 mm²').and.contain('Pixels 400');
@@ -143,7 +143,7 @@ describe('measurements in the viewer', () => {
     await sendMouse({ type: 'move', position: at(60, 60) });
     await sendMouse({ type: 'up' });
     expect(viewer.selection.ids.size).to.equal(1);
-    await waitUntil(() => stats().includes('Length'), 'length shown');
+    await waitUntil(() => stats().includes('Length'), 'length shown', { timeout: 8000 });
     expect(stats().replace(/\s+/g, ' ')).to.contain('Length 35.0 mm');
   });
 });
@@ -244,11 +244,19 @@ describe('<vx-export-panel> reports', () => {
     await waitUntil(() => files.length === 1, 'exported anyway');
     expect(files[0]!.detail.filename).to.equal('case.coco.json');
     expect(part('warning')).to.equal(null);
+    // Fixing the problem while the warning shows turns it into a plain "Export".
+    await clickOn(part('button-nifti')!);
+    await waitUntil(() => part('show-me'), 'warned for NIfTI');
+    viewer.document!.update(box.id, { attributes: { grade: '1' } });
+    await waitUntil(() => part('warning')?.textContent?.includes('No validation problems left'), 'updated');
+    await clickOn(part('export-anyway')!);
+    await waitUntil(() => files.length === 3, 'exported NIfTI');
+    viewer.document!.update(box.id, { attributes: {} });
     // Cancel drops the held export.
     await clickOn(part('button-voxmark')!);
     await waitUntil(() => part('cancel-export'), 'warned again');
     await clickOn(part('cancel-export')!);
     expect(part('warning')).to.equal(null);
-    expect(files).to.have.length(1);
+    expect(files).to.have.length(3);
   });
 });
