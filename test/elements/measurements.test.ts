@@ -136,6 +136,7 @@ describe('measurements in the viewer', () => {
     const text = stats().replace(/\s+/g, ' ');
     expect(text).to.contain('Mean −61.0').and.contain('Min −80').and.contain('Max −42');
     expect(text).to.contain('Area 196.0 mm²').and.contain('Pixels 400');
+    await expect(picker).to.be.accessible();
     await sendKeys({ press: 'm' });
     await sendMouse({ type: 'move', position: at(10, 60) });
     await sendMouse({ type: 'down' });
@@ -227,7 +228,7 @@ describe('<vx-export-panel> reports', () => {
   });
 
   it('holds back an invalid document: "Show me" goes to the problem, "Export anyway" exports', async () => {
-    const { viewer, files, part } = await panelSetup(false);
+    const { viewer, panel, files, part } = await panelSetup(false);
     const box = viewer.document!.annotations.find((a) => a.kind === 'box')!;
     await clickOn(part('button-coco')!);
     await waitUntil(() => part('warning'), 'warned');
@@ -236,6 +237,7 @@ describe('<vx-export-panel> reports', () => {
       "1 validation problem before exporting COCO JSON. First: required attribute 'Grade' is missing (slice 3).",
     );
     expect(viewer.slice).to.equal(0);
+    await expect(panel).to.be.accessible();
     await clickOn(part('show-me')!);
     expect(viewer.slice).to.equal(2);
     expect([...viewer.selection.ids]).to.deep.equal([box.id]);
