@@ -32,7 +32,12 @@ import {
   type Point,
 } from './types.js';
 
-import { type AnnotationStatistics, type MeasuredStack, shapeMeasurement } from './measure.js';
+import {
+  type AnnotationStatistics,
+  type MeasuredStack,
+  combineStatistics,
+  shapeMeasurement,
+} from './measure.js';
 
 export type { MaskSource, VolumeSource } from './shapes.js';
 
@@ -457,20 +462,28 @@ export class AnnotationDocument {
       throw bad(`statistics: the stack is not ${this.width}×${this.height} like the document`);
     const shape = shapeMeasurement(a, stack.spacing);
     if (shape) return shape;
-    if (a.kind === 'volume' && stack.depth !== this.depth)
-      throw bad(`statistics: the stack has ${stack.depth} slices, the document ${this.depth}`);
-    const region =
-      a.kind === 'volume'
-        ? this.getVolume(id)!
-        : a.box
-          ? { slice: a.slice, box: a.box }
-          : a.points
-            ? { slice: a.slice, points: a.points }
-            : { slice: a.slice, mask: this.getMask(id)?.data ?? new Uint8Array(this.width * this.height) };
     // The statistics read image frames: the effects module that does so loads on first use.
     const { regionStatistics } = await import('../effects/intensity.js');
-    const stats = await regionStatistics(stack as Parameters<typeof regionStatistics>[0], region, options);
-    return { id, kind: a.kind, ...stats };
+    const measure = (region: Parameters<typeof regionStatistics>[1]) =>
+      regionStatistics(stack as Parameters<typeof regionStatistics>[0], region, options);
+    const volume = volumeOf(a);
+    if (volume) {
+      if (stack.depth !== this.depth)
+        throw bad(`statistics: the stack has ${stack.depth} slices, the document ${this.depth}`);
+      // Slice by slice over the painted slices only: no dense copy of the volume, no empty slice read.
+      const parts = [];
+      for (const z of volume.paintedSlices())
+        parts.push(await measure({ slice: z, mask: volume.slice(z)!.toFull() }));
+      const total = combineStatistics(parts);
+      const [sx, sy, sz] = stack.spacing as number[];
+      return { id, kind: a.kind, ...total, volumeMm3: total.count * sx! * sy! * sz! };
+    }
+    const region = a.box
+      ? { slice: a.slice, box: a.box }
+      : a.points
+        ? { slice: a.slice, points: a.points }
+        : { slice: a.slice, mask: this.getMask(id)?.data ?? new Uint8Array(this.width * this.height) };
+    return { id, kind: a.kind, ...(await measure(region)) };
   }
 
   /** A new empty draft mask the size of the stack, for tools. */

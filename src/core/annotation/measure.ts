@@ -110,3 +110,31 @@ export function shapeMeasurement(
   if (a.kind === 'angle') return { id: a.id, kind: a.kind, angleDeg: vertexAngle(a.points, spacing) };
   return undefined;
 }
+
+/** Mean, population SD, min, max and count of one part of a region. */
+export interface PartStatistics {
+  mean: number;
+  sd: number;
+  min: number;
+  max: number;
+  count: number;
+}
+
+/**
+ * The statistics of a region from those of its disjoint parts (a volume's slices), by the pairwise update of
+ * Chan et al.: n = Σ nᵢ, mean = Σ nᵢ·meanᵢ / n, M₂ = Σ (nᵢ·sdᵢ² + nᵢ·(meanᵢ − mean)²). Empty parts add nothing.
+ */
+export function combineStatistics(parts: readonly PartStatistics[]): PartStatistics {
+  const full = parts.filter((p) => p.count > 0);
+  const count = full.reduce((s, p) => s + p.count, 0);
+  if (!count) return { mean: NaN, sd: NaN, min: NaN, max: NaN, count: 0 };
+  const mean = full.reduce((s, p) => s + p.count * p.mean, 0) / count;
+  const m2 = full.reduce((s, p) => s + p.count * (p.sd * p.sd + (p.mean - mean) ** 2), 0);
+  return {
+    mean,
+    sd: Math.sqrt(m2 / count),
+    min: Math.min(...full.map((p) => p.min)),
+    max: Math.max(...full.map((p) => p.max)),
+    count,
+  };
+}
