@@ -13,6 +13,12 @@ const PREFIX = '/__voxmark_check__/';
  * installation without them.
  */
 const PYTHON = existsSync('/usr/bin/python3') ? '/usr/bin/python3' : 'python3';
+/** The Python that has `module`: Debian's, else the first python3 on the PATH (pip or pyenv installs). */
+function pythonWith(module) {
+  for (const py of [PYTHON, 'python3'])
+    if (spawnSync(py, ['-c', `import ${module}`], { stdio: 'ignore' }).status === 0) return py;
+  return undefined;
+}
 /** Largest body accepted (a SEG or NIfTI of a test volume is far smaller). */
 const MAX_BODY = 256 * 1024 * 1024;
 
@@ -79,6 +85,40 @@ print(json.dumps(out))`,
       ],
     ],
   },
+  // pycocotools: loads a COCO JSON and, for each category with keypoints, evaluates its keypoint annotations
+  // against themselves (COCOeval 'keypoints', one OKS sigma per keypoint): AP 1.0 when pycocotools reads them
+  // as written. Prints the categories' keypoints, skeletons, annotation counts and APs as JSON.
+  pycocotools: {
+    file: 'input.json',
+    command: (f) => [
+      pythonWith('pycocotools') ?? PYTHON,
+      [
+        '-c',
+        `import json, sys, io, contextlib
+import numpy as np
+from pycocotools.coco import COCO
+from pycocotools.cocoeval import COCOeval
+with contextlib.redirect_stdout(io.StringIO()):
+    gt = COCO(sys.argv[1])
+out = {}
+for cat in gt.loadCats(gt.getCatIds()):
+    if 'keypoints' not in cat: continue
+    anns = gt.loadAnns(gt.getAnnIds(catIds=[cat['id']]))
+    entry = {'keypoints': cat['keypoints'], 'skeleton': cat.get('skeleton'), 'annotations': len(anns)}
+    if anns:
+        with contextlib.redirect_stdout(io.StringIO()):
+            dt = gt.loadRes([dict(a, score=1.0) for a in anns])
+            ev = COCOeval(gt, dt, 'keypoints')
+            ev.params.catIds = [cat['id']]
+            ev.params.kpt_oks_sigmas = np.full(len(cat['keypoints']), 0.05)
+            ev.evaluate(); ev.accumulate(); ev.summarize()
+        entry['ap'] = float(ev.stats[0])
+    out[cat['name']] = entry
+print(json.dumps(out))`,
+        f,
+      ],
+    ],
+  },
 };
 
 function readBody(req) {
@@ -104,6 +144,7 @@ function available(name) {
   if (name === 'nibabel' || name === 'pydicom') {
     return spawnSync(PYTHON, ['-c', `import ${name}`], { stdio: 'ignore' }).status === 0;
   }
+  if (name === 'pycocotools') return pythonWith(name) !== undefined;
   const bin = TOOLS[name].command('x')[0];
   return spawnSync('sh', ['-c', `command -v ${bin}`], { stdio: 'ignore' }).status === 0;
 }

@@ -124,3 +124,8 @@ export type { VolumeAnnotation, VolumeRle, VolumeSliceRle } from './core/annotat
 export type { NewVolumeTarget, VolumeSource } from './core/annotation/document.js';
 export type { VolumeHandle } from './core/mask/volume-handle.js';
 export type { LayerOptions, StageLayer } from './elements/viewer-host.js';
+// Measurements (line and angle annotations, statistics)
+export { VxMeasureLayer } from './elements/vx-measure-layer.js';
+export type { LineAnnotation, AngleAnnotation } from './core/annotation/types.js';
+export { measurementText } from './core/annotation/measure.js';
+export type { AnnotationStatistics } from './core/annotation/measure.js';

@@ -349,3 +349,12 @@ export { volumeOf, plainMask, toVolumeHandle } from './annotation/shapes.js';
 export type { StackSize } from './annotation/shapes.js';
 export { VolumeHandle, volumeFromRle, isVolumeRle } from './mask/volume-handle.js';
 export type { VolumeChangeInfo } from './mask/volume-handle.js';
+// Measurements: line and angle annotations, their tools, and annotation statistics (see docs/annotation.md).
+export type { LineAnnotation, AngleAnnotation } from './annotation/types.js';
+export { polylineLength, vertexAngle, measurementText } from './annotation/measure.js';
+export type { AnnotationStatistics, MeasuredStack } from './annotation/measure.js';
+export { MeasureTool } from './tools/measure-tool.js';
+export type { MeasureToolState } from './tools/measure-tool.js';
+export { LineTool } from './tools/line-tool.js';
+export { AngleTool } from './tools/angle-tool.js';
+export type { SkippedAnnotation, SkipCode } from './formats/common.js';

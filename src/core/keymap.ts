@@ -176,6 +176,9 @@ export const ANNOTATION_KEYMAP = {
   'tool-polygon': ['p'],
   'tool-brush': ['b'],
   'tool-eraser': ['e'],
+  /** Line (length) and angle measurements. */
+  'tool-line': ['m'],
+  'tool-angle': ['a'],
 } as const satisfies Keymap;
 
 /** The default keymap: viewer navigation, then annotation actions. */

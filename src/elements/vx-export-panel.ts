@@ -3,7 +3,13 @@ import { property, state } from 'lit/decorators.js';
 import { VoxmarkError, toVoxmarkError, ErrorCode } from '../core/errors.js';
 import { serializeDocument } from '../core/formats/document.js';
 // The COCO, SEG and NIfTI writers load on the first export that needs each, out of the up-front JavaScript.
-import type { DocumentLike, ExportProgress } from '../core/formats/common.js';
+import type {
+  DocumentLike,
+  ExportOptions,
+  ExportProgress,
+  SkippedAnnotation,
+} from '../core/formats/common.js';
+import type { Problem } from '../core/schema/parse.js';
 import type { ImageStack } from '../core/image/types.js';
 import { validateDocument } from '../core/schema/validate.js';
 import type { LabelSchema } from '../core/schema/types.js';
@@ -18,6 +24,7 @@ import {
 } from '../core/dataset/types.js';
 import { VxExportEvent, VxStoreEvent, type ExportFormat } from './events.js';
 import { LinkedViewerController, type LinkedViewer } from './controllers/linked-viewer.js';
+import { showAnnotation } from './show-annotation.js';
 import type { DicomWebSource, VxViewer } from './vx-viewer.js';
 
 const FORMATS: { id: ExportFormat; label: string; description: string }[] = [
@@ -46,7 +53,11 @@ const DATASET_FORMATS: Record<DatasetFormat, string> = {
 /**
  * Export buttons for a document: voxmark JSON, COCO, DICOM SEG and NIfTI (with its label sidecar). Shows
  * how many validation problems the document has, reports progress while a large export runs (exports
- * work in chunks and never block the page), and downloads the result. Each file is announced first with
+ * work in chunks and never block the page), and downloads the result. After each export the status says what
+ * was written and what the format left out ("DICOM SEG: 12 masks written; 3 boxes and 1 line left out (tick
+ * “Boxes and polygons as masks” …)"). An export of a document with validation problems (`validateDocument`)
+ * is held back by a warning with "Show me" (the first problem's annotation, selected in the viewer) and
+ * "Export anyway". Each file is announced first with
  * a cancelable `vx-export` event: a host that calls `preventDefault()` gets the Blob and handles it
  * itself (upload it, say) instead of the download.
  *
@@ -73,7 +84,11 @@ const DATASET_FORMATS: Record<DatasetFormat, string> = {
  * @csspart button - Every export button (also `button-<format>`).
  * @csspart rasterize - The "boxes and polygons as masks" checkbox.
  * @csspart progress - The progress bar while an export runs.
- * @csspart status - The status line (problems, last result, errors).
+ * @csspart status - The status line (problems; after an export, what it wrote and what the format left out; errors).
+ * @csspart warning - The warning that holds back an export of a document with validation problems.
+ * @csspart show-me - Its "Show me" button: goes to the first problem's annotation and selects it.
+ * @csspart export-anyway - Its "Export anyway" button.
+ * @csspart cancel-export - Its "Cancel" button.
  * @csspart pacs - The PACS section ("Save to PACS" and "Stored segmentations").
  * @csspart save-pacs - The "Save to PACS" button.
  * @csspart pacs-status - The archive's answer to the last save, or why it failed.
@@ -136,6 +151,15 @@ export class VxExportPanel extends LitElement {
     }
     .error {
       color: #ff6b6b;
+    }
+    [part~='warning'] {
+      border: 1px solid #f0b429;
+      border-radius: 4px;
+      padding: 6px 8px;
+      background: #3a2f0b;
+    }
+    [part~='warning'] p {
+      margin: 0 0 6px;
     }
     section {
       display: flex;
@@ -223,6 +247,8 @@ export class VxExportPanel extends LitElement {
   @state() private datasetProgress: DatasetProgress | undefined;
   @state() private datasetStatus = '';
   @state() private datasetFailed = false;
+  /** An export held back because the document has validation problems ("Show me" / "Export anyway"). */
+  @state() private held: { format: ExportFormat } | undefined;
 
   private readonly linked = new LinkedViewerController(this, (viewer) => [
     viewer.subscribe(() => this.revision++),
@@ -277,52 +303,42 @@ export class VxExportPanel extends LitElement {
     return raw.replace(/[^A-Za-z0-9._-]+/g, '_').slice(0, 80) || 'annotations';
   }
 
-  /** Runs one export and hands its files to the host (vx-export) or downloads them. */
-  async export(format: ExportFormat): Promise<void> {
+  /**
+   * Runs one export and hands its files to the host (vx-export) or downloads them; the status line then says
+   * what was written and what the format left out. A document with validation problems is held back with a
+   * warning that offers "Show me" (the first problem's annotation) and "Export anyway", unless `anyway`.
+   */
+  async export(format: ExportFormat, options: { anyway?: boolean } = {}): Promise<void> {
     const doc = this.doc;
     const stack = this.currentStack;
     const schema = this.currentSchema;
     if (!doc || !stack || !schema || this.busy) return;
+    const problems = this.problems(doc, schema, stack);
+    if (problems.length && !options.anyway) {
+      this.held = { format };
+      return;
+    }
+    this.held = undefined;
     this.abort = new AbortController();
     const signal = this.abort.signal;
     this.busy = format;
     this.failed = false;
     this.progress = { done: 0, total: 1 };
     this.status = `Exporting ${FORMATS.find((f) => f.id === format)!.label}…`;
-    const onProgress = (p: ExportProgress) => (this.progress = p);
-    const base = this.base();
+    const skipped: SkippedAnnotation[] = [];
+    const writeOptions = {
+      rasterize: this.rasterize,
+      onProgress: (p: ExportProgress) => (this.progress = p),
+      onSkip: (s: SkippedAnnotation) => skipped.push(s),
+      signal,
+    };
     try {
-      const files: { filename: string; blob: Blob }[] = [];
-      const json = (v: unknown) => new Blob([JSON.stringify(v)], { type: 'application/json' });
-      if (format === 'voxmark') {
-        files.push({
-          filename: `${base}.voxmark.json`,
-          blob: json(serializeDocument(doc, { schema, stack })),
-        });
-      } else if (format === 'coco') {
-        const { toCocoAsync } = await import('../core/formats/coco.js');
-        const coco = await toCocoAsync(doc, stack, schema, { rasterize: this.rasterize, onProgress, signal });
-        files.push({ filename: `${base}.coco.json`, blob: json(coco) });
-      } else if (format === 'seg') {
-        const { toDicomSeg } = await import('../core/formats/seg.js');
-        const bytes = await toDicomSeg(doc, stack, schema, { rasterize: this.rasterize, onProgress, signal });
-        files.push({ filename: `${base}.seg.dcm`, blob: new Blob([bytes], { type: 'application/dicom' }) });
-      } else {
-        const { niftiSidecar, toNifti } = await import('../core/formats/nifti.js');
-        const bytes = await toNifti(doc, stack, schema, {
-          gzip: true,
-          rasterize: this.rasterize,
-          onProgress,
-          signal,
-        });
-        files.push({ filename: `${base}.nii.gz`, blob: new Blob([bytes], { type: 'application/gzip' }) });
-        files.push({ filename: `${base}.labels.json`, blob: json(niftiSidecar(schema, stack)) });
-      }
+      const files = await this.write(format, doc, stack, schema, writeOptions);
       for (const f of files) {
         const event = new VxExportEvent(format, f.filename, f.blob);
         if (this.dispatchEvent(event)) download(f.filename, f.blob);
       }
-      this.status = `Exported ${files.map((f) => `${f.filename} (${formatBytes(f.blob.size)})`).join(', ')}`;
+      this.status = exportReport(format, doc, skipped, this.rasterize, files);
     } catch (e) {
       const error = VoxmarkError.is(e) ? e : toVoxmarkError(e, ErrorCode.ExportFailed, 'Export');
       this.failed = true;
@@ -333,6 +349,48 @@ export class VxExportPanel extends LitElement {
       this.progress = undefined;
       this.abort = undefined;
     }
+  }
+
+  /** The files of one export. */
+  private async write(
+    format: ExportFormat,
+    doc: DocumentLike,
+    stack: ImageStack,
+    schema: LabelSchema,
+    options: ExportOptions & { rasterize: boolean },
+  ): Promise<{ filename: string; blob: Blob }[]> {
+    const base = this.base();
+    const json = (v: unknown) => new Blob([JSON.stringify(v)], { type: 'application/json' });
+    if (format === 'voxmark')
+      return [{ filename: `${base}.voxmark.json`, blob: json(serializeDocument(doc, { schema, stack })) }];
+    if (format === 'coco') {
+      const { toCocoAsync } = await import('../core/formats/coco.js');
+      return [{ filename: `${base}.coco.json`, blob: json(await toCocoAsync(doc, stack, schema, options)) }];
+    }
+    if (format === 'seg') {
+      const { toDicomSeg } = await import('../core/formats/seg.js');
+      const bytes = await toDicomSeg(doc, stack, schema, options);
+      return [{ filename: `${base}.seg.dcm`, blob: new Blob([bytes], { type: 'application/dicom' }) }];
+    }
+    const { niftiSidecar, toNifti } = await import('../core/formats/nifti.js');
+    const bytes = await toNifti(doc, stack, schema, { ...options, gzip: true });
+    return [
+      { filename: `${base}.nii.gz`, blob: new Blob([bytes], { type: 'application/gzip' }) },
+      { filename: `${base}.labels.json`, blob: json(niftiSidecar(schema, stack)) },
+    ];
+  }
+
+  /**
+   * "Show me" of the validation warning: goes to the slice of the first problem's annotation in the viewer
+   * and selects it (the label picker then shows its attributes). The export stays held back.
+   */
+  showProblem(): boolean {
+    const doc = this.doc;
+    const stack = this.currentStack;
+    const schema = this.currentSchema;
+    if (!this.held || !doc || !stack || !schema) return false;
+    const id = this.problems(doc, schema, stack).find((p) => p.annotationId)?.annotationId;
+    return !!id && showAnnotation(this.viewer, id);
   }
 
   /** The viewer's DICOMweb side, when it has one. */
@@ -483,17 +541,60 @@ export class VxExportPanel extends LitElement {
     }
   }
 
-  private memo: { doc: DocumentLike; version: unknown; schema: LabelSchema; count: number } | undefined;
+  private memo: { doc: DocumentLike; version: unknown; schema: LabelSchema; problems: Problem[] } | undefined;
 
   /** Validation problems of the document, recomputed only when the document changed (by its version). */
-  private problemCount(doc: DocumentLike, schema: LabelSchema, stack: ImageStack): number {
+  private problems(doc: DocumentLike, schema: LabelSchema, stack: ImageStack): Problem[] {
     const version = (doc as { version?: unknown }).version;
     const m = this.memo;
     if (m && m.doc === doc && m.schema === schema && version !== undefined && m.version === version)
-      return m.count;
-    const count = validateDocument(doc, schema, { depth: stack.depth }).length;
-    this.memo = { doc, version, schema, count };
-    return count;
+      return m.problems;
+    const problems = validateDocument(doc, schema, { depth: stack.depth });
+    this.memo = { doc, version, schema, problems };
+    return problems;
+  }
+
+  /** The warning that holds an export back: the problems, "Show me", "Export anyway" and "Cancel". */
+  private renderHeld() {
+    const held = this.held;
+    const doc = this.doc;
+    const stack = this.currentStack;
+    const schema = this.currentSchema;
+    if (!held || !doc || !stack || !schema) return nothing;
+    // The problems as they are now: fixing them while the warning shows updates it.
+    const problems = this.problems(doc, schema, stack);
+    const first = problems[0];
+    const name = FORMATS.find((f) => f.id === held.format)!.label;
+    if (!first)
+      return html`<div part="warning" role="status">
+        <p>No validation problems left.</p>
+        <div class="buttons">
+          <button part="button export-anyway" @click=${() => void this.export(held.format)}>
+            Export ${name}
+          </button>
+          <button part="button cancel-export" @click=${() => (this.held = undefined)}>Cancel</button>
+        </div>
+      </div>`;
+    const getter = doc as { get?: (id: string) => { slice: number } | undefined };
+    const a = first.annotationId ? getter.get?.(first.annotationId) : undefined;
+    const canShow = !!a && !!this.viewer && (!this.document || this.document === this.viewer.document);
+    return html`<div part="warning" role="alert">
+      <p>
+        ${plural(problems.length, 'validation problem')} before exporting ${name}. First:
+        ${first.message}${a ? ` (slice ${a.slice + 1})` : ''}.
+      </p>
+      <div class="buttons">
+        ${
+          canShow
+            ? html`<button part="button show-me" @click=${() => this.showProblem()}>Show me</button>`
+            : nothing
+        }
+        <button part="button export-anyway" @click=${() => void this.export(held.format, { anyway: true })}>
+          Export anyway
+        </button>
+        <button part="button cancel-export" @click=${() => (this.held = undefined)}>Cancel</button>
+      </div>
+    </div>`;
   }
 
   protected override render() {
@@ -502,7 +603,7 @@ export class VxExportPanel extends LitElement {
     const schema = this.currentSchema;
     const stack = this.currentStack;
     const ready = !!(doc && schema && stack);
-    const problems = ready ? this.problemCount(doc, schema, stack) : 0;
+    const problems = ready ? this.problems(doc, schema, stack).length : 0;
     const n = doc?.annotations.length ?? 0;
     const segOk = stack?.format === 'dicom' && stack.slices.every((s) => !!s.sopInstanceUID);
     const p = this.progress;
@@ -540,7 +641,7 @@ export class VxExportPanel extends LitElement {
               <button @click=${() => this.abort?.abort()}>Cancel</button>`
           : nothing
       }
-      ${this.renderPacs()} ${this.renderDataset()}
+      ${this.renderHeld()} ${this.renderPacs()} ${this.renderDataset()}
       <div part="status" role="status" aria-live="polite" class=${this.failed ? 'error' : ''}>
         ${
           this.status ||
@@ -664,6 +765,56 @@ interface DicomWebViewer {
 
 function plural(n: number, one: string, many = `${one}s`): string {
   return `${n} ${n === 1 ? one : many}`;
+}
+
+const KIND_PLURALS: Record<string, string> = { box: 'boxes' };
+const kindNoun = (kind: string, n: number) => plural(n, kind, KIND_PLURALS[kind] ?? `${kind}s`);
+
+/** "3 boxes and 1 line" from counts by kind (or by phrase), in the order met. */
+function countList(counts: Map<string, number>, noun = kindNoun): string {
+  const parts = [...counts].map(([k, n]) => noun(k, n));
+  return parts.length > 1 ? `${parts.slice(0, -1).join(', ')} and ${parts.at(-1)}` : (parts[0] ?? '');
+}
+
+/** What a skip code says about the annotations it left out (kinds are named for the two kind codes). */
+const SKIP_PHRASES: Record<string, [string, string]> = {
+  'unknown-label': ['annotation with a label not in the schema', 'annotations with labels not in the schema'],
+  'slice-out-of-range': [
+    'annotation on a slice outside the stack',
+    'annotations on slices outside the stack',
+  ],
+  empty: ['empty mask', 'empty masks'],
+};
+
+/**
+ * The status after an export, in words: what the format wrote and what it left out, with how to include
+ * boxes and polygons when they were left out for want of rasterizing, then the files. E.g. "DICOM SEG: 12
+ * masks written; 3 boxes and 1 line left out (tick “Boxes and polygons as masks” to include boxes and
+ * polygons). Exported case.seg.dcm (69.8 KB)".
+ */
+export function exportReport(
+  format: ExportFormat,
+  doc: DocumentLike,
+  skipped: readonly SkippedAnnotation[],
+  rasterize: boolean,
+  files: readonly { filename: string; blob: Blob }[],
+): string {
+  const left = new Set(skipped.map((s) => s.id));
+  const written = new Map<string, number>();
+  for (const a of doc.annotations) if (!left.has(a.id)) written.set(a.kind, (written.get(a.kind) ?? 0) + 1);
+  const out = new Map<string, number>();
+  for (const s of skipped) {
+    const key = s.code === 'needs-rasterize' || s.code === 'not-a-region' ? s.kind : `#${s.code}`;
+    out.set(key, (out.get(key) ?? 0) + 1);
+  }
+  const noun = (k: string, n: number) =>
+    k.startsWith('#') ? `${n} ${SKIP_PHRASES[k.slice(1)]?.[n === 1 ? 0 : 1] ?? k.slice(1)}` : kindNoun(k, n);
+  const name = FORMATS.find((f) => f.id === format)!.label;
+  let text = `${name}: ${written.size ? countList(written) : 'nothing'} written`;
+  if (out.size) text += `; ${countList(out, noun)} left out`;
+  if (!rasterize && skipped.some((s) => s.code === 'needs-rasterize'))
+    text += ' (tick “Boxes and polygons as masks” to include boxes and polygons)';
+  return `${text}. Exported ${files.map((f) => `${f.filename} (${formatBytes(f.blob.size)})`).join(', ')}`;
 }
 
 function segName(s: SegmentationSummary): string {

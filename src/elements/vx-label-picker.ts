@@ -8,6 +8,8 @@ import { attributeValueProblem } from '../core/schema/parse.js';
 import type { AttributeDef, AttributeValue, LabelDef, LabelSchema } from '../core/schema/types.js';
 import type { AnnotationEditor } from '../core/tools/editor.js';
 import { icon } from './layers/icons.js';
+import { showAnnotation } from './show-annotation.js';
+import { StatisticsTracker, renderStatistics } from './annotation-statistics.js';
 import { LinkedViewerController, type LinkedViewer } from './controllers/linked-viewer.js';
 import { VxActiveLabelChangeEvent } from './events.js';
 import { treeRows } from '../core/schema/tree.js';
@@ -80,6 +82,8 @@ interface FieldParts {
  * @csspart relabel - The select that moves the selected annotation to another label.
  * @csspart required - The required marker.
  * @csspart error - A validation message.
+ * @csspart statistics - Measurements of the selected annotation: mean, SD, min and max in modality units, pixels
+ *   and area (mm²) or voxels and volume (mm³); a line's length, an angle's degrees.
  * @csspart locked-note - "Locked" note above the attributes of a locked annotation (its fields are disabled).
  *
  * @cssprop [--vx-picker-background=#1e1e1e] - Background.
@@ -299,6 +303,22 @@ export class VxLabelPicker extends LitElement {
       .empty {
         opacity: 0.7;
         font-style: italic;
+      }
+      [part~='statistics'] {
+        display: grid;
+        grid-template-columns: repeat(auto-fill, minmax(96px, 1fr));
+        gap: 2px 8px;
+        margin: 0;
+        font-size: 12px;
+        font-variant-numeric: tabular-nums;
+      }
+      [part~='statistics'] dt {
+        display: inline;
+        opacity: 0.8;
+      }
+      [part~='statistics'] dd {
+        display: inline;
+        margin: 0;
       }
     `,
   ];
@@ -764,11 +784,8 @@ export class VxLabelPicker extends LitElement {
   private showMe(id: string): void {
     const a = this.currentDocument?.get(id);
     if (!a) return;
-    const v = this.viewer as (LinkedViewer & { slice: number }) | undefined;
-    if (v && (!this.document || this.document === v.document)) {
-      if (v.slice !== a.slice) v.slice = a.slice;
-      v.editor.selection.set([id]);
-    }
+    const v = this.viewer;
+    if (v && (!this.document || this.document === v.document)) showAnnotation(v, id);
     this.selected = id;
     void this.updateComplete.then(() => {
       const form = this.renderRoot.querySelector("[part~='attributes']");
@@ -815,7 +832,17 @@ export class VxLabelPicker extends LitElement {
             : defs.map((d) => this.renderField(d, a, problems.get(d.id)))
         }
       </fieldset>
+      ${renderStatistics(this.statistics(a))}
     </form>`;
+  }
+
+  readonly #statistics = new StatisticsTracker(this);
+
+  /** The statistics of the selected annotation on the viewer's stack, once computed. */
+  private statistics(a: Annotation) {
+    const doc = this.currentDocument;
+    const v = this.viewer;
+    return doc && v && doc === v.document ? this.#statistics.get(doc, a, v.stack) : undefined;
   }
 
   /** Problems of the selected annotation's attributes (attribute id → message), for hosts that gate saving. */

@@ -20,6 +20,8 @@ const TOOLS: { id: string; label: string; kind?: AnnotationKind }[] = [
   { id: 'polygon', label: 'Polygon', kind: 'polygon' },
   { id: 'brush', label: 'Brush', kind: 'mask' },
   { id: 'eraser', label: 'Eraser' },
+  { id: 'line', label: 'Line (length)', kind: 'line' },
+  { id: 'angle', label: 'Angle', kind: 'angle' },
 ];
 
 const KIND_NAMES: Record<AnnotationKind, string> = {
@@ -27,6 +29,8 @@ const KIND_NAMES: Record<AnnotationKind, string> = {
   polygon: 'polygons',
   mask: 'masks',
   volume: 'volumes',
+  line: 'lines',
+  angle: 'angles',
 };
 
 /**
@@ -222,6 +226,7 @@ export class VxToolbar extends LitElement {
       if (t.id === 'box') return kinds.has('box');
       if (t.id === 'polygon') return kinds.has('polygon');
       if (t.id === 'brush' || t.id === 'eraser') return kinds.has('mask');
+      if (t.id === 'line' || t.id === 'angle') return kinds.has(t.id);
       if (t.id === 'select') return kinds.size > 0;
       return !!v;
     });

@@ -11,10 +11,12 @@ import { Rect as KRect } from 'konva/lib/shapes/Rect';
 import { Line } from 'konva/lib/shapes/Line';
 import { Circle } from 'konva/lib/shapes/Circle';
 import { Image as KImage } from 'konva/lib/shapes/Image';
+import { Label, Tag } from 'konva/lib/shapes/Label';
+import { Text } from 'konva/lib/shapes/Text';
 import { type DocumentChange, maskOf } from '../core/annotation/document.js';
 import { BoxHandles, handlePoint } from '../core/annotation/geometry.js';
 import { shapeOf } from '../core/annotation/shapes.js';
-import type { Annotation } from '../core/annotation/types.js';
+import type { Annotation, AnnotationKind, Point } from '../core/annotation/types.js';
 import { type Rect, unionRect } from '../core/mask/sparse-mask.js';
 import type { SparseMask } from '../core/mask/sparse-mask.js';
 import type { ToolPreview } from '../core/tools/tool.js';
@@ -31,7 +33,12 @@ export interface AnnotationStyle {
   scale(): number;
   /** Kinds to draw (the layers present in the viewer). */
   kinds(): ReadonlySet<string>;
+  /** The value a measurement shows beside it ('70.0 mm', '90.0°'), or undefined for none. */
+  measure?(a: { kind: AnnotationKind; points: readonly Point[] }): string | undefined;
 }
+
+/** Kinds drawn as open polylines with their value beside them. */
+const MEASUREMENTS: ReadonlySet<string> = new Set(['line', 'angle']);
 
 const FALLBACK = ['#e6194b', '#3cb44b', '#ffe119', '#4363d8', '#f58231', '#911eb4', '#46f0f0', '#f032e6'];
 
@@ -258,6 +265,53 @@ export class AnnotationRenderer {
     this.buildSelectionHandles(s);
     this.buildToolShapes(s);
     this.buildRubberBandAndBrush();
+    this.buildMeasurementLabels(s);
+  }
+
+  /**
+   * The value of every measurement on the slice (and of the one a tool is drawing) beside it, in screen-sized
+   * text on a dark backdrop: at a line's second end, at an angle's vertex. Few nodes, rebuilt with the preview
+   * so that they keep their size at any zoom.
+   */
+  private buildMeasurementLabels(s: number): void {
+    const measure = this.style.measure;
+    if (!measure) return;
+    const kinds = this.style.kinds();
+    const pv = this.preview;
+    const items: { kind: AnnotationKind; points: readonly Point[]; label: string }[] = [];
+    for (const a of this.list)
+      if (
+        MEASUREMENTS.has(a.kind) &&
+        a.points &&
+        kinds.has(a.kind) &&
+        this.style.isVisible(a) &&
+        !pv?.hide.has(a.id)
+      )
+        items.push({ kind: a.kind, points: a.points, label: a.label });
+    for (const shape of pv?.shapes ?? [])
+      if (shape.kind && MEASUREMENTS.has(shape.kind) && shape.points)
+        items.push({ kind: shape.kind, points: shape.points, label: shape.label });
+    for (const it of items) {
+      const text = measure(it);
+      const at = it.kind === 'angle' ? it.points[1] : it.points[it.points.length - 1];
+      if (!text || !at) continue;
+      const node = new Label({ x: at[0], y: at[1], scaleX: 1 / s, scaleY: 1 / s, listening: false });
+      node.add(new Tag({ fill: 'rgba(0,0,0,0.65)', cornerRadius: 3, listening: false }));
+      node.add(
+        new Text({
+          text,
+          fontSize: 13,
+          fontFamily: 'system-ui, sans-serif',
+          fill: '#ffffff',
+          padding: 3,
+          name: 'measurement',
+          listening: false,
+        }),
+      );
+      node.offsetX(-8);
+      node.offsetY(-8);
+      this.previewGroup.add(node);
+    }
   }
 
   /** Selection handles on the committed shapes (hidden while a preview stands in for them). */
@@ -437,15 +491,12 @@ export class AnnotationRenderer {
     } else if (a.points) {
       if (!(node instanceof Line)) {
         node?.destroy();
-        node = new Line({
-          closed: true,
-          listening: false,
-          perfectDrawEnabled: false,
-          strokeScaleEnabled: false,
-        });
+        node = new Line({ listening: false, perfectDrawEnabled: false, strokeScaleEnabled: false });
         this.nodes.set(a.id, node);
         this.shapesGroup.add(node);
       }
+      // Measurements are open polylines; polygons are closed.
+      node.closed(!MEASUREMENTS.has(a.kind));
       node.points(a.points.flat());
     } else return;
     this.styleNode(node, a);
@@ -456,10 +507,11 @@ export class AnnotationRenderer {
     const color = this.style.colorOf(a.label);
     const sel = this.style.isSelected(a.id);
     const hover = this.style.isHovered(a.id);
+    const open = MEASUREMENTS.has(a.kind);
     node.setAttrs({
       stroke: color,
-      strokeWidth: sel ? 3 : hover ? 2.5 : 1.5,
-      fill: withAlpha(color, sel ? 0.25 : 0.12),
+      strokeWidth: sel ? 3 : hover ? 2.5 : open ? 2 : 1.5,
+      fill: open ? undefined : withAlpha(color, sel ? 0.25 : 0.12),
       visible: this.style.isVisible(a) && this.style.kinds().has(a.kind) && !this.preview?.hide.has(a.id),
     });
   }

@@ -29,6 +29,9 @@ async function exportOnce(el: VxExportPanel, format: string): Promise<VxExportEv
   const button = el.shadowRoot!.querySelector<HTMLButtonElement>(`[part~="button-${format}"]`)!;
   expect(button.disabled).to.equal(false);
   button.click();
+  // A document with validation problems is held back with a warning: export it anyway.
+  await el.updateComplete;
+  el.shadowRoot!.querySelector<HTMLButtonElement>('[part~="export-anyway"]')?.click();
   for (let i = 0; i < 100 && events.length === 0; i++) await new Promise((r) => setTimeout(r, 20));
   await new Promise((r) => setTimeout(r, 20));
   el.removeEventListener('vx-export', onExport);

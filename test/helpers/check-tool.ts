@@ -9,7 +9,7 @@ export interface ToolReport {
   stderr: string;
 }
 
-export type CheckTool = 'dciodvfy' | 'dcentvfy' | 'dcmdump' | 'nibabel' | 'pydicom';
+export type CheckTool = 'dciodvfy' | 'dcentvfy' | 'dcmdump' | 'nibabel' | 'pydicom' | 'pycocotools';
 
 /**
  * Runs `tool` on the bytes of one file, or of several (dcentvfy compares the entities of several files).

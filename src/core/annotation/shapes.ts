@@ -10,6 +10,7 @@ import {
   hitBox,
   pointInPolygon,
   pointsBounds,
+  segmentDistance2,
   translateBox,
   translateMask,
   translatePoints,
@@ -54,7 +55,7 @@ export interface StackSize {
 /** What a shape draws while it is edited: its outline, or its pixels. */
 export type ShapePreview =
   | { box: Box; points?: undefined; mask?: undefined }
-  | { points: Point[]; closed: true; box?: undefined; mask?: undefined }
+  | { points: Point[]; closed: boolean; box?: undefined; mask?: undefined }
   | { mask: SparseMask; box?: undefined; points?: undefined };
 
 /**
@@ -184,6 +185,35 @@ const volumeShape: Shape<AnnotationOf<'volume'>> = {
     return m ? { mask: m } : null;
   },
 };
+/** Whether (x, y) is within `tol` of the open polyline through `points`. */
+function nearPolyline(points: readonly Point[], x: number, y: number, tol: number): boolean {
+  for (let i = 0; i + 1 < points.length; i++)
+    if (segmentDistance2(points[i]!, points[i + 1]!, x, y).d2 <= tol * tol) return true;
+  return false;
+}
+
+/**
+ * The shape of a measurement: an open polyline of exactly `n` points (a line: 2; an angle: 3, the vertex in
+ * the middle). It has no inside: a press hits it within `tol` of its segments.
+ */
+function measurementShape(kind: 'line' | 'angle', n: number): Shape<AnnotationOf<'line' | 'angle'>> {
+  return {
+    build({ points: p }) {
+      if (!Array.isArray(p) || p.length !== n) throw bad(`A ${kind} annotation needs exactly ${n} points`);
+      const points = p.map((q) => {
+        if (!Array.isArray(q) || !finite(q[0], q[1])) throw bad(`${kind} points must be finite [x, y] pairs`);
+        return Object.freeze([q[0], q[1]]) as Point;
+      });
+      return { points: Object.freeze(points) as Point[] };
+    },
+    copy: (a) => ({ points: a.points.map((p) => [p[0], p[1]] as Point) }),
+    bounds: (a) => pointsBounds(a.points),
+    translate: (a, dx, dy) => ({ points: translatePoints(a.points, dx, dy) }),
+    hit: (a, x, y, tol) => nearPolyline(a.points, x, y, tol),
+    hitOutline: (a, x, y, tol) => nearPolyline(a.points, x, y, tol),
+    preview: (a) => ({ points: a.points, closed: false }),
+  };
+}
 
 /** The shape of every annotation kind. */
 export const SHAPES: { readonly [K in AnnotationKind]: Shape<AnnotationOf<K>> } = Object.freeze({
@@ -191,6 +221,8 @@ export const SHAPES: { readonly [K in AnnotationKind]: Shape<AnnotationOf<K>> } 
   polygon: polygonShape,
   mask: maskShape,
   volume: volumeShape,
+  line: measurementShape('line', 2),
+  angle: measurementShape('angle', 3),
 });
 
 /** The shape of an annotation's kind. */

@@ -7,7 +7,7 @@ export type { VolumeRle, VolumeSliceRle } from '../mask/volume-handle.js';
 export { VolumeHandle } from '../mask/volume-handle.js';
 
 /** The kinds of annotation, in the order the label schema and the tools list them. */
-export const AnnotationKinds = ['box', 'polygon', 'mask', 'volume'] as const;
+export const AnnotationKinds = ['box', 'polygon', 'mask', 'volume', 'line', 'angle'] as const;
 export type AnnotationKind = (typeof AnnotationKinds)[number];
 
 /** An attribute value: what `Annotation.attributes` holds. */
@@ -90,15 +90,37 @@ export interface VolumeAnnotation extends AnnotationBase {
   points?: never;
 }
 
+/**
+ * A length measurement: exactly two points in image pixels. Its length in mm comes from the stack's pixel
+ * spacing (`polylineLength`, `document.statistics`).
+ */
+export interface LineAnnotation extends AnnotationBase {
+  kind: 'line';
+  points: Point[];
+  box?: never;
+  mask?: never;
+}
+
+/** An angle measurement: exactly three points, the vertex in the middle (`[armEnd, vertex, armEnd]`). */
+export interface AngleAnnotation extends AnnotationBase {
+  kind: 'angle';
+  points: Point[];
+  box?: never;
+  mask?: never;
+}
+
 /** One annotation. Geometry is always in image pixel coordinates, whatever the zoom or pan. */
-export type Annotation = BoxAnnotation | PolygonAnnotation | MaskAnnotation | VolumeAnnotation;
+export type Annotation =
+  BoxAnnotation | PolygonAnnotation | MaskAnnotation | VolumeAnnotation | LineAnnotation | AngleAnnotation;
 
 /** An annotation in its serialized (JSON) form: a mask is a plain `{ rle, bbox }`, a volume a `VolumeRle`. */
 export type AnnotationJSON =
   | BoxAnnotation
   | PolygonAnnotation
   | (Omit<MaskAnnotation, 'mask'> & { mask: MaskRle })
-  | (Omit<VolumeAnnotation, 'mask'> & { mask: VolumeRle });
+  | (Omit<VolumeAnnotation, 'mask'> & { mask: VolumeRle })
+  | LineAnnotation
+  | AngleAnnotation;
 
 /**
  * Every field any kind of annotation may have, all geometry optional: the loose form of annotations that

@@ -12,7 +12,14 @@ import { ErrorCode, VoxmarkError } from '../errors.js';
 import type { ImageStack } from '../image/types.js';
 import { findLabel } from '../schema/parse.js';
 import type { AttributeValue, LabelDef, LabelSchema } from '../schema/types.js';
-import { Chunker, GENERATOR, isRecord, type DocumentLike, type ExportOptions } from './common.js';
+import {
+  Chunker,
+  GENERATOR,
+  isRecord,
+  reportSkipped,
+  type DocumentLike,
+  type ExportOptions,
+} from './common.js';
 import { cocoPolygonArea } from './coco-polygon.js';
 import { rasterizeBox, rasterizePolygon } from './rasterize.js';
 import {
@@ -50,6 +57,10 @@ export interface CocoCategory {
   /** LabelDef.id */
   voxmark_id?: string;
   color?: string;
+  /** Keypoint names, for labels that allow lines or angles (their annotations are keypoints). */
+  keypoints?: string[];
+  /** 1-based keypoint pairs joined by a segment: a line's two ends, an angle's two arms. */
+  skeleton?: [number, number][];
   [key: string]: unknown;
 }
 
@@ -61,6 +72,14 @@ export interface CocoAnnotation {
   area: number;
   iscrowd: 0 | 1;
   segmentation: number[][] | CocoRle;
+  /**
+   * Lines and angles: `[x, y, v]` per keypoint of the category, v = 2 (labelled, visible); a keypoint the
+   * annotation lacks (a line in a category whose keypoints are an angle's three) is `0, 0, 0`.
+   */
+  keypoints?: number[];
+  num_keypoints?: number;
+  /** The voxmark kind of a keypoint annotation (`'line'` or `'angle'`), so that import restores it exactly. */
+  voxmark_kind?: string;
   /** The voxmark instance id (Annotation.id). */
   voxmark_id?: string;
   /** For a slice of a volume annotation: the volume's id (also in `attributes.instance_id`). */
@@ -184,8 +203,11 @@ class CocoBuilder {
         supercategory: parent ? parent.name : l.name,
         voxmark_id: l.id,
         color: l.color,
+        ...keypointFields(l),
       };
     });
+    const labels = new Set(this.labels.keys());
+    reportSkipped(this.annotations, { labels, depth: stack.depth, masks: false }, options.onSkip);
   }
 
   /**
@@ -231,8 +253,9 @@ class CocoBuilder {
   }
 
   /** bbox, area and segmentation of one annotation; undefined for nothing to write (an empty mask). */
-  private geometry(a: Annotation): Pick<CocoAnnotation, 'bbox' | 'area' | 'segmentation'> | undefined {
+  private geometry(a: Annotation): CocoGeometry | undefined {
     const { width: W, height: H } = this.stack;
+    if (a.kind === 'line' || a.kind === 'angle') return keypointGeometry(a, this.labels.get(a.label));
     if (a.kind === 'mask' && a.mask) return this.maskGeometry(a.mask);
     let shape: Uint8Array;
     if (a.kind === 'box' && a.box) {
@@ -273,6 +296,74 @@ class CocoBuilder {
       annotations: this.out,
     };
   }
+}
+
+type CocoGeometry = Pick<
+  CocoAnnotation,
+  'bbox' | 'area' | 'segmentation' | 'keypoints' | 'num_keypoints' | 'voxmark_kind'
+>;
+
+/** Keypoint names of a line, of an angle, and of a label that allows both (a line uses the first two). */
+const LINE_KEYPOINTS = ['start', 'end'];
+const ANGLE_KEYPOINTS = ['arm_end_1', 'vertex', 'arm_end_2'];
+const BOTH_KEYPOINTS = ['point_1', 'point_2', 'point_3'];
+
+/** The COCO `keypoints` and `skeleton` of a label that allows lines or angles; nothing for other labels. */
+function keypointFields(l: LabelDef): Pick<CocoCategory, 'keypoints' | 'skeleton'> {
+  const line = l.kinds.includes('line');
+  const angle = l.kinds.includes('angle');
+  if (!line && !angle) return {};
+  if (!angle) return { keypoints: [...LINE_KEYPOINTS], skeleton: [[1, 2]] };
+  return {
+    keypoints: [...(line ? BOTH_KEYPOINTS : ANGLE_KEYPOINTS)],
+    skeleton: [
+      [1, 2],
+      [2, 3],
+    ],
+  };
+}
+
+/**
+ * A line or an angle as COCO keypoints of its category: every point visible (v = 2), padded with absent
+ * keypoints (0, 0, 0) to the category's count; bbox of the points, area the bbox's, no segmentation.
+ */
+function keypointGeometry(a: Annotation, label: LabelDef | undefined): CocoGeometry {
+  const points = a.points ?? [];
+  const total = Math.max(points.length, label ? (keypointFields(label).keypoints?.length ?? 0) : 0);
+  const keypoints: number[] = [];
+  for (let k = 0; k < total; k++) {
+    const p = points[k];
+    keypoints.push(...(p ? [p[0], p[1], 2] : [0, 0, 0]));
+  }
+  const bbox = pointsBbox(points);
+  return {
+    bbox,
+    area: bbox[2] * bbox[3],
+    segmentation: [],
+    keypoints,
+    num_keypoints: points.length,
+    voxmark_kind: a.kind,
+  };
+}
+
+/**
+ * A COCO keypoint annotation as a line or an angle: by `voxmark_kind`, else by its labelled keypoints (two:
+ * a line, three: an angle), as the label allows. A string says why it cannot be one.
+ */
+function keypointInput(c: CocoAnnotation, label: LabelDef): AnnotationInput | string {
+  const kp = c.keypoints as unknown;
+  if (!Array.isArray(kp) || kp.length % 3 !== 0 || !kp.every((v) => Number.isFinite(v)))
+    return 'keypoints must be [x, y, v] triples of numbers';
+  const points: Point[] = [];
+  for (let k = 0; k < kp.length; k += 3)
+    if (kp[k + 2] > 0) points.push([kp[k] as number, kp[k + 1] as number]);
+  const kind = c.voxmark_kind === 'line' || c.voxmark_kind === 'angle' ? c.voxmark_kind : undefined;
+  const guess = kind ?? (points.length === 2 ? 'line' : points.length === 3 ? 'angle' : undefined);
+  if (!guess) return `${points.length} labelled keypoints are neither a line (2) nor an angle (3)`;
+  if (!label.kinds.includes(guess)) return `label '${label.name}' does not allow ${guess}s`;
+  if (points.length !== (guess === 'line' ? 2 : 3))
+    return `a ${guess} needs ${guess === 'line' ? 2 : 3} labelled keypoints, not ${points.length}`;
+  return { label: label.id, slice: 0, kind: guess, points };
 }
 
 function pointsBbox(points: readonly Point[]): [number, number, number, number] {
@@ -526,6 +617,9 @@ function cocoGeometry(
   notes: string[] = [],
 ): AnnotationInput | string {
   const base = { label: label.id, slice: 0 };
+  // Keypoints are a line or an angle for labels that allow them; other labels read the segmentation.
+  const measures = label.kinds.includes('line') || label.kinds.includes('angle');
+  if (c.keypoints !== undefined && measures) return keypointInput(c, label);
   const seg = c.segmentation as unknown;
   const allows = (k: 'box' | 'polygon' | 'mask') => label.kinds.includes(k);
   let mask: Uint8Array | undefined;

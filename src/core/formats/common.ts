@@ -1,5 +1,5 @@
 /** Shared pieces of the serializers and exporters. DOM-free. */
-import type { Annotation, MaskAnnotation, VolumeAnnotation } from '../annotation/types.js';
+import type { Annotation, AnnotationKind, MaskAnnotation, VolumeAnnotation } from '../annotation/types.js';
 import { ErrorCode, VoxmarkError, throwIfAborted } from '../errors.js';
 import type { ImageStack, SliceRef } from '../image/types.js';
 
@@ -19,11 +19,81 @@ export interface ExportProgress {
   phase?: string;
 }
 
+/** Why a writer left an annotation out (`SkippedAnnotation.code`). */
+export type SkipCode =
+  /** A line or an angle: it has no pixels for a mask format (SEG, NIfTI). */
+  | 'not-a-region'
+  /** A box or polygon written to a mask format without `rasterize: true`. */
+  | 'needs-rasterize'
+  /** Its label is not in the schema. */
+  | 'unknown-label'
+  /** Its slice is not in the stack. */
+  | 'slice-out-of-range'
+  /** A mask without pixels. */
+  | 'empty';
+
+/** An annotation an export left out, and why (`onSkip`). */
+export interface SkippedAnnotation {
+  id: string;
+  kind: AnnotationKind;
+  label: string;
+  slice: number;
+  code: SkipCode;
+  /** The same in plain words. */
+  reason: string;
+}
+
 /** Options every long-running export accepts. */
 export interface ExportOptions {
   /** Called as the export advances (at most about every 16 ms, and once at the end). */
   onProgress?: (p: ExportProgress) => void;
   signal?: AbortSignal;
+  /**
+   * Called once for each annotation the export leaves out, before anything is written: the mask formats
+   * (SEG, NIfTI) leave out lines and angles, and boxes and polygons unless `rasterize` is set; every format
+   * leaves out annotations whose label is not in the schema or whose slice is not in the stack.
+   */
+  onSkip?: (skipped: SkippedAnnotation) => void;
+}
+
+/**
+ * Reports (`onSkip`) the annotations a writer leaves out: of unknown labels, on slices outside the stack,
+ * empty masks, and for mask formats (`masks: true`) lines and angles, and boxes and polygons without
+ * `rasterize`. Returns how many were left out.
+ */
+export function reportSkipped(
+  annotations: readonly Annotation[],
+  context: { labels: ReadonlySet<string>; depth: number; masks: boolean; rasterize?: boolean },
+  onSkip: ((skipped: SkippedAnnotation) => void) | undefined,
+): number {
+  let n = 0;
+  for (const a of annotations) {
+    const why = skipOf(a, context);
+    if (!why) continue;
+    n++;
+    onSkip?.({ id: a.id, kind: a.kind, label: a.label, slice: a.slice, ...why });
+  }
+  return n;
+}
+
+function skipOf(
+  a: Annotation,
+  c: { labels: ReadonlySet<string>; depth: number; masks: boolean; rasterize?: boolean },
+): { code: SkipCode; reason: string } | undefined {
+  if (!c.labels.has(a.label))
+    return { code: 'unknown-label', reason: `label ${a.label} is not in the schema` };
+  if (!(a.slice >= 0 && a.slice < c.depth))
+    return { code: 'slice-out-of-range', reason: `slice ${a.slice} is not in the stack` };
+  if (a.kind === 'mask') {
+    const b = a.mask?.bbox;
+    return b && b[2] > 0 && b[3] > 0 ? undefined : { code: 'empty', reason: 'the mask has no pixels' };
+  }
+  if (!c.masks) return undefined;
+  if (a.kind === 'line' || a.kind === 'angle')
+    return { code: 'not-a-region', reason: `a ${a.kind} is a measurement, with no pixels to write` };
+  if ((a.kind === 'box' || a.kind === 'polygon') && !c.rasterize)
+    return { code: 'needs-rasterize', reason: `a ${a.kind} is written only as a mask (rasterize)` };
+  return undefined;
 }
 
 /**

@@ -8,7 +8,14 @@ import { ErrorCode, VoxmarkError } from '../errors.js';
 import type { ImageStack } from '../image/types.js';
 import { findLabel } from '../schema/parse.js';
 import type { LabelSchema } from '../schema/types.js';
-import { Chunker, GENERATOR, bySlice, type DocumentLike, type ExportOptions } from './common.js';
+import {
+  Chunker,
+  GENERATOR,
+  bySlice,
+  reportSkipped,
+  type DocumentLike,
+  type ExportOptions,
+} from './common.js';
 import { rasterizeBox, rasterizePolygon } from './rasterize.js';
 import { paintRegionRle } from '../mask/rle.js';
 
@@ -218,6 +225,8 @@ export async function toNifti(
     xform: isDicom ? 1 : 2, // scanner anatomical for DICOM, aligned for TIFF
   });
   const groups = bySlice(doc.annotations);
+  const context = { labels: new Set(values.keys()), depth: D, masks: true };
+  reportSkipped(doc.annotations, { ...context, rasterize: !!options.rasterize }, options.onSkip);
   const sliceBytes = W * H * (wide ? 2 : 1);
   const chunker = new Chunker(options, D, 'nifti');
   const scratch = new Uint8Array(W * H);

@@ -16,7 +16,14 @@ import { decodedText } from '../image/dicom/text.js';
 import type { ImageStack, StackMetadata } from '../image/types.js';
 import { findLabel, labelAncestors } from '../schema/parse.js';
 import type { CodedConcept, LabelDef, LabelSchema } from '../schema/types.js';
-import { Chunker, GENERATOR, bySlice, type DocumentLike, type ExportOptions } from './common.js';
+import {
+  Chunker,
+  GENERATOR,
+  bySlice,
+  reportSkipped,
+  type DocumentLike,
+  type ExportOptions,
+} from './common.js';
 import { paintAnnotation } from './nifti.js';
 import { maskToRegionRle } from '../mask/rle.js';
 
@@ -196,6 +203,8 @@ async function renderSegments(
   const groups = bySlice(doc.annotations);
   const scratch = new Uint8Array(W * H);
   const labelOrder = new Map(schema.labels.map((l, i) => [l.id, i]));
+  const context = { labels: new Set(labelOrder.keys()), depth: stack.depth, masks: true };
+  reportSkipped(doc.annotations, { ...context, rasterize: !!options.rasterize }, options.onSkip);
   const perLabel = new Map<string, Frame[]>();
   for (let k = 0; k < stack.depth; k++) {
     const anns = groups.get(k);

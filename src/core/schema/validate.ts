@@ -103,6 +103,14 @@ function geometryProblems(
       else if (a.points.length < 3)
         add(ProblemCode.EmptyGeometry, '/points', 'a polygon needs at least 3 points');
       break;
+    case 'line':
+    case 'angle': {
+      const n = a.kind === 'line' ? 2 : 3;
+      if (!a.points) add(ProblemCode.MissingGeometry, '/points', `a ${a.kind} annotation needs points`);
+      else if (a.points.length !== n)
+        add(ProblemCode.EmptyGeometry, '/points', `a ${a.kind} needs exactly ${n} points`);
+      break;
+    }
     case 'mask':
     case 'volume': {
       // A volume is one instance: it is checked (and counted) once, over all its slices.

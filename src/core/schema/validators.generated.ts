@@ -46,7 +46,7 @@ const schema11 = {
           type: 'array',
           minItems: 1,
           uniqueItems: true,
-          items: { type: 'string', enum: ['box', 'polygon', 'mask', 'volume'] },
+          items: { type: 'string', enum: ['box', 'polygon', 'mask', 'volume', 'line', 'angle'] },
         },
         parent: { $ref: '#/definitions/id' },
         category: { $ref: '#/definitions/codedConcept' },
@@ -153,7 +153,7 @@ const schema12 = {
       type: 'array',
       minItems: 1,
       uniqueItems: true,
-      items: { type: 'string', enum: ['box', 'polygon', 'mask', 'volume'] },
+      items: { type: 'string', enum: ['box', 'polygon', 'mask', 'volume', 'line', 'angle'] },
     },
     parent: { $ref: '#/definitions/id' },
     category: { $ref: '#/definitions/codedConcept' },
@@ -1452,7 +1452,14 @@ function validate11(data, { instancePath = '', parentData, parentDataProperty, r
             }
             errors++;
           }
-          if (!(data4 === 'box' || data4 === 'polygon' || data4 === 'mask' || data4 === 'volume')) {
+          if (!(
+            data4 === 'box' ||
+            data4 === 'polygon' ||
+            data4 === 'mask' ||
+            data4 === 'volume' ||
+            data4 === 'line' ||
+            data4 === 'angle'
+          )) {
             const err16 = {
               instancePath: instancePath + '/kinds/' + i0,
               schemaPath: '#/properties/kinds/items/enum',
@@ -2294,7 +2301,7 @@ const schema20 = {
       properties: {
         id: { type: 'string', minLength: 1 },
         label: { type: 'string', minLength: 1 },
-        kind: { enum: ['box', 'polygon', 'mask', 'volume'] },
+        kind: { enum: ['box', 'polygon', 'mask', 'volume', 'line', 'angle'] },
         slice: { type: 'integer', minimum: 0 },
         box: {
           type: 'object',
@@ -2328,6 +2335,14 @@ const schema20 = {
         {
           if: { properties: { kind: { const: 'volume' } } },
           then: { required: ['mask'], properties: { mask: { $ref: '#/definitions/volumeRle' } } },
+        },
+        {
+          if: { properties: { kind: { const: 'line' } } },
+          then: { required: ['points'], properties: { points: { minItems: 2, maxItems: 2 } } },
+        },
+        {
+          if: { properties: { kind: { const: 'angle' } } },
+          then: { required: ['points'], properties: { points: { minItems: 3, maxItems: 3 } } },
         },
       ],
     },
@@ -2367,7 +2382,7 @@ const schema21 = {
   properties: {
     id: { type: 'string', minLength: 1 },
     label: { type: 'string', minLength: 1 },
-    kind: { enum: ['box', 'polygon', 'mask', 'volume'] },
+    kind: { enum: ['box', 'polygon', 'mask', 'volume', 'line', 'angle'] },
     slice: { type: 'integer', minimum: 0 },
     box: {
       type: 'object',
@@ -2398,6 +2413,14 @@ const schema21 = {
     {
       if: { properties: { kind: { const: 'volume' } } },
       then: { required: ['mask'], properties: { mask: { $ref: '#/definitions/volumeRle' } } },
+    },
+    {
+      if: { properties: { kind: { const: 'line' } } },
+      then: { required: ['points'], properties: { points: { minItems: 2, maxItems: 2 } } },
+    },
+    {
+      if: { properties: { kind: { const: 'angle' } } },
+      then: { required: ['points'], properties: { points: { minItems: 3, maxItems: 3 } } },
     },
   ],
 };
@@ -3168,93 +3191,110 @@ function validate18(data, { instancePath = '', parentData, parentDataProperty, r
     }
     errors++;
   }
+  const _errs32 = errors;
+  let valid15 = true;
+  const _errs33 = errors;
   if (data && typeof data == 'object' && !Array.isArray(data)) {
-    if (data.id === undefined) {
-      const err21 = {
-        instancePath,
-        schemaPath: '#/required',
-        keyword: 'required',
-        params: { missingProperty: 'id' },
-        message: "must have required property '" + 'id' + "'",
-      };
-      if (vErrors === null) {
-        vErrors = [err21];
-      } else {
-        vErrors.push(err21);
-      }
-      errors++;
-    }
-    if (data.label === undefined) {
-      const err22 = {
-        instancePath,
-        schemaPath: '#/required',
-        keyword: 'required',
-        params: { missingProperty: 'label' },
-        message: "must have required property '" + 'label' + "'",
-      };
-      if (vErrors === null) {
-        vErrors = [err22];
-      } else {
-        vErrors.push(err22);
-      }
-      errors++;
-    }
-    if (data.kind === undefined) {
-      const err23 = {
-        instancePath,
-        schemaPath: '#/required',
-        keyword: 'required',
-        params: { missingProperty: 'kind' },
-        message: "must have required property '" + 'kind' + "'",
-      };
-      if (vErrors === null) {
-        vErrors = [err23];
-      } else {
-        vErrors.push(err23);
-      }
-      errors++;
-    }
-    if (data.slice === undefined) {
-      const err24 = {
-        instancePath,
-        schemaPath: '#/required',
-        keyword: 'required',
-        params: { missingProperty: 'slice' },
-        message: "must have required property '" + 'slice' + "'",
-      };
-      if (vErrors === null) {
-        vErrors = [err24];
-      } else {
-        vErrors.push(err24);
-      }
-      errors++;
-    }
-    if (data.id !== undefined) {
-      let data9 = data.id;
-      if (typeof data9 === 'string') {
-        if (func2(data9) < 1) {
-          const err25 = {
-            instancePath: instancePath + '/id',
-            schemaPath: '#/properties/id/minLength',
-            keyword: 'minLength',
-            params: { limit: 1 },
-            message: 'must NOT have fewer than 1 characters',
-          };
-          if (vErrors === null) {
-            vErrors = [err25];
-          } else {
-            vErrors.push(err25);
-          }
-          errors++;
+    if (data.kind !== undefined) {
+      if ('line' !== data.kind) {
+        const err21 = {};
+        if (vErrors === null) {
+          vErrors = [err21];
+        } else {
+          vErrors.push(err21);
         }
-      } else {
-        const err26 = {
-          instancePath: instancePath + '/id',
-          schemaPath: '#/properties/id/type',
-          keyword: 'type',
-          params: { type: 'string' },
-          message: 'must be string',
+        errors++;
+      }
+    }
+  }
+  var _valid4 = _errs33 === errors;
+  errors = _errs32;
+  if (vErrors !== null) {
+    if (_errs32) {
+      vErrors.length = _errs32;
+    } else {
+      vErrors = null;
+    }
+  }
+  if (_valid4) {
+    const _errs35 = errors;
+    if (data && typeof data == 'object' && !Array.isArray(data)) {
+      if (data.points === undefined) {
+        const err22 = {
+          instancePath,
+          schemaPath: '#/allOf/4/then/required',
+          keyword: 'required',
+          params: { missingProperty: 'points' },
+          message: "must have required property '" + 'points' + "'",
         };
+        if (vErrors === null) {
+          vErrors = [err22];
+        } else {
+          vErrors.push(err22);
+        }
+        errors++;
+      }
+      if (data.points !== undefined) {
+        let data10 = data.points;
+        if (Array.isArray(data10)) {
+          if (data10.length > 2) {
+            const err23 = {
+              instancePath: instancePath + '/points',
+              schemaPath: '#/allOf/4/then/properties/points/maxItems',
+              keyword: 'maxItems',
+              params: { limit: 2 },
+              message: 'must NOT have more than 2 items',
+            };
+            if (vErrors === null) {
+              vErrors = [err23];
+            } else {
+              vErrors.push(err23);
+            }
+            errors++;
+          }
+          if (data10.length < 2) {
+            const err24 = {
+              instancePath: instancePath + '/points',
+              schemaPath: '#/allOf/4/then/properties/points/minItems',
+              keyword: 'minItems',
+              params: { limit: 2 },
+              message: 'must NOT have fewer than 2 items',
+            };
+            if (vErrors === null) {
+              vErrors = [err24];
+            } else {
+              vErrors.push(err24);
+            }
+            errors++;
+          }
+        }
+      }
+    }
+    var _valid4 = _errs35 === errors;
+    valid15 = _valid4;
+  }
+  if (!valid15) {
+    const err25 = {
+      instancePath,
+      schemaPath: '#/allOf/4/if',
+      keyword: 'if',
+      params: { failingKeyword: 'then' },
+      message: 'must match "then" schema',
+    };
+    if (vErrors === null) {
+      vErrors = [err25];
+    } else {
+      vErrors.push(err25);
+    }
+    errors++;
+  }
+  const _errs38 = errors;
+  let valid18 = true;
+  const _errs39 = errors;
+  if (data && typeof data == 'object' && !Array.isArray(data)) {
+    if (data.kind !== undefined) {
+      if ('angle' !== data.kind) {
+        const err26 = {};
         if (vErrors === null) {
           vErrors = [err26];
         } else {
@@ -3263,148 +3303,159 @@ function validate18(data, { instancePath = '', parentData, parentDataProperty, r
         errors++;
       }
     }
-    if (data.label !== undefined) {
-      let data10 = data.label;
-      if (typeof data10 === 'string') {
-        if (func2(data10) < 1) {
-          const err27 = {
-            instancePath: instancePath + '/label',
-            schemaPath: '#/properties/label/minLength',
+  }
+  var _valid5 = _errs39 === errors;
+  errors = _errs38;
+  if (vErrors !== null) {
+    if (_errs38) {
+      vErrors.length = _errs38;
+    } else {
+      vErrors = null;
+    }
+  }
+  if (_valid5) {
+    const _errs41 = errors;
+    if (data && typeof data == 'object' && !Array.isArray(data)) {
+      if (data.points === undefined) {
+        const err27 = {
+          instancePath,
+          schemaPath: '#/allOf/5/then/required',
+          keyword: 'required',
+          params: { missingProperty: 'points' },
+          message: "must have required property '" + 'points' + "'",
+        };
+        if (vErrors === null) {
+          vErrors = [err27];
+        } else {
+          vErrors.push(err27);
+        }
+        errors++;
+      }
+      if (data.points !== undefined) {
+        let data12 = data.points;
+        if (Array.isArray(data12)) {
+          if (data12.length > 3) {
+            const err28 = {
+              instancePath: instancePath + '/points',
+              schemaPath: '#/allOf/5/then/properties/points/maxItems',
+              keyword: 'maxItems',
+              params: { limit: 3 },
+              message: 'must NOT have more than 3 items',
+            };
+            if (vErrors === null) {
+              vErrors = [err28];
+            } else {
+              vErrors.push(err28);
+            }
+            errors++;
+          }
+          if (data12.length < 3) {
+            const err29 = {
+              instancePath: instancePath + '/points',
+              schemaPath: '#/allOf/5/then/properties/points/minItems',
+              keyword: 'minItems',
+              params: { limit: 3 },
+              message: 'must NOT have fewer than 3 items',
+            };
+            if (vErrors === null) {
+              vErrors = [err29];
+            } else {
+              vErrors.push(err29);
+            }
+            errors++;
+          }
+        }
+      }
+    }
+    var _valid5 = _errs41 === errors;
+    valid18 = _valid5;
+  }
+  if (!valid18) {
+    const err30 = {
+      instancePath,
+      schemaPath: '#/allOf/5/if',
+      keyword: 'if',
+      params: { failingKeyword: 'then' },
+      message: 'must match "then" schema',
+    };
+    if (vErrors === null) {
+      vErrors = [err30];
+    } else {
+      vErrors.push(err30);
+    }
+    errors++;
+  }
+  if (data && typeof data == 'object' && !Array.isArray(data)) {
+    if (data.id === undefined) {
+      const err31 = {
+        instancePath,
+        schemaPath: '#/required',
+        keyword: 'required',
+        params: { missingProperty: 'id' },
+        message: "must have required property '" + 'id' + "'",
+      };
+      if (vErrors === null) {
+        vErrors = [err31];
+      } else {
+        vErrors.push(err31);
+      }
+      errors++;
+    }
+    if (data.label === undefined) {
+      const err32 = {
+        instancePath,
+        schemaPath: '#/required',
+        keyword: 'required',
+        params: { missingProperty: 'label' },
+        message: "must have required property '" + 'label' + "'",
+      };
+      if (vErrors === null) {
+        vErrors = [err32];
+      } else {
+        vErrors.push(err32);
+      }
+      errors++;
+    }
+    if (data.kind === undefined) {
+      const err33 = {
+        instancePath,
+        schemaPath: '#/required',
+        keyword: 'required',
+        params: { missingProperty: 'kind' },
+        message: "must have required property '" + 'kind' + "'",
+      };
+      if (vErrors === null) {
+        vErrors = [err33];
+      } else {
+        vErrors.push(err33);
+      }
+      errors++;
+    }
+    if (data.slice === undefined) {
+      const err34 = {
+        instancePath,
+        schemaPath: '#/required',
+        keyword: 'required',
+        params: { missingProperty: 'slice' },
+        message: "must have required property '" + 'slice' + "'",
+      };
+      if (vErrors === null) {
+        vErrors = [err34];
+      } else {
+        vErrors.push(err34);
+      }
+      errors++;
+    }
+    if (data.id !== undefined) {
+      let data13 = data.id;
+      if (typeof data13 === 'string') {
+        if (func2(data13) < 1) {
+          const err35 = {
+            instancePath: instancePath + '/id',
+            schemaPath: '#/properties/id/minLength',
             keyword: 'minLength',
             params: { limit: 1 },
             message: 'must NOT have fewer than 1 characters',
-          };
-          if (vErrors === null) {
-            vErrors = [err27];
-          } else {
-            vErrors.push(err27);
-          }
-          errors++;
-        }
-      } else {
-        const err28 = {
-          instancePath: instancePath + '/label',
-          schemaPath: '#/properties/label/type',
-          keyword: 'type',
-          params: { type: 'string' },
-          message: 'must be string',
-        };
-        if (vErrors === null) {
-          vErrors = [err28];
-        } else {
-          vErrors.push(err28);
-        }
-        errors++;
-      }
-    }
-    if (data.kind !== undefined) {
-      let data11 = data.kind;
-      if (!(data11 === 'box' || data11 === 'polygon' || data11 === 'mask' || data11 === 'volume')) {
-        const err29 = {
-          instancePath: instancePath + '/kind',
-          schemaPath: '#/properties/kind/enum',
-          keyword: 'enum',
-          params: { allowedValues: schema21.properties.kind.enum },
-          message: 'must be equal to one of the allowed values',
-        };
-        if (vErrors === null) {
-          vErrors = [err29];
-        } else {
-          vErrors.push(err29);
-        }
-        errors++;
-      }
-    }
-    if (data.slice !== undefined) {
-      let data12 = data.slice;
-      if (!(typeof data12 == 'number' && !(data12 % 1) && !isNaN(data12) && isFinite(data12))) {
-        const err30 = {
-          instancePath: instancePath + '/slice',
-          schemaPath: '#/properties/slice/type',
-          keyword: 'type',
-          params: { type: 'integer' },
-          message: 'must be integer',
-        };
-        if (vErrors === null) {
-          vErrors = [err30];
-        } else {
-          vErrors.push(err30);
-        }
-        errors++;
-      }
-      if (typeof data12 == 'number' && isFinite(data12)) {
-        if (data12 < 0 || isNaN(data12)) {
-          const err31 = {
-            instancePath: instancePath + '/slice',
-            schemaPath: '#/properties/slice/minimum',
-            keyword: 'minimum',
-            params: { comparison: '>=', limit: 0 },
-            message: 'must be >= 0',
-          };
-          if (vErrors === null) {
-            vErrors = [err31];
-          } else {
-            vErrors.push(err31);
-          }
-          errors++;
-        }
-      }
-    }
-    if (data.box !== undefined) {
-      let data13 = data.box;
-      if (data13 && typeof data13 == 'object' && !Array.isArray(data13)) {
-        if (data13.x === undefined) {
-          const err32 = {
-            instancePath: instancePath + '/box',
-            schemaPath: '#/properties/box/required',
-            keyword: 'required',
-            params: { missingProperty: 'x' },
-            message: "must have required property '" + 'x' + "'",
-          };
-          if (vErrors === null) {
-            vErrors = [err32];
-          } else {
-            vErrors.push(err32);
-          }
-          errors++;
-        }
-        if (data13.y === undefined) {
-          const err33 = {
-            instancePath: instancePath + '/box',
-            schemaPath: '#/properties/box/required',
-            keyword: 'required',
-            params: { missingProperty: 'y' },
-            message: "must have required property '" + 'y' + "'",
-          };
-          if (vErrors === null) {
-            vErrors = [err33];
-          } else {
-            vErrors.push(err33);
-          }
-          errors++;
-        }
-        if (data13.width === undefined) {
-          const err34 = {
-            instancePath: instancePath + '/box',
-            schemaPath: '#/properties/box/required',
-            keyword: 'required',
-            params: { missingProperty: 'width' },
-            message: "must have required property '" + 'width' + "'",
-          };
-          if (vErrors === null) {
-            vErrors = [err34];
-          } else {
-            vErrors.push(err34);
-          }
-          errors++;
-        }
-        if (data13.height === undefined) {
-          const err35 = {
-            instancePath: instancePath + '/box',
-            schemaPath: '#/properties/box/required',
-            keyword: 'required',
-            params: { missingProperty: 'height' },
-            message: "must have required property '" + 'height' + "'",
           };
           if (vErrors === null) {
             vErrors = [err35];
@@ -3413,189 +3464,188 @@ function validate18(data, { instancePath = '', parentData, parentDataProperty, r
           }
           errors++;
         }
-        if (data13.x !== undefined) {
-          let data14 = data13.x;
-          if (!(typeof data14 == 'number' && isFinite(data14))) {
-            const err36 = {
+      } else {
+        const err36 = {
+          instancePath: instancePath + '/id',
+          schemaPath: '#/properties/id/type',
+          keyword: 'type',
+          params: { type: 'string' },
+          message: 'must be string',
+        };
+        if (vErrors === null) {
+          vErrors = [err36];
+        } else {
+          vErrors.push(err36);
+        }
+        errors++;
+      }
+    }
+    if (data.label !== undefined) {
+      let data14 = data.label;
+      if (typeof data14 === 'string') {
+        if (func2(data14) < 1) {
+          const err37 = {
+            instancePath: instancePath + '/label',
+            schemaPath: '#/properties/label/minLength',
+            keyword: 'minLength',
+            params: { limit: 1 },
+            message: 'must NOT have fewer than 1 characters',
+          };
+          if (vErrors === null) {
+            vErrors = [err37];
+          } else {
+            vErrors.push(err37);
+          }
+          errors++;
+        }
+      } else {
+        const err38 = {
+          instancePath: instancePath + '/label',
+          schemaPath: '#/properties/label/type',
+          keyword: 'type',
+          params: { type: 'string' },
+          message: 'must be string',
+        };
+        if (vErrors === null) {
+          vErrors = [err38];
+        } else {
+          vErrors.push(err38);
+        }
+        errors++;
+      }
+    }
+    if (data.kind !== undefined) {
+      let data15 = data.kind;
+      if (!(
+        data15 === 'box' ||
+        data15 === 'polygon' ||
+        data15 === 'mask' ||
+        data15 === 'volume' ||
+        data15 === 'line' ||
+        data15 === 'angle'
+      )) {
+        const err39 = {
+          instancePath: instancePath + '/kind',
+          schemaPath: '#/properties/kind/enum',
+          keyword: 'enum',
+          params: { allowedValues: schema21.properties.kind.enum },
+          message: 'must be equal to one of the allowed values',
+        };
+        if (vErrors === null) {
+          vErrors = [err39];
+        } else {
+          vErrors.push(err39);
+        }
+        errors++;
+      }
+    }
+    if (data.slice !== undefined) {
+      let data16 = data.slice;
+      if (!(typeof data16 == 'number' && !(data16 % 1) && !isNaN(data16) && isFinite(data16))) {
+        const err40 = {
+          instancePath: instancePath + '/slice',
+          schemaPath: '#/properties/slice/type',
+          keyword: 'type',
+          params: { type: 'integer' },
+          message: 'must be integer',
+        };
+        if (vErrors === null) {
+          vErrors = [err40];
+        } else {
+          vErrors.push(err40);
+        }
+        errors++;
+      }
+      if (typeof data16 == 'number' && isFinite(data16)) {
+        if (data16 < 0 || isNaN(data16)) {
+          const err41 = {
+            instancePath: instancePath + '/slice',
+            schemaPath: '#/properties/slice/minimum',
+            keyword: 'minimum',
+            params: { comparison: '>=', limit: 0 },
+            message: 'must be >= 0',
+          };
+          if (vErrors === null) {
+            vErrors = [err41];
+          } else {
+            vErrors.push(err41);
+          }
+          errors++;
+        }
+      }
+    }
+    if (data.box !== undefined) {
+      let data17 = data.box;
+      if (data17 && typeof data17 == 'object' && !Array.isArray(data17)) {
+        if (data17.x === undefined) {
+          const err42 = {
+            instancePath: instancePath + '/box',
+            schemaPath: '#/properties/box/required',
+            keyword: 'required',
+            params: { missingProperty: 'x' },
+            message: "must have required property '" + 'x' + "'",
+          };
+          if (vErrors === null) {
+            vErrors = [err42];
+          } else {
+            vErrors.push(err42);
+          }
+          errors++;
+        }
+        if (data17.y === undefined) {
+          const err43 = {
+            instancePath: instancePath + '/box',
+            schemaPath: '#/properties/box/required',
+            keyword: 'required',
+            params: { missingProperty: 'y' },
+            message: "must have required property '" + 'y' + "'",
+          };
+          if (vErrors === null) {
+            vErrors = [err43];
+          } else {
+            vErrors.push(err43);
+          }
+          errors++;
+        }
+        if (data17.width === undefined) {
+          const err44 = {
+            instancePath: instancePath + '/box',
+            schemaPath: '#/properties/box/required',
+            keyword: 'required',
+            params: { missingProperty: 'width' },
+            message: "must have required property '" + 'width' + "'",
+          };
+          if (vErrors === null) {
+            vErrors = [err44];
+          } else {
+            vErrors.push(err44);
+          }
+          errors++;
+        }
+        if (data17.height === undefined) {
+          const err45 = {
+            instancePath: instancePath + '/box',
+            schemaPath: '#/properties/box/required',
+            keyword: 'required',
+            params: { missingProperty: 'height' },
+            message: "must have required property '" + 'height' + "'",
+          };
+          if (vErrors === null) {
+            vErrors = [err45];
+          } else {
+            vErrors.push(err45);
+          }
+          errors++;
+        }
+        if (data17.x !== undefined) {
+          let data18 = data17.x;
+          if (!(typeof data18 == 'number' && isFinite(data18))) {
+            const err46 = {
               instancePath: instancePath + '/box/x',
               schemaPath: '#/properties/box/properties/x/type',
               keyword: 'type',
               params: { type: 'number' },
               message: 'must be number',
-            };
-            if (vErrors === null) {
-              vErrors = [err36];
-            } else {
-              vErrors.push(err36);
-            }
-            errors++;
-          }
-        }
-        if (data13.y !== undefined) {
-          let data15 = data13.y;
-          if (!(typeof data15 == 'number' && isFinite(data15))) {
-            const err37 = {
-              instancePath: instancePath + '/box/y',
-              schemaPath: '#/properties/box/properties/y/type',
-              keyword: 'type',
-              params: { type: 'number' },
-              message: 'must be number',
-            };
-            if (vErrors === null) {
-              vErrors = [err37];
-            } else {
-              vErrors.push(err37);
-            }
-            errors++;
-          }
-        }
-        if (data13.width !== undefined) {
-          let data16 = data13.width;
-          if (typeof data16 == 'number' && isFinite(data16)) {
-            if (data16 < 0 || isNaN(data16)) {
-              const err38 = {
-                instancePath: instancePath + '/box/width',
-                schemaPath: '#/properties/box/properties/width/minimum',
-                keyword: 'minimum',
-                params: { comparison: '>=', limit: 0 },
-                message: 'must be >= 0',
-              };
-              if (vErrors === null) {
-                vErrors = [err38];
-              } else {
-                vErrors.push(err38);
-              }
-              errors++;
-            }
-          } else {
-            const err39 = {
-              instancePath: instancePath + '/box/width',
-              schemaPath: '#/properties/box/properties/width/type',
-              keyword: 'type',
-              params: { type: 'number' },
-              message: 'must be number',
-            };
-            if (vErrors === null) {
-              vErrors = [err39];
-            } else {
-              vErrors.push(err39);
-            }
-            errors++;
-          }
-        }
-        if (data13.height !== undefined) {
-          let data17 = data13.height;
-          if (typeof data17 == 'number' && isFinite(data17)) {
-            if (data17 < 0 || isNaN(data17)) {
-              const err40 = {
-                instancePath: instancePath + '/box/height',
-                schemaPath: '#/properties/box/properties/height/minimum',
-                keyword: 'minimum',
-                params: { comparison: '>=', limit: 0 },
-                message: 'must be >= 0',
-              };
-              if (vErrors === null) {
-                vErrors = [err40];
-              } else {
-                vErrors.push(err40);
-              }
-              errors++;
-            }
-          } else {
-            const err41 = {
-              instancePath: instancePath + '/box/height',
-              schemaPath: '#/properties/box/properties/height/type',
-              keyword: 'type',
-              params: { type: 'number' },
-              message: 'must be number',
-            };
-            if (vErrors === null) {
-              vErrors = [err41];
-            } else {
-              vErrors.push(err41);
-            }
-            errors++;
-          }
-        }
-      } else {
-        const err42 = {
-          instancePath: instancePath + '/box',
-          schemaPath: '#/properties/box/type',
-          keyword: 'type',
-          params: { type: 'object' },
-          message: 'must be object',
-        };
-        if (vErrors === null) {
-          vErrors = [err42];
-        } else {
-          vErrors.push(err42);
-        }
-        errors++;
-      }
-    }
-    if (data.points !== undefined) {
-      let data18 = data.points;
-      if (Array.isArray(data18)) {
-        const len1 = data18.length;
-        for (let i1 = 0; i1 < len1; i1++) {
-          let data19 = data18[i1];
-          if (Array.isArray(data19)) {
-            if (data19.length > 2) {
-              const err43 = {
-                instancePath: instancePath + '/points/' + i1,
-                schemaPath: '#/properties/points/items/maxItems',
-                keyword: 'maxItems',
-                params: { limit: 2 },
-                message: 'must NOT have more than 2 items',
-              };
-              if (vErrors === null) {
-                vErrors = [err43];
-              } else {
-                vErrors.push(err43);
-              }
-              errors++;
-            }
-            if (data19.length < 2) {
-              const err44 = {
-                instancePath: instancePath + '/points/' + i1,
-                schemaPath: '#/properties/points/items/minItems',
-                keyword: 'minItems',
-                params: { limit: 2 },
-                message: 'must NOT have fewer than 2 items',
-              };
-              if (vErrors === null) {
-                vErrors = [err44];
-              } else {
-                vErrors.push(err44);
-              }
-              errors++;
-            }
-            const len2 = data19.length;
-            for (let i2 = 0; i2 < len2; i2++) {
-              let data20 = data19[i2];
-              if (!(typeof data20 == 'number' && isFinite(data20))) {
-                const err45 = {
-                  instancePath: instancePath + '/points/' + i1 + '/' + i2,
-                  schemaPath: '#/properties/points/items/items/type',
-                  keyword: 'type',
-                  params: { type: 'number' },
-                  message: 'must be number',
-                };
-                if (vErrors === null) {
-                  vErrors = [err45];
-                } else {
-                  vErrors.push(err45);
-                }
-                errors++;
-              }
-            }
-          } else {
-            const err46 = {
-              instancePath: instancePath + '/points/' + i1,
-              schemaPath: '#/properties/points/items/type',
-              keyword: 'type',
-              params: { type: 'array' },
-              message: 'must be array',
             };
             if (vErrors === null) {
               vErrors = [err46];
@@ -3605,56 +3655,49 @@ function validate18(data, { instancePath = '', parentData, parentDataProperty, r
             errors++;
           }
         }
-      } else {
-        const err47 = {
-          instancePath: instancePath + '/points',
-          schemaPath: '#/properties/points/type',
-          keyword: 'type',
-          params: { type: 'array' },
-          message: 'must be array',
-        };
-        if (vErrors === null) {
-          vErrors = [err47];
-        } else {
-          vErrors.push(err47);
-        }
-        errors++;
-      }
-    }
-    if (data.mask !== undefined) {
-      let data21 = data.mask;
-      if (!(data21 && typeof data21 == 'object' && !Array.isArray(data21))) {
-        const err48 = {
-          instancePath: instancePath + '/mask',
-          schemaPath: '#/properties/mask/type',
-          keyword: 'type',
-          params: { type: 'object' },
-          message: 'must be object',
-        };
-        if (vErrors === null) {
-          vErrors = [err48];
-        } else {
-          vErrors.push(err48);
-        }
-        errors++;
-      }
-    }
-    if (data.attributes !== undefined) {
-      let data22 = data.attributes;
-      if (data22 && typeof data22 == 'object' && !Array.isArray(data22)) {
-        for (const key0 in data22) {
-          let data23 = data22[key0];
-          if (
-            typeof data23 !== 'string' &&
-            !(typeof data23 == 'number' && isFinite(data23)) &&
-            typeof data23 !== 'boolean'
-          ) {
-            const err49 = {
-              instancePath: instancePath + '/attributes/' + key0.replace(/~/g, '~0').replace(/\//g, '~1'),
-              schemaPath: '#/properties/attributes/additionalProperties/type',
+        if (data17.y !== undefined) {
+          let data19 = data17.y;
+          if (!(typeof data19 == 'number' && isFinite(data19))) {
+            const err47 = {
+              instancePath: instancePath + '/box/y',
+              schemaPath: '#/properties/box/properties/y/type',
               keyword: 'type',
-              params: { type: schema21.properties.attributes.additionalProperties.type },
-              message: 'must be string,number,boolean',
+              params: { type: 'number' },
+              message: 'must be number',
+            };
+            if (vErrors === null) {
+              vErrors = [err47];
+            } else {
+              vErrors.push(err47);
+            }
+            errors++;
+          }
+        }
+        if (data17.width !== undefined) {
+          let data20 = data17.width;
+          if (typeof data20 == 'number' && isFinite(data20)) {
+            if (data20 < 0 || isNaN(data20)) {
+              const err48 = {
+                instancePath: instancePath + '/box/width',
+                schemaPath: '#/properties/box/properties/width/minimum',
+                keyword: 'minimum',
+                params: { comparison: '>=', limit: 0 },
+                message: 'must be >= 0',
+              };
+              if (vErrors === null) {
+                vErrors = [err48];
+              } else {
+                vErrors.push(err48);
+              }
+              errors++;
+            }
+          } else {
+            const err49 = {
+              instancePath: instancePath + '/box/width',
+              schemaPath: '#/properties/box/properties/width/type',
+              keyword: 'type',
+              params: { type: 'number' },
+              message: 'must be number',
             };
             if (vErrors === null) {
               vErrors = [err49];
@@ -3664,47 +3707,47 @@ function validate18(data, { instancePath = '', parentData, parentDataProperty, r
             errors++;
           }
         }
+        if (data17.height !== undefined) {
+          let data21 = data17.height;
+          if (typeof data21 == 'number' && isFinite(data21)) {
+            if (data21 < 0 || isNaN(data21)) {
+              const err50 = {
+                instancePath: instancePath + '/box/height',
+                schemaPath: '#/properties/box/properties/height/minimum',
+                keyword: 'minimum',
+                params: { comparison: '>=', limit: 0 },
+                message: 'must be >= 0',
+              };
+              if (vErrors === null) {
+                vErrors = [err50];
+              } else {
+                vErrors.push(err50);
+              }
+              errors++;
+            }
+          } else {
+            const err51 = {
+              instancePath: instancePath + '/box/height',
+              schemaPath: '#/properties/box/properties/height/type',
+              keyword: 'type',
+              params: { type: 'number' },
+              message: 'must be number',
+            };
+            if (vErrors === null) {
+              vErrors = [err51];
+            } else {
+              vErrors.push(err51);
+            }
+            errors++;
+          }
+        }
       } else {
-        const err50 = {
-          instancePath: instancePath + '/attributes',
-          schemaPath: '#/properties/attributes/type',
+        const err52 = {
+          instancePath: instancePath + '/box',
+          schemaPath: '#/properties/box/type',
           keyword: 'type',
           params: { type: 'object' },
           message: 'must be object',
-        };
-        if (vErrors === null) {
-          vErrors = [err50];
-        } else {
-          vErrors.push(err50);
-        }
-        errors++;
-      }
-    }
-    if (data.createdAt !== undefined) {
-      if (typeof data.createdAt !== 'string') {
-        const err51 = {
-          instancePath: instancePath + '/createdAt',
-          schemaPath: '#/properties/createdAt/type',
-          keyword: 'type',
-          params: { type: 'string' },
-          message: 'must be string',
-        };
-        if (vErrors === null) {
-          vErrors = [err51];
-        } else {
-          vErrors.push(err51);
-        }
-        errors++;
-      }
-    }
-    if (data.updatedAt !== undefined) {
-      if (typeof data.updatedAt !== 'string') {
-        const err52 = {
-          instancePath: instancePath + '/updatedAt',
-          schemaPath: '#/properties/updatedAt/type',
-          keyword: 'type',
-          params: { type: 'string' },
-          message: 'must be string',
         };
         if (vErrors === null) {
           vErrors = [err52];
@@ -3714,8 +3757,189 @@ function validate18(data, { instancePath = '', parentData, parentDataProperty, r
         errors++;
       }
     }
+    if (data.points !== undefined) {
+      let data22 = data.points;
+      if (Array.isArray(data22)) {
+        const len1 = data22.length;
+        for (let i1 = 0; i1 < len1; i1++) {
+          let data23 = data22[i1];
+          if (Array.isArray(data23)) {
+            if (data23.length > 2) {
+              const err53 = {
+                instancePath: instancePath + '/points/' + i1,
+                schemaPath: '#/properties/points/items/maxItems',
+                keyword: 'maxItems',
+                params: { limit: 2 },
+                message: 'must NOT have more than 2 items',
+              };
+              if (vErrors === null) {
+                vErrors = [err53];
+              } else {
+                vErrors.push(err53);
+              }
+              errors++;
+            }
+            if (data23.length < 2) {
+              const err54 = {
+                instancePath: instancePath + '/points/' + i1,
+                schemaPath: '#/properties/points/items/minItems',
+                keyword: 'minItems',
+                params: { limit: 2 },
+                message: 'must NOT have fewer than 2 items',
+              };
+              if (vErrors === null) {
+                vErrors = [err54];
+              } else {
+                vErrors.push(err54);
+              }
+              errors++;
+            }
+            const len2 = data23.length;
+            for (let i2 = 0; i2 < len2; i2++) {
+              let data24 = data23[i2];
+              if (!(typeof data24 == 'number' && isFinite(data24))) {
+                const err55 = {
+                  instancePath: instancePath + '/points/' + i1 + '/' + i2,
+                  schemaPath: '#/properties/points/items/items/type',
+                  keyword: 'type',
+                  params: { type: 'number' },
+                  message: 'must be number',
+                };
+                if (vErrors === null) {
+                  vErrors = [err55];
+                } else {
+                  vErrors.push(err55);
+                }
+                errors++;
+              }
+            }
+          } else {
+            const err56 = {
+              instancePath: instancePath + '/points/' + i1,
+              schemaPath: '#/properties/points/items/type',
+              keyword: 'type',
+              params: { type: 'array' },
+              message: 'must be array',
+            };
+            if (vErrors === null) {
+              vErrors = [err56];
+            } else {
+              vErrors.push(err56);
+            }
+            errors++;
+          }
+        }
+      } else {
+        const err57 = {
+          instancePath: instancePath + '/points',
+          schemaPath: '#/properties/points/type',
+          keyword: 'type',
+          params: { type: 'array' },
+          message: 'must be array',
+        };
+        if (vErrors === null) {
+          vErrors = [err57];
+        } else {
+          vErrors.push(err57);
+        }
+        errors++;
+      }
+    }
+    if (data.mask !== undefined) {
+      let data25 = data.mask;
+      if (!(data25 && typeof data25 == 'object' && !Array.isArray(data25))) {
+        const err58 = {
+          instancePath: instancePath + '/mask',
+          schemaPath: '#/properties/mask/type',
+          keyword: 'type',
+          params: { type: 'object' },
+          message: 'must be object',
+        };
+        if (vErrors === null) {
+          vErrors = [err58];
+        } else {
+          vErrors.push(err58);
+        }
+        errors++;
+      }
+    }
+    if (data.attributes !== undefined) {
+      let data26 = data.attributes;
+      if (data26 && typeof data26 == 'object' && !Array.isArray(data26)) {
+        for (const key0 in data26) {
+          let data27 = data26[key0];
+          if (
+            typeof data27 !== 'string' &&
+            !(typeof data27 == 'number' && isFinite(data27)) &&
+            typeof data27 !== 'boolean'
+          ) {
+            const err59 = {
+              instancePath: instancePath + '/attributes/' + key0.replace(/~/g, '~0').replace(/\//g, '~1'),
+              schemaPath: '#/properties/attributes/additionalProperties/type',
+              keyword: 'type',
+              params: { type: schema21.properties.attributes.additionalProperties.type },
+              message: 'must be string,number,boolean',
+            };
+            if (vErrors === null) {
+              vErrors = [err59];
+            } else {
+              vErrors.push(err59);
+            }
+            errors++;
+          }
+        }
+      } else {
+        const err60 = {
+          instancePath: instancePath + '/attributes',
+          schemaPath: '#/properties/attributes/type',
+          keyword: 'type',
+          params: { type: 'object' },
+          message: 'must be object',
+        };
+        if (vErrors === null) {
+          vErrors = [err60];
+        } else {
+          vErrors.push(err60);
+        }
+        errors++;
+      }
+    }
+    if (data.createdAt !== undefined) {
+      if (typeof data.createdAt !== 'string') {
+        const err61 = {
+          instancePath: instancePath + '/createdAt',
+          schemaPath: '#/properties/createdAt/type',
+          keyword: 'type',
+          params: { type: 'string' },
+          message: 'must be string',
+        };
+        if (vErrors === null) {
+          vErrors = [err61];
+        } else {
+          vErrors.push(err61);
+        }
+        errors++;
+      }
+    }
+    if (data.updatedAt !== undefined) {
+      if (typeof data.updatedAt !== 'string') {
+        const err62 = {
+          instancePath: instancePath + '/updatedAt',
+          schemaPath: '#/properties/updatedAt/type',
+          keyword: 'type',
+          params: { type: 'string' },
+          message: 'must be string',
+        };
+        if (vErrors === null) {
+          vErrors = [err62];
+        } else {
+          vErrors.push(err62);
+        }
+        errors++;
+      }
+    }
   } else {
-    const err53 = {
+    const err63 = {
       instancePath,
       schemaPath: '#/type',
       keyword: 'type',
@@ -3723,9 +3947,9 @@ function validate18(data, { instancePath = '', parentData, parentDataProperty, r
       message: 'must be object',
     };
     if (vErrors === null) {
-      vErrors = [err53];
+      vErrors = [err63];
     } else {
-      vErrors.push(err53);
+      vErrors.push(err63);
     }
     errors++;
   }
@@ -4508,7 +4732,7 @@ export const compiledSchemas = {
             type: 'array',
             minItems: 1,
             uniqueItems: true,
-            items: { type: 'string', enum: ['box', 'polygon', 'mask', 'volume'] },
+            items: { type: 'string', enum: ['box', 'polygon', 'mask', 'volume', 'line', 'angle'] },
           },
           parent: { $ref: '#/definitions/id' },
           category: { $ref: '#/definitions/codedConcept' },
@@ -4661,7 +4885,7 @@ export const compiledSchemas = {
         properties: {
           id: { type: 'string', minLength: 1 },
           label: { type: 'string', minLength: 1 },
-          kind: { enum: ['box', 'polygon', 'mask', 'volume'] },
+          kind: { enum: ['box', 'polygon', 'mask', 'volume', 'line', 'angle'] },
           slice: { type: 'integer', minimum: 0 },
           box: {
             type: 'object',
@@ -4695,6 +4919,14 @@ export const compiledSchemas = {
           {
             if: { properties: { kind: { const: 'volume' } } },
             then: { required: ['mask'], properties: { mask: { $ref: '#/definitions/volumeRle' } } },
+          },
+          {
+            if: { properties: { kind: { const: 'line' } } },
+            then: { required: ['points'], properties: { points: { minItems: 2, maxItems: 2 } } },
+          },
+          {
+            if: { properties: { kind: { const: 'angle' } } },
+            then: { required: ['points'], properties: { points: { minItems: 3, maxItems: 3 } } },
           },
         ],
       },

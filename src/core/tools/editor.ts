@@ -5,6 +5,8 @@ import type { Annotation, AnnotationKind, AttributeValue } from '../annotation/t
 import type { KeyLike } from '../keymap.js';
 import { BoxTool } from './box-tool.js';
 import { BrushTool } from './brush-tool.js';
+import { AngleTool } from './angle-tool.js';
+import { LineTool } from './line-tool.js';
 import { PolygonTool } from './polygon-tool.js';
 import { SelectTool } from './select-tool.js';
 import type { SliceValues, Tool, ToolEnv, ToolOptions } from './tool.js';
@@ -35,6 +37,8 @@ export interface EditorTools {
   polygon: PolygonTool;
   brush: BrushTool;
   eraser: BrushTool;
+  line: LineTool;
+  angle: AngleTool;
 }
 
 /** Annotation actions an editor handles (their default keys are in ANNOTATION_KEYMAP). */
@@ -98,6 +102,8 @@ export class AnnotationEditor {
       polygon: new PolygonTool(env),
       brush: new BrushTool(env, 'paint'),
       eraser: new BrushTool(env, 'erase'),
+      line: new LineTool(env),
+      angle: new AngleTool(env),
     };
   }
 
@@ -129,7 +135,8 @@ export class AnnotationEditor {
     if (patch.eraserSize !== undefined) t.eraser.size = patch.eraserSize;
     if (patch.fill !== undefined) t.brush.fill = patch.fill;
     if (patch.threshold !== undefined) t.brush.threshold = patch.threshold;
-    if (patch.snap !== undefined) t.box.snap = t.select.snap = t.polygon.snap = patch.snap;
+    if (patch.snap !== undefined)
+      t.box.snap = t.select.snap = t.polygon.snap = t.line.snap = t.angle.snap = patch.snap;
     if (patch.simplify !== undefined) t.polygon.simplifyPx = patch.simplify;
     if (JSON.stringify(this.options) === before) return;
     this.host.changed();

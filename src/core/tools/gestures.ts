@@ -72,9 +72,10 @@ export function movePreview(env: ToolEnv, g: MoveGesture, snap: boolean): ToolPr
     const d = g.drafts.get(id);
     if (d) pv.masks.push({ id, label: a.label, mask: d.mask });
     else {
-      const { box, points } = moved(a, g.dx, g.dy, snap);
-      if (box) pv.shapes.push({ id, label: a.label, box });
-      else if (points) pv.shapes.push({ id, label: a.label, points, closed: true });
+      const shape = shapeOf(a).preview({ ...a, ...moved(a, g.dx, g.dy, snap) } as Annotation);
+      if (shape?.box) pv.shapes.push({ id, label: a.label, kind: a.kind, box: shape.box });
+      else if (shape?.points)
+        pv.shapes.push({ id, label: a.label, kind: a.kind, points: shape.points, closed: shape.closed });
     }
   }
   pv.hide = hide;

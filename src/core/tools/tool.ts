@@ -88,6 +88,8 @@ export interface PreviewShape {
   /** The annotation being edited, or undefined for a new one. */
   id?: string;
   label: string;
+  /** The kind of annotation drawn, when the renderer needs it (measurements show their value). */
+  kind?: AnnotationKind;
   box?: Box;
   points?: Point[];
   /** Polygon closed (false while drawing). */
@@ -263,7 +265,7 @@ export abstract class Tool<S extends ToolStateBase = ToolStateBase> {
    * The topmost editable box or polygon a press at (x, y) grabs: the selected ones anywhere inside, the others
    * only on their outline, so a new shape can be started inside an existing one (a lesion inside an organ).
    */
-  protected grab(kind: 'box' | 'polygon', x: number, y: number): Annotation | undefined {
+  protected grab(kind: AnnotationKind, x: number, y: number): Annotation | undefined {
     const sel = this.env.selection;
     const tol = this.tol / 2;
     const list = this.editable(kind);

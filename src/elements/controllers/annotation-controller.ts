@@ -10,6 +10,7 @@ import {
   type DocumentChange,
 } from '../../core/annotation/document.js';
 import { bindDocument } from '../../core/formats/document.js';
+import { measurementText } from '../../core/annotation/measure.js';
 import type { ImageStack } from '../../core/image/types.js';
 import type { SelectionState } from '../../core/session/selection.js';
 import type { AnnotationKind, AttributeValue } from '../../core/annotation/types.js';
@@ -183,6 +184,10 @@ export class AnnotationController implements ReactiveController {
       isHovered: (id) => editor.selection.hovered === id,
       scale: () => v.view?.scaleX ?? 1,
       kinds: () => this.#kindSet,
+      measure: (a) => {
+        const unit = v.stack?.metadata['spacingUnit'];
+        return measurementText(a, v.stack?.spacing, typeof unit === 'string' ? unit : 'mm');
+      },
     });
     this.#layerCleanups.unshift(
       () => this.#renderer?.destroy(),

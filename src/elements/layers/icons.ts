@@ -23,6 +23,8 @@ export const ICONS: Record<string, string> = {
   'copy-previous': 'M6 8 H14 V17 H6 Z M10 2 L7 5 M10 2 L13 5 M10 2 V6',
   'copy-next': 'M6 3 H14 V12 H6 Z M10 18 L7 15 M10 18 L13 15 M10 18 V14',
   unlock: 'M5 9 H15 V17 H5 Z M7 9 V6 A3 3 0 0 1 13 5',
+  line: 'M3 17 L17 3 M3 17 L3 13.5 M3 17 L6.5 17 M17 3 L13.5 3 M17 3 L17 6.5',
+  angle: 'M3 17 L17 17 M3 17 L13 4 M9 17 A6 6 0 0 0 6.6 12.2',
 };
 
 /** An `aria-hidden` SVG of icon `name`, drawn in `currentColor`. */
