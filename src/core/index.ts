@@ -341,3 +341,5 @@ export {
 } from './mask/volume.js';
 export type { Volume } from './mask/volume.js';
 export * from './effects/index.js';
+export { showsSourceSlices } from './tools/plane.js';
+export type { ToolPlane } from './tools/plane.js';
