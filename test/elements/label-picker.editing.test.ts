@@ -156,4 +156,29 @@ describe('<vx-label-picker> annotations missing required attributes', () => {
     expect(doc.get(first.id)!.attributes).to.deep.equal({ texture: 'solid' });
     expect(el.shadowRoot!.querySelector('[part~="missing"]')!.textContent).to.contain('1 annotation misses');
   });
+
+  it('count a volume spanning many slices once', async () => {
+    const volumeSchema: LabelSchema = {
+      version: 1,
+      labels: [{ ...schema.labels[0]!, kinds: ['box', 'volume'] }],
+    };
+    const { root, viewer } = await mount<HTMLDivElement>(
+      html`<div>
+        <vx-label-picker for="vv"></vx-label-picker>
+        <vx-viewer id="vv" style="width:200px;height:150px;display:block"></vx-viewer>
+      </div>`,
+      { stack: blankStack(6), labelSchema: volumeSchema, activeLabel: 'nodule' },
+    );
+    const el = root.querySelector('vx-label-picker') as VxLabelPicker;
+    const doc = viewer.document as unknown as AnnotationDocument;
+    const data = new Uint8Array(120 * 90 * 6);
+    for (let z = 1; z < 5; z++) data[z * 120 * 90 + 40 * 120 + 50] = 1;
+    doc.add({ label: 'nodule', kind: 'volume', mask: { data } });
+    await new Promise((r) => requestAnimationFrame(r));
+    await el.updateComplete;
+    const note = el.shadowRoot!.querySelector('[part~="missing"]')!;
+    expect(note.textContent!.replace(/\s+/g, ' ').trim()).to.equal(
+      '1 annotation misses required attributes Show me',
+    );
+  });
 });

@@ -655,6 +655,14 @@ function countAnnotations(
     c.instances++;
     let set = slices.get(a.label);
     if (!set) slices.set(a.label, (set = new Set()));
+    if (a.kind === 'volume') {
+      // One instance; each of its slices and all its voxels count.
+      for (const m of a.mask.slices) {
+        set.add(m.z);
+        if (m.bbox[2] > 0 && m.bbox[3] > 0) c.pixels += regionRleArea(m);
+      }
+      continue;
+    }
     set.add(a.slice);
     if (a.kind === 'mask' && a.mask) {
       if (a.mask.bbox[2] > 0 && a.mask.bbox[3] > 0) c.pixels += regionRleArea(a.mask);

@@ -3,10 +3,11 @@
  * categories from the label schema (supercategory = the parent label's name), boxes as [x, y, w, h] with their
  * corners as a polygon `segmentation`, polygons as `segmentation` polygons with pycocotools' own area, masks as
  * COCO compressed RLE exactly as pycocotools writes it; crowd regions (`iscrowd: 1`) round-trip through the
- * `iscrowd` attribute.
+ * `iscrowd` attribute. A volume is written as one RLE annotation per painted slice, all with its id in
+ * `attributes.instance_id` and `track_id`.
  */
 import { AnnotationDocument, type AnnotationInput } from '../annotation/document.js';
-import type { Annotation, Point } from '../annotation/types.js';
+import type { Annotation, MaskRle, Point } from '../annotation/types.js';
 import { ErrorCode, VoxmarkError } from '../errors.js';
 import type { ImageStack } from '../image/types.js';
 import { findLabel } from '../schema/parse.js';
@@ -62,6 +63,8 @@ export interface CocoAnnotation {
   segmentation: number[][] | CocoRle;
   /** The voxmark instance id (Annotation.id). */
   voxmark_id?: string;
+  /** For a slice of a volume annotation: the volume's id (also in `attributes.instance_id`). */
+  track_id?: string;
   attributes?: Record<string, AttributeValue>;
   [key: string]: unknown;
 }
@@ -185,37 +188,52 @@ class CocoBuilder {
     });
   }
 
+  /**
+   * Writes annotation i: one COCO annotation, or for a volume one per painted slice, each carrying the
+   * volume's id in `attributes.instance_id` and `track_id` so tracking-aware tools can regroup them.
+   */
   add(i: number): void {
     const a = this.annotations[i]!;
-    const imageId = this.imageOfSlice.get(a.slice);
     const categoryId = this.categoryOf.get(a.label);
-    if (imageId === undefined || categoryId === undefined) return; // other slices, or labels not in the schema
-    const geometry = this.geometry(a);
-    if (!geometry) return;
+    if (categoryId === undefined) return; // labels not in the schema
     const { iscrowd, attributes } = crowdOf(a);
-    const ann: CocoAnnotation = {
-      id: this.out.length + 1,
-      image_id: imageId,
-      category_id: categoryId,
-      ...geometry,
-      iscrowd,
-      voxmark_id: a.id,
+    const parts: [number, MaskRle | undefined][] =
+      a.kind === 'volume' ? a.mask.slices.map((m) => [m.z, m]) : [[a.slice, undefined]];
+    for (const [slice, part] of parts) {
+      const imageId = this.imageOfSlice.get(slice);
+      if (imageId === undefined) continue; // other slices
+      const geometry = part ? this.maskGeometry(part) : this.geometry(a);
+      if (!geometry) continue;
+      const ann: CocoAnnotation = {
+        id: this.out.length + 1,
+        image_id: imageId,
+        category_id: categoryId,
+        ...geometry,
+        iscrowd,
+        voxmark_id: a.id,
+      };
+      if (part) {
+        ann.attributes = { ...attributes, instance_id: a.id };
+        ann.track_id = a.id;
+      } else if (attributes) ann.attributes = attributes;
+      this.out.push(ann);
+    }
+  }
+
+  /** bbox, area and RLE segmentation of a mask; undefined for an empty one (nothing to train on). */
+  private maskGeometry(m: MaskRle): Pick<CocoAnnotation, 'bbox' | 'area' | 'segmentation'> | undefined {
+    if (m.bbox[2] === 0 || m.bbox[3] === 0) return undefined;
+    return {
+      bbox: [m.bbox[0], m.bbox[1], m.bbox[2], m.bbox[3]],
+      area: regionRleArea(m),
+      segmentation: regionRleToCoco(m, this.stack.width, this.stack.height),
     };
-    if (attributes) ann.attributes = attributes;
-    this.out.push(ann);
   }
 
   /** bbox, area and segmentation of one annotation; undefined for nothing to write (an empty mask). */
   private geometry(a: Annotation): Pick<CocoAnnotation, 'bbox' | 'area' | 'segmentation'> | undefined {
     const { width: W, height: H } = this.stack;
-    if (a.kind === 'mask' && a.mask) {
-      if (a.mask.bbox[2] === 0 || a.mask.bbox[3] === 0) return undefined; // empty mask: nothing to train on
-      return {
-        bbox: [...a.mask.bbox],
-        area: regionRleArea(a.mask),
-        segmentation: regionRleToCoco(a.mask, W, H),
-      };
-    }
+    if (a.kind === 'mask' && a.mask) return this.maskGeometry(a.mask);
     let shape: Uint8Array;
     if (a.kind === 'box' && a.box) {
       const { x, y, width, height } = a.box;

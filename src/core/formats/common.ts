@@ -1,11 +1,12 @@
 /** Shared pieces of the serializers and exporters. DOM-free. */
-import type { Annotation } from '../annotation/types.js';
+import type { Annotation, MaskAnnotation, VolumeAnnotation } from '../annotation/types.js';
 import { ErrorCode, VoxmarkError, throwIfAborted } from '../errors.js';
 import type { ImageStack, SliceRef } from '../image/types.js';
 
 /**
  * What the exporters read from a document: its annotations (an AnnotationDocument, its `toJSON()`, a parsed
- * voxmark document, or any object with `annotations`). Masks are read from `annotation.mask` ({ rle, bbox }).
+ * voxmark document, or any object with `annotations`). Masks are read from `annotation.mask` ({ rle, bbox }),
+ * volumes from its `slices` (a `VolumeRle`).
  */
 export interface DocumentLike {
   readonly annotations: readonly Annotation[];
@@ -76,15 +77,29 @@ export function sliceRefs(stack: Pick<ImageStack, 'slices'>): SliceRef[] {
   });
 }
 
-/** Annotations grouped by slice, in document order within a slice. */
+/**
+ * Annotations grouped by slice, in document order within a slice, for writers that work slice by slice. A
+ * volume is listed on every slice it has voxels on, as a mask annotation of that slice (same id, label and
+ * attributes; see `volumeSlices`), so every mask writer writes its voxels unchanged.
+ */
 export function bySlice(annotations: readonly Annotation[]): Map<number, Annotation[]> {
   const m = new Map<number, Annotation[]>();
-  for (const a of annotations) {
-    let list = m.get(a.slice);
-    if (!list) m.set(a.slice, (list = []));
-    list.push(a);
+  for (const v of annotations) {
+    for (const a of v.kind === 'volume' ? volumeSlices(v) : [v]) {
+      let list = m.get(a.slice);
+      if (!list) m.set(a.slice, (list = []));
+      list.push(a);
+    }
   }
   return m;
+}
+
+/** A volume annotation as one mask annotation per painted slice (its serialized RLE, nothing decoded). */
+export function volumeSlices(v: VolumeAnnotation): MaskAnnotation[] {
+  return v.mask.slices.map(({ z, rle, bbox }) => {
+    const a = { ...v, kind: 'mask', slice: z, mask: { rle, bbox } } as MaskAnnotation;
+    return a;
+  });
 }
 
 export function invalidArgument(message: string, details?: unknown): VoxmarkError {

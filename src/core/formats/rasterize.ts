@@ -82,6 +82,7 @@ export function annotationToMask(
     if (a.mask.bbox[2] === 0 || a.mask.bbox[3] === 0) return out ?? new Uint8Array(width * height);
     return regionRleToMask(a.mask, width, height, out);
   }
+  if (a.kind === 'volume') return null; // a volume has no single 2D mask: see `volumeSlices`
   if (!options.rasterize) return null;
   if (a.kind === 'box' && a.box) return rasterizeBox(a.box, width, height, out);
   if (a.kind === 'polygon' && a.points) return rasterizePolygon(a.points, width, height, out);

@@ -69,11 +69,22 @@ export class VolumeHandle implements VolumeRle {
   }
 }
 
+/**
+ * The RLE of each frozen slice mask, by identity: versions of a volume share the slices an edit did not
+ * touch, so serializing the version after a stroke encodes only the slices the stroke changed.
+ */
+const sliceRle = new WeakMap<SparseMask, MaskRle>();
+
 function encodeVolume(volume: SparseVolume): VolumeSliceRle[] {
   const out: VolumeSliceRle[] = [];
   for (const z of volume.paintedSlices()) {
-    const { rle, bbox } = encodeMask(volume.slice(z)!);
-    out.push(Object.freeze({ z, rle, bbox }));
+    const mask = volume.slice(z)!;
+    let r = sliceRle.get(mask);
+    if (!r) {
+      const { rle, bbox } = encodeMask(mask);
+      sliceRle.set(mask, (r = { rle, bbox: Object.freeze([...bbox]) as MaskRle['bbox'] }));
+    }
+    out.push(Object.freeze({ z, rle: r.rle, bbox: r.bbox }));
   }
   return Object.freeze(out) as VolumeSliceRle[];
 }

@@ -42,6 +42,13 @@ export function validateDocument(
     ) {
       add(ProblemCode.SliceOutOfRange, '/slice', `slice ${a.slice} is outside 0…${options.depth - 1}`);
     }
+    if (options.depth !== undefined && isVolumeRle(a.mask) && a.mask.depth !== options.depth) {
+      add(
+        ProblemCode.SliceOutOfRange,
+        '/mask/depth',
+        `the volume has ${a.mask.depth} slices, the stack ${options.depth}`,
+      );
+    }
     geometryProblems(a, add);
     const label = labels.get(a.label);
     if (!label) {

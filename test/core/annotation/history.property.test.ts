@@ -2,6 +2,7 @@ import { expect } from '@open-wc/testing';
 import fc from 'fast-check';
 import { createAnnotationDocument, maskOf } from '../../../src/core/annotation/document.js';
 import { paintStroke } from '../../../src/core/mask/paint.js';
+import { paintSphere } from '../../../src/core/mask/paint-3d.js';
 import { SparseMask } from '../../../src/core/mask/sparse-mask.js';
 import { naiveCapsule } from '../mask/reference.js';
 
@@ -12,6 +13,7 @@ type Op =
   | { t: 'addBox'; x: number; y: number; s: number }
   | { t: 'addMask'; x: number; y: number; d: number; slice: number }
   | { t: 'paint'; i: number; x0: number; y0: number; x1: number; y1: number; d: number; erase: boolean }
+  | { t: 'volume'; i: number; x: number; y: number; z: number; d: number; erase: boolean }
   | { t: 'move'; i: number; dx: number }
   | { t: 'remove'; i: number }
   | { t: 'undo' }
@@ -41,6 +43,15 @@ const op: fc.Arbitrary<Op> = fc.oneof(
     d: fc.integer({ min: 1, max: 25 }),
     erase: fc.boolean(),
   }),
+  fc.record({
+    t: fc.constant('volume' as const),
+    i: fc.nat(),
+    x: fc.integer({ min: -3, max: W + 3 }),
+    y: fc.integer({ min: -3, max: H + 3 }),
+    z: fc.integer({ min: 0, max: 2 }),
+    d: fc.integer({ min: 1, max: 12 }),
+    erase: fc.boolean(),
+  }),
   fc.record({ t: fc.constant('move' as const), i: fc.nat(), dx: fc.integer({ min: -5, max: 5 }) }),
   fc.record({ t: fc.constant('remove' as const), i: fc.nat() }),
   fc.constant({ t: 'undo' as const }),
@@ -52,7 +63,12 @@ function picture(doc: ReturnType<typeof createAnnotationDocument>): string {
   return JSON.stringify(
     doc.annotations.map((a) => ({
       ...a,
-      mask: a.kind === 'mask' ? Array.from(maskOf(a)!.toFull()).join('') : undefined,
+      mask:
+        a.kind === 'mask'
+          ? Array.from(maskOf(a)!.toFull()).join('')
+          : a.kind === 'volume'
+            ? Array.from(doc.getVolume(a.id)!.data).join('')
+            : undefined,
     })),
   );
 }
@@ -93,6 +109,15 @@ describe('AnnotationDocument history (property)', () => {
               paintStroke(draft, o.x0, o.y0, o.x1, o.y1, o.d, { value: o.erase ? 0 : 1 });
               if (!draft.changedRect) continue;
               doc.update(a.id, { mask: draft });
+              break;
+            }
+            case 'volume': {
+              // A ball painted (or erased) into an existing volume, or into a new one, as one step.
+              const volumes = list.filter((x) => x.kind === 'volume');
+              const a = o.i % 3 === 0 ? undefined : volumes[o.i % Math.max(1, volumes.length)];
+              const edit = doc.editVolume(a ? a.id : { label: 'v' });
+              paintSphere(edit, [o.x, o.y, o.z], o.d, [1, 1, 2], { value: o.erase ? 0 : 1 });
+              if (!edit.commit()) continue;
               break;
             }
             case 'move': {

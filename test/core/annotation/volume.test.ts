@@ -228,6 +228,10 @@ describe('volume annotations', () => {
     const d = doc();
     d.add({ kind: 'volume', label: 'liver', mask: { data: prediction() } });
     expect(validateDocument(d, schema, { depth: D })).to.deep.equal([]);
+    const wrongStack = validateDocument(d, schema, { depth: D + 1 });
+    expect(wrongStack.map((p) => [p.code, p.path])).to.deep.equal([
+      ['slice-out-of-range', '/annotations/0/mask/depth'],
+    ]);
     const e = d.add({ kind: 'volume', label: 'liver', mask: { data: new Uint8Array(W * H * D) } });
     const problems = validateDocument(d, schema, { depth: D });
     expect(problems.map((p) => [p.code, p.annotationId])).to.deep.equal([['empty-mask', e.id]]);
