@@ -341,6 +341,8 @@ export {
 } from './mask/volume.js';
 export type { Volume } from './mask/volume.js';
 export * from './effects/index.js';
+export { showsSourceSlices } from './tools/plane.js';
+export type { ToolPlane } from './tools/plane.js';
 
 // Volume annotations (one instance, a sparse 3D mask over the stack)
 export type { VolumeAnnotation, VolumeRle, VolumeSliceRle } from './annotation/types.js';

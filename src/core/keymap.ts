@@ -179,6 +179,8 @@ export const ANNOTATION_KEYMAP = {
   /** Line (length) and angle measurements. */
   'tool-line': ['m'],
   'tool-angle': ['a'],
+  /** The 3D brush: paints a ball of the brush's diameter (in mm) into a volume annotation. */
+  'tool-brush-3d': ['d'],
 } as const satisfies Keymap;
 
 /** The default keymap: viewer navigation, then annotation actions. */

@@ -4,6 +4,7 @@ import { property } from 'lit/decorators.js';
 import type { AnnotationDocument } from '../core/annotation/document.js';
 import { BRUSH_MAX, BRUSH_MIN } from '../core/tools/brush-tool.js';
 import { formatCombo } from '../core/keymap.js';
+import { showsSourceSlices } from '../core/tools/plane.js';
 import { VxToolChangeEvent } from './events.js';
 import { LinkedViewerController, type LinkedViewer } from './controllers/linked-viewer.js';
 import { icon } from './layers/icons.js';
@@ -22,6 +23,7 @@ const TOOLS: { id: string; label: string; kind?: AnnotationKind }[] = [
   { id: 'eraser', label: 'Eraser' },
   { id: 'line', label: 'Line (length)', kind: 'line' },
   { id: 'angle', label: 'Angle', kind: 'angle' },
+  { id: 'brush-3d', label: '3D brush (a ball in mm)', kind: 'volume' },
 ];
 
 const KIND_NAMES: Record<AnnotationKind, string> = {
@@ -39,8 +41,13 @@ const KIND_NAMES: Record<AnnotationKind, string> = {
  */
 function forbiddenReason(t: (typeof TOOLS)[number], v: LinkedViewer | undefined): string | undefined {
   const label = v?.activeLabel && v.labelSchema?.labels.find((l) => l.id === v.activeLabel);
-  if (!t.kind || !label || label.kinds.includes(t.kind)) return undefined;
-  return `${label.name} allows only ${label.kinds.map((k) => KIND_NAMES[k]).join(' and ')}`;
+  // What the tool draws now: the brush paints volumes outside the acquisition slices.
+  const tools = v?.editor.tools as unknown as Record<string, { draws?: AnnotationKind } | undefined>;
+  const kind = (t.kind && tools?.[t.id]?.draws) || t.kind;
+  if (kind && label && !label.kinds.includes(kind))
+    return `${label.name} allows only ${label.kinds.map((k) => KIND_NAMES[k]).join(' and ')}`;
+  // Outside the acquisition slices, the tools that draw per-slice shapes say where to draw them.
+  return v && !showsSourceSlices(v.plane) ? v.toolBlockedReason?.(t.id) : undefined;
 }
 
 /**
@@ -171,6 +178,7 @@ export class VxToolbar extends LitElement {
     // Re-render only when something the toolbar shows changed.
     const l = this.linked;
     l.select((v) => v.tool);
+    l.select((v) => v.plane);
     l.select((v) => [...v.layerKinds].sort().join());
     l.select((v) => v.document?.canUndo);
     l.select((v) => v.document?.canRedo);
@@ -227,6 +235,7 @@ export class VxToolbar extends LitElement {
       if (t.id === 'polygon') return kinds.has('polygon');
       if (t.id === 'brush' || t.id === 'eraser') return kinds.has('mask');
       if (t.id === 'line' || t.id === 'angle') return kinds.has(t.id);
+      if (t.id === 'brush-3d') return kinds.has('volume');
       if (t.id === 'select') return kinds.size > 0;
       return !!v;
     });

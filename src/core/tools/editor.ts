@@ -9,6 +9,7 @@ import { AngleTool } from './angle-tool.js';
 import { LineTool } from './line-tool.js';
 import { PolygonTool } from './polygon-tool.js';
 import { SelectTool } from './select-tool.js';
+import type { ToolPlane } from './plane.js';
 import type { SliceValues, Tool, ToolEnv, ToolOptions } from './tool.js';
 
 export type { ToolOptions } from './tool.js';
@@ -21,6 +22,8 @@ export interface EditorHost {
   /** Image pixels per screen pixel. */
   readonly pixelSize: number;
   readonly depth?: number;
+  /** The plane on screen (a viewer's `plane`), when the host shows one. */
+  readonly plane?: ToolPlane | undefined;
   sliceValues?(): SliceValues | undefined;
   /** A tool's preview or state changed. */
   changed(): void;
@@ -39,6 +42,8 @@ export interface EditorTools {
   eraser: BrushTool;
   line: LineTool;
   angle: AngleTool;
+  /** Paints a ball of the brush's diameter in mm into a volume annotation; shares the brush's size. */
+  'brush-3d': BrushTool;
 }
 
 /** Annotation actions an editor handles (their default keys are in ANNOTATION_KEYMAP). */
@@ -88,6 +93,9 @@ export class AnnotationEditor {
       get pixelSize() {
         return host.pixelSize;
       },
+      get plane() {
+        return host.plane;
+      },
       sliceValues: () => host.sliceValues?.(),
       changed: () => host.changed(),
       optionsChanged: () => this.emitOptions(),
@@ -96,14 +104,16 @@ export class AnnotationEditor {
       allows: (label, kind) => host.allows?.(label, kind) ?? true,
       defaultAttributes: (label) => host.defaultAttributes?.(label),
     };
+    const brushSize = { value: 10 };
     this.tools = {
       select: new SelectTool(env),
       box: new BoxTool(env),
       polygon: new PolygonTool(env),
-      brush: new BrushTool(env, 'paint'),
+      brush: new BrushTool(env, 'paint', brushSize),
       eraser: new BrushTool(env, 'erase'),
       line: new LineTool(env),
       angle: new AngleTool(env),
+      'brush-3d': new BrushTool(env, 'sphere', brushSize),
     };
   }
 
@@ -124,6 +134,7 @@ export class AnnotationEditor {
       threshold: t.brush.threshold,
       snap: t.box.snap,
       simplify: t.polygon.simplifyPx,
+      brushTarget: t.brush.target,
     };
   }
 
@@ -138,6 +149,8 @@ export class AnnotationEditor {
     if (patch.snap !== undefined)
       t.box.snap = t.select.snap = t.polygon.snap = t.line.snap = t.angle.snap = patch.snap;
     if (patch.simplify !== undefined) t.polygon.simplifyPx = patch.simplify;
+    if (patch.brushTarget === 'slice' || patch.brushTarget === 'volume')
+      t.brush.target = t.eraser.target = patch.brushTarget;
     if (JSON.stringify(this.options) === before) return;
     this.host.changed();
     this.emitOptions();
