@@ -18,6 +18,7 @@
 import { createContext } from '@lit/context';
 import type Konva from 'konva/lib/Core';
 import type { ImageStack, Frame } from '../core/image/types.js';
+import type { ReformattedStack } from '../core/image/reformat.js';
 import type { LayerOptions } from '../render/viewer-stage.js';
 import type { ViewState } from '../render/view.js';
 import type { LabelSchema } from '../core/schema/types.js';
@@ -123,6 +124,8 @@ export interface ViewerChange {
   window?: boolean;
   /** The viewer left the page (elements bound to it by id look for it again). */
   disconnected?: boolean;
+  /** Another plane of the same stack is on screen (`orientation` changed). */
+  plane?: boolean;
 }
 
 /**
@@ -156,6 +159,11 @@ export interface ViewerHost {
   createLayer(name: string, options?: LayerOptions): Konva.Layer;
 
   readonly stack: ImageStack | undefined;
+  /**
+   * The plane on screen (`orientation`): the stack reformatted, with its mapping to the stack's voxels and to
+   * patient space. `slice` and image coordinates are this plane's. Undefined without a stack.
+   */
+  readonly plane?: ReformattedStack | undefined;
   /** The decoded frame of the current slice, once available (undefined while the first decode runs). */
   readonly frame: Frame | undefined;
   /** Current slice index (0-based, into `stack.slices`). */

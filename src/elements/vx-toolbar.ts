@@ -4,6 +4,7 @@ import { property } from 'lit/decorators.js';
 import type { AnnotationDocument } from '../core/annotation/document.js';
 import { BRUSH_MAX, BRUSH_MIN } from '../core/tools/brush-tool.js';
 import { formatCombo } from '../core/keymap.js';
+import { showsSourceSlices } from '../core/tools/plane.js';
 import { VxToolChangeEvent } from './events.js';
 import { LinkedViewerController, type LinkedViewer } from './controllers/linked-viewer.js';
 import { icon } from './layers/icons.js';
@@ -22,7 +23,12 @@ const TOOLS: { id: string; label: string; kind?: AnnotationKind }[] = [
   { id: 'eraser', label: 'Eraser' },
 ];
 
-const KIND_NAMES: Record<AnnotationKind, string> = { box: 'boxes', polygon: 'polygons', mask: 'masks' };
+const KIND_NAMES: Record<AnnotationKind, string> = {
+  box: 'boxes',
+  polygon: 'polygons',
+  mask: 'masks',
+  volume: 'volumes',
+};
 
 /**
  * Why the active label forbids tool `t` (its `LabelDef.kinds` lack the kind the tool creates), or undefined
@@ -30,8 +36,10 @@ const KIND_NAMES: Record<AnnotationKind, string> = { box: 'boxes', polygon: 'pol
  */
 function forbiddenReason(t: (typeof TOOLS)[number], v: LinkedViewer | undefined): string | undefined {
   const label = v?.activeLabel && v.labelSchema?.labels.find((l) => l.id === v.activeLabel);
-  if (!t.kind || !label || label.kinds.includes(t.kind)) return undefined;
-  return `${label.name} allows only ${label.kinds.map((k) => KIND_NAMES[k]).join(' and ')}`;
+  if (t.kind && label && !label.kinds.includes(t.kind))
+    return `${label.name} allows only ${label.kinds.map((k) => KIND_NAMES[k]).join(' and ')}`;
+  // Outside the acquisition slices, the tools that draw per-slice shapes say where to draw them.
+  return v && !showsSourceSlices(v.plane) ? v.toolBlockedReason?.(t.id) : undefined;
 }
 
 /**
@@ -162,6 +170,7 @@ export class VxToolbar extends LitElement {
     // Re-render only when something the toolbar shows changed.
     const l = this.linked;
     l.select((v) => v.tool);
+    l.select((v) => v.plane);
     l.select((v) => [...v.layerKinds].sort().join());
     l.select((v) => v.document?.canUndo);
     l.select((v) => v.document?.canRedo);

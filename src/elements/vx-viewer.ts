@@ -2,6 +2,7 @@ import type { PropertyValues } from 'lit';
 import { property, state } from 'lit/decorators.js';
 import { ContextProvider } from '@lit/context';
 import type { VoxmarkError } from '../core/errors.js';
+import type { ReformattedStack } from '../core/image/reformat.js';
 import type { Frame, ImageInput, ImageStack, VoiLutFunction, WindowPreset } from '../core/image/types.js';
 import { createNavigationTools, type NavigationToolName } from '../core/tools/navigation.js';
 import { clampZoom, imageToView, viewToImage } from '../render/view.js';
@@ -14,7 +15,7 @@ import { PointerController } from './controllers/pointer-controller.js';
 import { StackController, type LoadPhase } from './controllers/stack-controller.js';
 import { ViewportController } from './controllers/viewport-controller.js';
 import { WindowController } from './controllers/window-controller.js';
-import { ViewerArchiveElement } from './viewer/archive-element.js';
+import { ViewerPlaneElement } from './viewer/plane-element.js';
 import {
   actionContext,
   keyboardDeps,
@@ -87,9 +88,9 @@ export type { DicomWebSource } from './controllers/dicomweb-controller.js';
  * @cssprop [--vx-progress-color=#4c9ffe] - Colour of the decode indicator.
  * @cssprop [--vx-error-color=#ffb4a9] - Error text colour.
  */
-export class VxViewer extends ViewerArchiveElement implements ViewerHost, CineHost {
+export class VxViewer extends ViewerPlaneElement implements ViewerHost, CineHost {
   static override shadowRootOptions: ShadowRootInit = {
-    ...ViewerArchiveElement.shadowRootOptions,
+    ...ViewerPlaneElement.shadowRootOptions,
     delegatesFocus: true,
   };
   static override styles = viewerStyles;
@@ -200,6 +201,7 @@ export class VxViewer extends ViewerArchiveElement implements ViewerHost, CineHo
     replaced: (stack) => this.#replaced(stack),
     shown: (_index, frame, first) => this.#shown(frame, first),
     failed: (error) => this.dispatchEvent(new VxErrorEvent(error)),
+    display: (stack) => this.displayStack(stack),
     changed: (old) => {
       this.annotations.settled();
       this.notify({ stack: true, slice: true, document: true, view: true });
@@ -218,7 +220,7 @@ export class VxViewer extends ViewerArchiveElement implements ViewerHost, CineHo
     if (user) this.dispatchEvent(new VxViewChangeEvent(view.zoom, view.centerX, view.centerY));
   });
   readonly #paint = new ImagePaintController(this, this.viewerStage, () => ({
-    stack: this.stack,
+    stack: this.plane,
     frame: this.frame,
     view: this.#viewport.state,
     window: { center: this.windowCenter, width: this.windowWidth, fn: this.voiFunction, invert: this.invert },
@@ -366,6 +368,14 @@ export class VxViewer extends ViewerArchiveElement implements ViewerHost, CineHo
     this.#viewport.fit(false);
   }
 
+  protected planeChanged(_plane: ReformattedStack, slice: number): void {
+    this.endGesture();
+    this.viewerStage.setImage(undefined, 0, 0);
+    this.#load.redisplay(slice);
+    this.#viewport.fit(false);
+    this.notify({ plane: true, slice: true });
+  }
+
   #shown(frame: Frame, first: boolean): void {
     if (first) {
       this.#window.firstFrame(this.stack!, frame);
@@ -405,7 +415,7 @@ export class VxViewer extends ViewerArchiveElement implements ViewerHost, CineHo
     return {
       element: this,
       container: this.container,
-      stack: () => this.stack,
+      stack: () => this.plane,
       slice: () => this.slice,
       keymap: () => this.keymap,
       viewport: () => this.#viewport,

@@ -62,3 +62,14 @@ export function clientOf(el: VxViewer, x: number, y: number): [number, number] {
 export async function corpusFile(path: string, name: string): Promise<File> {
   return new File([await (await fetch(path)).arrayBuffer()], name);
 }
+
+/** RGBA of the image layer's canvas of `el` at client position (cx, cy). */
+export function canvasPixel(el: VxViewer, cx: number, cy: number): number[] {
+  const canvas = el.imageLayer.getNativeCanvasElement();
+  const r = canvas.getBoundingClientRect();
+  const ratio = canvas.width / r.width;
+  const d = canvas
+    .getContext('2d')!
+    .getImageData(Math.floor((cx - r.left) * ratio), Math.floor((cy - r.top) * ratio), 1, 1).data;
+  return [d[0]!, d[1]!, d[2]!, d[3]!];
+}

@@ -6,6 +6,7 @@ import { BoxTool } from './box-tool.js';
 import { BrushTool } from './brush-tool.js';
 import { PolygonTool } from './polygon-tool.js';
 import { SelectTool } from './select-tool.js';
+import type { ToolPlane } from './plane.js';
 import type { SliceValues, Tool, ToolEnv } from './tool.js';
 
 /** What an editor needs from its host (a viewer, or a test). Getters are read on every use. */
@@ -16,6 +17,8 @@ export interface EditorHost {
   /** Image pixels per screen pixel. */
   readonly pixelSize: number;
   readonly depth?: number;
+  /** The plane on screen (a viewer's `plane`), when the host shows one. */
+  readonly plane?: ToolPlane | undefined;
   sliceValues?(): SliceValues | undefined;
   /** A tool's preview or state changed. */
   changed(): void;
@@ -100,6 +103,9 @@ export class AnnotationEditor {
       },
       get pixelSize() {
         return host.pixelSize;
+      },
+      get plane() {
+        return host.plane;
       },
       sliceValues: () => host.sliceValues?.(),
       changed: () => host.changed(),

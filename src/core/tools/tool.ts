@@ -4,6 +4,7 @@ import type { SelectionState, VisibilityState } from '../session/selection.js';
 import type { Annotation, AnnotationKind, AttributeValue, Box, Point } from '../annotation/types.js';
 import type { KeyLike } from '../keymap.js';
 import type { SparseMask } from '../mask/sparse-mask.js';
+import { showsSourceSlices, type ToolPlane } from './plane.js';
 
 /** A pointer event in image pixel coordinates: all a tool needs (a viewer's ImagePointerEvent fits). */
 export interface ToolPointerEvent {
@@ -30,8 +31,13 @@ export interface ToolEnv {
   readonly document: AnnotationDocument;
   readonly selection: SelectionState;
   readonly visibility: VisibilityState;
-  /** The slice being shown. */
+  /** The slice being shown (of `plane`). */
   readonly slice: number;
+  /**
+   * The plane on screen, when the host shows one (a viewer's `plane`). Outside the source's own slices (a
+   * coronal view of an axial series) per-slice annotations neither show nor are drawn.
+   */
+  readonly plane?: ToolPlane | undefined;
   /** The label new annotations get; tools that create nothing without it. */
   readonly activeLabel: string | undefined;
   /** Image pixels per screen pixel (1 / zoom): tolerances are given in screen pixels. */
@@ -183,15 +189,20 @@ export abstract class Tool<S extends ToolStateBase = ToolStateBase> {
     return (e.x - a[0]) ** 2 + (e.y - a[1]) ** 2 > t * t;
   }
 
-  /** Editable annotations of `kind` on the current slice, topmost last. */
+  /** True when the frames on screen are the source's slices: per-slice annotations live there. */
+  protected get onSourceSlices(): boolean {
+    return showsSourceSlices(this.env.plane);
+  }
+
+  /** Editable annotations of `kind` on the current slice, topmost last (none outside the source's slices). */
   protected editable(kind?: AnnotationKind): Annotation[] {
+    if (!this.onSourceSlices) return [];
     const vis = this.env.visibility;
     return this.env.document
       .bySlice(this.env.slice)
       .filter((a) => (!kind || a.kind === kind) && vis.isEditable(a));
   }
 
-  /** The label for a new annotation of `kind`, or undefined when none is active or the schema forbids it. */
   /** The kind of annotation a drag with this tool draws, if any (the select tool and the eraser draw none). */
   get draws(): AnnotationKind | undefined {
     return undefined;
@@ -203,15 +214,23 @@ export abstract class Tool<S extends ToolStateBase = ToolStateBase> {
    */
   get blockedReason(): string | undefined {
     const kind = this.draws;
+    const plural: Record<string, string> = { box: 'boxes', mask: 'per-slice masks' };
+    if (kind && (kind as string) !== 'volume' && !this.onSourceSlices) {
+      const what = plural[kind] ?? `${kind}s`;
+      return `${what[0]!.toUpperCase()}${what.slice(1)} are drawn in the acquisition plane, not the ${this.env.plane?.orientation} plane`;
+    }
     const label = this.env.activeLabel;
     if (!kind || !label || !this.env.allows || this.env.allows(label, kind)) return undefined;
-    const plural: Record<string, string> = { box: 'boxes' };
     return `The label ${label} does not allow ${plural[kind] ?? `${kind}s`}`;
   }
 
+  /**
+   * The label for a new annotation of `kind`, or undefined when none is active, the schema forbids it, or
+   * the view is not on the source's slices (per-slice kinds).
+   */
   protected newLabel(kind: AnnotationKind): string | undefined {
     const label = this.env.activeLabel;
-    if (!label) return undefined;
+    if (!label || ((kind as string) !== 'volume' && !this.onSourceSlices)) return undefined;
     if (this.env.allows && !this.env.allows(label, kind)) return undefined;
     return label;
   }
@@ -219,7 +238,7 @@ export abstract class Tool<S extends ToolStateBase = ToolStateBase> {
   /** The one selected editable annotation of `kind` on this slice, when exactly one is selected. */
   protected selectedOne(kind: AnnotationKind): Annotation | undefined {
     const sel = this.env.selection.ids;
-    if (sel.size !== 1) return undefined;
+    if (sel.size !== 1 || !this.onSourceSlices) return undefined;
     const a = this.env.document.get([...sel][0]!);
     return a && a.kind === kind && a.slice === this.env.slice && this.env.visibility.isEditable(a)
       ? a

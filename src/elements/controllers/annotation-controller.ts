@@ -12,10 +12,11 @@ import {
 import { bindDocument } from '../../core/formats/document.js';
 import type { ImageStack } from '../../core/image/types.js';
 import type { SelectionState } from '../../core/session/selection.js';
-import type { AnnotationKind, AttributeValue } from '../../core/annotation/types.js';
+import type { Annotation, AnnotationKind, AttributeValue } from '../../core/annotation/types.js';
 import { AnnotationEditor, EDITOR_ACTIONS, type EditorTools } from '../../core/tools/editor.js';
 import type { SliceValues, Tool } from '../../core/tools/tool.js';
 import { treeRows } from '../../core/schema/tree.js';
+import { showsSourceSlices } from '../../core/tools/plane.js';
 import { AnnotationRenderer, fallbackColor } from '../../render/annotation-renderer.js';
 import type { LayerContribution, ToolHandler, ViewerChange, ViewerHost } from '../viewer-host.js';
 import {
@@ -36,6 +37,9 @@ export interface AnnotationViewer extends ViewerHost, ReactiveControllerHost, HT
 }
 
 export type { LayerContribution } from '../viewer-host.js';
+
+/** Editor actions that run in any plane (the others act on the current slice's annotations). */
+const PLANE_ACTIONS: ReadonlySet<string> = new Set(['undo', 'redo', 'hide-toggle', 'lock-toggle']);
 
 /** Makes the document of a new stack (what `VxViewer.createDocument` is by default). */
 export function documentForStack(stack: ImageStack): AnnotationDocument {
@@ -164,7 +168,9 @@ export class AnnotationController implements ReactiveController {
       () => this.#renderer?.destroy(),
       () => Object.values(layers).forEach((l) => l.destroy()),
       this.#addTool('select'),
-      ...EDITOR_ACTIONS.map((action) => v.registerAction(action, () => !!this.#doc && editor.run(action))),
+      ...EDITOR_ACTIONS.map((action) =>
+        v.registerAction(action, () => !!this.#doc && this.#actsHere(action) && editor.run(action)),
+      ),
     );
     if (this.#doc) this.#renderer.setSize(this.#doc.width, this.#doc.height);
     this.editor.setActiveTool(v.tool);
@@ -220,6 +226,17 @@ export class AnnotationController implements ReactiveController {
     };
   }
 
+  /** Outside the source's slices only the actions that touch no per-slice annotation run (copy, paste…). */
+  #actsHere(action: string): boolean {
+    return PLANE_ACTIONS.has(action) || showsSourceSlices(this.#viewer.plane);
+  }
+
+  /** The per-slice annotations on screen: those of the current slice, none in another plane. */
+  #onScreen(): readonly Annotation[] {
+    const doc = this.#doc;
+    return doc && showsSourceSlices(this.#viewer.plane) ? doc.bySlice(this.#slice) : [];
+  }
+
   #syncKinds(): void {
     this.#kindSet.clear();
     for (const [k, n] of this.#kinds) if (n > 0) this.#kindSet.add(k);
@@ -248,6 +265,9 @@ export class AnnotationController implements ReactiveController {
       },
       get depth() {
         return v.stack?.depth;
+      },
+      get plane() {
+        return v.plane;
       },
       sliceValues: () => this.#sliceValues(),
       changed: () => this.#onToolChanged(),
@@ -304,7 +324,8 @@ export class AnnotationController implements ReactiveController {
   #showSlice(): void {
     this.#slice = this.#viewer.slice;
     if (!this.#renderer) return;
-    this.#renderer.showSlice(this.#slice, this.#doc?.bySlice(this.#slice) ?? []);
+    // Outside the source's slices the renderer shows slice -1: no per-slice annotation matches it.
+    this.#renderer.showSlice(showsSourceSlices(this.#viewer.plane) ? this.#slice : -1, this.#onScreen());
     this.#renderer.buildPreview();
     this.draw();
   }
@@ -315,7 +336,7 @@ export class AnnotationController implements ReactiveController {
     if ((c.stack || c.document || c.labelSchema) && this.#document && stack && labelSchema)
       bindDocument(this.#document, { schema: labelSchema, stack });
     if (c.document || c.stack) this.#attachDocument();
-    else if (c.slice && this.#viewer.slice !== this.#slice) {
+    else if (c.plane || (c.slice && this.#viewer.slice !== this.#slice)) {
       this.editor.cancelGesture();
       this.#showSlice();
     }
@@ -355,7 +376,7 @@ export class AnnotationController implements ReactiveController {
 
   #onDocumentChange(c: DocumentChange): void {
     const doc = this.#doc!;
-    this.#renderer?.apply(c, doc.bySlice(this.#slice));
+    this.#renderer?.apply(c, this.#onScreen());
     this.editor.selection.prune((id) => doc.has(id));
     this.#renderer?.buildPreview();
     this.draw();

@@ -16,6 +16,8 @@ export type LinkedViewer = ViewerHost &
     activeLabel: string | undefined;
     /** Kinds the viewer's layers draw (empty without layers). */
     readonly layerKinds: ReadonlySet<AnnotationKind>;
+    /** Why a drag with `tool` would do nothing now, if it would (see `VxViewer.toolBlockedReason`). */
+    toolBlockedReason?(tool?: string): string | undefined;
   };
 
 /** The control: a Lit element with an optional `for` (the viewer's id). */

@@ -28,6 +28,11 @@ export interface StackEvents {
   failed(error: VoxmarkError): void;
   /** The stack changed (after `replaced` and any synchronous `shown`). */
   changed(old: ImageStack | undefined): void;
+  /**
+   * The stack whose frames show for `stack`: a plane of it (`reformatStack`), or the stack itself (default).
+   * Slice indices count that stack's frames.
+   */
+  display?(stack: ImageStack): ImageStack;
 }
 
 /**
@@ -37,6 +42,8 @@ export interface StackEvents {
  */
 export class StackController implements ReactiveController {
   stack: ImageStack | undefined;
+  /** The stack the frames come from: `stack`, or the plane of it on screen (see `StackEvents.display`). */
+  shown: ImageStack | undefined;
   /** Current slice index. */
   slice = 0;
   /** The decoded frame on screen, and the slice it belongs to (lags `slice` while a slice decodes). */
@@ -54,6 +61,8 @@ export class StackController implements ReactiveController {
   /** What `open` read last, for `openSeries`. */
   #inputs: ImageInput | ImageInput[] | undefined;
   #progressTimer: ReturnType<typeof setTimeout> | undefined;
+  /** A frame of the current stack has been shown (the next one is not its first). */
+  #shownOnce = false;
   #liveTimer: ReturnType<typeof setTimeout> | undefined;
 
   constructor(host: ReactiveControllerHost, events: StackEvents) {
@@ -145,35 +154,59 @@ export class StackController implements ReactiveController {
     this.#loader?.dispose();
     this.#loader = undefined;
     this.stack = stack;
+    this.shown = stack;
     this.frame = undefined;
     this.frameSlice = -1;
     this.error = undefined;
+    this.#shownOnce = false;
     this.#events.replaced(stack);
     if (stack && !(stack.depth >= 1)) {
       this.#fail(new VoxmarkError(ErrorCode.NoPixelData, 'The image stack has no slices'));
     } else if (stack) {
-      this.slice = Math.min(Math.max(0, Math.round(this.slice) || 0), stack.depth - 1);
-      if (!Number.isFinite(this.slice) || this.slice < 0) this.slice = 0;
-      const loader = new SliceLoader(stack);
-      this.#loader = loader;
-      loader.onFrame = (index, frame) => {
-        if (index === this.slice) this.#show(index, frame);
-      };
-      loader.onError = (index, error) => {
-        if (index === this.slice) this.#fail(error);
-      };
-      this.#request(this.slice);
+      const shown = this.#events.display?.(stack) ?? stack;
+      // A plane other than the acquisition opens at its middle slice (its first is the edge of the body).
+      this.#start(shown, shown === stack ? this.slice : Math.floor(shown.depth / 2));
     } else {
       this.slice = 0;
     }
     this.#events.changed(old);
   }
 
+  /**
+   * Shows the current stack through another display stack (another plane), from slice `slice`; the stack
+   * stays, and the next frame shown is not a first frame (no `vx-load`, the window stays).
+   */
+  redisplay(slice: number): void {
+    const stack = this.stack;
+    if (!stack || !(stack.depth >= 1)) return;
+    this.#loader?.dispose();
+    this.#loader = undefined;
+    this.frame = undefined;
+    this.frameSlice = -1;
+    this.error = undefined;
+    this.#start(this.#events.display?.(stack) ?? stack, slice);
+  }
+
+  #start(shown: ImageStack, slice: number): void {
+    this.shown = shown;
+    this.slice = Math.min(Math.max(0, Math.round(slice) || 0), shown.depth - 1);
+    if (!Number.isFinite(this.slice) || this.slice < 0) this.slice = 0;
+    const loader = new SliceLoader(shown);
+    this.#loader = loader;
+    loader.onFrame = (index, frame) => {
+      if (index === this.slice) this.#show(index, frame);
+    };
+    loader.onError = (index, error) => {
+      if (index === this.slice) this.#fail(error);
+    };
+    this.#request(this.slice);
+  }
+
   /** The slice `value` leads to (rounded, clamped), or undefined when it is the current one or not a number. */
   target(value: number): number | undefined {
     let next = Math.round(value);
     if (!Number.isFinite(next)) return undefined;
-    next = this.stack ? Math.min(Math.max(0, next), this.stack.depth - 1) : Math.max(0, next);
+    next = this.shown ? Math.min(Math.max(0, next), this.shown.depth - 1) : Math.max(0, next);
     return next === this.slice ? undefined : next;
   }
 
@@ -185,8 +218,8 @@ export class StackController implements ReactiveController {
     clearTimeout(this.#liveTimer);
     // Polite and debounced: a screen reader hears where scrolling stopped, not every slice on the way.
     this.#liveTimer = setTimeout(() => {
-      if (!this.stack) return;
-      this.live = `Slice ${this.slice + 1} of ${this.stack.depth}`;
+      if (!this.shown) return;
+      this.live = `Slice ${this.slice + 1} of ${this.shown.depth}`;
       this.#host.requestUpdate();
     }, 400);
     return previous;
@@ -199,7 +232,8 @@ export class StackController implements ReactiveController {
   }
 
   #show(index: number, frame: Frame): void {
-    const first = this.frame === undefined;
+    const first = !this.#shownOnce;
+    this.#shownOnce = true;
     this.frame = frame;
     this.frameSlice = index;
     this.decoding = false;

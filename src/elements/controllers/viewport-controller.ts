@@ -14,7 +14,8 @@ export type ViewportMode = 'fit' | 'manual';
 
 /** What the viewport reads from its element. */
 export interface ViewportHost extends ReactiveControllerHost, HTMLElement {
-  readonly stack: ImageStack | undefined;
+  /** The stack as shown (the plane on screen): its size and spacing are the image's. */
+  readonly plane: ImageStack | undefined;
 }
 
 /** Called after every change of the view: the old zoom, and whether a user gesture made it. */
@@ -58,7 +59,7 @@ export class ViewportController implements ReactiveController {
 
   /** Height of a pixel relative to its width, from the stack's spacing. */
   get aspect(): number {
-    return pixelAspect(this.#host.stack?.spacing);
+    return pixelAspect(this.#host.plane?.spacing);
   }
 
   /** The full mapping between image pixels and the view. */
@@ -117,7 +118,7 @@ export class ViewportController implements ReactiveController {
   }
 
   #applyFit(user: boolean): void {
-    const stack = this.#host.stack;
+    const stack = this.#host.plane;
     if ((this.#width === 0 || this.#height === 0) && this.#host.isConnected) {
       // Before the first ResizeObserver report: measure once so the first frame is already fitted.
       const r = this.#host.getBoundingClientRect();

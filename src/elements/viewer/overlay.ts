@@ -4,11 +4,14 @@
  * @module
  */
 import { ErrorCode, fileProblem, type VoxmarkError } from '../../core/errors.js';
+import type { PlaneEdges, ReformattedStack } from '../../core/image/reformat.js';
 import type { Frame, ImageStack, WindowPreset } from '../../core/image/types.js';
 
 /** What the corner text is made from. */
 export interface OverlayInput {
   readonly stack: ImageStack | undefined;
+  /** The plane on screen (`viewer.plane`): slice count, positions and edge letters come from it when set. */
+  readonly plane?: ReformattedStack | undefined;
   readonly slice: number;
   /** Cine plays, at `cineFps`. */
   readonly playing: boolean;
@@ -29,22 +32,27 @@ export interface OverlayText {
   tr: string;
   bl: string;
   br: string;
+  /** The patient-direction letters of the four edges of the view (A/P, L/R, S/I), or null without geometry. */
+  edges: PlaneEdges | null;
 }
 
-const EMPTY: OverlayText = { tl: '', tr: '', bl: '', br: '' };
+const EMPTY: OverlayText = { tl: '', tr: '', bl: '', br: '', edges: null };
+
+const PLANE_NAMES: Record<string, string> = { axial: 'Axial', coronal: 'Coronal', sagittal: 'Sagittal' };
 
 /**
- * Modality and series (top left), slice n/N and cine (top right), window and zoom (bottom left), and the value
- * and position under the pointer (bottom right).
+ * Modality and series (top left), the plane, slice n/N and cine (top right), window and zoom (bottom left), the
+ * value and position under the pointer (bottom right), and the patient-direction letters of the edges.
  */
 export function overlayText(o: OverlayInput, cursor: readonly [number, number] | undefined): OverlayText {
-  const stack = o.stack;
+  const stack = o.plane ?? o.stack;
   if (!stack) return EMPTY;
   const meta = stack.metadata;
   const modality = typeof meta.modality === 'string' ? meta.modality : '';
   const description = typeof meta.seriesDescription === 'string' ? meta.seriesDescription : '';
   const tl = [modality, description].filter(Boolean).join('  ');
-  const tr = `${o.slice + 1}/${stack.depth}${o.playing ? `  ▶ ${o.cineFps} fps` : ''}`;
+  const name = PLANE_NAMES[o.plane?.orientation ?? ''];
+  const tr = `${name ? `${name}  ` : ''}${o.slice + 1}/${stack.depth}${o.playing ? `  ▶ ${o.cineFps} fps` : ''}`;
   const colour = stack.samplesPerPixel >= 3;
   const [c, w] = [o.windowCenter, o.windowWidth];
   const preset = o.windowPresets.find((p) => p.center === c && p.width === w);
@@ -53,7 +61,7 @@ export function overlayText(o: OverlayInput, cursor: readonly [number, number] |
   const bl = [windowText + (o.invert ? '  inv' : ''), `Zoom ${o.zoom.toFixed(2)}×`]
     .filter(Boolean)
     .join('\n');
-  return { tl, tr, bl, br: cursorText(o, cursor, stack, modality) };
+  return { tl, tr, bl, br: cursorText(o, cursor, stack, modality), edges: o.plane?.edges ?? null };
 }
 
 /** The value under the pointer and its position in pixels and millimetres, or '' when off the image. */

@@ -70,6 +70,29 @@ export const viewerStyles = css`
     right: 0;
     text-align: right;
   }
+  /* Patient-direction letters at the middle of each edge. */
+  .edge-left,
+  .edge-right {
+    top: 50%;
+    transform: translateY(-50%);
+  }
+  .edge-left {
+    left: 0;
+  }
+  .edge-right {
+    right: 0;
+  }
+  .edge-top,
+  .edge-bottom {
+    left: 50%;
+    transform: translateX(-50%);
+  }
+  .edge-top {
+    top: 0;
+  }
+  .edge-bottom {
+    bottom: 0;
+  }
   .progress {
     position: absolute;
     left: 0;

@@ -9,7 +9,8 @@ import { describeError, type OverlayText } from './overlay.js';
 
 /** The viewer's properties the template shows. */
 export interface ViewerView {
-  readonly stack: ImageStack | undefined;
+  /** The stack as shown (the plane on screen). */
+  readonly plane: ImageStack | undefined;
   readonly label: string;
   readonly hideOverlays: boolean;
 }
@@ -51,7 +52,7 @@ export function viewerTemplate(
   o: OverlayText,
   load: LoadView,
 ): TemplateResult {
-  const stack = v.stack;
+  const stack = v.plane;
   const errorView = errorTemplate(load.error);
   return html`
     <div
@@ -70,6 +71,14 @@ export function viewerTemplate(
       <div class="tr" part="overlay-top-right">${o.tr}</div>
       <div class="bl" part="overlay-bottom-left">${o.bl}</div>
       <div class="br" part="overlay-bottom-right">${o.br}</div>
+      ${
+        o.edges
+          ? html`<div class="edge-left" part="overlay-edge overlay-edge-left">${o.edges.left}</div>
+              <div class="edge-right" part="overlay-edge overlay-edge-right">${o.edges.right}</div>
+              <div class="edge-top" part="overlay-edge overlay-edge-top">${o.edges.top}</div>
+              <div class="edge-bottom" part="overlay-edge overlay-edge-bottom">${o.edges.bottom}</div>`
+          : nothing
+      }
     </div>
     ${
       load.decoding || load.reading

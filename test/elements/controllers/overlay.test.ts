@@ -1,5 +1,6 @@
 import { expect } from '@open-wc/testing';
 import { createImageStack } from '../../../src/core/image/stack.js';
+import { reformatStack } from '../../../src/core/image/reformat.js';
 import type { Frame } from '../../../src/core/image/types.js';
 import { describeError, fmt, overlayText, type OverlayInput } from '../../../src/elements/viewer/overlay.js';
 import { ErrorCode, VoxmarkError } from '../../../src/core/errors.js';
@@ -64,7 +65,27 @@ describe('viewer overlay text', () => {
       tr: '',
       bl: '',
       br: '',
+      edges: null,
     });
+  });
+
+  it('names a reformatted plane and gives its edge letters; counts and positions come from the plane', () => {
+    const geo = createImageStack({
+      width: 4,
+      height: 2,
+      frames: [frame.data as Int16Array, frame.data as Int16Array, frame.data as Int16Array],
+      dataType: 'int16',
+      spacing: [0.5, 0.5, 2],
+      metadata: { modality: 'CT', imageOrientationPatient: [1, 0, 0, 0, 1, 0] },
+    });
+    const coronal = reformatStack(geo, 'coronal');
+    const t = overlayText(input({ stack: geo, plane: coronal, slice: 0, displayedSlice: 0 }), undefined);
+    expect(t.tr).to.equal('Coronal  1/2');
+    expect(t.edges).to.deep.equal({ left: 'R', right: 'L', top: 'S', bottom: 'I' });
+    const acquisition = reformatStack(geo, 'acquisition');
+    const a = overlayText(input({ stack: geo, plane: acquisition, slice: 0, displayedSlice: 0 }), undefined);
+    expect(a.tr).to.equal('1/3');
+    expect(a.edges).to.deep.equal({ left: 'R', right: 'L', top: 'A', bottom: 'P' });
   });
 
   it('says what went wrong in plain words, by error code', () => {
