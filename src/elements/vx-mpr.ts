@@ -9,7 +9,12 @@ import type { LabelSchema } from '../core/schema/types.js';
 import { CrosshairModel, MPR_PLANES, PLANE_COLORS, type MprPlane } from './mpr/crosshair.js';
 import { mprStyles } from './mpr/styles.js';
 import { VxCrosshairChangeEvent, VxErrorEvent } from './events.js';
-import type { VxViewer } from './vx-viewer.js';
+// lit-analyzer checks that the module defining each tag rendered here is imported: the views are viewers.
+// eslint-disable-next-line @typescript-eslint/consistent-type-imports
+import { VxViewer } from './vx-viewer.js';
+import { VxBoxLayer } from './vx-box-layer.js';
+import { VxMaskLayer } from './vx-mask-layer.js';
+import { VxPolygonLayer } from './vx-polygon-layer.js';
 
 export { MPR_PLANES, type MprPlane } from './mpr/crosshair.js';
 
@@ -23,11 +28,11 @@ export const CROSSHAIR_TOOL = 'crosshair';
 /** Keys of `<vx-mpr>` on top of the viewer's: `crosshair-toggle` shows or hides the crosshair lines. */
 export const MPR_KEYMAP = { 'crosshair-toggle': ['k'] } as const satisfies Keymap;
 
-/** The annotation layers `layers` may name, by word. */
+/** The annotation layers `layers` may name, by word: the element class and the markup put in every view. */
 const LAYERS = {
-  mask: html`<vx-mask-layer></vx-mask-layer>`,
-  box: html`<vx-box-layer></vx-box-layer>`,
-  polygon: html`<vx-polygon-layer></vx-polygon-layer>`,
+  mask: { element: VxMaskLayer, markup: html`<vx-mask-layer></vx-mask-layer>` },
+  box: { element: VxBoxLayer, markup: html`<vx-box-layer></vx-box-layer>` },
+  polygon: { element: VxPolygonLayer, markup: html`<vx-polygon-layer></vx-polygon-layer>` },
 } as const;
 
 /** Half the gap (CSS px) each crosshair line leaves around the point, so the voxel under it stays visible. */
@@ -175,7 +180,7 @@ export class VxMpr extends LitElement {
     const words = new Set(this.layers.split(/\s+/));
     const layers = (Object.keys(LAYERS) as (keyof typeof LAYERS)[])
       .filter((w) => words.has(w))
-      .map((w) => LAYERS[w]);
+      .map((w) => LAYERS[w].markup);
     const viewerTool = this.tool === CROSSHAIR_TOOL ? 'window' : this.tool;
     return html`
       ${MPR_PLANES.map(

@@ -78,7 +78,7 @@ describe('vx-mpr', () => {
     expect(views.coronal.getAttribute('orientation')).to.equal('coronal');
     expect(views.sagittal.getAttribute('orientation')).to.equal('sagittal');
     const doc = views.axial.document!;
-    expect(doc).to.exist;
+    expect(doc).to.not.equal(undefined);
     expect(views.coronal.document).to.equal(doc);
     expect(views.sagittal.document).to.equal(doc);
     expect(mpr.document).to.equal(doc);
