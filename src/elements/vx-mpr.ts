@@ -1,5 +1,6 @@
 import { LitElement, html, nothing, svg, type PropertyValues } from 'lit';
 import { property, state } from 'lit/decorators.js';
+import { ContextProvider } from '@lit/context';
 import type { AnnotationDocument } from '../core/annotation/document.js';
 import { ErrorCode, VoxmarkError } from '../core/errors.js';
 import type { Vec3 } from '../core/image/geometry.js';
@@ -9,6 +10,7 @@ import type { LabelSchema } from '../core/schema/types.js';
 import { CrosshairModel, MPR_PLANES, PLANE_COLORS, type MprPlane } from './mpr/crosshair.js';
 import { mprStyles } from './mpr/styles.js';
 import { VxCrosshairChangeEvent, VxErrorEvent } from './events.js';
+import { viewerHostContext } from './viewer-host.js';
 // lit-analyzer checks that the module defining each tag rendered here is imported: the views are viewers.
 // eslint-disable-next-line @typescript-eslint/consistent-type-imports
 import { VxViewer } from './vx-viewer.js';
@@ -55,7 +57,7 @@ const GAP = 8;
  * @fires vx-crosshair-change - The user moved the crosshair (click, drag or scroll). `detail: { position, voxel }`: patient mm (LPS) and the source voxel `[column, row, slice]` in acquisition order.
  * @fires vx-error - The stack cannot be shown in the three planes, or `src` failed to load. `detail.error`.
  *
- * @slot aside - The fourth cell of the 2×2 layout: a label list, a legend, anything the host puts there.
+ * @slot aside - The fourth cell of the 2×2 layout: a label list, a legend, anything the host puts there. Controls placed there (`<vx-label-picker>`, `<vx-toolbar>`) bind to the views without `for`: they follow the axial view, and every view takes the label and tool they set.
  *
  * @csspart view - Each view's `<vx-viewer>` (also `axial`, `coronal` and `sagittal`).
  * @csspart aside - The fourth cell of the 2×2 layout.
@@ -100,6 +102,8 @@ export class VxMpr extends LitElement {
   #document: AnnotationDocument | undefined;
   #drag: { plane: MprPlane; pointerId: number } | undefined;
   #syncing = false;
+  /** Controls in the `aside` slot (label picker, toolbar) bind to the axial view, as inside a viewer. */
+  readonly #host = new ContextProvider(this, { context: viewerHostContext });
 
   /** The stack shown in the three planes. Setting it replaces any stack loaded from `src`. */
   @property({ attribute: false })
@@ -169,6 +173,7 @@ export class VxMpr extends LitElement {
 
   protected override firstUpdated(): void {
     for (const plane of MPR_PLANES) this.#wire(plane, this.viewer(plane)!);
+    this.#host.setValue(this.viewer('axial'));
   }
 
   protected override updated(changed: PropertyValues<this>): void {
@@ -181,7 +186,7 @@ export class VxMpr extends LitElement {
     const layers = (Object.keys(LAYERS) as (keyof typeof LAYERS)[])
       .filter((w) => words.has(w))
       .map((w) => LAYERS[w].markup);
-    const viewerTool = this.tool === CROSSHAIR_TOOL ? 'window' : this.tool;
+    const viewerTool = this.#viewerTool();
     return html`
       ${MPR_PLANES.map(
         (plane) =>
@@ -202,6 +207,11 @@ export class VxMpr extends LitElement {
       )}
       <div class="cell aside" part="aside"><slot name="aside"></slot></div>
     `;
+  }
+
+  /** The views' tool: the crosshair is this element's; the views keep 'window' under it. */
+  #viewerTool(): string {
+    return this.tool === CROSSHAIR_TOOL ? 'window' : this.tool;
   }
 
   /** The traces of the other two planes in `plane`'s view, with a gap around the crosshair point. */
@@ -278,6 +288,9 @@ export class VxMpr extends LitElement {
     on('vx-selection-change', (e) => this.#sync(v, (o) => o.selection.set(e.detail.ids)));
     v.subscribe((change) => {
       if (change.view || change.frame || change.stack || change.slice) this.requestUpdate();
+      // A control (toolbar, label picker) set the view's label or tool: every view takes it.
+      if (change.activeLabel && v.activeLabel !== this.activeLabel) this.activeLabel = v.activeLabel;
+      if (change.tool && v.tool !== this.#viewerTool()) this.tool = v.tool;
     });
   }
 

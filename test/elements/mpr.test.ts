@@ -12,6 +12,16 @@ import type { VxMpr } from '../../src/elements/vx-mpr.js';
 import type { VxCrosshairChangeEvent } from '../../src/elements/events.js';
 import type { VxViewer } from '../../src/elements/vx-viewer.js';
 import { clientOf } from './helpers.js';
+import { clickOn } from './click.js';
+import type { LabelSchema } from '../../src/core/schema/types.js';
+
+const SCHEMA: LabelSchema = {
+  version: 1,
+  labels: [
+    { id: 'liver', name: 'Liver', color: '#40d070', kinds: ['volume', 'mask'] },
+    { id: 'lesion', name: 'Lesion', color: '#ff4040', kinds: ['volume', 'mask'] },
+  ],
+};
 
 const W = 64;
 const H = 48;
@@ -50,7 +60,7 @@ function axialSeries(): ImageStack {
 async function mountMpr(layout = '1x3'): Promise<{ mpr: VxMpr; views: Record<string, VxViewer> }> {
   const mpr = await fixture<VxMpr>(html`
     <vx-mpr layout=${layout} style="width: 960px; height: 320px">
-      <div slot="aside" id="aside">Labels</div>
+      <vx-label-picker slot="aside" id="aside"></vx-label-picker>
     </vx-mpr>
   `);
   const views = {
@@ -185,9 +195,17 @@ describe('vx-mpr', () => {
     expect(lines(mpr, 'sagittal').length).to.equal(4);
   });
 
-  it('the 2×2 layout shows the aside slot in its fourth cell; 1×3 hides it', async () => {
+  it('the 2×2 layout shows the aside slot in its fourth cell, whose label picker sets every view; 1×3 hides it', async () => {
     const { mpr, views } = await mountMpr('2x2');
+    mpr.labelSchema = SCHEMA;
+    await mpr.updateComplete;
     const aside = mpr.querySelector('#aside')!;
+    await (aside as HTMLElement & { updateComplete: Promise<unknown> }).updateComplete;
+    const radios = [...aside.shadowRoot!.querySelectorAll<HTMLElement>('[role="radio"]')];
+    expect(radios.length).to.equal(2);
+    await clickOn(radios[1]!);
+    await mpr.updateComplete;
+    expect(Object.values(views).map((v) => v.activeLabel)).to.deep.equal(['lesion', 'lesion', 'lesion']);
     const box = aside.getBoundingClientRect();
     expect(box.width).to.be.greaterThan(0);
     const coronal = views.coronal.getBoundingClientRect();
