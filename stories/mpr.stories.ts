@@ -4,6 +4,7 @@ import { createAnnotationDocument } from '../src/core/annotation/document.js';
 import { LazyImageStack, createImageStack } from '../src/core/image/stack.js';
 import type { ImageStack } from '../src/core/image/types.js';
 import type { LabelSchema } from '../src/core/schema/types.js';
+import { seededRandom } from '../src/core/util/random.js';
 import { createPhantomStack } from './data/phantom.js';
 import '../src/define.js';
 
@@ -155,6 +156,7 @@ export const TiffZStack: Story = {
       ?hide-crosshair=${args.hideCrosshair}
       .labelSchema=${schema}
       .stack=${cellsStack()}
+      .voxel=${[95, 130, 20]}
       @vx-crosshair-change=${showPosition}
     >
       ${aside()}
@@ -188,15 +190,16 @@ function cellsStack(): ImageStack {
     [160, 150, 16, 26],
     [40, 150, 14, 24],
   ];
+  const random = seededRandom(7);
   const frames = Array.from({ length: d }, (_, z) => {
     const f = new Uint8Array(w * h);
     for (let y = 0; y < h; y++)
       for (let x = 0; x < w; x++) {
-        let v = 12 + ((x * 7 + y * 13 + z * 5) % 9);
+        let v = 14 + Math.round(random() * 10);
         for (const [cx, cy, cz, r] of cells) {
-          // Radius in pixels in the plane; the same physical radius is r / 5 planes deep.
+          // r pixels in the plane is r / 5 planes deep: the same physical radius, so cells are round in µm.
           const q = ((x - cx!) / r!) ** 2 + ((y - cy!) / r!) ** 2 + ((z - cz!) / (r! / 5)) ** 2;
-          if (q <= 1) v = Math.max(v, q < 0.3 ? 230 : 90 + Math.round(40 * (1 - q)));
+          if (q <= 1) v = Math.max(v, (q < 0.25 ? 200 : 90) + Math.round(random() * 30));
         }
         f[y * w + x] = v;
       }
@@ -209,6 +212,7 @@ function cellsStack(): ImageStack {
     frames,
     dataType: 'uint8',
     spacing: [0.2, 0.2, 1],
+    windowPresets: [{ name: 'Full range', center: 128, width: 256 }],
     metadata: { spacingUnit: 'µm' },
   });
 }
