@@ -178,7 +178,8 @@ export class VxMpr extends LitElement {
 
   protected override updated(changed: PropertyValues<this>): void {
     if (changed.has('stack')) this.#applyStack();
-    if (changed.has('src') && this.src?.length && !this.stack) this.viewer('axial')!.src = this.src;
+    // The axial view loads `src`; its vx-load hands the stack to the other two (see #loaded).
+    if (changed.has('src') && this.src?.length) this.viewer('axial')!.src = this.src;
   }
 
   override render() {

@@ -8,7 +8,8 @@ import { resetMouse, sendKeys, sendMouse } from '@web/test-runner-commands';
 import { LazyImageStack } from '../../src/core/image/stack.js';
 import type { ImageStack } from '../../src/core/image/types.js';
 import '../../src/define.js';
-import type { VxMpr } from '../../src/elements/vx-mpr.js';
+import { MPR_PLANES, type VxMpr } from '../../src/elements/vx-mpr.js';
+import { phantomDicomSeries } from '../../stories/data/phantom.js';
 import type { VxCrosshairChangeEvent } from '../../src/elements/events.js';
 import type { VxViewer } from '../../src/elements/vx-viewer.js';
 import { clientOf } from './helpers.js';
@@ -97,6 +98,24 @@ describe('vx-mpr', () => {
     expect(views.axial.slice).to.equal(D / 2);
     expect(views.coronal.slice).to.equal(H / 2);
     expect(views.sagittal.slice).to.equal(W - 1 - W / 2);
+  });
+
+  it('loads src in the axial view and shows the same stack and document in the other two', async () => {
+    const urls = phantomDicomSeries({ size: 32, depth: 12 }).map((b) =>
+      URL.createObjectURL(new Blob([b as BlobPart], { type: 'application/dicom' })),
+    );
+    const mpr = await fixture<VxMpr>(html`<vx-mpr style="width: 900px; height: 300px"></vx-mpr>`);
+    const views = MPR_PLANES.map((p) => mpr.viewer(p)!);
+    const loads = views.map((v) => oneEvent(v, 'vx-load'));
+    mpr.src = urls;
+    await Promise.all(loads);
+    expect(mpr.stack!.depth).to.equal(12);
+    for (const v of views) {
+      expect(v.stack).to.equal(mpr.stack);
+      expect(v.document).to.equal(views[0]!.document);
+    }
+    expect(mpr.voxel).to.deep.equal([16, 16, 6]);
+    urls.forEach((u) => URL.revokeObjectURL(u));
   });
 
   it('a click in the axial view moves the coronal and sagittal slices and fires vx-crosshair-change', async () => {
