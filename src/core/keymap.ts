@@ -176,6 +176,8 @@ export const ANNOTATION_KEYMAP = {
   'tool-polygon': ['p'],
   'tool-brush': ['b'],
   'tool-eraser': ['e'],
+  /** The 3D brush: paints a ball of the brush's diameter (in mm) into a volume annotation. */
+  'tool-brush-3d': ['d'],
 } as const satisfies Keymap;
 
 /** The default keymap: viewer navigation, then annotation actions. */

@@ -19,8 +19,8 @@ import type { ViewerHost } from './viewer-host.js';
  * @fires vx-annotation-delete - (on the viewer) a mask was erased to nothing or deleted.
  */
 export class VxMaskLayer extends AnnotationLayerElement {
-  protected readonly kinds: AnnotationKind[] = ['mask'];
-  protected readonly toolNames: (keyof EditorTools)[] = ['brush', 'eraser'];
+  protected readonly kinds: AnnotationKind[] = ['mask', 'volume'];
+  protected readonly toolNames: (keyof EditorTools)[] = ['brush', 'eraser', 'brush-3d'];
 
   /** Brush and eraser diameter in image pixels. Follows `[` and `]`. */
   @property({ type: Number, attribute: 'brush-size' })

@@ -21,6 +21,7 @@ const TOOLS: { id: string; label: string; kind?: AnnotationKind }[] = [
   { id: 'polygon', label: 'Polygon', kind: 'polygon' },
   { id: 'brush', label: 'Brush', kind: 'mask' },
   { id: 'eraser', label: 'Eraser' },
+  { id: 'brush-3d', label: '3D brush (a ball in mm)', kind: 'volume' },
 ];
 
 const KIND_NAMES: Record<AnnotationKind, string> = {
@@ -36,7 +37,10 @@ const KIND_NAMES: Record<AnnotationKind, string> = {
  */
 function forbiddenReason(t: (typeof TOOLS)[number], v: LinkedViewer | undefined): string | undefined {
   const label = v?.activeLabel && v.labelSchema?.labels.find((l) => l.id === v.activeLabel);
-  if (t.kind && label && !label.kinds.includes(t.kind))
+  // What the tool draws now: the brush paints volumes outside the acquisition slices.
+  const tools = v?.editor.tools as unknown as Record<string, { draws?: AnnotationKind } | undefined>;
+  const kind = (t.kind && tools?.[t.id]?.draws) || t.kind;
+  if (kind && label && !label.kinds.includes(kind))
     return `${label.name} allows only ${label.kinds.map((k) => KIND_NAMES[k]).join(' and ')}`;
   // Outside the acquisition slices, the tools that draw per-slice shapes say where to draw them.
   return v && !showsSourceSlices(v.plane) ? v.toolBlockedReason?.(t.id) : undefined;
@@ -226,6 +230,7 @@ export class VxToolbar extends LitElement {
       if (t.id === 'box') return kinds.has('box');
       if (t.id === 'polygon') return kinds.has('polygon');
       if (t.id === 'brush' || t.id === 'eraser') return kinds.has('mask');
+      if (t.id === 'brush-3d') return kinds.has('volume');
       if (t.id === 'select') return kinds.size > 0;
       return !!v;
     });

@@ -47,6 +47,12 @@ function rgb(hex: string): [number, number, number] {
 /** Mask overlay opacity. */
 export const MASK_OPACITY = 0.45;
 
+/** A volume annotation as one frame shows it: a frame-sized mask (`planeMask`, or its acquisition slice). */
+export interface PlaneVolume {
+  annotation: Annotation;
+  mask: SparseMask;
+}
+
 /** The three Konva layers a renderer draws into, bottom to top. */
 export interface AnnotationLayers {
   /** The mask overlay (one image). */
@@ -86,6 +92,8 @@ export class AnnotationRenderer {
   /** Ids drawn as selected or hovered at the last restyle. */
   private styled = new Set<string>();
   private newDrafts: { label: string; mask: SparseMask }[] = [];
+  /** Volume annotations as the frame on screen shows them, drawn under the per-slice masks. */
+  private volumes: readonly PlaneVolume[] = [];
 
   constructor(layers: AnnotationLayers, style: AnnotationStyle) {
     this.layers = layers;
@@ -229,7 +237,8 @@ export class AnnotationRenderer {
     const drafts = new Map<string, SparseMask>();
     const newDrafts: { label: string; mask: SparseMask }[] = [];
     for (const d of preview?.masks ?? []) {
-      const r = d.mask.takeDirty();
+      // A mask rebuilt at each step: redraw what it and the drafts before it covered.
+      const r = d.whole ? unionRect(rectOf(d.mask), this.draftRect) : d.mask.takeDirty();
       if (r) {
         this.draftRect = unionRect(this.draftRect, r);
         this.invalidateMask(r);
@@ -262,32 +271,31 @@ export class AnnotationRenderer {
     const g = this.previewGroup;
     const pv = this.preview;
     const kinds = this.style.kinds();
+    const shown = (a: Annotation) =>
+      this.style.isSelected(a.id) && !pv?.hide.has(a.id) && this.style.isVisible(a) && kinds.has(a.kind);
+    // A selected mask, or a volume where this frame shows it: a dashed box around it.
+    const around = (b: Rect | null, color: string) => {
+      if (b)
+        g.add(
+          new KRect({
+            ...b,
+            stroke: color,
+            strokeWidth: 1,
+            dash: [4, 4],
+            strokeScaleEnabled: false,
+            listening: false,
+          }),
+        );
+    };
     for (const a of this.list) {
-      if (
-        !this.style.isSelected(a.id) ||
-        pv?.hide.has(a.id) ||
-        !this.style.isVisible(a) ||
-        !kinds.has(a.kind)
-      )
-        continue;
+      if (!shown(a)) continue;
       const color = this.style.colorOf(a.label);
       if (a.box) this.handles(a.box, color, s);
       else if (a.points) this.vertices(a.points, color, s);
-      else if (a.kind === 'mask') {
-        const b = rectOf(maskOf(a));
-        if (b)
-          g.add(
-            new KRect({
-              ...b,
-              stroke: color,
-              strokeWidth: 1,
-              dash: [4, 4],
-              strokeScaleEnabled: false,
-              listening: false,
-            }),
-          );
-      }
+      else if (a.kind === 'mask') around(rectOf(maskOf(a)), color);
     }
+    for (const { annotation: a, mask } of this.volumes)
+      if (shown(a)) around(rectOf(mask), this.style.colorOf(a.label));
   }
 
   /** The boxes and polygons a tool is drawing or editing, with their handles. */
@@ -337,6 +345,7 @@ export class AnnotationRenderer {
           x,
           y,
           radius: diameter / 2,
+          scaleY: pv.brush.aspect ?? 1,
           stroke: erase ? '#ffffff' : '#ffff00',
           strokeWidth: 1,
           dash: erase ? [3, 3] : undefined,
@@ -370,6 +379,13 @@ export class AnnotationRenderer {
       const v = (255 << 24) | (b << 16) | (g << 8) | r; // little-endian RGBA
       for (let i = 0; i < cover.length; i++) if (cover[i]) px[i] = v;
     };
+    if (kinds.has('volume')) {
+      for (const { annotation: a, mask } of this.volumes) {
+        if (!this.style.isVisible(a)) continue;
+        const m = this.drafts.get(a.id) ?? (this.preview?.hide.has(a.id) ? undefined : mask);
+        if (m) paint(m, a.label);
+      }
+    }
     if (kinds.has('mask')) {
       for (const a of this.list) {
         if (a.kind !== 'mask' || !this.style.isVisible(a)) continue;
@@ -384,6 +400,15 @@ export class AnnotationRenderer {
     this.maskNode.visible(true);
   }
 
+  /**
+   * The volume annotations as the frame on screen shows them (each a frame-sized mask): replaces the last
+   * list, redrawing what either covers.
+   */
+  setVolumes(volumes: readonly PlaneVolume[]): void {
+    for (const v of [...this.volumes, ...volumes]) this.invalidateMask(rectOf(v.mask));
+    this.volumes = volumes;
+  }
+
   /** Marks a rectangle of the mask overlay for recomposition. */
   invalidateMask(r: Rect | null): void {
     if (r) this.maskDirty = unionRect(this.maskDirty, r);
@@ -393,6 +418,7 @@ export class AnnotationRenderer {
   redrawAllMasks(): void {
     let r: Rect | null = this.maskDrawn;
     for (const a of this.list) if (a.kind === 'mask') r = unionRect(r, rectOf(maskOf(a)));
+    for (const v of this.volumes) r = unionRect(r, rectOf(v.mask));
     if (r) this.invalidateMask(r);
     this.maskDrawn = null;
   }

@@ -63,9 +63,14 @@ export async function corpusFile(path: string, name: string): Promise<File> {
   return new File([await (await fetch(path)).arrayBuffer()], name);
 }
 
-/** RGBA of the image layer's canvas of `el` at client position (cx, cy). */
-export function canvasPixel(el: VxViewer, cx: number, cy: number): number[] {
-  const canvas = el.imageLayer.getNativeCanvasElement();
+/** RGBA of a layer's canvas of `el` (default the image layer) at client position (cx, cy). */
+export function canvasPixel(
+  el: VxViewer,
+  cx: number,
+  cy: number,
+  layer: { getNativeCanvasElement(): HTMLCanvasElement } = el.imageLayer,
+): number[] {
+  const canvas = layer.getNativeCanvasElement();
   const r = canvas.getBoundingClientRect();
   const ratio = canvas.width / r.width;
   const d = canvas

@@ -172,3 +172,181 @@ describe('vx-viewer orientation', () => {
     expect(button.getAttribute('aria-disabled')).to.equal(null);
   });
 });
+
+/** RGBA of the annotation mask layer's canvas at client position (cx, cy). */
+function maskPixel(el: VxViewer, cx: number, cy: number): number[] {
+  el.flushDraw();
+  const layer = el.stage.findOne('.vx-annotation-masks') as unknown as {
+    getNativeCanvasElement(): HTMLCanvasElement;
+  };
+  return canvasPixel(el, cx, cy, layer);
+}
+
+const volumeSchema: LabelSchema = {
+  version: 1,
+  labels: [{ id: 'liver', name: 'Liver', color: '#ff0000', kinds: ['mask', 'volume'] }],
+} as LabelSchema;
+
+/** A real left-button drag through image points (x, y) of the plane on screen. */
+async function drag(el: VxViewer, points: [number, number][]): Promise<void> {
+  const client = points.map(([x, y]) => el.imageToClient(x, y).map(Math.round) as [number, number]);
+  await sendMouse({ type: 'move', position: client[0]! });
+  await sendMouse({ type: 'down' });
+  for (const p of client.slice(1)) await sendMouse({ type: 'move', position: p });
+  await sendMouse({ type: 'up' });
+}
+
+async function maskViewer(orientation: string) {
+  const { viewer } = await mount(
+    html`<vx-viewer orientation=${orientation} style="width:400px;height:400px"
+      ><vx-mask-layer></vx-mask-layer
+    ></vx-viewer>`,
+    { stack: volume(), labelSchema: volumeSchema, activeLabel: 'liver' },
+  );
+  return viewer;
+}
+
+describe('vx-viewer orientation: painting volumes from any plane', () => {
+  afterEach(() => resetMouse());
+
+  it('a coronal stroke paints one volume across many axial slices, shown in every plane; one undo removes it', async () => {
+    const viewer = await maskViewer('coronal');
+    viewer.tool = 'brush';
+    viewer.editor.setOptions({ brushSize: 4 }); // 4 mm: ±2 columns, ±1 row of 2 mm
+    const s = 12;
+    viewer.slice = s;
+    await frameOf(viewer, s);
+    let creates = 0;
+    viewer.addEventListener('vx-annotation-create', () => creates++);
+    // Down the coronal frame at column 10: from row 5 to row 14, i.e. axial slices 14 down to 5.
+    await drag(viewer, [
+      [10.5, 5.5],
+      [10.5, 9.5],
+      [10.5, 14.5],
+    ]);
+    const doc = viewer.document!;
+    expect(creates).to.equal(1);
+    expect(doc.annotations).to.have.length(1);
+    const a = doc.annotations[0]!;
+    expect(a.kind).to.equal('volume');
+    expect(viewer.selection.ids.has(a.id)).to.equal(true);
+    const v = doc.getVolume(a.id)!;
+    const at = (i: number, j: number, k: number) => v.data[k * W * H + j * W + i];
+    for (let k = D - 1 - 14; k <= D - 1 - 5; k++) {
+      expect(at(10, s, k), `axial slice ${k}, row ${s}`).to.equal(1);
+      expect(at(12, s, k)).to.equal(1);
+      expect(at(13, s, k)).to.equal(0);
+      expect(at(10, s - 1, k), `axial slice ${k}, row ${s - 1}`).to.equal(0);
+    }
+    expect(at(10, s, D - 1 - 16)).to.equal(0);
+    // It shows in the coronal plane where it was painted, in the label's colour…
+    const [cx, cy] = viewer.imageToClient(10.5, 9.5);
+    expect(maskPixel(viewer, cx, cy)[0]).to.be.greaterThan(100);
+    // …and in the acquisition plane, at row s of axial slice 10.
+    viewer.orientation = 'acquisition';
+    viewer.slice = 10;
+    await frameOf(viewer, 10);
+    const [ax, ay] = viewer.imageToClient(10.5, s + 0.5);
+    expect(maskPixel(viewer, ax, ay)[0]).to.be.greaterThan(100);
+    const [bx, by] = viewer.imageToClient(10.5, s - 1.5);
+    expect(maskPixel(viewer, bx, by)[3]).to.equal(0);
+    // One Ctrl+Z takes back the whole stroke, across every axial slice.
+    viewer.focus();
+    await sendKeys({ press: 'Control+z' });
+    expect(doc.annotations).to.have.length(0);
+    expect(doc.canUndo).to.equal(false);
+    await sendKeys({ press: 'Control+Shift+z' });
+    expect(doc.getVolume(doc.annotations[0]!.id)!.data).to.deep.equal(v.data);
+  });
+
+  it('a second stroke goes into the selected volume; the eraser erases it; each is one undo step', async () => {
+    const viewer = await maskViewer('sagittal');
+    viewer.tool = 'brush';
+    viewer.editor.setOptions({ brushSize: 3 });
+    await frameOf(viewer, viewer.slice);
+    await drag(viewer, [
+      [5.5, 5.5],
+      [20.5, 5.5],
+    ]);
+    await drag(viewer, [
+      [5.5, 10.5],
+      [20.5, 10.5],
+    ]);
+    const doc = viewer.document!;
+    expect(doc.annotations).to.have.length(1);
+    const id = doc.annotations[0]!.id;
+    const count = () => doc.getVolume(id)!.data.reduce((n, x) => n + x, 0);
+    const both = count();
+    viewer.tool = 'eraser';
+    await drag(viewer, [
+      [5.5, 10.5],
+      [20.5, 10.5],
+    ]);
+    expect(count()).to.be.lessThan(both);
+    expect(count()).to.be.greaterThan(0);
+    viewer.focus();
+    await sendKeys({ press: 'Control+z' });
+    expect(count()).to.equal(both);
+    await sendKeys({ press: 'Control+z' });
+    expect(count()).to.be.lessThan(both);
+    expect(count()).to.be.greaterThan(0);
+  });
+
+  it('keeps per-slice masks in the acquisition plane unless a volume is selected or the target is volume', async () => {
+    const viewer = await maskViewer('acquisition');
+    viewer.tool = 'brush';
+    viewer.slice = 4;
+    await frameOf(viewer, 4);
+    await drag(viewer, [
+      [5.5, 5.5],
+      [10.5, 5.5],
+    ]);
+    const doc = viewer.document!;
+    expect(doc.annotations.map((a) => a.kind)).to.deep.equal(['mask']);
+    viewer.editor.setOptions({ brushTarget: 'volume' });
+    viewer.selection.clear();
+    await drag(viewer, [
+      [5.5, 15.5],
+      [10.5, 15.5],
+    ]);
+    expect(doc.annotations.map((a) => a.kind)).to.deep.equal(['mask', 'volume']);
+    const vol = doc.annotations[1]!;
+    expect(doc.getVolume(vol.id)!.data[4 * W * H + 15 * W + 8]).to.equal(1);
+    // With the volume selected, the slice target paints into it too.
+    viewer.editor.setOptions({ brushTarget: 'slice' });
+    await drag(viewer, [
+      [20.5, 15.5],
+      [25.5, 15.5],
+    ]);
+    expect(doc.annotations).to.have.length(2);
+    expect(doc.getVolume(vol.id)!.data[4 * W * H + 15 * W + 23]).to.equal(1);
+  });
+
+  it('brush-3d (key d) paints a ball of the brush diameter in mm', async () => {
+    const viewer = await maskViewer('coronal');
+    viewer.focus();
+    await sendKeys({ press: 'd' });
+    expect(viewer.tool).to.equal('brush-3d');
+    viewer.editor.setOptions({ brushSize: 10 }); // 10 mm on 1 mm columns
+    viewer.slice = 15;
+    await frameOf(viewer, 15);
+    const [cx, cy] = viewer.imageToClient(20.5, 10.5).map(Math.round) as [number, number];
+    await sendMouse({ type: 'move', position: [cx, cy] });
+    await sendMouse({ type: 'down' });
+    await sendMouse({ type: 'up' });
+    const doc = viewer.document!;
+    const v = doc.getVolume(doc.annotations[0]!.id)!;
+    let n = 0;
+    for (const x of v.data) n += x;
+    // A 5 mm radius ball over 1 × 1 × 2 mm voxels.
+    const expected = ((4 / 3) * Math.PI * 5 ** 3) / 2;
+    expect(Math.abs(n - expected) / expected).to.be.lessThan(0.1);
+    // Its centre is the voxel under the pointer: column 20, row (coronal slice) 15, axial slice D-1-10.
+    expect(v.data[(D - 1 - 10) * W * H + 15 * W + 20]).to.equal(1);
+    expect(v.data[(D - 1 - 10) * W * H + 15 * W + 26]).to.equal(0);
+    // `[` and `]` size it like the brush.
+    await sendKeys({ press: ']' });
+    expect(viewer.editor.tools['brush-3d'].size).to.equal(12);
+    expect(viewer.editor.options.brushSize).to.equal(12);
+  });
+});

@@ -3,7 +3,7 @@ import { SelectionState, VisibilityState } from '../session/selection.js';
 import type { Annotation, AnnotationKind, AttributeValue } from '../annotation/types.js';
 import type { KeyLike } from '../keymap.js';
 import { BoxTool } from './box-tool.js';
-import { BrushTool } from './brush-tool.js';
+import { BrushTool, type BrushTarget } from './brush-tool.js';
 import { PolygonTool } from './polygon-tool.js';
 import { SelectTool } from './select-tool.js';
 import type { ToolPlane } from './plane.js';
@@ -35,6 +35,8 @@ export interface EditorTools {
   polygon: PolygonTool;
   brush: BrushTool;
   eraser: BrushTool;
+  /** Paints a ball of the brush's diameter in mm into a volume annotation; shares the brush's size. */
+  'brush-3d': BrushTool;
 }
 
 /**
@@ -55,6 +57,11 @@ export interface ToolOptions {
   snap: boolean;
   /** Freehand polygon simplification tolerance in screen pixels. */
   simplify: number;
+  /**
+   * Where the brush and eraser paint on the source's own slices: `'slice'` per-slice masks (unless a volume
+   * is selected), `'volume'` volume annotations. In any other plane they always paint volumes.
+   */
+  brushTarget: BrushTarget;
 }
 
 /** Annotation actions an editor handles (their default keys are in ANNOTATION_KEYMAP). */
@@ -114,12 +121,14 @@ export class AnnotationEditor {
       allows: (label, kind) => host.allows?.(label, kind) ?? true,
       defaultAttributes: (label) => host.defaultAttributes?.(label),
     };
+    const brushSize = { value: 10 };
     this.tools = {
       select: new SelectTool(env),
       box: new BoxTool(env),
       polygon: new PolygonTool(env),
-      brush: new BrushTool(env, 'paint'),
+      brush: new BrushTool(env, 'paint', brushSize),
       eraser: new BrushTool(env, 'erase'),
+      'brush-3d': new BrushTool(env, 'sphere', brushSize),
     };
   }
 
@@ -140,6 +149,7 @@ export class AnnotationEditor {
       threshold: t.brush.threshold,
       snap: t.box.snap,
       simplify: t.polygon.simplifyPx,
+      brushTarget: t.brush.target,
     };
   }
 
@@ -153,6 +163,8 @@ export class AnnotationEditor {
     if (patch.threshold !== undefined) t.brush.threshold = patch.threshold;
     if (patch.snap !== undefined) t.box.snap = t.select.snap = patch.snap;
     if (patch.simplify !== undefined) t.polygon.simplifyPx = patch.simplify;
+    if (patch.brushTarget === 'slice' || patch.brushTarget === 'volume')
+      t.brush.target = t.eraser.target = patch.brushTarget;
     if (JSON.stringify(this.options) === before) return;
     this.host.changed();
     this.emitOptions();

@@ -11,6 +11,33 @@ import type { PlaneMapping } from '../mask/paint-3d.js';
  */
 export interface ToolPlane extends PlaneMapping {
   readonly orientation: string;
+  /** Continuous source index (i, j, k) of plane index (x, y, slice); integers are voxel centres. */
+  toSource(x: number, y: number, slice: number): [number, number, number];
+  /** Continuous plane index (x, y, slice) of source index (i, j, k). */
+  fromSource(i: number, j: number, k: number): [number, number, number];
+}
+
+/**
+ * The acquisition plane of a width × height × depth stack of unit voxels: what tools paint through when their
+ * host shows no plane (a document without a viewer).
+ */
+export function identityPlane(width: number, height: number, depth: number): ToolPlane {
+  const axes: [[number, number, number], [number, number, number], [number, number, number]] = [
+    [1, 0, 0],
+    [0, 1, 0],
+    [0, 0, 1],
+  ];
+  return {
+    orientation: 'acquisition',
+    width,
+    height,
+    depth,
+    spacing: [1, 1, 1],
+    toSourceAffine: { matrix: axes, offset: [0, 0, 0] },
+    sourceGeometry: { axes },
+    toSource: (x, y, slice) => [x, y, slice],
+    fromSource: (i, j, k) => [i, j, k],
+  };
 }
 
 /**

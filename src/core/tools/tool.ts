@@ -69,9 +69,14 @@ export interface PreviewShape {
 
 /** A mask a tool is painting: a draft replacing annotation `id` (or a new one) until committed. */
 export interface PreviewMask {
-  id?: string;
+  id?: string | undefined;
   label: string;
   mask: SparseMask;
+  /**
+   * The mask is rebuilt at every step (a volume seen through a plane), not painted in place: a renderer
+   * redraws all it and its predecessors covered, rather than its dirty rectangle.
+   */
+  whole?: boolean;
 }
 
 /** Everything a tool wants drawn on top of the document. */
@@ -81,7 +86,14 @@ export interface ToolPreview {
   /** Annotations hidden while the preview stands in for them. */
   hide: ReadonlySet<string>;
   /** Brush outline: centre and diameter in image pixels. */
-  brush?: { x: number; y: number; diameter: number; erase: boolean };
+  brush?: {
+    x: number;
+    y: number;
+    diameter: number;
+    erase: boolean;
+    /** Height of the outline over its width in pixels, when not 1 (a brush round in mm on non-square pixels). */
+    aspect?: number;
+  };
   /** Line from the last polygon vertex to the cursor. */
   rubberBand?: [Point, Point];
 }

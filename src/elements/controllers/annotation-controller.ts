@@ -17,6 +17,7 @@ import { AnnotationEditor, EDITOR_ACTIONS, type EditorTools } from '../../core/t
 import type { SliceValues, Tool } from '../../core/tools/tool.js';
 import { treeRows } from '../../core/schema/tree.js';
 import { showsSourceSlices } from '../../core/tools/plane.js';
+import { PlaneVolumes } from './plane-volumes.js';
 import { AnnotationRenderer, fallbackColor } from '../../render/annotation-renderer.js';
 import type { LayerContribution, ToolHandler, ViewerChange, ViewerHost } from '../viewer-host.js';
 import {
@@ -69,6 +70,7 @@ export class AnnotationController implements ReactiveController {
   #docUnsub: (() => void) | undefined;
   #slice = -1;
   #lastSelection = '';
+  readonly #volumes = new PlaneVolumes();
 
   constructor(viewer: AnnotationViewer) {
     this.#viewer = viewer;
@@ -172,7 +174,6 @@ export class AnnotationController implements ReactiveController {
         v.registerAction(action, () => !!this.#doc && this.#actsHere(action) && editor.run(action)),
       ),
     );
-    if (this.#doc) this.#renderer.setSize(this.#doc.width, this.#doc.height);
     this.editor.setActiveTool(v.tool);
     this.#showSlice();
   }
@@ -315,7 +316,6 @@ export class AnnotationController implements ReactiveController {
     this.#doc = doc && typeof doc.bySlice === 'function' ? doc : undefined;
     this.editor.selection.clear();
     if (this.#doc) {
-      this.#renderer?.setSize(this.#doc.width, this.#doc.height);
       this.#docUnsub = this.#doc.subscribe((c) => this.#onDocumentChange(c));
     }
     this.#showSlice();
@@ -324,6 +324,10 @@ export class AnnotationController implements ReactiveController {
   #showSlice(): void {
     this.#slice = this.#viewer.slice;
     if (!this.#renderer) return;
+    // The overlay is as large as the frame on screen: the plane's, the document's on its own slices.
+    const size = this.#viewer.plane ?? this.#doc;
+    if (size) this.#renderer.setSize(size.width, size.height);
+    this.#renderer.setVolumes(this.#volumes.at(this.#doc, this.#viewer.plane, this.#slice));
     // Outside the source's slices the renderer shows slice -1: no per-slice annotation matches it.
     this.#renderer.showSlice(showsSourceSlices(this.#viewer.plane) ? this.#slice : -1, this.#onScreen());
     this.#renderer.buildPreview();
@@ -377,6 +381,8 @@ export class AnnotationController implements ReactiveController {
   #onDocumentChange(c: DocumentChange): void {
     const doc = this.#doc!;
     this.#renderer?.apply(c, this.#onScreen());
+    if (c.volumeBoxes.size)
+      this.#renderer?.setVolumes(this.#volumes.at(doc, this.#viewer.plane, this.#slice));
     this.editor.selection.prune((id) => doc.has(id));
     this.#renderer?.buildPreview();
     this.draw();

@@ -13,6 +13,7 @@ export const ICONS: Record<string, string> = {
   polygon: 'M10 3 L17 8 L14.5 16 L5.5 16 L3 8 Z',
   brush: 'M14 3 L17 6 L9 14 L6 11 Z M6 11 C3 12 3 15 2.5 17.5 C5 17 8 17 9 14',
   eraser: 'M11 3 L17 9 L10 16 L6 16 L3 13 Z M7 7 L13 13 M6 16 H17',
+  'brush-3d': 'M10 3 A7 7 0 1 0 10 17 A7 7 0 1 0 10 3 M3 10 A7 2.5 0 0 0 17 10 M10 3 A2.5 7 0 0 0 10 17',
   fill: 'M4 9 L10 3 L16 9 L10 15 Z M16 12 C16 12 18 14.5 18 15.5 A2 2 0 0 1 14 15.5 C14 14.5 16 12 16 12',
   undo: 'M7 4 L3 8 L7 12 M3 8 H12 A5 5 0 0 1 12 18 H8',
   redo: 'M13 4 L17 8 L13 12 M17 8 H8 A5 5 0 0 0 8 18 H12',
