@@ -2,17 +2,18 @@
  * <vx-mpr> with real input: a click or drag in one plane moves the other two, the crosshair event, linked
  * window/level, the crosshair key, one document for the three views, and the 2×2 layout's aside slot.
  */
-import { expect, fixture, oneEvent } from '@open-wc/testing';
+import { expect, fixture, nextFrame, oneEvent } from '@open-wc/testing';
 import { html } from 'lit';
 import { resetMouse, sendKeys, sendMouse } from '@web/test-runner-commands';
 import { LazyImageStack } from '../../src/core/image/stack.js';
+import { createAnnotationDocument } from '../../src/core/annotation/document.js';
 import type { ImageStack } from '../../src/core/image/types.js';
 import '../../src/define.js';
 import { MPR_PLANES, type VxMpr } from '../../src/elements/vx-mpr.js';
 import { phantomDicomSeries } from '../../stories/data/phantom.js';
 import type { VxCrosshairChangeEvent } from '../../src/elements/events.js';
 import type { VxViewer } from '../../src/elements/vx-viewer.js';
-import { clientOf } from './helpers.js';
+import { canvasPixel, clientOf } from './helpers.js';
 import { clickOn } from './click.js';
 import type { LabelSchema } from '../../src/core/schema/types.js';
 
@@ -212,6 +213,76 @@ describe('vx-mpr', () => {
     await mpr.updateComplete;
     expect(mpr.hideCrosshair).to.equal(false);
     expect(lines(mpr, 'sagittal').length).to.equal(4);
+  });
+
+  it('a brush stroke in the coronal view paints one volume that the axial view shows; undo there removes it', async () => {
+    const { mpr, views } = await mountMpr();
+    mpr.labelSchema = SCHEMA;
+    mpr.activeLabel = 'liver';
+    mpr.voxel = [10, 24, 30];
+    mpr.tool = 'brush';
+    await mpr.updateComplete;
+    expect(views.coronal.slice).to.equal(24);
+    expect(views.axial.slice).to.equal(30);
+    views.coronal.editor.setOptions({ brushSize: 4 });
+    // Down the coronal frame at column 10, rows 5 → 14: axial slices 34 down to 25, row 24.
+    const points = [
+      [10.5, 5.5],
+      [10.5, 9.5],
+      [10.5, 14.5],
+    ].map(([x, y]) => clientOf(views.coronal, x!, y!));
+    await sendMouse({ type: 'move', position: points[0]! });
+    await sendMouse({ type: 'down' });
+    for (const p of points.slice(1)) await sendMouse({ type: 'move', position: p });
+    await sendMouse({ type: 'up' });
+    const doc = mpr.document!;
+    expect(doc.annotations.map((a) => a.kind)).to.deep.equal(['volume']);
+    const v = doc.getVolume(doc.annotations[0]!.id)!;
+    expect(v.data[30 * W * H + 24 * W + 10]).to.equal(1);
+    expect(v.data[30 * W * H + 23 * W + 10]).to.equal(0);
+    // The axial view draws it at row 24 of slice 30, without being touched.
+    await nextFrame();
+    const masks = (view: VxViewer) =>
+      view.stage.findOne('.vx-annotation-masks') as unknown as Parameters<typeof canvasPixel>[3];
+    views.axial.flushDraw();
+    expect(
+      canvasPixel(views.axial, ...views.axial.imageToClient(10.5, 24.5), masks(views.axial))[3],
+    ).to.be.greaterThan(0);
+    expect(
+      canvasPixel(views.axial, ...views.axial.imageToClient(10.5, 20.5), masks(views.axial))[3],
+    ).to.equal(0);
+    // One document, one history: Ctrl+Z in the axial view takes the coronal stroke back.
+    views.axial.focus();
+    await sendKeys({ press: 'Control+z' });
+    expect(doc.annotations).to.have.length(0);
+  });
+
+  it('a volume the host adds to the document (a model prediction) shows in all three views', async () => {
+    const { mpr, views } = await mountMpr();
+    mpr.labelSchema = SCHEMA;
+    const doc = createAnnotationDocument({ width: W, height: H, depth: D });
+    // A block of voxels i 20–29, j 10–19, k 5–14.
+    const data = new Uint8Array(W * H * D);
+    for (let k = 5; k < 15; k++)
+      for (let j = 10; j < 20; j++) data.fill(1, k * W * H + j * W + 20, k * W * H + j * W + 30);
+    doc.add({ kind: 'volume', label: 'liver', mask: { data } });
+    mpr.document = doc;
+    mpr.voxel = [25, 15, 10];
+    await mpr.updateComplete;
+    await nextFrame();
+    for (const plane of MPR_PLANES) {
+      const view = views[plane]!;
+      expect(view.document).to.equal(doc);
+      view.flushDraw();
+      const layer = view.stage.findOne('.vx-annotation-masks') as unknown as Parameters<
+        typeof canvasPixel
+      >[3];
+      const [x, y] = mpr.viewer(plane)!.plane!.fromSource(25, 15, 10);
+      const inside = canvasPixel(view, ...view.imageToClient(x + 0.5, y + 0.5), layer);
+      expect(inside[3], plane).to.be.greaterThan(0);
+      const [ox, oy] = view.plane!.fromSource(5, 40, 10);
+      expect(canvasPixel(view, ...view.imageToClient(ox + 0.5, oy + 0.5), layer)[3], plane).to.equal(0);
+    }
   });
 
   it('the 2×2 layout shows the aside slot in its fourth cell, whose label picker sets every view; 1×3 hides it', async () => {
