@@ -3,7 +3,7 @@
  * window/level, the crosshair key, one document for the three views, and the 2×2 layout's aside slot.
  */
 import { expect, fixture, nextFrame, oneEvent } from '@open-wc/testing';
-import { html } from 'lit';
+import { html, type TemplateResult } from 'lit';
 import { resetMouse, sendKeys, sendMouse } from '@web/test-runner-commands';
 import { LazyImageStack } from '../../src/core/image/stack.js';
 import { createAnnotationDocument } from '../../src/core/annotation/document.js';
@@ -11,6 +11,7 @@ import type { ImageStack } from '../../src/core/image/types.js';
 import '../../src/define.js';
 import { MPR_PLANES, type VxMpr } from '../../src/elements/vx-mpr.js';
 import { phantomDicomSeries } from '../../stories/data/phantom.js';
+import * as stories from '../../stories/mpr.stories.js';
 import type { VxCrosshairChangeEvent } from '../../src/elements/events.js';
 import type { VxViewer } from '../../src/elements/vx-viewer.js';
 import { canvasPixel, clientOf } from './helpers.js';
@@ -308,5 +309,24 @@ describe('vx-mpr', () => {
     expect(aside.getBoundingClientRect().width).to.equal(0);
     const rows = Object.values(views).map((v) => Math.round(v.getBoundingClientRect().top));
     expect(new Set(rows).size).to.equal(1);
+  });
+
+  it('the TIFF z-stack story: three views without patient geometry, a full-range window, accessible', async () => {
+    const story = stories.TiffZStack.render as unknown as (args: unknown) => TemplateResult;
+    const root = await fixture<HTMLDivElement>(
+      html`<div>${story({ layout: '2x2', tool: 'crosshair', hideCrosshair: false })}</div>`,
+    );
+    const mpr = root.querySelector('vx-mpr') as VxMpr;
+    await mpr.updateComplete;
+    const views = MPR_PLANES.map((p) => mpr.viewer(p)!);
+    await Promise.all(views.map((v) => (v.phase === 'ready' ? undefined : oneEvent(v, 'vx-load'))));
+    expect(mpr.voxel).to.deep.equal([95, 130, 20]);
+    for (const v of views) {
+      expect([v.windowCenter, v.windowWidth]).to.deep.equal([128, 256]);
+      expect(v.plane!.edges).to.equal(null);
+    }
+    // 1 µm between planes and 0.2 µm pixels: each coronal row is five pixels tall on screen.
+    expect(views[1]!.plane!.spacing).to.deep.equal([0.2, 1, 0.2]);
+    await expect(mpr).to.be.accessible();
   });
 });
