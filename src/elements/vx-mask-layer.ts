@@ -5,8 +5,10 @@ import { AnnotationLayerElement } from './layers/annotation-layer.js';
 import type { ViewerHost } from './viewer-host.js';
 
 /**
- * Brush masks for the `<vx-viewer>` it is placed in: shows the masks of the current slice as a coloured
- * overlay (updated by dirty rectangle) and provides the `'brush'` and `'eraser'` tools. `[` and `]` change
+ * Brush masks for the `<vx-viewer>` it is placed in: shows the masks of the current slice and the volume
+ * annotations, in any plane, as a coloured overlay (updated by dirty rectangle) and provides the `'brush'`,
+ * `'eraser'` and `'brush-3d'` tools. Outside the acquisition plane the brush and eraser paint volumes, and
+ * `'brush-3d'` paints a ball of the brush diameter in mm (see docs/planes.md). `[` and `]` change
  * the brush size (shown as a cursor outline); `g` toggles fill-holes mode (click inside a hole to fill it,
  * on a mask to fill all its holes). Set `threshold-min`/`threshold-max` for a threshold brush that paints
  * only where the modality value (e.g. CT HU) is in range.

@@ -47,7 +47,10 @@ function rgb(hex: string): [number, number, number] {
 /** Mask overlay opacity. */
 export const MASK_OPACITY = 0.45;
 
-/** A volume annotation as one frame shows it: a frame-sized mask (`planeMask`, or its acquisition slice). */
+/**
+ * A volume annotation as one frame shows it: a frame-sized mask (`planeMask`, or its acquisition slice). In a
+ * plane other than the acquisition, per-slice masks are given the same way (the line their slice makes).
+ */
 export interface PlaneVolume {
   annotation: Annotation;
   mask: SparseMask;
@@ -379,12 +382,10 @@ export class AnnotationRenderer {
       const v = (255 << 24) | (b << 16) | (g << 8) | r; // little-endian RGBA
       for (let i = 0; i < cover.length; i++) if (cover[i]) px[i] = v;
     };
-    if (kinds.has('volume')) {
-      for (const { annotation: a, mask } of this.volumes) {
-        if (!this.style.isVisible(a)) continue;
-        const m = this.drafts.get(a.id) ?? (this.preview?.hide.has(a.id) ? undefined : mask);
-        if (m) paint(m, a.label);
-      }
+    for (const { annotation: a, mask } of this.volumes) {
+      if (!kinds.has(a.kind) || !this.style.isVisible(a)) continue;
+      const m = this.drafts.get(a.id) ?? (this.preview?.hide.has(a.id) ? undefined : mask);
+      if (m) paint(m, a.label);
     }
     if (kinds.has('mask')) {
       for (const a of this.list) {

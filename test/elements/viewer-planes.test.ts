@@ -322,6 +322,27 @@ describe('vx-viewer orientation: painting volumes from any plane', () => {
     expect(doc.getVolume(vol.id)!.data[4 * W * H + 15 * W + 23]).to.equal(1);
   });
 
+  it('per-slice masks drawn in the acquisition plane show in other planes as the line their slice makes', async () => {
+    const viewer = await maskViewer('acquisition');
+    viewer.tool = 'brush';
+    viewer.editor.setOptions({ brushSize: 3 });
+    viewer.slice = 6;
+    await frameOf(viewer, 6);
+    await drag(viewer, [
+      [5.5, 12.5],
+      [25.5, 12.5],
+    ]);
+    expect(viewer.document!.annotations.map((a) => a.kind)).to.deep.equal(['mask']);
+    viewer.orientation = 'coronal';
+    viewer.slice = 12;
+    await frameOf(viewer, 12);
+    // Axial slice 6 is coronal row D - 1 - 6.
+    const [x, y] = viewer.imageToClient(15.5, D - 1 - 6 + 0.5);
+    expect(maskPixel(viewer, x, y)[0]).to.be.greaterThan(100);
+    const [ox, oy] = viewer.imageToClient(15.5, D - 1 - 8 + 0.5);
+    expect(maskPixel(viewer, ox, oy)[3]).to.equal(0);
+  });
+
   it('brush-3d (key d) paints a ball of the brush diameter in mm', async () => {
     const viewer = await maskViewer('coronal');
     viewer.focus();

@@ -381,7 +381,7 @@ export class AnnotationController implements ReactiveController {
   #onDocumentChange(c: DocumentChange): void {
     const doc = this.#doc!;
     this.#renderer?.apply(c, this.#onScreen());
-    if (c.volumeBoxes.size)
+    if (c.volumeBoxes.size || c.maskRects.size || c.deleted.length)
       this.#renderer?.setVolumes(this.#volumes.at(doc, this.#viewer.plane, this.#slice));
     this.editor.selection.prune((id) => doc.has(id));
     this.#renderer?.buildPreview();
