@@ -109,7 +109,7 @@ async function scroll(report: Report, plane: ReformattedStack, label: string): P
     name: `scroll ${label}: slowest frame build (of ${SCROLL_FRAMES})`,
     value: w.max,
     unit: 'ms',
-    note: `median ${w.median.toFixed(2)}, p95 ${w.p95.toFixed(2)} ms; budget 17.5 ms`,
+    note: `median ${w.median.toFixed(2)}, p95 ${w.p95.toFixed(2)} ms, slowest at step ${work.indexOf(w.max)}; budget 17.5 ms`,
   });
   report({
     group,

@@ -11,6 +11,7 @@ import { VxLabelPicker } from './elements/vx-label-picker.js';
 import { VxExportPanel } from './elements/vx-export-panel.js';
 import { VxStudyBrowser } from './elements/vx-study-browser.js';
 import { VxMeasureLayer } from './elements/vx-measure-layer.js';
+import { VxMpr } from './elements/vx-mpr.js';
 
 const elements: [string, CustomElementConstructor][] = [
   ['vx-viewer', VxViewer],
@@ -22,6 +23,7 @@ const elements: [string, CustomElementConstructor][] = [
   ['vx-export-panel', VxExportPanel],
   ['vx-study-browser', VxStudyBrowser],
   ['vx-measure-layer', VxMeasureLayer],
+  ['vx-mpr', VxMpr],
 ];
 // Defining twice throws; a page may load voxmark's define module from two bundles.
 for (const [tag, element] of elements) if (!customElements.get(tag)) customElements.define(tag, element);

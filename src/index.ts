@@ -108,6 +108,14 @@ export { VxLabelPicker } from './elements/vx-label-picker.js';
 export { VxExportPanel } from './elements/vx-export-panel.js';
 export { VxStudyBrowser, VxSeriesSelectEvent } from './elements/vx-study-browser.js';
 export type { SeriesSelectDetail } from './elements/vx-study-browser.js';
+export {
+  VxMpr,
+  MPR_LAYOUTS,
+  MPR_PLANES,
+  MPR_KEYMAP,
+  type MprLayout,
+  type MprPlane,
+} from './elements/vx-mpr.js';
 
 // Events
 export * from './elements/events.js';

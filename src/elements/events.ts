@@ -318,3 +318,27 @@ declare global {
     'vx-draft-conflict': VxDraftConflictEvent;
   }
 }
+
+// ---- multiplanar view ------------------------------------------------------------------------------
+
+/**
+ * `vx-crosshair-change` (`<vx-mpr>`): the user moved the linked crosshair, by a click or drag in a plane or by
+ * scrolling one. `position` is the point in patient coordinates (LPS, mm); `voxel` the source voxel
+ * `[column, row, slice]` nearest to it, in the stack's acquisition order (the indices `document.getVolume`
+ * uses).
+ */
+export class VxCrosshairChangeEvent extends CustomEvent<{
+  position: [number, number, number];
+  voxel: [number, number, number];
+}> {
+  static readonly type = 'vx-crosshair-change';
+  constructor(position: [number, number, number], voxel: [number, number, number]) {
+    super(VxCrosshairChangeEvent.type, { ...init, detail: { position, voxel } });
+  }
+}
+
+declare global {
+  interface HTMLElementEventMap {
+    'vx-crosshair-change': VxCrosshairChangeEvent;
+  }
+}

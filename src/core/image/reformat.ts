@@ -327,8 +327,12 @@ class ReformattedImageStack extends LazyImageStack implements ReformattedStack {
     if (identity) build = (index, signal) => source.getFrame(index, signal ? { signal } : {});
     else {
       const mode = plan.resampled ? interpolation : 'exact';
-      build = (index, signal) =>
-        buildFrame(source, plan.affine, plan.dims[0], plan.dims[1], index, padding, mode, signal);
+      const [width, height] = plan.dims;
+      const plane: PlaneBuild = { source, affine: plan.affine, width, height, padding, mode };
+      if (FrameGroups.worthwhile(plane)) {
+        const groups = new FrameGroups(plane, plan.dims[2]);
+        build = (index, signal) => groups.build(index, signal);
+      } else build = async (index, signal) => (await buildFrames(plane, index, 1, signal))[0]!;
     }
     super({
       format: source.format,
@@ -422,27 +426,36 @@ interface SampleContext {
   out: PixelArray;
 }
 
-async function buildFrame(
-  source: ImageStack,
-  affine: IndexAffine,
-  width: number,
-  height: number,
-  slice: number,
-  padding: number,
-  mode: 'exact' | Interpolation,
+/** What a frame build needs to know about its plane. */
+interface PlaneBuild {
+  source: ImageStack;
+  affine: IndexAffine;
+  width: number;
+  height: number;
+  padding: number;
+  mode: 'exact' | Interpolation;
+}
+
+/** The decoded source frames that slices `first` to `first + count - 1` of a plane read. */
+async function sourceFrames(
+  plane: PlaneBuild,
+  first: number,
+  count: number,
   signal: AbortSignal | undefined,
-): Promise<Frame> {
+): Promise<{ k0: number; frames: Frame[] }> {
+  const { source, affine, width, height } = plane;
   const [ax, ay, as] = affine.matrix;
   const b = affine.offset;
-  // The source slices this frame reads: the frame is a plane, so its corners bound them.
+  // The source slices these frames read: each frame is a plane, so the corners of the first and last bound them.
   let kLo = Infinity;
   let kHi = -Infinity;
   for (const x of [0, width - 1])
-    for (const y of [0, height - 1]) {
-      const k = ax[2] * x + ay[2] * y + as[2] * slice + b[2];
-      kLo = Math.min(kLo, k);
-      kHi = Math.max(kHi, k);
-    }
+    for (const y of [0, height - 1])
+      for (const slice of [first, first + count - 1]) {
+        const k = ax[2] * x + ay[2] * y + as[2] * slice + b[2];
+        kLo = Math.min(kLo, k);
+        kHi = Math.max(kHi, k);
+      }
   const last = source.depth - 1;
   const k0 = Math.min(last, Math.max(0, Math.floor(kLo - 0.5)));
   const k1 = Math.max(k0, Math.min(last, Math.ceil(kHi + 0.5)));
@@ -455,7 +468,30 @@ async function buildFrame(
       throw new VoxmarkError(ErrorCode.Corrupt, 'A source frame does not match the size of its stack');
     }
   }
+  return { k0, frames };
+}
+
+/**
+ * Builds `count` consecutive frames of the plane from `first` on, reading each source frame once. Neighbouring
+ * slices of a sagittal plane of an axial series are neighbouring source columns, so building them together
+ * reads every cache line of the source once for all of them instead of once per frame.
+ */
+async function buildFrames(
+  plane: PlaneBuild,
+  first: number,
+  count: number,
+  signal: AbortSignal | undefined,
+  pause?: () => Promise<boolean>,
+): Promise<Frame[]> {
+  const { source, affine, width, height } = plane;
+  const { k0, frames } = await sourceFrames(plane, first, count, signal);
+  const spp = source.samplesPerPixel;
   const ref = frames[0]!;
+  const outs = Array.from({ length: count }, () => {
+    const out = new CONSTRUCTORS[source.dataType](width * height * spp);
+    if (plane.padding !== 0) out.fill(plane.padding);
+    return out;
+  });
   const ctx: SampleContext = {
     width: source.width,
     height: source.height,
@@ -472,54 +508,156 @@ async function buildFrame(
     affine,
     outWidth: width,
     outHeight: height,
-    slice,
-    out: new CONSTRUCTORS[source.dataType](width * height * spp),
+    slice: first,
+    out: outs[0]!,
   };
-  const out = ctx.out;
-  if (padding !== 0) out.fill(padding);
-  if (mode === 'exact' && !ctx.converting) copyExact(ctx);
-  else if (mode === 'linear') copyLinear(ctx);
-  else copyNearest(ctx);
-  return {
+  if (plane.mode === 'exact' && !ctx.converting) {
+    // In the background, a few rows at a time; stop when `pause` says the frames are no longer wanted.
+    const rows = pause ? ROWS_PER_TASK : height;
+    for (let y = 0; y < height; y += rows) {
+      if (y > 0 && pause && !(await pause())) throw new VoxmarkError(ErrorCode.Aborted, 'Superseded');
+      copyExact(ctx, outs, y, Math.min(height, y + rows));
+    }
+  } else {
+    outs.forEach((out, n) => {
+      ctx.slice = first + n;
+      ctx.out = out;
+      if (plane.mode === 'linear') copyLinear(ctx);
+      else copyNearest(ctx);
+    });
+  }
+  return outs.map((data) => ({
     width,
     height,
     samplesPerPixel: spp,
-    data: out,
+    data,
     rescaleSlope: ref.rescaleSlope,
     rescaleIntercept: ref.rescaleIntercept,
-  };
+  }));
+}
+
+/** Slices prepared ahead of a scroll when neighbouring slices are neighbouring source columns. */
+const AHEAD = 8;
+/** Source rows (of every slice being prepared) copied between two yields to the event loop. */
+const ROWS_PER_TASK = 32;
+
+/**
+ * Builds the frames of a plane whose rows are strided in the source (a sagittal plane of an axial series:
+ * every pixel of a row is in another cache line). Asked for a frame it has not prepared, it builds that one
+ * alone; meanwhile it keeps the next AHEAD / 2 to AHEAD slices in the direction of travel prepared, in short
+ * background tasks between frames, reading each source row once for a batch of AHEAD slices. It keeps at
+ * most 2 · AHEAD prepared frames, and drops those behind the scroll.
+ */
+class FrameGroups {
+  readonly #plane: PlaneBuild;
+  readonly #depth: number;
+  readonly #ready = new Map<number, Frame>();
+  #pending: { first: number; end: number; batch: number } | undefined;
+  #batch = 0;
+  #last = -1;
+
+  constructor(plane: PlaneBuild, depth: number) {
+    this.#plane = plane;
+    this.#depth = depth;
+  }
+
+  /** Whether preparing pays: rows strided in the source, consecutive slices one source column apart. */
+  static worthwhile(plane: PlaneBuild): boolean {
+    const [ax, , as] = plane.affine.matrix;
+    return plane.mode === 'exact' && Math.abs(ax[0]) !== 1 && Math.abs(as[0]) === 1 && as[2] === 0;
+  }
+
+  async build(index: number, signal: AbortSignal | undefined): Promise<Frame> {
+    const step = index < this.#last ? -1 : 1;
+    this.#last = index;
+    const ready = this.#ready.get(index);
+    this.#ready.delete(index);
+    for (const s of this.#ready.keys()) {
+      if ((s - index) * step < 0 || Math.abs(s - index) > 2 * AHEAD) this.#ready.delete(s);
+    }
+    this.#ahead(index, step);
+    return ready ?? (await buildFrames(this.#plane, index, 1, signal))[0]!;
+  }
+
+  /** Starts preparing the next batch when fewer than AHEAD / 2 slices ahead of `index` are prepared. */
+  #ahead(index: number, step: 1 | -1): void {
+    let next = index + step;
+    while (this.#ready.has(next)) next += step;
+    const p = this.#pending;
+    if (p && next >= p.first && next < p.end) return;
+    if (Math.abs(next - index) > AHEAD / 2 || next < 0 || next >= this.#depth) return;
+    const first = step > 0 ? next : Math.max(0, next - AHEAD + 1);
+    const end = step > 0 ? Math.min(this.#depth, next + AHEAD) : next + 1;
+    void this.#prepare(first, end);
+  }
+
+  async #prepare(first: number, end: number): Promise<void> {
+    const batch = ++this.#batch;
+    this.#pending = { first, end, batch };
+    const current = async () => {
+      await nextTask();
+      return batch === this.#batch;
+    };
+    const built = await buildFrames(this.#plane, first, end - first, undefined, current).catch(
+      () => undefined,
+    );
+    if (batch !== this.#batch) return;
+    this.#pending = undefined;
+    built?.forEach((f, n) => {
+      if (Math.abs(first + n - this.#last) <= 2 * AHEAD) this.#ready.set(first + n, f);
+    });
+  }
+}
+
+/** Resolves in a new task, so frames and input run between chunks of background work. */
+function nextTask(): Promise<void> {
+  if (typeof MessageChannel === 'undefined') return new Promise((r) => setTimeout(r, 0));
+  return new Promise((resolve) => {
+    const channel = new MessageChannel();
+    channel.port1.onmessage = () => {
+      channel.port1.close();
+      resolve();
+    };
+    channel.port2.postMessage(null);
+  });
 }
 
 /**
  * An aligned plane: every step along x is one step along one source axis, so a row is a strided copy
- * within one source frame, or one voxel from each of consecutive frames.
+ * within one source frame, or one voxel from each of consecutive frames. Fills `outs[n]` with slice
+ * `ctx.slice + n`, rows y0 to y1, row by row across the slices, so a source row read for one slice serves
+ * them all.
  */
-function copyExact(ctx: SampleContext): void {
-  const { affine, outWidth: width, outHeight: height, slice, out } = ctx;
+function copyExact(ctx: SampleContext, outs: PixelArray[], y0: number, y1: number): void {
+  const { affine, outWidth: width, slice: first } = ctx;
   const [ax, ay, as] = affine.matrix;
   const b = affine.offset;
   const { spp, frames } = ctx;
   const w = ctx.width;
-  for (let y = 0; y < height; y++) {
-    const i = ay[0] * y + as[0] * slice + b[0];
-    const j = ay[1] * y + as[1] * slice + b[1];
-    const n0 = ay[2] * y + as[2] * slice + b[2] - ctx.k0;
-    let src = (j * w + i) * spp;
-    let o = y * width * spp;
-    if (ax[2] === 0) {
-      const data = frames[n0]!;
-      const stride = (ax[0] + ax[1] * w) * spp;
-      if (spp === 1) {
-        for (let x = 0; x < width; x++, src += stride) out[o++] = data[src]!;
+  for (let y = y0; y < y1; y++) {
+    for (let g = 0; g < outs.length; g++) {
+      const out = outs[g]!;
+      const slice = first + g;
+      const i = ay[0] * y + as[0] * slice + b[0];
+      const j = ay[1] * y + as[1] * slice + b[1];
+      const n0 = ay[2] * y + as[2] * slice + b[2] - ctx.k0;
+      let src = (j * w + i) * spp;
+      let o = y * width * spp;
+      if (ax[2] === 0) {
+        const data = frames[n0]!;
+        const stride = (ax[0] + ax[1] * w) * spp;
+        if (spp === 1) {
+          for (let x = 0; x < width; x++, src += stride) out[o++] = data[src]!;
+        } else {
+          for (let x = 0; x < width; x++, src += stride)
+            for (let c = 0; c < spp; c++) out[o++] = data[src + c]!;
+        }
       } else {
-        for (let x = 0; x < width; x++, src += stride)
+        const dn = ax[2];
+        for (let x = 0, n = n0; x < width; x++, n += dn) {
+          const data = frames[n]!;
           for (let c = 0; c < spp; c++) out[o++] = data[src + c]!;
-      }
-    } else {
-      const dn = ax[2];
-      for (let x = 0, n = n0; x < width; x++, n += dn) {
-        const data = frames[n]!;
-        for (let c = 0; c < spp; c++) out[o++] = data[src + c]!;
+        }
       }
     }
   }

@@ -442,12 +442,19 @@ describe('reformatStack', () => {
       },
     });
     for (const orientation of ['axial', 'coronal', 'sagittal'] as const) {
-      for (const order of ['forward', 'backward'] as const) {
+      for (const [order, pause] of [
+        ['forward', false],
+        ['backward', false],
+        ['forward', true],
+        ['backward', true],
+      ] as const) {
         const plane = reformatStack(stack, orientation);
         const slices = Array.from({ length: plane.depth }, (_, n) =>
           order === 'forward' ? n : plane.depth - 1 - n,
         );
         for (const slice of slices) {
+          // With pauses, slices prepared in the background between frames are the ones shown.
+          if (pause) await new Promise((r) => setTimeout(r, 5));
           const frame = await plane.getFrame(slice);
           expect(frame.samplesPerPixel).to.equal(3);
           for (let y = 0; y < plane.height; y++)
@@ -461,6 +468,51 @@ describe('reformatStack', () => {
             }
         }
       }
+    }
+  });
+
+  it('a sagittal plane of an axial series scrolled with pauses, jumps and turns shows the right voxels', async () => {
+    const wide = { ...AXIAL, width: 40 };
+    const stack = seriesStack(wide);
+    const { width: W, depth: D } = wide;
+    const sagittal = reformatStack(stack, 'sagittal', { cacheBytes: 0 });
+    // Forward, a turn, a jump, forward again: prepared slices and frames built alone must agree.
+    const path = [
+      0,
+      1,
+      2,
+      3,
+      4,
+      5,
+      6,
+      7,
+      8,
+      9,
+      10,
+      11,
+      12,
+      11,
+      10,
+      9,
+      8,
+      3,
+      2,
+      1,
+      0,
+      W - 1,
+      W - 2,
+      20,
+      21,
+      22,
+    ];
+    for (const slice of path) {
+      await new Promise((r) => setTimeout(r, 5));
+      const frame = await sagittal.getFrame(slice);
+      for (let y = 0; y < sagittal.height; y++)
+        for (let x = 0; x < sagittal.width; x++)
+          expect(frame.data[y * sagittal.width + x], `${x},${y},${slice}`).to.equal(
+            code(wide, W - 1 - slice, x, D - 1 - y),
+          );
     }
   });
 
