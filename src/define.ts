@@ -10,6 +10,7 @@ import { VxToolbar } from './elements/vx-toolbar.js';
 import { VxLabelPicker } from './elements/vx-label-picker.js';
 import { VxExportPanel } from './elements/vx-export-panel.js';
 import { VxStudyBrowser } from './elements/vx-study-browser.js';
+import { VxSegmentEffects } from './elements/vx-segment-effects.js';
 
 const elements: [string, CustomElementConstructor][] = [
   ['vx-viewer', VxViewer],
@@ -20,6 +21,7 @@ const elements: [string, CustomElementConstructor][] = [
   ['vx-label-picker', VxLabelPicker],
   ['vx-export-panel', VxExportPanel],
   ['vx-study-browser', VxStudyBrowser],
+  ['vx-segment-effects', VxSegmentEffects],
 ];
 // Defining twice throws; a page may load voxmark's define module from two bundles.
 for (const [tag, element] of elements) if (!customElements.get(tag)) customElements.define(tag, element);

@@ -123,3 +123,6 @@ export { KEY_PRECEDENCE, type KeyStage } from './elements/controllers/keyboard-c
 export type { VolumeAnnotation, VolumeRle, VolumeSliceRle } from './core/annotation/types.js';
 export type { NewVolumeTarget, VolumeSource } from './core/annotation/document.js';
 export type { VolumeHandle } from './core/mask/volume-handle.js';
+export { VxSegmentEffects } from './elements/vx-segment-effects.js';
+export { EFFECTS_KEYMAP, VxEffectApplyEvent } from './elements/effects/keys.js';
+export type { EffectAction, EffectName } from './elements/effects/keys.js';
