@@ -63,14 +63,18 @@ export class VxSegmentEffects extends LitElement {
   @state() private minVoxels = 100;
   @state() private holesMode: '2d' | '3d' = '3d';
   @state() private smoothMethod: 'median' | 'opening' | 'closing' = 'median';
-  @state() private kernelMm = 3;
-  @state() private marginMm = 2;
+  /** Smoothing kernel in mm. */
+  @property({ type: Number, attribute: 'kernel-mm' }) kernelMm = 3;
+  /** Margin in mm (negative shrinks). */
+  @property({ type: Number, attribute: 'margin-mm' }) marginMm = 2;
   @state() private operation: CombineOperation = 'union';
   @state() private otherId = '';
-  @state() private thresholdMin = 0;
-  @state() private thresholdMax = 200;
+  /** Threshold range, in modality units (HU for CT). */
+  @property({ type: Number, attribute: 'threshold-min' }) thresholdMin = 0;
+  @property({ type: Number, attribute: 'threshold-max' }) thresholdMax = 200;
   @state() private thresholdInBox = false;
-  @state() private background = '';
+  /** The label whose grow-from-seeds strokes mark the background (not written as a volume). */
+  @property({ attribute: 'background-label' }) backgroundLabel = '';
   @state() private preview: Preview | undefined;
   @state() private progress: number | undefined;
   @state() private picking = false;
@@ -334,7 +338,7 @@ export class VxSegmentEffects extends LitElement {
 
   private showGrow(seeds: Seeds, result: Volume): void {
     const doc = this.viewer!.document!;
-    const background = this.background || undefined;
+    const background = this.backgroundLabel || undefined;
     const colours: Rgb[] = [[0, 0, 0], ...seeds.labels.map((l) => this.colourOf(l))];
     // The background's voxels are not drawn.
     seeds.labels.forEach((l, k) => l === background && (colours[k + 1] = [0, 0, 0]));
@@ -598,8 +602,8 @@ export class VxSegmentEffects extends LitElement {
         <select
           aria-label="Background label"
           name="background"
-          .value=${this.background}
-          @change=${(e: Event) => (this.background = value(e))}
+          .value=${this.backgroundLabel}
+          @change=${(e: Event) => (this.backgroundLabel = value(e))}
         >
           <option value="">no background label</option>
           ${labels.map((l) => html`<option value=${l.id}>background: ${l.name}</option>`)}
