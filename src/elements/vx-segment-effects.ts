@@ -565,7 +565,12 @@ export class VxSegmentEffects extends LitElement {
           @change=${(e: Event) => (this.otherId = value(e))}
         >
           <option value="">other instance…</option>
-          ${others.map((a) => html`<option value=${a.id}>${a.label} (${a.id.slice(0, 6)})</option>`)}
+          ${others.map(
+            (a) =>
+              html`<option value=${a.id} ?selected=${a.id === this.otherId}>
+                ${a.label} (${a.id.slice(0, 6)})
+              </option>`,
+          )}
         </select>
         <button data-action="logical" ?disabled=${!this.otherId} @click=${this.combine}>Apply</button>
       </div>
@@ -606,7 +611,12 @@ export class VxSegmentEffects extends LitElement {
           @change=${(e: Event) => (this.backgroundLabel = value(e))}
         >
           <option value="">no background label</option>
-          ${labels.map((l) => html`<option value=${l.id}>background: ${l.name}</option>`)}
+          ${labels.map(
+            (l) =>
+              html`<option value=${l.id} ?selected=${l.id === this.backgroundLabel}>
+                background: ${l.name}
+              </option>`,
+          )}
         </select>
         <button data-action="grow-from-seeds" @click=${this.growFromSeeds}>
           ${this.preview?.effect === 'grow-from-seeds' ? 'Update' : 'Grow'} <kbd>Shift+G</kbd>
