@@ -319,4 +319,53 @@ describe('vx-segment-effects', function () {
     await undo(r.viewer);
     expect(doc.annotations.map((x) => x.kind)).to.deep.equal(['mask', 'mask']);
   });
+
+  it('grows in the host worker with progress; Escape cancels the run, and Grow runs again', async () => {
+    // A 256×256×40 noisy stack: long enough to cancel mid-run.
+    const [w, h, d] = [256, 256, 40];
+    let seed = 1;
+    const frames = Array.from({ length: d }, () =>
+      new Int16Array(w * h).map(() => (seed = (seed * 16807) % 2147483647) % 200),
+    );
+    const big = createImageStack({ width: w, height: h, frames, dataType: 'int16', spacing: [1, 1, 1] });
+    const { root, viewer } = await mount<HTMLDivElement>(
+      html`<div>
+        <vx-viewer id="g" style="width:256px;height:256px"><vx-mask-layer></vx-mask-layer></vx-viewer>
+        <vx-segment-effects for="g"></vx-segment-effects>
+      </div>`,
+      { stack: big, labelSchema: schema, activeLabel: 'organ' },
+    );
+    const panel = root.querySelector('vx-segment-effects')!;
+    const worker = new Worker(new URL('../core/effects/effects-worker.ts', import.meta.url), {
+      type: 'module',
+    });
+    panel.worker = worker;
+    try {
+      const doc = viewer.document!;
+      for (const [label, z, x] of [
+        ['organ', 0, 10],
+        ['background', d - 1, w - 10],
+      ] as const) {
+        const m = new Uint8Array(w * h);
+        m[(h / 2) * w + x] = 1;
+        doc.add({ kind: 'mask', label, slice: z, mask: { data: m } });
+      }
+      await panel.updateComplete;
+      const button = panel.shadowRoot!.querySelector<HTMLElement>('[data-action="grow-from-seeds"]')!;
+      await clickOn(button);
+      await waitUntil(() => panel.shadowRoot!.querySelector('progress'), 'no progress bar');
+      await press(viewer, 'Escape');
+      await waitUntil(() => !panel.shadowRoot!.querySelector('progress'), 'still running', {
+        timeout: 20_000,
+      });
+      expect(panel.shadowRoot!.querySelector('.status')!.textContent).to.contain('cancelled');
+      expect(panel.shadowRoot!.querySelector('[data-action="accept"]')).to.equal(null);
+      await clickOn(button);
+      await waitUntil(() => panel.shadowRoot!.querySelector('[data-action="accept"]'), 'no preview', {
+        timeout: 25_000,
+      });
+    } finally {
+      worker.terminate();
+    }
+  });
 });
