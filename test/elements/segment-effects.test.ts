@@ -119,12 +119,15 @@ describe('vx-segment-effects', function () {
     const doc = r.viewer.document!;
     const id = r.volume(disc(disc(blank(), 2, 20, 16, 5), 8, 20, 16, 8));
     const before = doc.getVolume(id)!;
+    const applied: { effect: string; ids: string[] }[] = [];
+    r.panel.addEventListener('vx-effect-apply', (e) => applied.push((e as CustomEvent).detail));
     await clickOn(r.button('fill-between'));
     await r.panel.updateComplete;
     expect(doc.getVolume(id)!.data, 'unchanged').to.satisfy((d: Uint8Array) => same(d, before.data)); // a preview only
     await clickOn(r.button('accept'));
     expect(onSlice(doc.getVolume(id), 5)).to.be.greaterThan(100);
     expect(onSlice(doc.getVolume(id), 2)).to.equal(onSlice(before, 2)); // painted slices untouched
+    expect(applied).to.deep.equal([{ effect: 'fill-between', ids: [id] }]);
     await undo(r.viewer);
     expect(doc.getVolume(id)!.data, 'unchanged').to.satisfy((d: Uint8Array) => same(d, before.data));
     // From the key: Shift+F shows the preview, Escape drops it, Shift+F and Enter apply it.
