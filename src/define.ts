@@ -12,6 +12,7 @@ import { VxExportPanel } from './elements/vx-export-panel.js';
 import { VxStudyBrowser } from './elements/vx-study-browser.js';
 import { VxMeasureLayer } from './elements/vx-measure-layer.js';
 import { VxMpr } from './elements/vx-mpr.js';
+import { VxSegmentEffects } from './elements/vx-segment-effects.js';
 
 const elements: [string, CustomElementConstructor][] = [
   ['vx-viewer', VxViewer],
@@ -24,6 +25,7 @@ const elements: [string, CustomElementConstructor][] = [
   ['vx-study-browser', VxStudyBrowser],
   ['vx-measure-layer', VxMeasureLayer],
   ['vx-mpr', VxMpr],
+  ['vx-segment-effects', VxSegmentEffects],
 ];
 // Defining twice throws; a page may load voxmark's define module from two bundles.
 for (const [tag, element] of elements) if (!customElements.get(tag)) customElements.define(tag, element);

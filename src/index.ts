@@ -137,3 +137,6 @@ export { VxMeasureLayer } from './elements/vx-measure-layer.js';
 export type { LineAnnotation, AngleAnnotation } from './core/annotation/types.js';
 export { measurementText } from './core/annotation/measure.js';
 export type { AnnotationStatistics } from './core/annotation/measure.js';
+export { VxSegmentEffects } from './elements/vx-segment-effects.js';
+export { EFFECTS_KEYMAP, VxEffectApplyEvent } from './elements/effects/keys.js';
+export type { EffectAction, EffectName } from './elements/effects/keys.js';

@@ -6,3 +6,4 @@
  */
 export { ViewerStage } from './viewer-stage.js';
 export { AnnotationRenderer, fallbackColor } from './annotation-renderer.js';
+export { Image as KonvaImage } from 'konva/lib/shapes/Image';

@@ -19,35 +19,75 @@ export type Checkpoint = (done: number, total: number) => Promise<void>;
 
 const LEVELS = 4096;
 const MASK = LEVELS - 1;
-const INF = 0x7fffffff;
+/** Distances take the top 20 bits of a voxel's cell: "not reached yet", and the most a path may cost. */
+const INF = 0xfffff;
+const MAX_DIST = INF - 1;
 /** Voxels settled between two checkpoints. */
 const CHUNK = 1 << 18;
 
-/** The 26 neighbours of a voxel: index offsets and, to test the volume's edges, x, y and z steps. */
+/**
+ * The sides of the region a step leaves by, one bit each: x−, x+, y−, y+, z−, z+. `EXIT[k]` holds the sides
+ * neighbour k lies beyond when its voxel is on them.
+ */
+const EXIT = new Uint8Array(26);
+
+/** The 26 neighbours of a voxel: index offsets, in the order EXIT follows. */
 interface Neighbours {
   off: Int32Array;
-  sx: Int8Array;
-  sy: Int8Array;
-  sz: Int8Array;
 }
 
 /** The neighbour table of a volume `width` wide with `area` voxels per slice, z slowest then y then x. */
 function neighbours(width: number, area: number): Neighbours {
   const off = new Int32Array(26);
-  const sx = new Int8Array(26);
-  const sy = new Int8Array(26);
-  const sz = new Int8Array(26);
+  const side = (d: number, low: number) => (d < 0 ? low : d > 0 ? low << 1 : 0);
   let k = 0;
   for (let dz = -1; dz <= 1; dz++)
     for (let dy = -1; dy <= 1; dy++)
       for (let dx = -1; dx <= 1; dx++) {
         if (dx === 0 && dy === 0 && dz === 0) continue;
         off[k] = dx + dy * width + dz * area;
-        sx[k] = dx;
-        sy[k] = dy;
-        sz[k++] = dz;
+        EXIT[k++] = side(dx, 1) | side(dy, 4) | side(dz, 16);
       }
-  return { off, sx, sy, sz };
+  return { off };
+}
+
+/** For every voxel of a w×h×d region, the sides of it that the voxel lies on (0 inside), as EXIT's bits. */
+function edges(w: number, h: number, d: number): Uint8Array {
+  const edge = new Uint8Array(w * h * d);
+  let i = 0;
+  for (let z = 0; z < d; z++) {
+    const bz = (z === 0 ? 16 : 0) | (z === d - 1 ? 32 : 0);
+    for (let y = 0; y < h; y++) {
+      const byz = bz | (y === 0 ? 4 : 0) | (y === h - 1 ? 8 : 0);
+      for (let x = 0; x < w; x++, i++) edge[i] = byz | (x === 0 ? 1 : 0) | (x === w - 1 ? 2 : 0);
+    }
+  }
+  return edge;
+}
+
+/** The mean over the 3×3 pixels around every voxel in its slice (clipped at the region's edges), one axis at a time. */
+function boxMean(values: Float32Array, w: number, h: number): Float32Array {
+  let a = Float32Array.from(values);
+  let b = new Float32Array(values.length);
+  const axes: [number, number][] = [
+    [1, w],
+    [w, h],
+  ];
+  for (const [stride, n] of axes) {
+    if (n > 1)
+      for (let i = 0; i < a.length; i++) {
+        const k = ((i / stride) | 0) % n;
+        let sum = a[i]!;
+        const lo = k > 0 ? a[i - stride]! : NaN;
+        const hi = k < n - 1 ? a[i + stride]! : NaN;
+        if (k > 0) sum += lo;
+        if (k < n - 1) sum += hi;
+        b[i] = sum / (1 + (k > 0 ? 1 : 0) + (k < n - 1 ? 1 : 0));
+      }
+    else b.set(a);
+    [a, b] = [b, a];
+  }
+  return a;
 }
 
 export class GrowCutEngine {
@@ -56,10 +96,11 @@ export class GrowCutEngine {
   readonly depth: number;
   private readonly size: number;
   /**
-   * Per voxel i: cell[2i] is its distance, cell[2i + 1] its quantised intensity (0…4095). Interleaved so
-   * that relaxing a neighbour reads one cache line, not two: the relaxations are most of the work.
+   * Per voxel: its distance in the top 20 bits and its quantised intensity (0…4095) in the low 12, so that
+   * relaxing a neighbour reads one 4-byte word: the relaxations are most of the work, and they are bound by
+   * memory. A path's cost saturates at MAX_DIST (a million intensity steps), far beyond any real image's.
    */
-  private readonly cell: Int32Array;
+  private readonly cell: Uint32Array;
   private labels: Uint8Array;
   private prevDist: Int32Array | null = null;
   private prevLabels: Uint8Array | null = null;
@@ -69,15 +110,24 @@ export class GrowCutEngine {
   private heads = new Int32Array(LEVELS);
   private entryVoxel = new Int32Array(1 << 16);
   private entryNext = new Int32Array(1 << 16);
+  private entryLabel = new Uint8Array(1 << 16);
+  /** Per voxel, the region's sides it lies on (see EXIT). */
+  private readonly edge: Uint8Array;
   private free = -1;
   private used = 0;
   private readonly neighbours: Neighbours;
 
-  /** `values`: the region's intensities (modality units), x fastest. Not kept. */
-  constructor(values: Float32Array, width: number, height: number, depth: number) {
+  /**
+   * `raw`: the region's intensities (modality units), x fastest. Not kept. They are averaged over 3×3 pixels
+   * in-plane first (not across slices, which are often thick): a path's cost sums the noise of every step, so on raw CT (noise of about 12 HU) a long path
+   * through one tissue costs more than crossing a weak edge (liver 60 HU next to muscle 45 HU), and labels
+   * leak; averaging cuts the noise per step about fivefold and keeps the edge's total step.
+   */
+  constructor(raw: Float32Array, width: number, height: number, depth: number) {
     this.width = width;
     this.height = height;
     this.depth = depth;
+    const values = boxMean(raw, width, height);
     let lo = Infinity;
     let hi = -Infinity;
     for (let i = 0; i < values.length; i++) {
@@ -87,10 +137,11 @@ export class GrowCutEngine {
     }
     const scale = hi > lo ? MASK / (hi - lo) : 0;
     this.size = values.length;
-    this.cell = new Int32Array(2 * values.length);
-    for (let i = 0; i < values.length; i++) this.cell[2 * i + 1] = Math.round((values[i]! - lo) * scale);
+    this.cell = new Uint32Array(values.length);
+    for (let i = 0; i < values.length; i++) this.cell[i] = Math.round((values[i]! - lo) * scale);
     this.labels = new Uint8Array(values.length);
     this.neighbours = neighbours(width, width * height);
+    this.edge = edges(width, height, depth);
   }
 
   /** Whether the next `run` with these seeds can update the last result (they only add seeds). */
@@ -116,22 +167,22 @@ export class GrowCutEngine {
     if (incremental) {
       // The last result becomes the reference that the new seeds must beat.
       const pd = this.prevDist ?? new Int32Array(n);
-      for (let i = 0; i < n; i++) pd[i] = cell[2 * i]!;
+      for (let i = 0; i < n; i++) pd[i] = cell[i]! >>> 12;
       const pl = this.prevLabels ?? new Uint8Array(n);
       this.prevDist = pd;
       this.prevLabels = this.labels;
       this.labels = pl;
     }
     const labels = this.labels;
-    for (let i = 0; i < n; i++) cell[2 * i] = INF;
+    for (let i = 0; i < n; i++) cell[i] = (INF << 12) | (cell[i]! & MASK);
     labels.fill(0);
     let pending = 0;
     for (let i = 0; i < n; i++) {
       const s = seeds[i]!;
       if (s === 0 || (incremental && this.prevLabels![i] === s)) continue;
-      cell[2 * i] = 0;
+      cell[i] = cell[i]! & MASK;
       labels[i] = s;
-      this.push(i, 0);
+      this.push(i, 0, s);
       pending++;
     }
     await this.dijkstra(pending, incremental, checkpoint);
@@ -141,14 +192,14 @@ export class GrowCutEngine {
       for (let i = 0; i < n; i++)
         if (labels[i] === 0) {
           labels[i] = pl[i]!;
-          cell[2 * i] = pd[i]!;
+          cell[i] = (pd[i]! << 12) | (cell[i]! & MASK);
         }
     }
     this.seeds = seeds.slice();
     return labels.slice();
   }
 
-  private push(voxel: number, d: number): void {
+  private push(voxel: number, d: number, label: number): void {
     let e = this.free;
     if (e >= 0) this.free = this.entryNext[e]!;
     else {
@@ -157,6 +208,7 @@ export class GrowCutEngine {
     }
     const b = d & MASK;
     this.entryVoxel[e] = voxel;
+    this.entryLabel[e] = label;
     this.entryNext[e] = this.heads[b]!;
     this.heads[b] = e;
   }
@@ -166,6 +218,9 @@ export class GrowCutEngine {
     const grownN = new Int32Array(this.entryVoxel.length * 2);
     grownV.set(this.entryVoxel);
     grownN.set(this.entryNext);
+    const grownL = new Uint8Array(this.entryVoxel.length * 2);
+    grownL.set(this.entryLabel);
+    this.entryLabel = grownL;
     this.entryVoxel = grownV;
     this.entryNext = grownN;
   }
@@ -185,17 +240,19 @@ export class GrowCutEngine {
 
   /**
    * Settles up to `limit` voxels; true when the queue is empty. A synchronous loop over local variables, so
-   * the engine optimises it as one hot function; the state lives in fields between calls.
+   * the engine optimises it as one hot function; the state lives in fields between calls. A queue entry carries
+   * the label of the path it was pushed for, so a relaxation writes one array and the label is written once,
+   * when the voxel settles.
    */
   private drain(incremental: boolean, limit: number): boolean {
-    const { width: w, height: h, depth: d, cell, labels, heads } = this;
-    const area = w * h;
+    const { cell, labels, heads, edge } = this;
     const prevDist = this.prevDist;
     const prevLabels = this.prevLabels;
-    const { off, sx, sy, sz } = this.neighbours;
+    const { off } = this.neighbours;
     let { cur, pending, free, used } = this;
     let entryVoxel = this.entryVoxel;
     let entryNext = this.entryNext;
+    let entryLabel = this.entryLabel;
     const stop = this.settled + limit;
     let settled = this.settled;
     while (pending > 0 && settled < stop) {
@@ -209,52 +266,48 @@ export class GrowCutEngine {
       free = e;
       pending--;
       const v = entryVoxel[e]!;
-      if (cell[2 * v] !== cur) continue; // superseded by a shorter path
+      if (cell[v]! >>> 12 !== cur) continue; // superseded by a shorter path
+      const label = entryLabel[e]!;
       if (incremental && cur > prevDist![v]!) {
         // An old seed is closer: keep the previous answer here and stop growing through it.
-        cell[2 * v] = prevDist![v]!;
+        cell[v] = (prevDist![v]! << 12) | (cell[v]! & MASK);
         labels[v] = prevLabels![v]!;
         continue;
       }
       settled++;
-      const label = labels[v]!;
-      const qv = cell[2 * v + 1]!;
-      const z = (v / area) | 0;
-      const r = v - z * area;
-      const y = (r / w) | 0;
-      const x = r - y * w;
-      const interior = x > 0 && y > 0 && z > 0 && x < w - 1 && y < h - 1 && z < d - 1;
+      labels[v] = label;
+      const qv = cell[v]! & MASK;
+      const border = edge[v]!;
       for (let k = 0; k < 26; k++) {
-        if (!interior) {
-          const nx = x + sx[k]!;
-          const ny = y + sy[k]!;
-          const nz = z + sz[k]!;
-          if (nx < 0 || ny < 0 || nz < 0 || nx >= w || ny >= h || nz >= d) continue;
-        }
+        // On the region's border, `edge` holds the directions that leave it, one bit per axis and side.
+        if (border !== 0 && (border & EXIT[k]!) !== 0) continue;
         const nb = v + off[k]!;
-        const diff = cell[2 * nb + 1]! - qv;
-        const nd = cur + (diff < 0 ? -diff : diff);
-        if (nd < cell[2 * nb]! && nd < INF) {
-          cell[2 * nb] = nd;
-          labels[nb] = label;
-          let ne = free;
-          if (ne >= 0) free = entryNext[ne]!;
-          else {
-            if (used === entryVoxel.length) {
-              this.entryVoxel = entryVoxel;
-              this.entryNext = entryNext;
-              this.growPool();
-              entryVoxel = this.entryVoxel;
-              entryNext = this.entryNext;
-            }
-            ne = used++;
+        const c = cell[nb]!;
+        const qn = c & MASK;
+        let nd = cur + (qn < qv ? qv - qn : qn - qv);
+        if (nd > MAX_DIST) nd = MAX_DIST;
+        if (nd >= c >>> 12) continue;
+        cell[nb] = (nd << 12) | qn;
+        let ne = free;
+        if (ne >= 0) free = entryNext[ne]!;
+        else {
+          if (used === entryVoxel.length) {
+            this.entryVoxel = entryVoxel;
+            this.entryNext = entryNext;
+            this.entryLabel = entryLabel;
+            this.growPool();
+            entryVoxel = this.entryVoxel;
+            entryNext = this.entryNext;
+            entryLabel = this.entryLabel;
           }
-          const b = nd & MASK;
-          entryVoxel[ne] = nb;
-          entryNext[ne] = heads[b]!;
-          heads[b] = ne;
-          pending++;
+          ne = used++;
         }
+        const b = nd & MASK;
+        entryVoxel[ne] = nb;
+        entryLabel[ne] = label;
+        entryNext[ne] = heads[b]!;
+        heads[b] = ne;
+        pending++;
       }
     }
     this.cur = cur;

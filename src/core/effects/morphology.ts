@@ -54,14 +54,113 @@ function margin(volume: Volume, r: number, spacing: Spacing): Volume {
       )
     : growBounds(inner, 1, 1, 1, w, h, d);
   const part = crop(volume, b);
-  const dist = squaredDistanceTo(part.data, part.width, part.height, part.depth, spacing, grow);
-  // A relative tolerance keeps voxels exactly at the radius in, despite float rounding.
   const r2 = radius * radius * (1 + 1e-6);
-  const pd = part.data;
-  if (grow) for (let i = 0; i < pd.length; i++) pd[i] = dist[i]! <= r2 ? 1 : 0;
-  else for (let i = 0; i < pd.length; i++) pd[i] = pd[i] !== 0 && dist[i]! > r2 ? 1 : 0;
+  const ball = ballRows(r2, spacing);
+  if (!stampMargin(part, ball, grow)) thresholdDistance(part, r2, spacing, grow);
   paste(out, part, b);
   return out;
+}
+
+/** Grows or shrinks a cropped mask in place by thresholding its exact distance transform at `r2` (mm²). */
+function thresholdDistance(part: Volume, r2: number, spacing: Spacing, grow: boolean): void {
+  const pd = part.data;
+  const dist = squaredDistanceTo(pd, part.width, part.height, part.depth, spacing, grow);
+  if (grow) for (let i = 0; i < pd.length; i++) pd[i] = dist[i]! <= r2 ? 1 : 0;
+  else for (let i = 0; i < pd.length; i++) pd[i] = pd[i] !== 0 && dist[i]! > r2 ? 1 : 0;
+}
+
+/** The voxels of a ball of squared radius `r2` (mm²) as rows: dz, dy and the half-length in x of each. */
+interface BallRows {
+  dz: Int32Array;
+  dy: Int32Array;
+  half: Int32Array;
+  voxels: number;
+}
+
+function ballRows(r2: number, [sx, sy, sz]: Spacing): BallRows {
+  const rows: [number, number, number][] = [];
+  let voxels = 0;
+  const rz = Math.floor(Math.sqrt(r2) / sz);
+  const ry = Math.floor(Math.sqrt(r2) / sy);
+  for (let dz = -rz; dz <= rz; dz++)
+    for (let dy = -ry; dy <= ry; dy++) {
+      const rest = r2 - (dz * sz) ** 2 - (dy * sy) ** 2;
+      if (rest < 0) continue;
+      // The largest k with (k·sx)² ≤ rest, exactly as the distance threshold decides it.
+      let k = Math.floor(Math.sqrt(rest) / sx);
+      while ((k + 1) * sx * ((k + 1) * sx) <= rest) k++;
+      while (k > 0 && k * sx * (k * sx) > rest) k--;
+      rows.push([dz, dy, k]);
+      voxels += 2 * k + 1;
+    }
+  return {
+    dz: Int32Array.from(rows, (r) => r[0]),
+    dy: Int32Array.from(rows, (r) => r[1]),
+    half: Int32Array.from(rows, (r) => r[2]),
+    voxels,
+  };
+}
+
+/**
+ * Grows (or shrinks) a cropped mask in place by stamping the ball on every voxel of the mask's surface (or of
+ * the background's): the nearest inside voxel to an outside one always has a face neighbour outside, so this
+ * gives exactly what thresholding the distance transform gives. Returns false, untouched, when the stamps
+ * would cost more than the distance transform (large margins on large surfaces).
+ */
+function stampMargin(part: Volume, ball: BallRows, grow: boolean): boolean {
+  const { width: w, height: h, depth: d, data } = part;
+  const from = grow ? 1 : 0;
+  const surface = surfaceVoxels(part, from);
+  if (surface.length * ball.voxels > 12 * data.length) return false;
+  for (let i = 0; i < data.length; i++) data[i] = data[i] !== 0 ? 1 : 0;
+  const area = w * h;
+  const value = grow ? 1 : 0;
+  const { dz, dy, half } = ball;
+  for (let s = 0; s < surface.length; s++) {
+    const v = surface[s]!;
+    const z = (v / area) | 0;
+    const y = ((v - z * area) / w) | 0;
+    const x = v - z * area - y * w;
+    for (let k = 0; k < dz.length; k++) {
+      const nz = z + dz[k]!;
+      const ny = y + dy[k]!;
+      if (nz < 0 || nz >= d || ny < 0 || ny >= h) continue;
+      const row = nz * area + ny * w;
+      const x1 = Math.min(w - 1, x + half[k]!);
+      for (let nx = Math.max(0, x - half[k]!); nx <= x1; nx++) data[row + nx] = value;
+    }
+  }
+  return true;
+}
+
+/** The voxels equal (as inside/outside) to `from` that have a face neighbour, within the crop, that is not. */
+function surfaceVoxels(part: Volume, from: number): Int32Array {
+  const { width: w, height: h, depth: d, data } = part;
+  const area = w * h;
+  const is = (i: number) => (data[i] !== 0 ? 1 : 0);
+  let out = new Int32Array(1024);
+  let n = 0;
+  let i = 0;
+  for (let z = 0; z < d; z++)
+    for (let y = 0; y < h; y++)
+      for (let x = 0; x < w; x++, i++) {
+        if (is(i) !== from) continue;
+        const edge =
+          (x > 0 && is(i - 1) !== from) ||
+          (x < w - 1 && is(i + 1) !== from) ||
+          (y > 0 && is(i - w) !== from) ||
+          (y < h - 1 && is(i + w) !== from) ||
+          (z > 0 && is(i - area) !== from) ||
+          (z < d - 1 && is(i + area) !== from);
+        if (!edge) continue;
+        if (n === out.length) {
+          const grown = new Int32Array(n * 2);
+          grown.set(out);
+          out = grown;
+        }
+        out[n++] = i;
+      }
+  return out.subarray(0, n);
 }
 
 /**

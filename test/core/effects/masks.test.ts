@@ -47,6 +47,26 @@ function extent(v: Volume, c: [number, number, number], axis: 0 | 1 | 2): number
   }
 }
 
+/** The margin by its definition: a voxel is within |mm| of a voxel of the other kind (inside the volume). */
+function bruteMargin(v: Volume, mm: number, sp: [number, number, number]): Uint8Array {
+  const { width: w, height: h } = v;
+  const inside = (i: number) => v.data[i] !== 0;
+  const r2 = mm * mm * (1 + 1e-6);
+  const out = new Uint8Array(v.data.length);
+  for (let i = 0; i < out.length; i++) {
+    let near = false;
+    for (let j = 0; j < out.length && !near; j++) {
+      if (inside(j) === inside(i)) continue;
+      const dx = ((i % w) - (j % w)) * sp[0];
+      const dy = ((Math.floor(i / w) % h) - (Math.floor(j / w) % h)) * sp[1];
+      const dz = (Math.floor(i / (w * h)) - Math.floor(j / (w * h))) * sp[2];
+      near = dx * dx + dy * dy + dz * dz <= r2;
+    }
+    out[i] = mm > 0 ? (inside(i) || near ? 1 : 0) : inside(i) && !near ? 1 : 0;
+  }
+  return out;
+}
+
 describe('islands and splitIslands', () => {
   it('keeps the largest island, or those of at least N voxels, exactly', () => {
     const v = islandsFixture();
@@ -164,6 +184,20 @@ describe('marginVolume', () => {
     }
     const back = marginVolume(marginVolume(v, { mm: 2, spacing }), { mm: -2, spacing });
     expect(count(back)).to.equal(count(v));
+  });
+
+  it('equals the brute-force definition for small and large margins, both ways, on random shapes', () => {
+    // Small margins take the surface-stamping path, large ones the distance transform: both must be exact.
+    let seed = 7;
+    const rnd = () => (seed = (seed * 16807) % 2147483647) / 2147483647;
+    const sp: [number, number, number] = [0.7, 0.9, 1.6];
+    const v = blank(18, 16, 9);
+    for (let k = 0; k < 6; k++) sphere(v, [2 + rnd() * 14, 2 + rnd() * 12, 1 + rnd() * 7], 1 + rnd() * 4, sp);
+    v.data[5] = 9; // a non-zero value other than 1 counts as inside
+    for (const mm of [0.75, 1.6, 3, 9, -0.75, -1.6, -3, -9]) {
+      const got = marginVolume(v, { mm, spacing: sp });
+      expect(Array.from(got.data), `${mm} mm`).to.deep.equal(Array.from(bruteMargin(v, mm, sp)));
+    }
   });
 
   it('rejects a missing or bad spacing and a non-finite margin', () => {
