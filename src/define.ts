@@ -10,6 +10,8 @@ import { VxToolbar } from './elements/vx-toolbar.js';
 import { VxLabelPicker } from './elements/vx-label-picker.js';
 import { VxExportPanel } from './elements/vx-export-panel.js';
 import { VxStudyBrowser } from './elements/vx-study-browser.js';
+import { VxAnnotationList } from './elements/vx-annotation-list.js';
+import { VxHotkeys } from './elements/vx-hotkeys.js';
 
 const elements: [string, CustomElementConstructor][] = [
   ['vx-viewer', VxViewer],
@@ -20,6 +22,8 @@ const elements: [string, CustomElementConstructor][] = [
   ['vx-label-picker', VxLabelPicker],
   ['vx-export-panel', VxExportPanel],
   ['vx-study-browser', VxStudyBrowser],
+  ['vx-annotation-list', VxAnnotationList],
+  ['vx-hotkeys', VxHotkeys],
 ];
 // Defining twice throws; a page may load voxmark's define module from two bundles.
 for (const [tag, element] of elements) if (!customElements.get(tag)) customElements.define(tag, element);

@@ -6,6 +6,7 @@
  * `iscrowd` attribute.
  */
 import { AnnotationDocument, type AnnotationInput } from '../annotation/document.js';
+import { polygonArea } from '../annotation/primitives.js';
 import type { Annotation, Point } from '../annotation/types.js';
 import { ErrorCode, VoxmarkError } from '../errors.js';
 import type { ImageStack } from '../image/types.js';
@@ -271,14 +272,7 @@ function pointsBbox(points: readonly Point[]): [number, number, number, number] 
   return [x0, y0, x1 - x0, y1 - y0];
 }
 
-/** Polygon area by the shoelace formula. */
-export function polygonArea(points: readonly Point[]): number {
-  let s = 0;
-  for (let i = 0, j = points.length - 1; i < points.length; j = i++) {
-    s += (points[j]![0] + points[i]![0]) * (points[j]![1] - points[i]![1]);
-  }
-  return Math.abs(s) / 2;
-}
+export { polygonArea };
 
 // ---- import ----
 

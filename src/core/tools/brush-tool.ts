@@ -2,7 +2,8 @@ import type { AnnotationKind } from '../annotation/types.js';
 import { maskOf } from '../annotation/document.js';
 import type { Annotation, Point } from '../annotation/types.js';
 import type { KeyLike } from '../keymap.js';
-import { fillHoles, paintStroke, type ThresholdRange } from '../mask/paint.js';
+import { fillHoles, type ThresholdRange } from '../mask/paint.js';
+import { maskedOut, paintStrokeAround, type PaintOver } from './paint-over.js';
 import type { SparseMask } from '../mask/sparse-mask.js';
 import {
   Tool,
@@ -50,6 +51,10 @@ export class BrushTool extends Tool<BrushToolState> {
   threshold: { min: number; max: number } | null = null;
   /** Click fills holes instead of painting. */
   fill = false;
+  /** Whether paint may cover other labels' masks (`'all'`) or only where they are not (`'empty'`). */
+  paintOver: PaintOver = 'all';
+  /** The other labels' masks the stroke in progress leaves alone (`paintOver: 'empty'`). */
+  private keepOut: SparseMask[] = [];
   private hover: Point | null = null;
 
   constructor(env: ToolEnv, mode: 'paint' | 'erase' = 'paint') {
@@ -92,6 +97,7 @@ export class BrushTool extends Tool<BrushToolState> {
     if (!drafts.length) return;
     const p: Point = [e.x, e.y];
     this.hover = p;
+    this.keepOut = maskedOut(this.paintOver, drafts[0]!.label, this.env.document.bySlice(this.env.slice));
     for (const d of drafts) this.paint(d.mask, p, p);
     this.to({ name: 'painting', drafts, last: p });
   }
@@ -167,10 +173,8 @@ export class BrushTool extends Tool<BrushToolState> {
   }
 
   private paint(mask: SparseMask, a: Point, b: Point): void {
-    paintStroke(mask, a[0], a[1], b[0], b[1], this.size, {
-      value: this.mode === 'paint' ? 1 : 0,
-      threshold: this.thresholdRange(),
-    });
+    const value = this.mode === 'paint' ? 1 : 0;
+    paintStrokeAround(mask, a, b, this.size, { value, threshold: this.thresholdRange() }, this.keepOut);
   }
 
   private selectedMasks(): Annotation[] {

@@ -7,6 +7,9 @@ import { BrushTool } from './brush-tool.js';
 import { PolygonTool } from './polygon-tool.js';
 import { SelectTool } from './select-tool.js';
 import type { SliceValues, Tool, ToolEnv } from './tool.js';
+import type { PaintOver } from './paint-over.js';
+
+export type { PaintOver } from './paint-over.js';
 
 /** What an editor needs from its host (a viewer, or a test). Getters are read on every use. */
 export interface EditorHost {
@@ -52,7 +55,20 @@ export interface ToolOptions {
   snap: boolean;
   /** Freehand polygon simplification tolerance in screen pixels. */
   simplify: number;
+  /**
+   * Where the brush may paint: `'all'` (default) everywhere, over other labels' masks too (they keep their
+   * pixels: masks may overlap); `'empty'` only where no mask of another label on the slice is (Slicer's
+   * "masking: paint over").
+   */
+  paintOver: PaintOver;
+  /** How opaque masks are drawn, 0–1 (default 0.45). Display only: never saved, never undone. */
+  maskOpacity: number;
+  /** Draw masks as their outline only (one pixel wide), so the image under them stays readable. */
+  maskOutline: boolean;
 }
+
+/** The steps of the mask opacity keys (`mask-opacity-down`, `mask-opacity-up`). */
+export const MASK_OPACITY_STEP = 0.1;
 
 /** Annotation actions an editor handles (their default keys are in ANNOTATION_KEYMAP). */
 export const EDITOR_ACTIONS = [
@@ -66,6 +82,9 @@ export const EDITOR_ACTIONS = [
   'select-all',
   'hide-toggle',
   'lock-toggle',
+  'mask-opacity-down',
+  'mask-opacity-up',
+  'mask-outline-toggle',
 ] as const;
 export type EditorAction = (typeof EDITOR_ACTIONS)[number];
 
@@ -82,6 +101,7 @@ export class AnnotationEditor {
   private clipboard: Annotation[] = [];
   private readonly optionListeners = new Set<(options: ToolOptions) => void>();
   private readonly host: EditorHost;
+  private display = { maskOpacity: 0.45, maskOutline: false };
 
   constructor(host: EditorHost) {
     this.host = host;
@@ -134,6 +154,8 @@ export class AnnotationEditor {
       threshold: t.brush.threshold,
       snap: t.box.snap,
       simplify: t.polygon.simplifyPx,
+      paintOver: t.brush.paintOver,
+      ...this.display,
     };
   }
 
@@ -147,6 +169,8 @@ export class AnnotationEditor {
     if (patch.threshold !== undefined) t.brush.threshold = patch.threshold;
     if (patch.snap !== undefined) t.box.snap = t.select.snap = patch.snap;
     if (patch.simplify !== undefined) t.polygon.simplifyPx = patch.simplify;
+    if (patch.paintOver === 'all' || patch.paintOver === 'empty') t.brush.paintOver = patch.paintOver;
+    this.display = maskDisplay(this.display, patch);
     if (JSON.stringify(this.options) === before) return;
     this.host.changed();
     this.emitOptions();
@@ -210,6 +234,15 @@ export class AnnotationEditor {
         return this.toggleHidden();
       case 'lock-toggle':
         return this.toggleLocked();
+      case 'mask-opacity-down':
+      case 'mask-opacity-up': {
+        const step = action === 'mask-opacity-up' ? MASK_OPACITY_STEP : -MASK_OPACITY_STEP;
+        this.setOptions({ maskOpacity: this.display.maskOpacity + step });
+        return true;
+      }
+      case 'mask-outline-toggle':
+        this.setOptions({ maskOutline: !this.display.maskOutline });
+        return true;
     }
     return false;
   }
@@ -374,4 +407,16 @@ export class AnnotationEditor {
     this.selection.set(made.map((a) => a.id));
     return true;
   }
+}
+
+/** The mask display options after `patch`: opacity clamped to 0–1 (in hundredths), outline on or off. */
+function maskDisplay(
+  current: { maskOpacity: number; maskOutline: boolean },
+  patch: Partial<ToolOptions>,
+): { maskOpacity: number; maskOutline: boolean } {
+  const next = { ...current };
+  if (typeof patch.maskOpacity === 'number' && Number.isFinite(patch.maskOpacity))
+    next.maskOpacity = Math.round(Math.min(1, Math.max(0, patch.maskOpacity)) * 100) / 100;
+  if (patch.maskOutline !== undefined) next.maskOutline = !!patch.maskOutline;
+  return next;
 }

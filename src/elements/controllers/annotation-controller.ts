@@ -160,7 +160,13 @@ export class AnnotationController implements ReactiveController {
       scale: () => v.view?.scaleX ?? 1,
       kinds: () => this.#kindSet,
     });
+    const display = () => {
+      const o = editor.options;
+      this.#renderer?.setMaskDisplay({ opacity: o.maskOpacity, outline: o.maskOutline });
+    };
+    display();
     this.#layerCleanups.push(
+      editor.subscribeOptions(() => (display(), this.draw())),
       () => this.#renderer?.destroy(),
       () => Object.values(layers).forEach((l) => l.destroy()),
       this.#addTool('select'),

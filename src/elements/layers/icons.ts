@@ -23,6 +23,8 @@ export const ICONS: Record<string, string> = {
   'copy-previous': 'M6 8 H14 V17 H6 Z M10 2 L7 5 M10 2 L13 5 M10 2 V6',
   'copy-next': 'M6 3 H14 V12 H6 Z M10 18 L7 15 M10 18 L13 15 M10 18 V14',
   unlock: 'M5 9 H15 V17 H5 Z M7 9 V6 A3 3 0 0 1 13 5',
+  outline: 'M10 3 A7 7 0 1 0 10 17 A7 7 0 1 0 10 3 M10 6 A4 4 0 1 0 10 14 A4 4 0 1 0 10 6',
+  'paint-empty': 'M3 3 H12 V12 H3 Z M8 12 V17 H17 V8 H12',
 };
 
 /** An `aria-hidden` SVG of icon `name`, drawn in `currentColor`. */
