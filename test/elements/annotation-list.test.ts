@@ -63,7 +63,7 @@ async function setup() {
       ],
     },
     { label: 'liver', kind: 'mask', slice: 0, mask: { data: mask } },
-  ]) as [{ id: string }, { id: string }, { id: string }];
+  ]) as unknown as [{ id: string }, { id: string }, { id: string }];
   doc.clearHistory();
   await list.updateComplete;
   const rows = () => [...list.shadowRoot!.querySelectorAll<HTMLElement>('[part~="row"]')];
@@ -150,7 +150,7 @@ describe('<vx-annotation-list>', () => {
   });
 
   it('H and L hide and lock one annotation as view state; the buttons do the same', async () => {
-    const { viewer, list, doc, ids, row, settle } = await setup();
+    const { viewer, doc, ids, row, settle } = await setup();
     await clickOn(row(ids.box)!.querySelector('[part~="item"]')!);
     await settle();
     const version = doc.version;
