@@ -122,3 +122,6 @@ export { viewerHostContext, editorContext } from './elements/viewer-host.js';
 export type { ViewerHost } from './elements/viewer-host.js';
 export { LinkedViewerController, type LinkedViewer } from './elements/controllers/linked-viewer.js';
 export { KEY_PRECEDENCE, type KeyStage } from './elements/controllers/keyboard-controller.js';
+export type { VolumeAnnotation, VolumeRle, VolumeSliceRle } from './core/annotation/types.js';
+export type { NewVolumeTarget, VolumeSource } from './core/annotation/document.js';
+export type { VolumeHandle } from './core/mask/volume-handle.js';

@@ -341,3 +341,11 @@ export {
 } from './mask/volume.js';
 export type { Volume } from './mask/volume.js';
 export * from './effects/index.js';
+
+// Volume annotations (one instance, a sparse 3D mask over the stack)
+export type { VolumeAnnotation, VolumeRle, VolumeSliceRle } from './annotation/types.js';
+export type { NewVolumeTarget, VolumeSource } from './annotation/document.js';
+export { volumeOf, plainMask, toVolumeHandle } from './annotation/shapes.js';
+export type { StackSize } from './annotation/shapes.js';
+export { VolumeHandle, volumeFromRle, isVolumeRle } from './mask/volume-handle.js';
+export type { VolumeChangeInfo } from './mask/volume-handle.js';

@@ -22,7 +22,12 @@ const TOOLS: { id: string; label: string; kind?: AnnotationKind }[] = [
   { id: 'eraser', label: 'Eraser' },
 ];
 
-const KIND_NAMES: Record<AnnotationKind, string> = { box: 'boxes', polygon: 'polygons', mask: 'masks' };
+const KIND_NAMES: Record<AnnotationKind, string> = {
+  box: 'boxes',
+  polygon: 'polygons',
+  mask: 'masks',
+  volume: 'volumes',
+};
 
 /**
  * Why the active label forbids tool `t` (its `LabelDef.kinds` lack the kind the tool creates), or undefined

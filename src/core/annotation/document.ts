@@ -1,6 +1,23 @@
 import { ErrorCode, VoxmarkError } from '../errors.js';
 import { type MaskRegion, type Rect, SparseMask, unionRect } from '../mask/sparse-mask.js';
-import { type MaskSource, type Shape, SHAPES, sparseOf } from './shapes.js';
+import {
+  type Box3,
+  SparseVolume,
+  unionBox,
+  type VolumeEdit,
+  type VolumeMemo,
+} from '../mask/sparse-volume.js';
+import type { Volume } from '../mask/volume.js';
+import { VolumeHandle } from '../mask/volume-handle.js';
+import {
+  type MaskSource,
+  plainMask,
+  type Shape,
+  SHAPES,
+  sparseOf,
+  volumeOf,
+  type VolumeSource,
+} from './shapes.js';
 import {
   type Annotation,
   type AnnotationFields,
@@ -15,17 +32,19 @@ import {
   type Point,
 } from './types.js';
 
-export type { MaskSource } from './shapes.js';
+export type { MaskSource, VolumeSource } from './shapes.js';
 
 /** What `add` accepts: an annotation without id or times (they are assigned when missing). */
 export interface AnnotationInput {
   id?: string;
   label: string;
   kind: AnnotationKind;
-  slice: number;
+  /** Required for every kind but 'volume', whose slice is derived (its first painted slice) and ignored here. */
+  slice?: number;
   box?: Box;
   points?: Point[];
-  mask?: MaskSource;
+  /** A mask's pixels (`MaskSource`), or a volume's voxels (`VolumeSource`, e.g. `{ data }` of w×h×depth). */
+  mask?: MaskSource | VolumeSource;
   attributes?: Record<string, AttributeValue>;
   createdAt?: string;
   updatedAt?: string;
@@ -60,6 +79,16 @@ export interface DocumentChange extends ChangeSet {
   cause: 'edit' | 'undo' | 'redo';
   /** For mask annotations whose pixels changed: the changed rectangle, by annotation id. */
   maskRects: Map<string, Rect>;
+  /** For volume annotations whose voxels changed (or that were added, removed or relabelled): the box of voxels, by id. */
+  volumeBoxes: Map<string, Box3>;
+}
+
+/** What `editVolume` paints when it creates a new volume instance. */
+export interface NewVolumeTarget {
+  label: string;
+  /** Default: a new id. Must not be in use. */
+  id?: string;
+  attributes?: Record<string, AttributeValue>;
 }
 
 /** A subscriber receives one change set per committed edit (never one per pointer move). */
@@ -87,6 +116,7 @@ interface Transaction {
   updated: Map<string, { before: Annotation; after: Annotation }>;
   deleted: Map<string, Annotation>;
   maskRects: Map<string, Rect>;
+  volumeBoxes: Map<string, Box3>;
   cause: DocumentChange['cause'];
 }
 
@@ -228,8 +258,9 @@ export class AnnotationDocument {
     if (!before) throw bad(`No annotation with id ${id}`);
     if ('id' in patch || 'kind' in patch) throw bad('update cannot change id or kind');
     const merged: AnnotationInput = { ...this.plain(before), ...patch, id, kind: before.kind };
-    // A mask's pixels are shared, never copied: a patch without a mask keeps them.
-    if (merged.mask === undefined) merged.mask = sparseOf(before);
+    // A mask's pixels (a volume's voxels) are shared, never copied: a patch without a mask keeps them.
+    if (merged.mask === undefined)
+      merged.mask = sparseOf(before) ?? (before.mask as VolumeHandle | undefined);
     merged.createdAt = before.createdAt;
     merged.updatedAt = patch.updatedAt ?? this.now().toISOString();
     const after = this.build(merged);
@@ -281,6 +312,7 @@ export class AnnotationDocument {
       updated: new Map(),
       deleted: new Map(),
       maskRects: new Map(),
+      volumeBoxes: new Map(),
       cause: 'edit',
     };
   }
@@ -303,6 +335,7 @@ export class AnnotationDocument {
       origin: tx.origin,
       cause: tx.cause,
       maskRects: tx.maskRects,
+      volumeBoxes: tx.volumeBoxes,
     };
     if (!change.created.length && !change.updated.length && !change.deleted.length) return;
     if (tx.origin === 'local' && tx.cause === 'edit') {
@@ -408,6 +441,85 @@ export class AnnotationDocument {
     return new SparseMask(this.width, this.height);
   }
 
+  /**
+   * A dense copy of a volume annotation's voxels: `{ data, width, height, depth }` in the stack's acquisition
+   * order (index z·width·height + y·width + x, 1 = inside). Undefined when id is not a volume annotation.
+   * Allocates width·height·depth bytes: renderers and tools read `getSparseVolume` instead.
+   */
+  getVolume(id: string): Volume | undefined {
+    const a = this.items.get(id);
+    return a && volumeOf(a)?.toVolume();
+  }
+
+  /** The sparse voxels (frozen, shared: `clone()` to change) of a volume annotation, for renderers and tools. */
+  getSparseVolume(id: string): SparseVolume | undefined {
+    const a = this.items.get(id);
+    return a && volumeOf(a);
+  }
+
+  /**
+   * The volume annotations with painted voxels on acquisition slice `slice`, in drawing order. (`bySlice`
+   * lists a volume only on its first painted slice, its `slice`.) O(volume annotations).
+   */
+  volumesAt(slice: number): Annotation[] {
+    return this.annotations.filter((a) => volumeOf(a)?.slice(slice) !== undefined);
+  }
+
+  /**
+   * Opens an edit of a volume annotation, for a brush or eraser in any plane. Paint through the returned
+   * `VolumeEdit` (`draft(z)`, or `paintPlaneStroke` / `paintSphere` of `mask/paint-3d`), then:
+   *  - `edit.commit()` puts every touched slice into the document as ONE change set and ONE undo step (the
+   *    annotation is replaced by a new version sharing every untouched tile, so history costs only the tiles
+   *    the edit touched; undo and redo restore the exact voxels). It returns the edit's `VolumeMemo` (its
+   *    `box` is the voxels it may have changed), or null when no voxel changed (then nothing is committed).
+   *  - `edit.cancel()` drops it: the document never changed.
+   *
+   * `target` is the id of a volume annotation, or `{ label, id?, attributes? }` to paint a new instance,
+   * which `commit()` adds (with all its painted voxels) as one undoable creation; nothing is added when
+   * nothing was painted. An erased-empty volume stays in the document (with `slice` 0); remove it in the same
+   * step with `doc.transact(() => { edit.commit(); doc.remove(id); })` if the tool wants that.
+   *
+   * The edit is based on the volume as it was when opened: `commit()` throws VoxmarkError('invalid-argument')
+   * when the annotation changed or was removed meanwhile (and leaves the document as it is). Several edits
+   * may be open at once (one per instance). Throws 'invalid-argument' for an unknown id, an id that is not a
+   * volume, an id in use for a new instance, and a new instance when the document does not know its depth.
+   */
+  editVolume(target: string | NewVolumeTarget, options: EditOptions = {}): VolumeEdit {
+    if (typeof target === 'string') {
+      const a = this.items.get(target);
+      const handle = a?.mask;
+      if (!(handle instanceof VolumeHandle)) throw bad(`No volume annotation with id ${target}`);
+      const draft = handle.volume.clone();
+      return draft.edit((memo) => this.commitVolumeEdit(target, handle, draft, memo, options));
+    }
+    if (!target || typeof target.label !== 'string' || !target.label) throw bad('A new volume needs a label');
+    if (this.depth === undefined) throw bad('A new volume needs a document that knows its depth');
+    const id = target.id ?? this.createId();
+    if (this.items.has(id)) throw bad(`An annotation with id ${id} already exists`);
+    const volume = new SparseVolume(this.width, this.height, this.depth);
+    return volume.edit((memo) => {
+      if (!memo) return null;
+      const input: AnnotationInput = { id, label: target.label, kind: 'volume', mask: volume };
+      if (target.attributes) input.attributes = target.attributes;
+      this.add(input, options);
+      return memo;
+    });
+  }
+
+  private commitVolumeEdit(
+    id: string,
+    from: VolumeHandle,
+    volume: SparseVolume,
+    memo: VolumeMemo | null,
+    options: EditOptions,
+  ): VolumeMemo | null {
+    if (!memo) return null;
+    if (this.items.get(id)?.mask !== from)
+      throw bad(`Volume ${id} changed or was removed while it was edited: the edit was not applied`);
+    this.update(id, { mask: new VolumeHandle(volume, { from, box: memo.box, bytes: memo.bytes }) }, options);
+    return memo;
+  }
+
   /** Plain JSON: size and every annotation, masks as COCO RLE of their bbox. */
   toJSON(): AnnotationDocumentJSON {
     const json: AnnotationDocumentJSON = {
@@ -432,22 +544,24 @@ export class AnnotationDocument {
 
   private plainWithMask(a: Annotation): AnnotationJSON {
     const out = this.plain(a) as AnnotationFields;
-    if (a.mask) out.mask = { rle: a.mask.rle, bbox: [...a.mask.bbox] };
+    if (a.mask) out.mask = plainMask(a.mask);
     return out as AnnotationJSON;
   }
 
   private build(input: AnnotationInput): Annotation {
     if (!input || typeof input !== 'object') throw bad('Annotation must be an object');
-    const { label, kind, slice } = input;
+    const { label, kind } = input;
     if (typeof label !== 'string' || !label) throw bad('Annotation label must be a non-empty string');
     if (!(AnnotationKinds as readonly string[]).includes(kind))
       throw bad(`Unknown annotation kind ${String(kind)}`);
-    if (!Number.isInteger(slice) || slice < 0 || (this.depth !== undefined && slice >= this.depth))
+    const { mask, ...outline } = SHAPES[kind].build(input, this);
+    // A volume's slice is its first painted slice (0 when empty), whatever the input says.
+    const slice = mask instanceof VolumeHandle ? (mask.volume.paintedSlices()[0] ?? 0) : input.slice;
+    if (!Number.isInteger(slice) || slice! < 0 || (this.depth !== undefined && slice! >= this.depth))
       throw bad(`Slice ${slice} is out of range`);
     const id = input.id ?? this.createId();
     if (typeof id !== 'string' || !id) throw bad('Annotation id must be a non-empty string');
     const stamp = this.now().toISOString();
-    const { mask, ...outline } = SHAPES[kind].build(input, this);
     const a = { id, label, kind, slice, ...outline } as Annotation;
     if (input.attributes) {
       for (const [k, v] of Object.entries(input.attributes))
@@ -537,6 +651,7 @@ export class AnnotationDocument {
       tx.updated.set(a.id, { before: deleted, after: a });
     } else tx.created.set(a.id, a);
     this.noteMask(tx, a.id, this.maskRect(sparseOf(a)));
+    this.noteVolume(tx, a.id, volumeOf(a)?.bbox() ?? null);
   }
 
   private applyUpdate(before: Annotation, after: Annotation, rect?: Rect | null): void {
@@ -562,6 +677,11 @@ export class AnnotationDocument {
       } else if (before.slice !== after.slice || before.label !== after.label)
         this.noteMask(tx, after.id, this.maskRect(ma));
     }
+    if (after.mask instanceof VolumeHandle) this.noteVolume(tx, after.id, volumeChange(before, after));
+  }
+
+  private noteVolume(tx: Transaction, id: string, box: Box3 | null): void {
+    if (box) tx.volumeBoxes.set(id, unionBox(tx.volumeBoxes.get(id) ?? null, box));
   }
 
   private applyDelete(a: Annotation): void {
@@ -576,6 +696,7 @@ export class AnnotationDocument {
       } else tx.deleted.set(a.id, a);
     }
     this.noteMask(tx, a.id, this.maskRect(sparseOf(a)));
+    this.noteVolume(tx, a.id, volumeOf(a)?.bbox() ?? null);
   }
 
   private replay(entry: HistoryEntry, backwards: boolean): void {
@@ -618,13 +739,17 @@ export class AnnotationDocument {
   private entryBytes(change: ChangeSet): number {
     const cost = (a: Annotation) =>
       160 + (a.points?.length ?? 0) * 24 + JSON.stringify(a.attributes ?? {}).length;
+    const own = (a: Annotation) => (sparseOf(a) ?? volumeOf(a))?.bytes ?? 0;
     let bytes = 0;
-    for (const a of change.created) bytes += cost(a) + (sparseOf(a)?.bytes ?? 0);
-    for (const a of change.deleted) bytes += cost(a) + (sparseOf(a)?.bytes ?? 0);
+    for (const a of change.created) bytes += cost(a) + own(a);
+    for (const a of change.deleted) bytes += cost(a) + own(a);
     for (const { before, after } of change.updated) {
       bytes += cost(before) + cost(after);
       const ma = sparseOf(after);
       if (ma && ma !== sparseOf(before)) bytes += ma.ownedBytes;
+      if (after.mask instanceof VolumeHandle && after.mask !== before.mask)
+        bytes +=
+          after.mask.change && after.mask.change.from === before.mask ? after.mask.change.bytes : own(after);
     }
     return bytes;
   }
@@ -663,6 +788,18 @@ export class AnnotationDocument {
       }
     }
   }
+}
+
+/**
+ * The voxels a volume update changed: the edit's box when one version was edited from the other (an edit, or
+ * its undo), else both versions' extents (a relabel redraws the whole volume). Null when both are empty.
+ */
+function volumeChange(before: Annotation, after: Annotation): Box3 | null {
+  const [b, a] = [before.mask, after.mask];
+  if (a instanceof VolumeHandle && a.change && a.change.from === b) return a.change.box;
+  if (b instanceof VolumeHandle && b.change && b.change.from === a) return b.change.box;
+  const boxes = [volumeOf(before)?.bbox(), volumeOf(after)?.bbox()].filter((x) => x) as Box3[];
+  return boxes.reduce<Box3 | null>((u, x) => unionBox(u, x), null);
 }
 
 /** Creates an empty AnnotationDocument for a stack of the given size. */

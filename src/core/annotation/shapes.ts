@@ -2,6 +2,8 @@ import { ErrorCode, VoxmarkError } from '../errors.js';
 import { MaskHandle, type MaskRle } from '../mask/mask-handle.js';
 import { decodeRle } from '../mask/rle.js';
 import { type MaskRegion, SparseMask } from '../mask/sparse-mask.js';
+import { SparseVolume } from '../mask/sparse-volume.js';
+import { isVolumeRle, VolumeHandle, volumeFromRle, type VolumeRle } from '../mask/volume-handle.js';
 import {
   type Bounds,
   edgeAt,
@@ -22,18 +24,32 @@ export type MaskSource =
   | MaskRegion // bbox-sized, row-major
   | SparseMask; // a mask painted by a tool (a draft is frozen and adopted)
 
+/** Volume forms a document accepts for a 'volume' annotation. */
+export type VolumeSource =
+  | MaskInput // dense, width × height × depth, index z·w·h + y·w + x, non-zero = inside
+  | VolumeRle // the serialized form: a COCO RLE per painted slice
+  | SparseVolume // adopted and frozen
+  | VolumeHandle; // another volume annotation's handle (shared, never copied)
+
 /** The geometry fields an annotation input may carry, before they are checked. */
 export interface GeometryInput {
   box?: Box;
   points?: Point[];
-  mask?: MaskSource;
+  mask?: MaskSource | VolumeSource;
 }
 
 /** Checked, frozen geometry fields of one annotation. */
 export interface Geometry {
   box?: Box;
   points?: Point[];
-  mask?: MaskHandle;
+  mask?: MaskHandle | VolumeHandle;
+}
+
+/** The stack size a shape builds for: width and height, and the number of slices when known. */
+export interface StackSize {
+  width: number;
+  height: number;
+  depth?: number | undefined;
 }
 
 /** What a shape draws while it is edited: its outline, or its pixels. */
@@ -69,19 +85,25 @@ export function measureOf(
  */
 export interface Shape<A extends Annotation = Annotation> {
   /** Checks the input's geometry for this kind and returns it frozen. Throws VoxmarkError('invalid-argument'). */
-  build(input: GeometryInput, size: { width: number; height: number }): Geometry;
+  build(input: GeometryInput, size: StackSize): Geometry;
   /** A plain, unfrozen copy of the box or points (a mask's pixels are shared, never copied: `sparseOf`). */
   copy(a: A): GeometryInput;
-  /** Bounds [minX, minY, maxX, maxY] in image pixels, or null for an empty mask. */
-  bounds(a: A): Bounds | null;
+  /**
+   * Bounds [minX, minY, maxX, maxY] in image pixels, or null for an empty mask. `slice` matters only for a
+   * volume (default its `slice`): the bounds of its voxels on that slice.
+   */
+  bounds(a: A, slice?: number): Bounds | null;
   /** The geometry moved by (dx, dy), as fields for `update` (a mask moves by whole pixels). */
   translate(a: A, dx: number, dy: number): GeometryInput;
-  /** Whether (x, y) is inside, or within `tol` of the outline. Callers check the bounds first. */
-  hit(a: A, x: number, y: number, tol: number): boolean;
+  /**
+   * Whether (x, y) is inside, or within `tol` of the outline. Callers check the bounds first. `slice` matters
+   * only for a volume (default its `slice`).
+   */
+  hit(a: A, x: number, y: number, tol: number, slice?: number): boolean;
   /** Whether (x, y) is within `tol` of the outline (never true for a mask, which has no outline). */
   hitOutline(a: A, x: number, y: number, tol: number): boolean;
-  /** What to draw for this annotation while a tool edits it. */
-  preview(a: A): ShapePreview | null;
+  /** What to draw for this annotation while a tool edits it (for a volume: its mask on `slice`). */
+  preview(a: A, slice?: number): ShapePreview | null;
   /**
    * Its size for lists and reports (`<vx-annotation-list>`): area, length or volume, in mm when `mm` (mm per
    * pixel in x, y and z) is given, else in pixels. Optional: a kind without it shows no size.
@@ -142,13 +164,12 @@ const polygonShape: Shape<AnnotationOf<'polygon'>> = {
 const maskShape: Shape<AnnotationOf<'mask'>> = {
   build({ mask }, size) {
     if (!mask) throw bad('A mask annotation needs a mask');
+    if (mask instanceof VolumeHandle || mask instanceof SparseVolume || isVolumeRle(mask))
+      throw bad('A mask annotation needs a 2D mask, not a volume');
     return { mask: new MaskHandle(toSparse(mask, size.width, size.height)) };
   },
   copy: () => ({}),
-  bounds(a) {
-    const m = sparseOf(a)?.bbox();
-    return m ? [m[0], m[1], m[0] + m[2], m[1] + m[3]] : null;
-  },
+  bounds: (a) => maskBounds(sparseOf(a)),
   translate(a, dx, dy) {
     const m = sparseOf(a);
     return m ? { mask: translateMask(m, Math.round(dx), Math.round(dy)) } : {};
@@ -165,11 +186,41 @@ const maskShape: Shape<AnnotationOf<'mask'>> = {
   },
 };
 
+function maskBounds(m: SparseMask | undefined): Bounds | null {
+  const b = m?.bbox();
+  return b ? [b[0], b[1], b[0] + b[2], b[1] + b[3]] : null;
+}
+
+/** A volume's shape works on one slice at a time: the `slice` argument, else the annotation's first slice. */
+const volumeShape: Shape<AnnotationOf<'volume'>> = {
+  build: ({ mask }, size) => ({ mask: toVolumeHandle(mask, size) }),
+  copy: () => ({}),
+  bounds: (a, slice = a.slice) => maskBounds(volumeOf(a)?.slice(slice)),
+  translate(a, dx, dy) {
+    const v = volumeOf(a);
+    if (!v) return {};
+    const [mx, my] = [Math.round(dx), Math.round(dy)];
+    const moved = v.paintedSlices().map((z) => [z, translateMask(v.slice(z)!, mx, my)] as const);
+    return { mask: SparseVolume.fromSlices(v.width, v.height, v.depth, moved) };
+  },
+  hit: (a, x, y, _tol, slice = a.slice) => volumeOf(a)?.get(Math.floor(x), Math.floor(y), slice) === 1,
+  hitOutline: () => false,
+  preview(a, slice = a.slice) {
+    const m = volumeOf(a)?.slice(slice);
+    return m ? { mask: m } : null;
+  },
+  measure(a, mm) {
+    const v = volumeOf(a);
+    return v ? measureOf(v.voxelCount(), 3, mm) : null;
+  },
+};
+
 /** The shape of every annotation kind. */
 export const SHAPES: { readonly [K in AnnotationKind]: Shape<AnnotationOf<K>> } = Object.freeze({
   box: boxShape,
   polygon: polygonShape,
   mask: maskShape,
+  volume: volumeShape,
 });
 
 /** The shape of an annotation's kind. */
@@ -180,6 +231,53 @@ export function shapeOf<A extends Annotation>(a: A): Shape<A> {
 /** The pixels behind a mask annotation of a document (frozen, shared), or undefined. */
 export function sparseOf(a: Annotation): SparseMask | undefined {
   return a.mask instanceof MaskHandle ? a.mask.sparse : undefined;
+}
+
+/** The voxels behind a volume annotation of a document (frozen, shared: `clone()` to change), or undefined. */
+export function volumeOf(a: Annotation): SparseVolume | undefined {
+  return a.mask instanceof VolumeHandle ? a.mask.volume : undefined;
+}
+
+/** The serialized form of an annotation's mask or volume, as a plain object with its own arrays. */
+export function plainMask(mask: MaskRle | VolumeRle): MaskRle | VolumeRle {
+  if (isVolumeRle(mask))
+    return { depth: mask.depth, slices: mask.slices.map((s) => ({ z: s.z, rle: s.rle, bbox: [...s.bbox] })) };
+  const [x, y, w, h] = mask.bbox;
+  return { rle: mask.rle, bbox: [x, y, w, h] };
+}
+
+/**
+ * Converts any accepted volume form into a frozen VolumeHandle of the stack's size. A dense volume must be
+ * width × height × depth bytes, depth being the document's when it knows it (else any whole number of
+ * slices); a serialized one must have the document's depth. Throws VoxmarkError('invalid-argument').
+ */
+export function toVolumeHandle(src: VolumeSource | MaskSource | undefined, size: StackSize): VolumeHandle {
+  const { width, height, depth } = size;
+  if (!src || typeof src !== 'object') throw bad('A volume annotation needs a mask (its voxels)');
+  const checkDepth = (d: number) => {
+    if (depth !== undefined && d !== depth) throw bad(`The volume has ${d} slices, the stack ${depth}`);
+  };
+  if (src instanceof VolumeHandle || src instanceof SparseVolume) {
+    const v = src instanceof VolumeHandle ? src.volume : src;
+    if (v.width !== width || v.height !== height)
+      throw bad(`The volume is ${v.width}×${v.height}, the document ${width}×${height}`);
+    checkDepth(v.depth);
+    return src instanceof VolumeHandle ? src : new VolumeHandle(src);
+  }
+  if (isVolumeRle(src)) {
+    checkDepth(src.depth);
+    return new VolumeHandle(volumeFromRle(src, width, height));
+  }
+  if ('data' in src && src.data instanceof Uint8Array && !('bbox' in src)) {
+    const area = width * height;
+    const d = depth ?? src.data.length / area;
+    if (src.data.length !== area * d || !Number.isInteger(d) || d < 1)
+      throw bad(
+        `Volume data holds ${src.data.length} bytes; a ${width}×${height}×${depth ?? 'n'} stack needs ${depth === undefined ? 'a multiple of ' + area : area * depth}`,
+      );
+    return new VolumeHandle(SparseVolume.fromVolume({ data: src.data, width, height, depth: d }));
+  }
+  throw bad('A volume must be { data: Uint8Array }, { depth, slices }, a SparseVolume or a VolumeHandle');
 }
 
 /** Converts any accepted mask form into a frozen sparse mask of the document's size. */

@@ -1,10 +1,13 @@
 import type { MaskHandle, MaskRle } from '../mask/mask-handle.js';
+import type { VolumeHandle, VolumeRle } from '../mask/volume-handle.js';
 
 export type { MaskRle } from '../mask/mask-handle.js';
 export { MaskHandle } from '../mask/mask-handle.js';
+export type { VolumeRle, VolumeSliceRle } from '../mask/volume-handle.js';
+export { VolumeHandle } from '../mask/volume-handle.js';
 
 /** The kinds of annotation, in the order the label schema and the tools list them. */
-export const AnnotationKinds = ['box', 'polygon', 'mask'] as const;
+export const AnnotationKinds = ['box', 'polygon', 'mask', 'volume'] as const;
 export type AnnotationKind = (typeof AnnotationKinds)[number];
 
 /** An attribute value: what `Annotation.attributes` holds. */
@@ -31,7 +34,10 @@ interface AnnotationBase {
   id: string;
   /** LabelDef.id */
   label: string;
-  /** Index into stack.slices. */
+  /**
+   * Index into stack.slices. For a volume, which spans many slices, it is derived: the first (lowest) slice
+   * with painted voxels, or 0 when the volume is empty; the document keeps it up to date on every edit.
+   */
   slice: number;
   attributes?: Record<string, AttributeValue>;
   /** ISO 8601 times. */
@@ -71,12 +77,28 @@ export interface MaskAnnotation extends AnnotationBase {
   points?: never;
 }
 
-/** One annotation. Geometry is always in image pixel coordinates, whatever the zoom or pan. */
-export type Annotation = BoxAnnotation | PolygonAnnotation | MaskAnnotation;
+/**
+ * A volume annotation: one instance (one id, one label) holding a binary 3D mask over the whole stack, in
+ * acquisition order. In a document the mask is a frozen `VolumeHandle` (its voxels behind `volume`, its
+ * serialized form, a sparse RLE per painted slice, through `toRle()`); a plain `VolumeRle` is accepted
+ * wherever an annotation is only read. `slice` is its first painted slice.
+ */
+export interface VolumeAnnotation extends AnnotationBase {
+  kind: 'volume';
+  mask: VolumeHandle | VolumeRle;
+  box?: never;
+  points?: never;
+}
 
-/** An annotation in its serialized (JSON) form: a mask is a plain `{ rle, bbox }`. */
+/** One annotation. Geometry is always in image pixel coordinates, whatever the zoom or pan. */
+export type Annotation = BoxAnnotation | PolygonAnnotation | MaskAnnotation | VolumeAnnotation;
+
+/** An annotation in its serialized (JSON) form: a mask is a plain `{ rle, bbox }`, a volume a `VolumeRle`. */
 export type AnnotationJSON =
-  BoxAnnotation | PolygonAnnotation | (Omit<MaskAnnotation, 'mask'> & { mask: MaskRle });
+  | BoxAnnotation
+  | PolygonAnnotation
+  | (Omit<MaskAnnotation, 'mask'> & { mask: MaskRle })
+  | (Omit<VolumeAnnotation, 'mask'> & { mask: VolumeRle });
 
 /**
  * Every field any kind of annotation may have, all geometry optional: the loose form of annotations that
@@ -86,7 +108,8 @@ export interface AnnotationFields extends AnnotationBase {
   kind: AnnotationKind;
   box?: Box;
   points?: Point[];
-  mask?: MaskRle;
+  /** A `MaskRle` for a mask, a `VolumeRle` for a volume. */
+  mask?: MaskRle | VolumeRle;
 }
 
 /** The annotation variant of one kind. */

@@ -4,6 +4,7 @@
  * Round trips are exact and fields this version does not know are preserved.
  */
 import { AnnotationDocument, type AnnotationInput } from '../annotation/document.js';
+import { plainMask } from '../annotation/shapes.js';
 import type { Annotation, AnnotationFields, AnnotationJSON } from '../annotation/types.js';
 import { ErrorCode, VoxmarkError } from '../errors.js';
 import type { ImageStack, SliceRef } from '../image/types.js';
@@ -169,8 +170,7 @@ export function plainAnnotation(a: Annotation | AnnotationFields): AnnotationJSO
   const out: AnnotationFields = { id: a.id, label: a.label, kind: a.kind, slice: a.slice };
   if (a.box) out.box = { x: a.box.x, y: a.box.y, width: a.box.width, height: a.box.height };
   if (a.points) out.points = a.points.map((p) => [p[0], p[1]]);
-  if (a.mask)
-    out.mask = { rle: a.mask.rle, bbox: [a.mask.bbox[0], a.mask.bbox[1], a.mask.bbox[2], a.mask.bbox[3]] };
+  if (a.mask) out.mask = plainMask(a.mask);
   if (a.attributes) out.attributes = { ...a.attributes };
   if (a.createdAt !== undefined) out.createdAt = a.createdAt;
   if (a.updatedAt !== undefined) out.updatedAt = a.updatedAt;

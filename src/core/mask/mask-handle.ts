@@ -25,7 +25,7 @@ export class MaskHandle implements MaskRle {
 
   constructor(sparse: SparseMask) {
     let cached: MaskRle | undefined;
-    const serialized = (): MaskRle => (cached ??= encode(sparse));
+    const serialized = (): MaskRle => (cached ??= encodeMask(sparse));
     Object.defineProperties(this, {
       rle: { enumerable: true, get: () => serialized().rle },
       bbox: { enumerable: true, get: () => serialized().bbox },
@@ -44,7 +44,8 @@ export class MaskHandle implements MaskRle {
   }
 }
 
-function encode(sparse: SparseMask): MaskRle {
+/** The serialized (frozen) form of a sparse mask: COCO RLE of its tight bbox, or an empty RLE. */
+export function encodeMask(sparse: SparseMask): MaskRle {
   const r = sparse.region();
   if (!r) return Object.freeze({ rle: EMPTY_RLE, bbox: [0, 0, 0, 0] as MaskRle['bbox'] });
   return Object.freeze({ rle: countsToString(maskToCounts(r.data, r.width, r.height)), bbox: r.bbox });

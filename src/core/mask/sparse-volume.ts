@@ -69,6 +69,7 @@ export class SparseVolume {
   readonly depth: number;
   readonly #slices: (SparseMask | undefined)[];
   #edit: VolumeEdit | null = null;
+  #frozen = false;
 
   constructor(width: number, height: number, depth: number) {
     checkSize(width, height, depth);
@@ -99,6 +100,30 @@ export class SparseVolume {
     return v;
   }
 
+  /**
+   * Builds a volume from frozen per-slice masks (slice z → mask); empty masks are dropped. Every mask must be
+   * width × height; throws 'invalid-argument' otherwise, and 'out-of-range' for a z outside 0…depth-1.
+   */
+  static fromSlices(
+    width: number,
+    height: number,
+    depth: number,
+    slices: Iterable<readonly [number, SparseMask]>,
+  ): SparseVolume {
+    const v = new SparseVolume(width, height, depth);
+    for (const [z, mask] of slices) {
+      if (!Number.isInteger(z) || z < 0 || z >= depth)
+        throw new VoxmarkError(ErrorCode.OutOfRange, `Slice ${z} is outside 0…${depth - 1}`);
+      if (mask.width !== width || mask.height !== height)
+        throw new VoxmarkError(
+          ErrorCode.InvalidArgument,
+          `Slice ${z} is ${mask.width}×${mask.height}, the volume ${width}×${height}`,
+        );
+      if (!mask.isEmpty()) v.#slices[z] = mask.freeze();
+    }
+    return v;
+  }
+
   /** The dense form: index z·width·height + y·width + x, 1 = inside. Allocates width·height·depth bytes. */
   toVolume(): Volume {
     const { width, height, depth } = this;
@@ -111,7 +136,22 @@ export class SparseVolume {
     return { data, width, height, depth };
   }
 
-  /** A snapshot sharing every slice (and so every tile) with this volume. */
+  /**
+   * Makes this volume read-only for good (a document's volumes are frozen): `edit`, `undo` and `redo` throw
+   * 'invalid-argument' from now on. Returns this. `clone()` gives a writable copy that shares the tiles.
+   */
+  freeze(): this {
+    if (this.#edit) throw new VoxmarkError(ErrorCode.InvalidArgument, 'Commit or cancel the open edit first');
+    this.#frozen = true;
+    return this;
+  }
+
+  /** True once `freeze()` was called. */
+  get frozen(): boolean {
+    return this.#frozen;
+  }
+
+  /** A writable snapshot sharing every slice (and so every tile) with this volume. */
   clone(): SparseVolume {
     const v = new SparseVolume(this.width, this.height, this.depth);
     this.#slices.forEach((mask, z) => (v.#slices[z] = mask));
@@ -176,13 +216,16 @@ export class SparseVolume {
 
   /**
    * Starts an edit. Only one edit may be open at a time; it changes nothing until `commit()`.
-   * Throws 'invalid-argument' while another edit is open.
+   * Throws 'invalid-argument' while another edit is open, or when the volume is frozen.
+   * `onCommit`, when given, runs at the end of `commit()` with its memo (null when nothing changed); what
+   * it returns or throws is what `commit()` returns or throws.
    */
-  edit(): VolumeEdit {
+  edit(onCommit?: (memo: VolumeMemo | null) => VolumeMemo | null): VolumeEdit {
+    if (this.#frozen) throw new VoxmarkError(ErrorCode.InvalidArgument, 'This volume is frozen: clone() it');
     if (this.#edit) {
       throw new VoxmarkError(ErrorCode.InvalidArgument, 'An edit of this volume is already open');
     }
-    const edit = new VolumeEdit(this, this.#slices, () => (this.#edit = null));
+    const edit = new VolumeEdit(this, this.#slices, () => (this.#edit = null), onCommit);
     this.#edit = edit;
     return edit;
   }
@@ -198,6 +241,7 @@ export class SparseVolume {
   }
 
   #swap(memo: VolumeMemo, from: 'before' | 'after', to: 'before' | 'after'): void {
+    if (this.#frozen) throw new VoxmarkError(ErrorCode.InvalidArgument, 'This volume is frozen');
     if (this.#edit) throw new VoxmarkError(ErrorCode.InvalidArgument, 'Commit or cancel the open edit first');
     for (const change of memo.slices) {
       if ((this.#slices[change.z] ?? null) !== change[from]) {
@@ -220,13 +264,20 @@ export class VolumeEdit {
   readonly #base: (SparseMask | undefined)[];
   readonly #drafts = new Map<number, SparseMask>();
   readonly #close: () => void;
+  readonly #onCommit: ((memo: VolumeMemo | null) => VolumeMemo | null) | undefined;
   #open = true;
 
-  /** @internal use `SparseVolume.edit()`. */
-  constructor(volume: SparseVolume, slices: (SparseMask | undefined)[], close: () => void) {
+  /** @internal use `SparseVolume.edit()` or `AnnotationDocument.editVolume()`. */
+  constructor(
+    volume: SparseVolume,
+    slices: (SparseMask | undefined)[],
+    close: () => void,
+    onCommit?: (memo: VolumeMemo | null) => VolumeMemo | null,
+  ) {
     this.volume = volume;
     this.#base = slices;
     this.#close = close;
+    this.#onCommit = onCommit;
   }
 
   get open(): boolean {
@@ -300,7 +351,8 @@ export class VolumeEdit {
     }
     for (const change of slices) this.#base[change.z] = change.after ?? undefined;
     this.#finish();
-    return box ? { slices, bytes, box } : null;
+    const memo = box ? { slices, bytes, box } : null;
+    return this.#onCommit ? this.#onCommit(memo) : memo;
   }
 
   /** Drops the drafts: the volume stays as it was. */

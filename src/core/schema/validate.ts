@@ -1,5 +1,6 @@
 import type { Annotation, AnnotationFields } from '../annotation/types.js';
 import { regionRleArea } from '../mask/rle.js';
+import { isVolumeRle } from '../mask/volume-handle.js';
 import { VoxmarkError } from '../errors.js';
 import { attributeValueProblem, escapePointer, ProblemCode, type Problem } from './parse.js';
 import type { LabelDef, LabelSchema } from './types.js';
@@ -95,23 +96,26 @@ function geometryProblems(
       else if (a.points.length < 3)
         add(ProblemCode.EmptyGeometry, '/points', 'a polygon needs at least 3 points');
       break;
-    case 'mask': {
+    case 'mask':
+    case 'volume': {
+      // A volume is one instance: it is checked (and counted) once, over all its slices.
       if (!a.mask) {
-        add(ProblemCode.MissingGeometry, '/mask', 'a mask annotation needs a mask');
+        add(ProblemCode.MissingGeometry, '/mask', `a ${a.kind} annotation needs a mask`);
         break;
       }
       let area = 0;
       try {
-        area = a.mask.bbox[2] > 0 && a.mask.bbox[3] > 0 ? regionRleArea(a.mask) : 0;
+        const parts = isVolumeRle(a.mask) ? a.mask.slices : [a.mask];
+        for (const m of parts) area += m.bbox[2] > 0 && m.bbox[3] > 0 ? regionRleArea(m) : 0;
       } catch (e) {
         add(
           ProblemCode.EmptyMask,
-          '/mask/rle',
-          `the mask cannot be decoded: ${VoxmarkError.is(e) ? e.message : String(e)}`,
+          a.kind === 'mask' ? '/mask/rle' : '/mask/slices',
+          `the ${a.kind} cannot be decoded: ${VoxmarkError.is(e) ? e.message : String(e)}`,
         );
         break;
       }
-      if (area === 0) add(ProblemCode.EmptyMask, '/mask', 'the mask is empty');
+      if (area === 0) add(ProblemCode.EmptyMask, '/mask', `the ${a.kind} is empty`);
       break;
     }
     default:

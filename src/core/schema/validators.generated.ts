@@ -46,7 +46,7 @@ const schema11 = {
           type: 'array',
           minItems: 1,
           uniqueItems: true,
-          items: { type: 'string', enum: ['box', 'polygon', 'mask'] },
+          items: { type: 'string', enum: ['box', 'polygon', 'mask', 'volume'] },
         },
         parent: { $ref: '#/definitions/id' },
         category: { $ref: '#/definitions/codedConcept' },
@@ -153,7 +153,7 @@ const schema12 = {
       type: 'array',
       minItems: 1,
       uniqueItems: true,
-      items: { type: 'string', enum: ['box', 'polygon', 'mask'] },
+      items: { type: 'string', enum: ['box', 'polygon', 'mask', 'volume'] },
     },
     parent: { $ref: '#/definitions/id' },
     category: { $ref: '#/definitions/codedConcept' },
@@ -1452,7 +1452,7 @@ function validate11(data, { instancePath = '', parentData, parentDataProperty, r
             }
             errors++;
           }
-          if (!(data4 === 'box' || data4 === 'polygon' || data4 === 'mask')) {
+          if (!(data4 === 'box' || data4 === 'polygon' || data4 === 'mask' || data4 === 'volume')) {
             const err16 = {
               instancePath: instancePath + '/kinds/' + i0,
               schemaPath: '#/properties/kinds/items/enum',
@@ -2294,7 +2294,7 @@ const schema20 = {
       properties: {
         id: { type: 'string', minLength: 1 },
         label: { type: 'string', minLength: 1 },
-        kind: { enum: ['box', 'polygon', 'mask'] },
+        kind: { enum: ['box', 'polygon', 'mask', 'volume'] },
         slice: { type: 'integer', minimum: 0 },
         box: {
           type: 'object',
@@ -2311,14 +2311,8 @@ const schema20 = {
           items: { type: 'array', items: { type: 'number' }, minItems: 2, maxItems: 2 },
         },
         mask: {
-          description:
-            "COCO compressed RLE (column-major, pycocotools' counts string) of the bbox region [x, y, width, height].",
+          description: "A mask's pixels ({ rle, bbox }), or a volume's voxels ({ depth, slices }).",
           type: 'object',
-          required: ['rle', 'bbox'],
-          properties: {
-            rle: { type: 'string' },
-            bbox: { type: 'array', items: { type: 'integer', minimum: 0 }, minItems: 4, maxItems: 4 },
-          },
         },
         attributes: { type: 'object', additionalProperties: { type: ['string', 'number', 'boolean'] } },
         createdAt: { type: 'string' },
@@ -2327,8 +2321,43 @@ const schema20 = {
       allOf: [
         { if: { properties: { kind: { const: 'box' } } }, then: { required: ['box'] } },
         { if: { properties: { kind: { const: 'polygon' } } }, then: { required: ['points'] } },
-        { if: { properties: { kind: { const: 'mask' } } }, then: { required: ['mask'] } },
+        {
+          if: { properties: { kind: { const: 'mask' } } },
+          then: { required: ['mask'], properties: { mask: { $ref: '#/definitions/maskRle' } } },
+        },
+        {
+          if: { properties: { kind: { const: 'volume' } } },
+          then: { required: ['mask'], properties: { mask: { $ref: '#/definitions/volumeRle' } } },
+        },
       ],
+    },
+    maskRle: {
+      description:
+        "COCO compressed RLE (column-major, pycocotools' counts string) of the bbox region [x, y, width, height].",
+      type: 'object',
+      required: ['rle', 'bbox'],
+      properties: {
+        rle: { type: 'string' },
+        bbox: { type: 'array', items: { type: 'integer', minimum: 0 }, minItems: 4, maxItems: 4 },
+      },
+    },
+    volumeRle: {
+      description:
+        'A volume mask: the number of slices and, for each painted slice z (ascending), its mask as COCO compressed RLE of its bbox. Unpainted slices are absent.',
+      type: 'object',
+      required: ['depth', 'slices'],
+      properties: {
+        depth: { type: 'integer', minimum: 1 },
+        slices: {
+          type: 'array',
+          items: {
+            allOf: [
+              { $ref: '#/definitions/maskRle' },
+              { type: 'object', required: ['z'], properties: { z: { type: 'integer', minimum: 0 } } },
+            ],
+          },
+        },
+      },
     },
   },
 };
@@ -2338,7 +2367,7 @@ const schema21 = {
   properties: {
     id: { type: 'string', minLength: 1 },
     label: { type: 'string', minLength: 1 },
-    kind: { enum: ['box', 'polygon', 'mask'] },
+    kind: { enum: ['box', 'polygon', 'mask', 'volume'] },
     slice: { type: 'integer', minimum: 0 },
     box: {
       type: 'object',
@@ -2352,14 +2381,8 @@ const schema21 = {
     },
     points: { type: 'array', items: { type: 'array', items: { type: 'number' }, minItems: 2, maxItems: 2 } },
     mask: {
-      description:
-        "COCO compressed RLE (column-major, pycocotools' counts string) of the bbox region [x, y, width, height].",
+      description: "A mask's pixels ({ rle, bbox }), or a volume's voxels ({ depth, slices }).",
       type: 'object',
-      required: ['rle', 'bbox'],
-      properties: {
-        rle: { type: 'string' },
-        bbox: { type: 'array', items: { type: 'integer', minimum: 0 }, minItems: 4, maxItems: 4 },
-      },
     },
     attributes: { type: 'object', additionalProperties: { type: ['string', 'number', 'boolean'] } },
     createdAt: { type: 'string' },
@@ -2368,9 +2391,1347 @@ const schema21 = {
   allOf: [
     { if: { properties: { kind: { const: 'box' } } }, then: { required: ['box'] } },
     { if: { properties: { kind: { const: 'polygon' } } }, then: { required: ['points'] } },
-    { if: { properties: { kind: { const: 'mask' } } }, then: { required: ['mask'] } },
+    {
+      if: { properties: { kind: { const: 'mask' } } },
+      then: { required: ['mask'], properties: { mask: { $ref: '#/definitions/maskRle' } } },
+    },
+    {
+      if: { properties: { kind: { const: 'volume' } } },
+      then: { required: ['mask'], properties: { mask: { $ref: '#/definitions/volumeRle' } } },
+    },
   ],
 };
+const schema22 = {
+  description:
+    "COCO compressed RLE (column-major, pycocotools' counts string) of the bbox region [x, y, width, height].",
+  type: 'object',
+  required: ['rle', 'bbox'],
+  properties: {
+    rle: { type: 'string' },
+    bbox: { type: 'array', items: { type: 'integer', minimum: 0 }, minItems: 4, maxItems: 4 },
+  },
+};
+const schema23 = {
+  description:
+    'A volume mask: the number of slices and, for each painted slice z (ascending), its mask as COCO compressed RLE of its bbox. Unpainted slices are absent.',
+  type: 'object',
+  required: ['depth', 'slices'],
+  properties: {
+    depth: { type: 'integer', minimum: 1 },
+    slices: {
+      type: 'array',
+      items: {
+        allOf: [
+          { $ref: '#/definitions/maskRle' },
+          { type: 'object', required: ['z'], properties: { z: { type: 'integer', minimum: 0 } } },
+        ],
+      },
+    },
+  },
+};
+function validate19(data, { instancePath = '', parentData, parentDataProperty, rootData = data } = {}) {
+  let vErrors = null;
+  let errors = 0;
+  if (data && typeof data == 'object' && !Array.isArray(data)) {
+    if (data.depth === undefined) {
+      const err0 = {
+        instancePath,
+        schemaPath: '#/required',
+        keyword: 'required',
+        params: { missingProperty: 'depth' },
+        message: "must have required property '" + 'depth' + "'",
+      };
+      if (vErrors === null) {
+        vErrors = [err0];
+      } else {
+        vErrors.push(err0);
+      }
+      errors++;
+    }
+    if (data.slices === undefined) {
+      const err1 = {
+        instancePath,
+        schemaPath: '#/required',
+        keyword: 'required',
+        params: { missingProperty: 'slices' },
+        message: "must have required property '" + 'slices' + "'",
+      };
+      if (vErrors === null) {
+        vErrors = [err1];
+      } else {
+        vErrors.push(err1);
+      }
+      errors++;
+    }
+    if (data.depth !== undefined) {
+      let data0 = data.depth;
+      if (!(typeof data0 == 'number' && !(data0 % 1) && !isNaN(data0) && isFinite(data0))) {
+        const err2 = {
+          instancePath: instancePath + '/depth',
+          schemaPath: '#/properties/depth/type',
+          keyword: 'type',
+          params: { type: 'integer' },
+          message: 'must be integer',
+        };
+        if (vErrors === null) {
+          vErrors = [err2];
+        } else {
+          vErrors.push(err2);
+        }
+        errors++;
+      }
+      if (typeof data0 == 'number' && isFinite(data0)) {
+        if (data0 < 1 || isNaN(data0)) {
+          const err3 = {
+            instancePath: instancePath + '/depth',
+            schemaPath: '#/properties/depth/minimum',
+            keyword: 'minimum',
+            params: { comparison: '>=', limit: 1 },
+            message: 'must be >= 1',
+          };
+          if (vErrors === null) {
+            vErrors = [err3];
+          } else {
+            vErrors.push(err3);
+          }
+          errors++;
+        }
+      }
+    }
+    if (data.slices !== undefined) {
+      let data1 = data.slices;
+      if (Array.isArray(data1)) {
+        const len0 = data1.length;
+        for (let i0 = 0; i0 < len0; i0++) {
+          let data2 = data1[i0];
+          if (data2 && typeof data2 == 'object' && !Array.isArray(data2)) {
+            if (data2.rle === undefined) {
+              const err4 = {
+                instancePath: instancePath + '/slices/' + i0,
+                schemaPath: '#/definitions/maskRle/required',
+                keyword: 'required',
+                params: { missingProperty: 'rle' },
+                message: "must have required property '" + 'rle' + "'",
+              };
+              if (vErrors === null) {
+                vErrors = [err4];
+              } else {
+                vErrors.push(err4);
+              }
+              errors++;
+            }
+            if (data2.bbox === undefined) {
+              const err5 = {
+                instancePath: instancePath + '/slices/' + i0,
+                schemaPath: '#/definitions/maskRle/required',
+                keyword: 'required',
+                params: { missingProperty: 'bbox' },
+                message: "must have required property '" + 'bbox' + "'",
+              };
+              if (vErrors === null) {
+                vErrors = [err5];
+              } else {
+                vErrors.push(err5);
+              }
+              errors++;
+            }
+            if (data2.rle !== undefined) {
+              if (typeof data2.rle !== 'string') {
+                const err6 = {
+                  instancePath: instancePath + '/slices/' + i0 + '/rle',
+                  schemaPath: '#/definitions/maskRle/properties/rle/type',
+                  keyword: 'type',
+                  params: { type: 'string' },
+                  message: 'must be string',
+                };
+                if (vErrors === null) {
+                  vErrors = [err6];
+                } else {
+                  vErrors.push(err6);
+                }
+                errors++;
+              }
+            }
+            if (data2.bbox !== undefined) {
+              let data4 = data2.bbox;
+              if (Array.isArray(data4)) {
+                if (data4.length > 4) {
+                  const err7 = {
+                    instancePath: instancePath + '/slices/' + i0 + '/bbox',
+                    schemaPath: '#/definitions/maskRle/properties/bbox/maxItems',
+                    keyword: 'maxItems',
+                    params: { limit: 4 },
+                    message: 'must NOT have more than 4 items',
+                  };
+                  if (vErrors === null) {
+                    vErrors = [err7];
+                  } else {
+                    vErrors.push(err7);
+                  }
+                  errors++;
+                }
+                if (data4.length < 4) {
+                  const err8 = {
+                    instancePath: instancePath + '/slices/' + i0 + '/bbox',
+                    schemaPath: '#/definitions/maskRle/properties/bbox/minItems',
+                    keyword: 'minItems',
+                    params: { limit: 4 },
+                    message: 'must NOT have fewer than 4 items',
+                  };
+                  if (vErrors === null) {
+                    vErrors = [err8];
+                  } else {
+                    vErrors.push(err8);
+                  }
+                  errors++;
+                }
+                const len1 = data4.length;
+                for (let i1 = 0; i1 < len1; i1++) {
+                  let data5 = data4[i1];
+                  if (!(typeof data5 == 'number' && !(data5 % 1) && !isNaN(data5) && isFinite(data5))) {
+                    const err9 = {
+                      instancePath: instancePath + '/slices/' + i0 + '/bbox/' + i1,
+                      schemaPath: '#/definitions/maskRle/properties/bbox/items/type',
+                      keyword: 'type',
+                      params: { type: 'integer' },
+                      message: 'must be integer',
+                    };
+                    if (vErrors === null) {
+                      vErrors = [err9];
+                    } else {
+                      vErrors.push(err9);
+                    }
+                    errors++;
+                  }
+                  if (typeof data5 == 'number' && isFinite(data5)) {
+                    if (data5 < 0 || isNaN(data5)) {
+                      const err10 = {
+                        instancePath: instancePath + '/slices/' + i0 + '/bbox/' + i1,
+                        schemaPath: '#/definitions/maskRle/properties/bbox/items/minimum',
+                        keyword: 'minimum',
+                        params: { comparison: '>=', limit: 0 },
+                        message: 'must be >= 0',
+                      };
+                      if (vErrors === null) {
+                        vErrors = [err10];
+                      } else {
+                        vErrors.push(err10);
+                      }
+                      errors++;
+                    }
+                  }
+                }
+              } else {
+                const err11 = {
+                  instancePath: instancePath + '/slices/' + i0 + '/bbox',
+                  schemaPath: '#/definitions/maskRle/properties/bbox/type',
+                  keyword: 'type',
+                  params: { type: 'array' },
+                  message: 'must be array',
+                };
+                if (vErrors === null) {
+                  vErrors = [err11];
+                } else {
+                  vErrors.push(err11);
+                }
+                errors++;
+              }
+            }
+          } else {
+            const err12 = {
+              instancePath: instancePath + '/slices/' + i0,
+              schemaPath: '#/definitions/maskRle/type',
+              keyword: 'type',
+              params: { type: 'object' },
+              message: 'must be object',
+            };
+            if (vErrors === null) {
+              vErrors = [err12];
+            } else {
+              vErrors.push(err12);
+            }
+            errors++;
+          }
+          if (data2 && typeof data2 == 'object' && !Array.isArray(data2)) {
+            if (data2.z === undefined) {
+              const err13 = {
+                instancePath: instancePath + '/slices/' + i0,
+                schemaPath: '#/properties/slices/items/allOf/1/required',
+                keyword: 'required',
+                params: { missingProperty: 'z' },
+                message: "must have required property '" + 'z' + "'",
+              };
+              if (vErrors === null) {
+                vErrors = [err13];
+              } else {
+                vErrors.push(err13);
+              }
+              errors++;
+            }
+            if (data2.z !== undefined) {
+              let data6 = data2.z;
+              if (!(typeof data6 == 'number' && !(data6 % 1) && !isNaN(data6) && isFinite(data6))) {
+                const err14 = {
+                  instancePath: instancePath + '/slices/' + i0 + '/z',
+                  schemaPath: '#/properties/slices/items/allOf/1/properties/z/type',
+                  keyword: 'type',
+                  params: { type: 'integer' },
+                  message: 'must be integer',
+                };
+                if (vErrors === null) {
+                  vErrors = [err14];
+                } else {
+                  vErrors.push(err14);
+                }
+                errors++;
+              }
+              if (typeof data6 == 'number' && isFinite(data6)) {
+                if (data6 < 0 || isNaN(data6)) {
+                  const err15 = {
+                    instancePath: instancePath + '/slices/' + i0 + '/z',
+                    schemaPath: '#/properties/slices/items/allOf/1/properties/z/minimum',
+                    keyword: 'minimum',
+                    params: { comparison: '>=', limit: 0 },
+                    message: 'must be >= 0',
+                  };
+                  if (vErrors === null) {
+                    vErrors = [err15];
+                  } else {
+                    vErrors.push(err15);
+                  }
+                  errors++;
+                }
+              }
+            }
+          } else {
+            const err16 = {
+              instancePath: instancePath + '/slices/' + i0,
+              schemaPath: '#/properties/slices/items/allOf/1/type',
+              keyword: 'type',
+              params: { type: 'object' },
+              message: 'must be object',
+            };
+            if (vErrors === null) {
+              vErrors = [err16];
+            } else {
+              vErrors.push(err16);
+            }
+            errors++;
+          }
+        }
+      } else {
+        const err17 = {
+          instancePath: instancePath + '/slices',
+          schemaPath: '#/properties/slices/type',
+          keyword: 'type',
+          params: { type: 'array' },
+          message: 'must be array',
+        };
+        if (vErrors === null) {
+          vErrors = [err17];
+        } else {
+          vErrors.push(err17);
+        }
+        errors++;
+      }
+    }
+  } else {
+    const err18 = {
+      instancePath,
+      schemaPath: '#/type',
+      keyword: 'type',
+      params: { type: 'object' },
+      message: 'must be object',
+    };
+    if (vErrors === null) {
+      vErrors = [err18];
+    } else {
+      vErrors.push(err18);
+    }
+    errors++;
+  }
+  validate19.errors = vErrors;
+  return errors === 0;
+}
+function validate18(data, { instancePath = '', parentData, parentDataProperty, rootData = data } = {}) {
+  let vErrors = null;
+  let errors = 0;
+  const _errs2 = errors;
+  let valid1 = true;
+  const _errs3 = errors;
+  if (data && typeof data == 'object' && !Array.isArray(data)) {
+    if (data.kind !== undefined) {
+      if ('box' !== data.kind) {
+        const err0 = {};
+        if (vErrors === null) {
+          vErrors = [err0];
+        } else {
+          vErrors.push(err0);
+        }
+        errors++;
+      }
+    }
+  }
+  var _valid0 = _errs3 === errors;
+  errors = _errs2;
+  if (vErrors !== null) {
+    if (_errs2) {
+      vErrors.length = _errs2;
+    } else {
+      vErrors = null;
+    }
+  }
+  if (_valid0) {
+    const _errs5 = errors;
+    if (data && typeof data == 'object' && !Array.isArray(data)) {
+      if (data.box === undefined) {
+        const err1 = {
+          instancePath,
+          schemaPath: '#/allOf/0/then/required',
+          keyword: 'required',
+          params: { missingProperty: 'box' },
+          message: "must have required property '" + 'box' + "'",
+        };
+        if (vErrors === null) {
+          vErrors = [err1];
+        } else {
+          vErrors.push(err1);
+        }
+        errors++;
+      }
+    }
+    var _valid0 = _errs5 === errors;
+    valid1 = _valid0;
+  }
+  if (!valid1) {
+    const err2 = {
+      instancePath,
+      schemaPath: '#/allOf/0/if',
+      keyword: 'if',
+      params: { failingKeyword: 'then' },
+      message: 'must match "then" schema',
+    };
+    if (vErrors === null) {
+      vErrors = [err2];
+    } else {
+      vErrors.push(err2);
+    }
+    errors++;
+  }
+  const _errs7 = errors;
+  let valid3 = true;
+  const _errs8 = errors;
+  if (data && typeof data == 'object' && !Array.isArray(data)) {
+    if (data.kind !== undefined) {
+      if ('polygon' !== data.kind) {
+        const err3 = {};
+        if (vErrors === null) {
+          vErrors = [err3];
+        } else {
+          vErrors.push(err3);
+        }
+        errors++;
+      }
+    }
+  }
+  var _valid1 = _errs8 === errors;
+  errors = _errs7;
+  if (vErrors !== null) {
+    if (_errs7) {
+      vErrors.length = _errs7;
+    } else {
+      vErrors = null;
+    }
+  }
+  if (_valid1) {
+    const _errs10 = errors;
+    if (data && typeof data == 'object' && !Array.isArray(data)) {
+      if (data.points === undefined) {
+        const err4 = {
+          instancePath,
+          schemaPath: '#/allOf/1/then/required',
+          keyword: 'required',
+          params: { missingProperty: 'points' },
+          message: "must have required property '" + 'points' + "'",
+        };
+        if (vErrors === null) {
+          vErrors = [err4];
+        } else {
+          vErrors.push(err4);
+        }
+        errors++;
+      }
+    }
+    var _valid1 = _errs10 === errors;
+    valid3 = _valid1;
+  }
+  if (!valid3) {
+    const err5 = {
+      instancePath,
+      schemaPath: '#/allOf/1/if',
+      keyword: 'if',
+      params: { failingKeyword: 'then' },
+      message: 'must match "then" schema',
+    };
+    if (vErrors === null) {
+      vErrors = [err5];
+    } else {
+      vErrors.push(err5);
+    }
+    errors++;
+  }
+  const _errs12 = errors;
+  let valid5 = true;
+  const _errs13 = errors;
+  if (data && typeof data == 'object' && !Array.isArray(data)) {
+    if (data.kind !== undefined) {
+      if ('mask' !== data.kind) {
+        const err6 = {};
+        if (vErrors === null) {
+          vErrors = [err6];
+        } else {
+          vErrors.push(err6);
+        }
+        errors++;
+      }
+    }
+  }
+  var _valid2 = _errs13 === errors;
+  errors = _errs12;
+  if (vErrors !== null) {
+    if (_errs12) {
+      vErrors.length = _errs12;
+    } else {
+      vErrors = null;
+    }
+  }
+  if (_valid2) {
+    const _errs15 = errors;
+    if (data && typeof data == 'object' && !Array.isArray(data)) {
+      if (data.mask === undefined) {
+        const err7 = {
+          instancePath,
+          schemaPath: '#/allOf/2/then/required',
+          keyword: 'required',
+          params: { missingProperty: 'mask' },
+          message: "must have required property '" + 'mask' + "'",
+        };
+        if (vErrors === null) {
+          vErrors = [err7];
+        } else {
+          vErrors.push(err7);
+        }
+        errors++;
+      }
+      if (data.mask !== undefined) {
+        let data3 = data.mask;
+        if (data3 && typeof data3 == 'object' && !Array.isArray(data3)) {
+          if (data3.rle === undefined) {
+            const err8 = {
+              instancePath: instancePath + '/mask',
+              schemaPath: '#/definitions/maskRle/required',
+              keyword: 'required',
+              params: { missingProperty: 'rle' },
+              message: "must have required property '" + 'rle' + "'",
+            };
+            if (vErrors === null) {
+              vErrors = [err8];
+            } else {
+              vErrors.push(err8);
+            }
+            errors++;
+          }
+          if (data3.bbox === undefined) {
+            const err9 = {
+              instancePath: instancePath + '/mask',
+              schemaPath: '#/definitions/maskRle/required',
+              keyword: 'required',
+              params: { missingProperty: 'bbox' },
+              message: "must have required property '" + 'bbox' + "'",
+            };
+            if (vErrors === null) {
+              vErrors = [err9];
+            } else {
+              vErrors.push(err9);
+            }
+            errors++;
+          }
+          if (data3.rle !== undefined) {
+            if (typeof data3.rle !== 'string') {
+              const err10 = {
+                instancePath: instancePath + '/mask/rle',
+                schemaPath: '#/definitions/maskRle/properties/rle/type',
+                keyword: 'type',
+                params: { type: 'string' },
+                message: 'must be string',
+              };
+              if (vErrors === null) {
+                vErrors = [err10];
+              } else {
+                vErrors.push(err10);
+              }
+              errors++;
+            }
+          }
+          if (data3.bbox !== undefined) {
+            let data5 = data3.bbox;
+            if (Array.isArray(data5)) {
+              if (data5.length > 4) {
+                const err11 = {
+                  instancePath: instancePath + '/mask/bbox',
+                  schemaPath: '#/definitions/maskRle/properties/bbox/maxItems',
+                  keyword: 'maxItems',
+                  params: { limit: 4 },
+                  message: 'must NOT have more than 4 items',
+                };
+                if (vErrors === null) {
+                  vErrors = [err11];
+                } else {
+                  vErrors.push(err11);
+                }
+                errors++;
+              }
+              if (data5.length < 4) {
+                const err12 = {
+                  instancePath: instancePath + '/mask/bbox',
+                  schemaPath: '#/definitions/maskRle/properties/bbox/minItems',
+                  keyword: 'minItems',
+                  params: { limit: 4 },
+                  message: 'must NOT have fewer than 4 items',
+                };
+                if (vErrors === null) {
+                  vErrors = [err12];
+                } else {
+                  vErrors.push(err12);
+                }
+                errors++;
+              }
+              const len0 = data5.length;
+              for (let i0 = 0; i0 < len0; i0++) {
+                let data6 = data5[i0];
+                if (!(typeof data6 == 'number' && !(data6 % 1) && !isNaN(data6) && isFinite(data6))) {
+                  const err13 = {
+                    instancePath: instancePath + '/mask/bbox/' + i0,
+                    schemaPath: '#/definitions/maskRle/properties/bbox/items/type',
+                    keyword: 'type',
+                    params: { type: 'integer' },
+                    message: 'must be integer',
+                  };
+                  if (vErrors === null) {
+                    vErrors = [err13];
+                  } else {
+                    vErrors.push(err13);
+                  }
+                  errors++;
+                }
+                if (typeof data6 == 'number' && isFinite(data6)) {
+                  if (data6 < 0 || isNaN(data6)) {
+                    const err14 = {
+                      instancePath: instancePath + '/mask/bbox/' + i0,
+                      schemaPath: '#/definitions/maskRle/properties/bbox/items/minimum',
+                      keyword: 'minimum',
+                      params: { comparison: '>=', limit: 0 },
+                      message: 'must be >= 0',
+                    };
+                    if (vErrors === null) {
+                      vErrors = [err14];
+                    } else {
+                      vErrors.push(err14);
+                    }
+                    errors++;
+                  }
+                }
+              }
+            } else {
+              const err15 = {
+                instancePath: instancePath + '/mask/bbox',
+                schemaPath: '#/definitions/maskRle/properties/bbox/type',
+                keyword: 'type',
+                params: { type: 'array' },
+                message: 'must be array',
+              };
+              if (vErrors === null) {
+                vErrors = [err15];
+              } else {
+                vErrors.push(err15);
+              }
+              errors++;
+            }
+          }
+        } else {
+          const err16 = {
+            instancePath: instancePath + '/mask',
+            schemaPath: '#/definitions/maskRle/type',
+            keyword: 'type',
+            params: { type: 'object' },
+            message: 'must be object',
+          };
+          if (vErrors === null) {
+            vErrors = [err16];
+          } else {
+            vErrors.push(err16);
+          }
+          errors++;
+        }
+      }
+    }
+    var _valid2 = _errs15 === errors;
+    valid5 = _valid2;
+  }
+  if (!valid5) {
+    const err17 = {
+      instancePath,
+      schemaPath: '#/allOf/2/if',
+      keyword: 'if',
+      params: { failingKeyword: 'then' },
+      message: 'must match "then" schema',
+    };
+    if (vErrors === null) {
+      vErrors = [err17];
+    } else {
+      vErrors.push(err17);
+    }
+    errors++;
+  }
+  const _errs26 = errors;
+  let valid12 = true;
+  const _errs27 = errors;
+  if (data && typeof data == 'object' && !Array.isArray(data)) {
+    if (data.kind !== undefined) {
+      if ('volume' !== data.kind) {
+        const err18 = {};
+        if (vErrors === null) {
+          vErrors = [err18];
+        } else {
+          vErrors.push(err18);
+        }
+        errors++;
+      }
+    }
+  }
+  var _valid3 = _errs27 === errors;
+  errors = _errs26;
+  if (vErrors !== null) {
+    if (_errs26) {
+      vErrors.length = _errs26;
+    } else {
+      vErrors = null;
+    }
+  }
+  if (_valid3) {
+    const _errs29 = errors;
+    if (data && typeof data == 'object' && !Array.isArray(data)) {
+      if (data.mask === undefined) {
+        const err19 = {
+          instancePath,
+          schemaPath: '#/allOf/3/then/required',
+          keyword: 'required',
+          params: { missingProperty: 'mask' },
+          message: "must have required property '" + 'mask' + "'",
+        };
+        if (vErrors === null) {
+          vErrors = [err19];
+        } else {
+          vErrors.push(err19);
+        }
+        errors++;
+      }
+      if (data.mask !== undefined) {
+        if (
+          !validate19(data.mask, {
+            instancePath: instancePath + '/mask',
+            parentData: data,
+            parentDataProperty: 'mask',
+            rootData,
+          })
+        ) {
+          vErrors = vErrors === null ? validate19.errors : vErrors.concat(validate19.errors);
+          errors = vErrors.length;
+        }
+      }
+    }
+    var _valid3 = _errs29 === errors;
+    valid12 = _valid3;
+  }
+  if (!valid12) {
+    const err20 = {
+      instancePath,
+      schemaPath: '#/allOf/3/if',
+      keyword: 'if',
+      params: { failingKeyword: 'then' },
+      message: 'must match "then" schema',
+    };
+    if (vErrors === null) {
+      vErrors = [err20];
+    } else {
+      vErrors.push(err20);
+    }
+    errors++;
+  }
+  if (data && typeof data == 'object' && !Array.isArray(data)) {
+    if (data.id === undefined) {
+      const err21 = {
+        instancePath,
+        schemaPath: '#/required',
+        keyword: 'required',
+        params: { missingProperty: 'id' },
+        message: "must have required property '" + 'id' + "'",
+      };
+      if (vErrors === null) {
+        vErrors = [err21];
+      } else {
+        vErrors.push(err21);
+      }
+      errors++;
+    }
+    if (data.label === undefined) {
+      const err22 = {
+        instancePath,
+        schemaPath: '#/required',
+        keyword: 'required',
+        params: { missingProperty: 'label' },
+        message: "must have required property '" + 'label' + "'",
+      };
+      if (vErrors === null) {
+        vErrors = [err22];
+      } else {
+        vErrors.push(err22);
+      }
+      errors++;
+    }
+    if (data.kind === undefined) {
+      const err23 = {
+        instancePath,
+        schemaPath: '#/required',
+        keyword: 'required',
+        params: { missingProperty: 'kind' },
+        message: "must have required property '" + 'kind' + "'",
+      };
+      if (vErrors === null) {
+        vErrors = [err23];
+      } else {
+        vErrors.push(err23);
+      }
+      errors++;
+    }
+    if (data.slice === undefined) {
+      const err24 = {
+        instancePath,
+        schemaPath: '#/required',
+        keyword: 'required',
+        params: { missingProperty: 'slice' },
+        message: "must have required property '" + 'slice' + "'",
+      };
+      if (vErrors === null) {
+        vErrors = [err24];
+      } else {
+        vErrors.push(err24);
+      }
+      errors++;
+    }
+    if (data.id !== undefined) {
+      let data9 = data.id;
+      if (typeof data9 === 'string') {
+        if (func2(data9) < 1) {
+          const err25 = {
+            instancePath: instancePath + '/id',
+            schemaPath: '#/properties/id/minLength',
+            keyword: 'minLength',
+            params: { limit: 1 },
+            message: 'must NOT have fewer than 1 characters',
+          };
+          if (vErrors === null) {
+            vErrors = [err25];
+          } else {
+            vErrors.push(err25);
+          }
+          errors++;
+        }
+      } else {
+        const err26 = {
+          instancePath: instancePath + '/id',
+          schemaPath: '#/properties/id/type',
+          keyword: 'type',
+          params: { type: 'string' },
+          message: 'must be string',
+        };
+        if (vErrors === null) {
+          vErrors = [err26];
+        } else {
+          vErrors.push(err26);
+        }
+        errors++;
+      }
+    }
+    if (data.label !== undefined) {
+      let data10 = data.label;
+      if (typeof data10 === 'string') {
+        if (func2(data10) < 1) {
+          const err27 = {
+            instancePath: instancePath + '/label',
+            schemaPath: '#/properties/label/minLength',
+            keyword: 'minLength',
+            params: { limit: 1 },
+            message: 'must NOT have fewer than 1 characters',
+          };
+          if (vErrors === null) {
+            vErrors = [err27];
+          } else {
+            vErrors.push(err27);
+          }
+          errors++;
+        }
+      } else {
+        const err28 = {
+          instancePath: instancePath + '/label',
+          schemaPath: '#/properties/label/type',
+          keyword: 'type',
+          params: { type: 'string' },
+          message: 'must be string',
+        };
+        if (vErrors === null) {
+          vErrors = [err28];
+        } else {
+          vErrors.push(err28);
+        }
+        errors++;
+      }
+    }
+    if (data.kind !== undefined) {
+      let data11 = data.kind;
+      if (!(data11 === 'box' || data11 === 'polygon' || data11 === 'mask' || data11 === 'volume')) {
+        const err29 = {
+          instancePath: instancePath + '/kind',
+          schemaPath: '#/properties/kind/enum',
+          keyword: 'enum',
+          params: { allowedValues: schema21.properties.kind.enum },
+          message: 'must be equal to one of the allowed values',
+        };
+        if (vErrors === null) {
+          vErrors = [err29];
+        } else {
+          vErrors.push(err29);
+        }
+        errors++;
+      }
+    }
+    if (data.slice !== undefined) {
+      let data12 = data.slice;
+      if (!(typeof data12 == 'number' && !(data12 % 1) && !isNaN(data12) && isFinite(data12))) {
+        const err30 = {
+          instancePath: instancePath + '/slice',
+          schemaPath: '#/properties/slice/type',
+          keyword: 'type',
+          params: { type: 'integer' },
+          message: 'must be integer',
+        };
+        if (vErrors === null) {
+          vErrors = [err30];
+        } else {
+          vErrors.push(err30);
+        }
+        errors++;
+      }
+      if (typeof data12 == 'number' && isFinite(data12)) {
+        if (data12 < 0 || isNaN(data12)) {
+          const err31 = {
+            instancePath: instancePath + '/slice',
+            schemaPath: '#/properties/slice/minimum',
+            keyword: 'minimum',
+            params: { comparison: '>=', limit: 0 },
+            message: 'must be >= 0',
+          };
+          if (vErrors === null) {
+            vErrors = [err31];
+          } else {
+            vErrors.push(err31);
+          }
+          errors++;
+        }
+      }
+    }
+    if (data.box !== undefined) {
+      let data13 = data.box;
+      if (data13 && typeof data13 == 'object' && !Array.isArray(data13)) {
+        if (data13.x === undefined) {
+          const err32 = {
+            instancePath: instancePath + '/box',
+            schemaPath: '#/properties/box/required',
+            keyword: 'required',
+            params: { missingProperty: 'x' },
+            message: "must have required property '" + 'x' + "'",
+          };
+          if (vErrors === null) {
+            vErrors = [err32];
+          } else {
+            vErrors.push(err32);
+          }
+          errors++;
+        }
+        if (data13.y === undefined) {
+          const err33 = {
+            instancePath: instancePath + '/box',
+            schemaPath: '#/properties/box/required',
+            keyword: 'required',
+            params: { missingProperty: 'y' },
+            message: "must have required property '" + 'y' + "'",
+          };
+          if (vErrors === null) {
+            vErrors = [err33];
+          } else {
+            vErrors.push(err33);
+          }
+          errors++;
+        }
+        if (data13.width === undefined) {
+          const err34 = {
+            instancePath: instancePath + '/box',
+            schemaPath: '#/properties/box/required',
+            keyword: 'required',
+            params: { missingProperty: 'width' },
+            message: "must have required property '" + 'width' + "'",
+          };
+          if (vErrors === null) {
+            vErrors = [err34];
+          } else {
+            vErrors.push(err34);
+          }
+          errors++;
+        }
+        if (data13.height === undefined) {
+          const err35 = {
+            instancePath: instancePath + '/box',
+            schemaPath: '#/properties/box/required',
+            keyword: 'required',
+            params: { missingProperty: 'height' },
+            message: "must have required property '" + 'height' + "'",
+          };
+          if (vErrors === null) {
+            vErrors = [err35];
+          } else {
+            vErrors.push(err35);
+          }
+          errors++;
+        }
+        if (data13.x !== undefined) {
+          let data14 = data13.x;
+          if (!(typeof data14 == 'number' && isFinite(data14))) {
+            const err36 = {
+              instancePath: instancePath + '/box/x',
+              schemaPath: '#/properties/box/properties/x/type',
+              keyword: 'type',
+              params: { type: 'number' },
+              message: 'must be number',
+            };
+            if (vErrors === null) {
+              vErrors = [err36];
+            } else {
+              vErrors.push(err36);
+            }
+            errors++;
+          }
+        }
+        if (data13.y !== undefined) {
+          let data15 = data13.y;
+          if (!(typeof data15 == 'number' && isFinite(data15))) {
+            const err37 = {
+              instancePath: instancePath + '/box/y',
+              schemaPath: '#/properties/box/properties/y/type',
+              keyword: 'type',
+              params: { type: 'number' },
+              message: 'must be number',
+            };
+            if (vErrors === null) {
+              vErrors = [err37];
+            } else {
+              vErrors.push(err37);
+            }
+            errors++;
+          }
+        }
+        if (data13.width !== undefined) {
+          let data16 = data13.width;
+          if (typeof data16 == 'number' && isFinite(data16)) {
+            if (data16 < 0 || isNaN(data16)) {
+              const err38 = {
+                instancePath: instancePath + '/box/width',
+                schemaPath: '#/properties/box/properties/width/minimum',
+                keyword: 'minimum',
+                params: { comparison: '>=', limit: 0 },
+                message: 'must be >= 0',
+              };
+              if (vErrors === null) {
+                vErrors = [err38];
+              } else {
+                vErrors.push(err38);
+              }
+              errors++;
+            }
+          } else {
+            const err39 = {
+              instancePath: instancePath + '/box/width',
+              schemaPath: '#/properties/box/properties/width/type',
+              keyword: 'type',
+              params: { type: 'number' },
+              message: 'must be number',
+            };
+            if (vErrors === null) {
+              vErrors = [err39];
+            } else {
+              vErrors.push(err39);
+            }
+            errors++;
+          }
+        }
+        if (data13.height !== undefined) {
+          let data17 = data13.height;
+          if (typeof data17 == 'number' && isFinite(data17)) {
+            if (data17 < 0 || isNaN(data17)) {
+              const err40 = {
+                instancePath: instancePath + '/box/height',
+                schemaPath: '#/properties/box/properties/height/minimum',
+                keyword: 'minimum',
+                params: { comparison: '>=', limit: 0 },
+                message: 'must be >= 0',
+              };
+              if (vErrors === null) {
+                vErrors = [err40];
+              } else {
+                vErrors.push(err40);
+              }
+              errors++;
+            }
+          } else {
+            const err41 = {
+              instancePath: instancePath + '/box/height',
+              schemaPath: '#/properties/box/properties/height/type',
+              keyword: 'type',
+              params: { type: 'number' },
+              message: 'must be number',
+            };
+            if (vErrors === null) {
+              vErrors = [err41];
+            } else {
+              vErrors.push(err41);
+            }
+            errors++;
+          }
+        }
+      } else {
+        const err42 = {
+          instancePath: instancePath + '/box',
+          schemaPath: '#/properties/box/type',
+          keyword: 'type',
+          params: { type: 'object' },
+          message: 'must be object',
+        };
+        if (vErrors === null) {
+          vErrors = [err42];
+        } else {
+          vErrors.push(err42);
+        }
+        errors++;
+      }
+    }
+    if (data.points !== undefined) {
+      let data18 = data.points;
+      if (Array.isArray(data18)) {
+        const len1 = data18.length;
+        for (let i1 = 0; i1 < len1; i1++) {
+          let data19 = data18[i1];
+          if (Array.isArray(data19)) {
+            if (data19.length > 2) {
+              const err43 = {
+                instancePath: instancePath + '/points/' + i1,
+                schemaPath: '#/properties/points/items/maxItems',
+                keyword: 'maxItems',
+                params: { limit: 2 },
+                message: 'must NOT have more than 2 items',
+              };
+              if (vErrors === null) {
+                vErrors = [err43];
+              } else {
+                vErrors.push(err43);
+              }
+              errors++;
+            }
+            if (data19.length < 2) {
+              const err44 = {
+                instancePath: instancePath + '/points/' + i1,
+                schemaPath: '#/properties/points/items/minItems',
+                keyword: 'minItems',
+                params: { limit: 2 },
+                message: 'must NOT have fewer than 2 items',
+              };
+              if (vErrors === null) {
+                vErrors = [err44];
+              } else {
+                vErrors.push(err44);
+              }
+              errors++;
+            }
+            const len2 = data19.length;
+            for (let i2 = 0; i2 < len2; i2++) {
+              let data20 = data19[i2];
+              if (!(typeof data20 == 'number' && isFinite(data20))) {
+                const err45 = {
+                  instancePath: instancePath + '/points/' + i1 + '/' + i2,
+                  schemaPath: '#/properties/points/items/items/type',
+                  keyword: 'type',
+                  params: { type: 'number' },
+                  message: 'must be number',
+                };
+                if (vErrors === null) {
+                  vErrors = [err45];
+                } else {
+                  vErrors.push(err45);
+                }
+                errors++;
+              }
+            }
+          } else {
+            const err46 = {
+              instancePath: instancePath + '/points/' + i1,
+              schemaPath: '#/properties/points/items/type',
+              keyword: 'type',
+              params: { type: 'array' },
+              message: 'must be array',
+            };
+            if (vErrors === null) {
+              vErrors = [err46];
+            } else {
+              vErrors.push(err46);
+            }
+            errors++;
+          }
+        }
+      } else {
+        const err47 = {
+          instancePath: instancePath + '/points',
+          schemaPath: '#/properties/points/type',
+          keyword: 'type',
+          params: { type: 'array' },
+          message: 'must be array',
+        };
+        if (vErrors === null) {
+          vErrors = [err47];
+        } else {
+          vErrors.push(err47);
+        }
+        errors++;
+      }
+    }
+    if (data.mask !== undefined) {
+      let data21 = data.mask;
+      if (!(data21 && typeof data21 == 'object' && !Array.isArray(data21))) {
+        const err48 = {
+          instancePath: instancePath + '/mask',
+          schemaPath: '#/properties/mask/type',
+          keyword: 'type',
+          params: { type: 'object' },
+          message: 'must be object',
+        };
+        if (vErrors === null) {
+          vErrors = [err48];
+        } else {
+          vErrors.push(err48);
+        }
+        errors++;
+      }
+    }
+    if (data.attributes !== undefined) {
+      let data22 = data.attributes;
+      if (data22 && typeof data22 == 'object' && !Array.isArray(data22)) {
+        for (const key0 in data22) {
+          let data23 = data22[key0];
+          if (
+            typeof data23 !== 'string' &&
+            !(typeof data23 == 'number' && isFinite(data23)) &&
+            typeof data23 !== 'boolean'
+          ) {
+            const err49 = {
+              instancePath: instancePath + '/attributes/' + key0.replace(/~/g, '~0').replace(/\//g, '~1'),
+              schemaPath: '#/properties/attributes/additionalProperties/type',
+              keyword: 'type',
+              params: { type: schema21.properties.attributes.additionalProperties.type },
+              message: 'must be string,number,boolean',
+            };
+            if (vErrors === null) {
+              vErrors = [err49];
+            } else {
+              vErrors.push(err49);
+            }
+            errors++;
+          }
+        }
+      } else {
+        const err50 = {
+          instancePath: instancePath + '/attributes',
+          schemaPath: '#/properties/attributes/type',
+          keyword: 'type',
+          params: { type: 'object' },
+          message: 'must be object',
+        };
+        if (vErrors === null) {
+          vErrors = [err50];
+        } else {
+          vErrors.push(err50);
+        }
+        errors++;
+      }
+    }
+    if (data.createdAt !== undefined) {
+      if (typeof data.createdAt !== 'string') {
+        const err51 = {
+          instancePath: instancePath + '/createdAt',
+          schemaPath: '#/properties/createdAt/type',
+          keyword: 'type',
+          params: { type: 'string' },
+          message: 'must be string',
+        };
+        if (vErrors === null) {
+          vErrors = [err51];
+        } else {
+          vErrors.push(err51);
+        }
+        errors++;
+      }
+    }
+    if (data.updatedAt !== undefined) {
+      if (typeof data.updatedAt !== 'string') {
+        const err52 = {
+          instancePath: instancePath + '/updatedAt',
+          schemaPath: '#/properties/updatedAt/type',
+          keyword: 'type',
+          params: { type: 'string' },
+          message: 'must be string',
+        };
+        if (vErrors === null) {
+          vErrors = [err52];
+        } else {
+          vErrors.push(err52);
+        }
+        errors++;
+      }
+    }
+  } else {
+    const err53 = {
+      instancePath,
+      schemaPath: '#/type',
+      keyword: 'type',
+      params: { type: 'object' },
+      message: 'must be object',
+    };
+    if (vErrors === null) {
+      vErrors = [err53];
+    } else {
+      vErrors.push(err53);
+    }
+    errors++;
+  }
+  validate18.errors = vErrors;
+  return errors === 0;
+}
 function validate17(data, { instancePath = '', parentData, parentDataProperty, rootData = data } = {}) {
   /*# sourceURL="https://voxmark.dev/schemas/document.json" */ let vErrors = null;
   let errors = 0;
@@ -3062,901 +4423,20 @@ function validate17(data, { instancePath = '', parentData, parentDataProperty, r
       if (Array.isArray(data24)) {
         const len3 = data24.length;
         for (let i3 = 0; i3 < len3; i3++) {
-          let data25 = data24[i3];
-          const _errs52 = errors;
-          let valid14 = true;
-          const _errs53 = errors;
-          if (data25 && typeof data25 == 'object' && !Array.isArray(data25)) {
-            if (data25.kind !== undefined) {
-              if ('box' !== data25.kind) {
-                const err40 = {};
-                if (vErrors === null) {
-                  vErrors = [err40];
-                } else {
-                  vErrors.push(err40);
-                }
-                errors++;
-              }
-            }
-          }
-          var _valid0 = _errs53 === errors;
-          errors = _errs52;
-          if (vErrors !== null) {
-            if (_errs52) {
-              vErrors.length = _errs52;
-            } else {
-              vErrors = null;
-            }
-          }
-          if (_valid0) {
-            const _errs55 = errors;
-            if (data25 && typeof data25 == 'object' && !Array.isArray(data25)) {
-              if (data25.box === undefined) {
-                const err41 = {
-                  instancePath: instancePath + '/annotations/' + i3,
-                  schemaPath: '#/definitions/annotation/allOf/0/then/required',
-                  keyword: 'required',
-                  params: { missingProperty: 'box' },
-                  message: "must have required property '" + 'box' + "'",
-                };
-                if (vErrors === null) {
-                  vErrors = [err41];
-                } else {
-                  vErrors.push(err41);
-                }
-                errors++;
-              }
-            }
-            var _valid0 = _errs55 === errors;
-            valid14 = _valid0;
-          }
-          if (!valid14) {
-            const err42 = {
+          if (
+            !validate18(data24[i3], {
               instancePath: instancePath + '/annotations/' + i3,
-              schemaPath: '#/definitions/annotation/allOf/0/if',
-              keyword: 'if',
-              params: { failingKeyword: 'then' },
-              message: 'must match "then" schema',
-            };
-            if (vErrors === null) {
-              vErrors = [err42];
-            } else {
-              vErrors.push(err42);
-            }
-            errors++;
-          }
-          const _errs57 = errors;
-          let valid16 = true;
-          const _errs58 = errors;
-          if (data25 && typeof data25 == 'object' && !Array.isArray(data25)) {
-            if (data25.kind !== undefined) {
-              if ('polygon' !== data25.kind) {
-                const err43 = {};
-                if (vErrors === null) {
-                  vErrors = [err43];
-                } else {
-                  vErrors.push(err43);
-                }
-                errors++;
-              }
-            }
-          }
-          var _valid1 = _errs58 === errors;
-          errors = _errs57;
-          if (vErrors !== null) {
-            if (_errs57) {
-              vErrors.length = _errs57;
-            } else {
-              vErrors = null;
-            }
-          }
-          if (_valid1) {
-            const _errs60 = errors;
-            if (data25 && typeof data25 == 'object' && !Array.isArray(data25)) {
-              if (data25.points === undefined) {
-                const err44 = {
-                  instancePath: instancePath + '/annotations/' + i3,
-                  schemaPath: '#/definitions/annotation/allOf/1/then/required',
-                  keyword: 'required',
-                  params: { missingProperty: 'points' },
-                  message: "must have required property '" + 'points' + "'",
-                };
-                if (vErrors === null) {
-                  vErrors = [err44];
-                } else {
-                  vErrors.push(err44);
-                }
-                errors++;
-              }
-            }
-            var _valid1 = _errs60 === errors;
-            valid16 = _valid1;
-          }
-          if (!valid16) {
-            const err45 = {
-              instancePath: instancePath + '/annotations/' + i3,
-              schemaPath: '#/definitions/annotation/allOf/1/if',
-              keyword: 'if',
-              params: { failingKeyword: 'then' },
-              message: 'must match "then" schema',
-            };
-            if (vErrors === null) {
-              vErrors = [err45];
-            } else {
-              vErrors.push(err45);
-            }
-            errors++;
-          }
-          const _errs62 = errors;
-          let valid18 = true;
-          const _errs63 = errors;
-          if (data25 && typeof data25 == 'object' && !Array.isArray(data25)) {
-            if (data25.kind !== undefined) {
-              if ('mask' !== data25.kind) {
-                const err46 = {};
-                if (vErrors === null) {
-                  vErrors = [err46];
-                } else {
-                  vErrors.push(err46);
-                }
-                errors++;
-              }
-            }
-          }
-          var _valid2 = _errs63 === errors;
-          errors = _errs62;
-          if (vErrors !== null) {
-            if (_errs62) {
-              vErrors.length = _errs62;
-            } else {
-              vErrors = null;
-            }
-          }
-          if (_valid2) {
-            const _errs65 = errors;
-            if (data25 && typeof data25 == 'object' && !Array.isArray(data25)) {
-              if (data25.mask === undefined) {
-                const err47 = {
-                  instancePath: instancePath + '/annotations/' + i3,
-                  schemaPath: '#/definitions/annotation/allOf/2/then/required',
-                  keyword: 'required',
-                  params: { missingProperty: 'mask' },
-                  message: "must have required property '" + 'mask' + "'",
-                };
-                if (vErrors === null) {
-                  vErrors = [err47];
-                } else {
-                  vErrors.push(err47);
-                }
-                errors++;
-              }
-            }
-            var _valid2 = _errs65 === errors;
-            valid18 = _valid2;
-          }
-          if (!valid18) {
-            const err48 = {
-              instancePath: instancePath + '/annotations/' + i3,
-              schemaPath: '#/definitions/annotation/allOf/2/if',
-              keyword: 'if',
-              params: { failingKeyword: 'then' },
-              message: 'must match "then" schema',
-            };
-            if (vErrors === null) {
-              vErrors = [err48];
-            } else {
-              vErrors.push(err48);
-            }
-            errors++;
-          }
-          if (data25 && typeof data25 == 'object' && !Array.isArray(data25)) {
-            if (data25.id === undefined) {
-              const err49 = {
-                instancePath: instancePath + '/annotations/' + i3,
-                schemaPath: '#/definitions/annotation/required',
-                keyword: 'required',
-                params: { missingProperty: 'id' },
-                message: "must have required property '" + 'id' + "'",
-              };
-              if (vErrors === null) {
-                vErrors = [err49];
-              } else {
-                vErrors.push(err49);
-              }
-              errors++;
-            }
-            if (data25.label === undefined) {
-              const err50 = {
-                instancePath: instancePath + '/annotations/' + i3,
-                schemaPath: '#/definitions/annotation/required',
-                keyword: 'required',
-                params: { missingProperty: 'label' },
-                message: "must have required property '" + 'label' + "'",
-              };
-              if (vErrors === null) {
-                vErrors = [err50];
-              } else {
-                vErrors.push(err50);
-              }
-              errors++;
-            }
-            if (data25.kind === undefined) {
-              const err51 = {
-                instancePath: instancePath + '/annotations/' + i3,
-                schemaPath: '#/definitions/annotation/required',
-                keyword: 'required',
-                params: { missingProperty: 'kind' },
-                message: "must have required property '" + 'kind' + "'",
-              };
-              if (vErrors === null) {
-                vErrors = [err51];
-              } else {
-                vErrors.push(err51);
-              }
-              errors++;
-            }
-            if (data25.slice === undefined) {
-              const err52 = {
-                instancePath: instancePath + '/annotations/' + i3,
-                schemaPath: '#/definitions/annotation/required',
-                keyword: 'required',
-                params: { missingProperty: 'slice' },
-                message: "must have required property '" + 'slice' + "'",
-              };
-              if (vErrors === null) {
-                vErrors = [err52];
-              } else {
-                vErrors.push(err52);
-              }
-              errors++;
-            }
-            if (data25.id !== undefined) {
-              let data29 = data25.id;
-              if (typeof data29 === 'string') {
-                if (func2(data29) < 1) {
-                  const err53 = {
-                    instancePath: instancePath + '/annotations/' + i3 + '/id',
-                    schemaPath: '#/definitions/annotation/properties/id/minLength',
-                    keyword: 'minLength',
-                    params: { limit: 1 },
-                    message: 'must NOT have fewer than 1 characters',
-                  };
-                  if (vErrors === null) {
-                    vErrors = [err53];
-                  } else {
-                    vErrors.push(err53);
-                  }
-                  errors++;
-                }
-              } else {
-                const err54 = {
-                  instancePath: instancePath + '/annotations/' + i3 + '/id',
-                  schemaPath: '#/definitions/annotation/properties/id/type',
-                  keyword: 'type',
-                  params: { type: 'string' },
-                  message: 'must be string',
-                };
-                if (vErrors === null) {
-                  vErrors = [err54];
-                } else {
-                  vErrors.push(err54);
-                }
-                errors++;
-              }
-            }
-            if (data25.label !== undefined) {
-              let data30 = data25.label;
-              if (typeof data30 === 'string') {
-                if (func2(data30) < 1) {
-                  const err55 = {
-                    instancePath: instancePath + '/annotations/' + i3 + '/label',
-                    schemaPath: '#/definitions/annotation/properties/label/minLength',
-                    keyword: 'minLength',
-                    params: { limit: 1 },
-                    message: 'must NOT have fewer than 1 characters',
-                  };
-                  if (vErrors === null) {
-                    vErrors = [err55];
-                  } else {
-                    vErrors.push(err55);
-                  }
-                  errors++;
-                }
-              } else {
-                const err56 = {
-                  instancePath: instancePath + '/annotations/' + i3 + '/label',
-                  schemaPath: '#/definitions/annotation/properties/label/type',
-                  keyword: 'type',
-                  params: { type: 'string' },
-                  message: 'must be string',
-                };
-                if (vErrors === null) {
-                  vErrors = [err56];
-                } else {
-                  vErrors.push(err56);
-                }
-                errors++;
-              }
-            }
-            if (data25.kind !== undefined) {
-              let data31 = data25.kind;
-              if (!(data31 === 'box' || data31 === 'polygon' || data31 === 'mask')) {
-                const err57 = {
-                  instancePath: instancePath + '/annotations/' + i3 + '/kind',
-                  schemaPath: '#/definitions/annotation/properties/kind/enum',
-                  keyword: 'enum',
-                  params: { allowedValues: schema21.properties.kind.enum },
-                  message: 'must be equal to one of the allowed values',
-                };
-                if (vErrors === null) {
-                  vErrors = [err57];
-                } else {
-                  vErrors.push(err57);
-                }
-                errors++;
-              }
-            }
-            if (data25.slice !== undefined) {
-              let data32 = data25.slice;
-              if (!(typeof data32 == 'number' && !(data32 % 1) && !isNaN(data32) && isFinite(data32))) {
-                const err58 = {
-                  instancePath: instancePath + '/annotations/' + i3 + '/slice',
-                  schemaPath: '#/definitions/annotation/properties/slice/type',
-                  keyword: 'type',
-                  params: { type: 'integer' },
-                  message: 'must be integer',
-                };
-                if (vErrors === null) {
-                  vErrors = [err58];
-                } else {
-                  vErrors.push(err58);
-                }
-                errors++;
-              }
-              if (typeof data32 == 'number' && isFinite(data32)) {
-                if (data32 < 0 || isNaN(data32)) {
-                  const err59 = {
-                    instancePath: instancePath + '/annotations/' + i3 + '/slice',
-                    schemaPath: '#/definitions/annotation/properties/slice/minimum',
-                    keyword: 'minimum',
-                    params: { comparison: '>=', limit: 0 },
-                    message: 'must be >= 0',
-                  };
-                  if (vErrors === null) {
-                    vErrors = [err59];
-                  } else {
-                    vErrors.push(err59);
-                  }
-                  errors++;
-                }
-              }
-            }
-            if (data25.box !== undefined) {
-              let data33 = data25.box;
-              if (data33 && typeof data33 == 'object' && !Array.isArray(data33)) {
-                if (data33.x === undefined) {
-                  const err60 = {
-                    instancePath: instancePath + '/annotations/' + i3 + '/box',
-                    schemaPath: '#/definitions/annotation/properties/box/required',
-                    keyword: 'required',
-                    params: { missingProperty: 'x' },
-                    message: "must have required property '" + 'x' + "'",
-                  };
-                  if (vErrors === null) {
-                    vErrors = [err60];
-                  } else {
-                    vErrors.push(err60);
-                  }
-                  errors++;
-                }
-                if (data33.y === undefined) {
-                  const err61 = {
-                    instancePath: instancePath + '/annotations/' + i3 + '/box',
-                    schemaPath: '#/definitions/annotation/properties/box/required',
-                    keyword: 'required',
-                    params: { missingProperty: 'y' },
-                    message: "must have required property '" + 'y' + "'",
-                  };
-                  if (vErrors === null) {
-                    vErrors = [err61];
-                  } else {
-                    vErrors.push(err61);
-                  }
-                  errors++;
-                }
-                if (data33.width === undefined) {
-                  const err62 = {
-                    instancePath: instancePath + '/annotations/' + i3 + '/box',
-                    schemaPath: '#/definitions/annotation/properties/box/required',
-                    keyword: 'required',
-                    params: { missingProperty: 'width' },
-                    message: "must have required property '" + 'width' + "'",
-                  };
-                  if (vErrors === null) {
-                    vErrors = [err62];
-                  } else {
-                    vErrors.push(err62);
-                  }
-                  errors++;
-                }
-                if (data33.height === undefined) {
-                  const err63 = {
-                    instancePath: instancePath + '/annotations/' + i3 + '/box',
-                    schemaPath: '#/definitions/annotation/properties/box/required',
-                    keyword: 'required',
-                    params: { missingProperty: 'height' },
-                    message: "must have required property '" + 'height' + "'",
-                  };
-                  if (vErrors === null) {
-                    vErrors = [err63];
-                  } else {
-                    vErrors.push(err63);
-                  }
-                  errors++;
-                }
-                if (data33.x !== undefined) {
-                  let data34 = data33.x;
-                  if (!(typeof data34 == 'number' && isFinite(data34))) {
-                    const err64 = {
-                      instancePath: instancePath + '/annotations/' + i3 + '/box/x',
-                      schemaPath: '#/definitions/annotation/properties/box/properties/x/type',
-                      keyword: 'type',
-                      params: { type: 'number' },
-                      message: 'must be number',
-                    };
-                    if (vErrors === null) {
-                      vErrors = [err64];
-                    } else {
-                      vErrors.push(err64);
-                    }
-                    errors++;
-                  }
-                }
-                if (data33.y !== undefined) {
-                  let data35 = data33.y;
-                  if (!(typeof data35 == 'number' && isFinite(data35))) {
-                    const err65 = {
-                      instancePath: instancePath + '/annotations/' + i3 + '/box/y',
-                      schemaPath: '#/definitions/annotation/properties/box/properties/y/type',
-                      keyword: 'type',
-                      params: { type: 'number' },
-                      message: 'must be number',
-                    };
-                    if (vErrors === null) {
-                      vErrors = [err65];
-                    } else {
-                      vErrors.push(err65);
-                    }
-                    errors++;
-                  }
-                }
-                if (data33.width !== undefined) {
-                  let data36 = data33.width;
-                  if (typeof data36 == 'number' && isFinite(data36)) {
-                    if (data36 < 0 || isNaN(data36)) {
-                      const err66 = {
-                        instancePath: instancePath + '/annotations/' + i3 + '/box/width',
-                        schemaPath: '#/definitions/annotation/properties/box/properties/width/minimum',
-                        keyword: 'minimum',
-                        params: { comparison: '>=', limit: 0 },
-                        message: 'must be >= 0',
-                      };
-                      if (vErrors === null) {
-                        vErrors = [err66];
-                      } else {
-                        vErrors.push(err66);
-                      }
-                      errors++;
-                    }
-                  } else {
-                    const err67 = {
-                      instancePath: instancePath + '/annotations/' + i3 + '/box/width',
-                      schemaPath: '#/definitions/annotation/properties/box/properties/width/type',
-                      keyword: 'type',
-                      params: { type: 'number' },
-                      message: 'must be number',
-                    };
-                    if (vErrors === null) {
-                      vErrors = [err67];
-                    } else {
-                      vErrors.push(err67);
-                    }
-                    errors++;
-                  }
-                }
-                if (data33.height !== undefined) {
-                  let data37 = data33.height;
-                  if (typeof data37 == 'number' && isFinite(data37)) {
-                    if (data37 < 0 || isNaN(data37)) {
-                      const err68 = {
-                        instancePath: instancePath + '/annotations/' + i3 + '/box/height',
-                        schemaPath: '#/definitions/annotation/properties/box/properties/height/minimum',
-                        keyword: 'minimum',
-                        params: { comparison: '>=', limit: 0 },
-                        message: 'must be >= 0',
-                      };
-                      if (vErrors === null) {
-                        vErrors = [err68];
-                      } else {
-                        vErrors.push(err68);
-                      }
-                      errors++;
-                    }
-                  } else {
-                    const err69 = {
-                      instancePath: instancePath + '/annotations/' + i3 + '/box/height',
-                      schemaPath: '#/definitions/annotation/properties/box/properties/height/type',
-                      keyword: 'type',
-                      params: { type: 'number' },
-                      message: 'must be number',
-                    };
-                    if (vErrors === null) {
-                      vErrors = [err69];
-                    } else {
-                      vErrors.push(err69);
-                    }
-                    errors++;
-                  }
-                }
-              } else {
-                const err70 = {
-                  instancePath: instancePath + '/annotations/' + i3 + '/box',
-                  schemaPath: '#/definitions/annotation/properties/box/type',
-                  keyword: 'type',
-                  params: { type: 'object' },
-                  message: 'must be object',
-                };
-                if (vErrors === null) {
-                  vErrors = [err70];
-                } else {
-                  vErrors.push(err70);
-                }
-                errors++;
-              }
-            }
-            if (data25.points !== undefined) {
-              let data38 = data25.points;
-              if (Array.isArray(data38)) {
-                const len4 = data38.length;
-                for (let i4 = 0; i4 < len4; i4++) {
-                  let data39 = data38[i4];
-                  if (Array.isArray(data39)) {
-                    if (data39.length > 2) {
-                      const err71 = {
-                        instancePath: instancePath + '/annotations/' + i3 + '/points/' + i4,
-                        schemaPath: '#/definitions/annotation/properties/points/items/maxItems',
-                        keyword: 'maxItems',
-                        params: { limit: 2 },
-                        message: 'must NOT have more than 2 items',
-                      };
-                      if (vErrors === null) {
-                        vErrors = [err71];
-                      } else {
-                        vErrors.push(err71);
-                      }
-                      errors++;
-                    }
-                    if (data39.length < 2) {
-                      const err72 = {
-                        instancePath: instancePath + '/annotations/' + i3 + '/points/' + i4,
-                        schemaPath: '#/definitions/annotation/properties/points/items/minItems',
-                        keyword: 'minItems',
-                        params: { limit: 2 },
-                        message: 'must NOT have fewer than 2 items',
-                      };
-                      if (vErrors === null) {
-                        vErrors = [err72];
-                      } else {
-                        vErrors.push(err72);
-                      }
-                      errors++;
-                    }
-                    const len5 = data39.length;
-                    for (let i5 = 0; i5 < len5; i5++) {
-                      let data40 = data39[i5];
-                      if (!(typeof data40 == 'number' && isFinite(data40))) {
-                        const err73 = {
-                          instancePath: instancePath + '/annotations/' + i3 + '/points/' + i4 + '/' + i5,
-                          schemaPath: '#/definitions/annotation/properties/points/items/items/type',
-                          keyword: 'type',
-                          params: { type: 'number' },
-                          message: 'must be number',
-                        };
-                        if (vErrors === null) {
-                          vErrors = [err73];
-                        } else {
-                          vErrors.push(err73);
-                        }
-                        errors++;
-                      }
-                    }
-                  } else {
-                    const err74 = {
-                      instancePath: instancePath + '/annotations/' + i3 + '/points/' + i4,
-                      schemaPath: '#/definitions/annotation/properties/points/items/type',
-                      keyword: 'type',
-                      params: { type: 'array' },
-                      message: 'must be array',
-                    };
-                    if (vErrors === null) {
-                      vErrors = [err74];
-                    } else {
-                      vErrors.push(err74);
-                    }
-                    errors++;
-                  }
-                }
-              } else {
-                const err75 = {
-                  instancePath: instancePath + '/annotations/' + i3 + '/points',
-                  schemaPath: '#/definitions/annotation/properties/points/type',
-                  keyword: 'type',
-                  params: { type: 'array' },
-                  message: 'must be array',
-                };
-                if (vErrors === null) {
-                  vErrors = [err75];
-                } else {
-                  vErrors.push(err75);
-                }
-                errors++;
-              }
-            }
-            if (data25.mask !== undefined) {
-              let data41 = data25.mask;
-              if (data41 && typeof data41 == 'object' && !Array.isArray(data41)) {
-                if (data41.rle === undefined) {
-                  const err76 = {
-                    instancePath: instancePath + '/annotations/' + i3 + '/mask',
-                    schemaPath: '#/definitions/annotation/properties/mask/required',
-                    keyword: 'required',
-                    params: { missingProperty: 'rle' },
-                    message: "must have required property '" + 'rle' + "'",
-                  };
-                  if (vErrors === null) {
-                    vErrors = [err76];
-                  } else {
-                    vErrors.push(err76);
-                  }
-                  errors++;
-                }
-                if (data41.bbox === undefined) {
-                  const err77 = {
-                    instancePath: instancePath + '/annotations/' + i3 + '/mask',
-                    schemaPath: '#/definitions/annotation/properties/mask/required',
-                    keyword: 'required',
-                    params: { missingProperty: 'bbox' },
-                    message: "must have required property '" + 'bbox' + "'",
-                  };
-                  if (vErrors === null) {
-                    vErrors = [err77];
-                  } else {
-                    vErrors.push(err77);
-                  }
-                  errors++;
-                }
-                if (data41.rle !== undefined) {
-                  if (typeof data41.rle !== 'string') {
-                    const err78 = {
-                      instancePath: instancePath + '/annotations/' + i3 + '/mask/rle',
-                      schemaPath: '#/definitions/annotation/properties/mask/properties/rle/type',
-                      keyword: 'type',
-                      params: { type: 'string' },
-                      message: 'must be string',
-                    };
-                    if (vErrors === null) {
-                      vErrors = [err78];
-                    } else {
-                      vErrors.push(err78);
-                    }
-                    errors++;
-                  }
-                }
-                if (data41.bbox !== undefined) {
-                  let data43 = data41.bbox;
-                  if (Array.isArray(data43)) {
-                    if (data43.length > 4) {
-                      const err79 = {
-                        instancePath: instancePath + '/annotations/' + i3 + '/mask/bbox',
-                        schemaPath: '#/definitions/annotation/properties/mask/properties/bbox/maxItems',
-                        keyword: 'maxItems',
-                        params: { limit: 4 },
-                        message: 'must NOT have more than 4 items',
-                      };
-                      if (vErrors === null) {
-                        vErrors = [err79];
-                      } else {
-                        vErrors.push(err79);
-                      }
-                      errors++;
-                    }
-                    if (data43.length < 4) {
-                      const err80 = {
-                        instancePath: instancePath + '/annotations/' + i3 + '/mask/bbox',
-                        schemaPath: '#/definitions/annotation/properties/mask/properties/bbox/minItems',
-                        keyword: 'minItems',
-                        params: { limit: 4 },
-                        message: 'must NOT have fewer than 4 items',
-                      };
-                      if (vErrors === null) {
-                        vErrors = [err80];
-                      } else {
-                        vErrors.push(err80);
-                      }
-                      errors++;
-                    }
-                    const len6 = data43.length;
-                    for (let i6 = 0; i6 < len6; i6++) {
-                      let data44 = data43[i6];
-                      if (!(
-                        typeof data44 == 'number' &&
-                        !(data44 % 1) &&
-                        !isNaN(data44) &&
-                        isFinite(data44)
-                      )) {
-                        const err81 = {
-                          instancePath: instancePath + '/annotations/' + i3 + '/mask/bbox/' + i6,
-                          schemaPath: '#/definitions/annotation/properties/mask/properties/bbox/items/type',
-                          keyword: 'type',
-                          params: { type: 'integer' },
-                          message: 'must be integer',
-                        };
-                        if (vErrors === null) {
-                          vErrors = [err81];
-                        } else {
-                          vErrors.push(err81);
-                        }
-                        errors++;
-                      }
-                      if (typeof data44 == 'number' && isFinite(data44)) {
-                        if (data44 < 0 || isNaN(data44)) {
-                          const err82 = {
-                            instancePath: instancePath + '/annotations/' + i3 + '/mask/bbox/' + i6,
-                            schemaPath:
-                              '#/definitions/annotation/properties/mask/properties/bbox/items/minimum',
-                            keyword: 'minimum',
-                            params: { comparison: '>=', limit: 0 },
-                            message: 'must be >= 0',
-                          };
-                          if (vErrors === null) {
-                            vErrors = [err82];
-                          } else {
-                            vErrors.push(err82);
-                          }
-                          errors++;
-                        }
-                      }
-                    }
-                  } else {
-                    const err83 = {
-                      instancePath: instancePath + '/annotations/' + i3 + '/mask/bbox',
-                      schemaPath: '#/definitions/annotation/properties/mask/properties/bbox/type',
-                      keyword: 'type',
-                      params: { type: 'array' },
-                      message: 'must be array',
-                    };
-                    if (vErrors === null) {
-                      vErrors = [err83];
-                    } else {
-                      vErrors.push(err83);
-                    }
-                    errors++;
-                  }
-                }
-              } else {
-                const err84 = {
-                  instancePath: instancePath + '/annotations/' + i3 + '/mask',
-                  schemaPath: '#/definitions/annotation/properties/mask/type',
-                  keyword: 'type',
-                  params: { type: 'object' },
-                  message: 'must be object',
-                };
-                if (vErrors === null) {
-                  vErrors = [err84];
-                } else {
-                  vErrors.push(err84);
-                }
-                errors++;
-              }
-            }
-            if (data25.attributes !== undefined) {
-              let data45 = data25.attributes;
-              if (data45 && typeof data45 == 'object' && !Array.isArray(data45)) {
-                for (const key0 in data45) {
-                  let data46 = data45[key0];
-                  if (
-                    typeof data46 !== 'string' &&
-                    !(typeof data46 == 'number' && isFinite(data46)) &&
-                    typeof data46 !== 'boolean'
-                  ) {
-                    const err85 = {
-                      instancePath:
-                        instancePath +
-                        '/annotations/' +
-                        i3 +
-                        '/attributes/' +
-                        key0.replace(/~/g, '~0').replace(/\//g, '~1'),
-                      schemaPath: '#/definitions/annotation/properties/attributes/additionalProperties/type',
-                      keyword: 'type',
-                      params: { type: schema21.properties.attributes.additionalProperties.type },
-                      message: 'must be string,number,boolean',
-                    };
-                    if (vErrors === null) {
-                      vErrors = [err85];
-                    } else {
-                      vErrors.push(err85);
-                    }
-                    errors++;
-                  }
-                }
-              } else {
-                const err86 = {
-                  instancePath: instancePath + '/annotations/' + i3 + '/attributes',
-                  schemaPath: '#/definitions/annotation/properties/attributes/type',
-                  keyword: 'type',
-                  params: { type: 'object' },
-                  message: 'must be object',
-                };
-                if (vErrors === null) {
-                  vErrors = [err86];
-                } else {
-                  vErrors.push(err86);
-                }
-                errors++;
-              }
-            }
-            if (data25.createdAt !== undefined) {
-              if (typeof data25.createdAt !== 'string') {
-                const err87 = {
-                  instancePath: instancePath + '/annotations/' + i3 + '/createdAt',
-                  schemaPath: '#/definitions/annotation/properties/createdAt/type',
-                  keyword: 'type',
-                  params: { type: 'string' },
-                  message: 'must be string',
-                };
-                if (vErrors === null) {
-                  vErrors = [err87];
-                } else {
-                  vErrors.push(err87);
-                }
-                errors++;
-              }
-            }
-            if (data25.updatedAt !== undefined) {
-              if (typeof data25.updatedAt !== 'string') {
-                const err88 = {
-                  instancePath: instancePath + '/annotations/' + i3 + '/updatedAt',
-                  schemaPath: '#/definitions/annotation/properties/updatedAt/type',
-                  keyword: 'type',
-                  params: { type: 'string' },
-                  message: 'must be string',
-                };
-                if (vErrors === null) {
-                  vErrors = [err88];
-                } else {
-                  vErrors.push(err88);
-                }
-                errors++;
-              }
-            }
-          } else {
-            const err89 = {
-              instancePath: instancePath + '/annotations/' + i3,
-              schemaPath: '#/definitions/annotation/type',
-              keyword: 'type',
-              params: { type: 'object' },
-              message: 'must be object',
-            };
-            if (vErrors === null) {
-              vErrors = [err89];
-            } else {
-              vErrors.push(err89);
-            }
-            errors++;
+              parentData: data24,
+              parentDataProperty: i3,
+              rootData,
+            })
+          ) {
+            vErrors = vErrors === null ? validate18.errors : vErrors.concat(validate18.errors);
+            errors = vErrors.length;
           }
         }
       } else {
-        const err90 = {
+        const err40 = {
           instancePath: instancePath + '/annotations',
           schemaPath: '#/properties/annotations/type',
           keyword: 'type',
@@ -3964,15 +4444,15 @@ function validate17(data, { instancePath = '', parentData, parentDataProperty, r
           message: 'must be array',
         };
         if (vErrors === null) {
-          vErrors = [err90];
+          vErrors = [err40];
         } else {
-          vErrors.push(err90);
+          vErrors.push(err40);
         }
         errors++;
       }
     }
   } else {
-    const err91 = {
+    const err41 = {
       instancePath,
       schemaPath: '#/type',
       keyword: 'type',
@@ -3980,9 +4460,9 @@ function validate17(data, { instancePath = '', parentData, parentDataProperty, r
       message: 'must be object',
     };
     if (vErrors === null) {
-      vErrors = [err91];
+      vErrors = [err41];
     } else {
-      vErrors.push(err91);
+      vErrors.push(err41);
     }
     errors++;
   }
@@ -4028,7 +4508,7 @@ export const compiledSchemas = {
             type: 'array',
             minItems: 1,
             uniqueItems: true,
-            items: { type: 'string', enum: ['box', 'polygon', 'mask'] },
+            items: { type: 'string', enum: ['box', 'polygon', 'mask', 'volume'] },
           },
           parent: { $ref: '#/definitions/id' },
           category: { $ref: '#/definitions/codedConcept' },
@@ -4181,7 +4661,7 @@ export const compiledSchemas = {
         properties: {
           id: { type: 'string', minLength: 1 },
           label: { type: 'string', minLength: 1 },
-          kind: { enum: ['box', 'polygon', 'mask'] },
+          kind: { enum: ['box', 'polygon', 'mask', 'volume'] },
           slice: { type: 'integer', minimum: 0 },
           box: {
             type: 'object',
@@ -4198,14 +4678,8 @@ export const compiledSchemas = {
             items: { type: 'array', items: { type: 'number' }, minItems: 2, maxItems: 2 },
           },
           mask: {
-            description:
-              "COCO compressed RLE (column-major, pycocotools' counts string) of the bbox region [x, y, width, height].",
+            description: "A mask's pixels ({ rle, bbox }), or a volume's voxels ({ depth, slices }).",
             type: 'object',
-            required: ['rle', 'bbox'],
-            properties: {
-              rle: { type: 'string' },
-              bbox: { type: 'array', items: { type: 'integer', minimum: 0 }, minItems: 4, maxItems: 4 },
-            },
           },
           attributes: { type: 'object', additionalProperties: { type: ['string', 'number', 'boolean'] } },
           createdAt: { type: 'string' },
@@ -4214,8 +4688,43 @@ export const compiledSchemas = {
         allOf: [
           { if: { properties: { kind: { const: 'box' } } }, then: { required: ['box'] } },
           { if: { properties: { kind: { const: 'polygon' } } }, then: { required: ['points'] } },
-          { if: { properties: { kind: { const: 'mask' } } }, then: { required: ['mask'] } },
+          {
+            if: { properties: { kind: { const: 'mask' } } },
+            then: { required: ['mask'], properties: { mask: { $ref: '#/definitions/maskRle' } } },
+          },
+          {
+            if: { properties: { kind: { const: 'volume' } } },
+            then: { required: ['mask'], properties: { mask: { $ref: '#/definitions/volumeRle' } } },
+          },
         ],
+      },
+      maskRle: {
+        description:
+          "COCO compressed RLE (column-major, pycocotools' counts string) of the bbox region [x, y, width, height].",
+        type: 'object',
+        required: ['rle', 'bbox'],
+        properties: {
+          rle: { type: 'string' },
+          bbox: { type: 'array', items: { type: 'integer', minimum: 0 }, minItems: 4, maxItems: 4 },
+        },
+      },
+      volumeRle: {
+        description:
+          'A volume mask: the number of slices and, for each painted slice z (ascending), its mask as COCO compressed RLE of its bbox. Unpainted slices are absent.',
+        type: 'object',
+        required: ['depth', 'slices'],
+        properties: {
+          depth: { type: 'integer', minimum: 1 },
+          slices: {
+            type: 'array',
+            items: {
+              allOf: [
+                { $ref: '#/definitions/maskRle' },
+                { type: 'object', required: ['z'], properties: { z: { type: 'integer', minimum: 0 } } },
+              ],
+            },
+          },
+        },
       },
     },
   },

@@ -6,6 +6,7 @@ import {
   type DocumentChange,
 } from '../../../src/core/annotation/document.js';
 import { SparseMask } from '../../../src/core/mask/sparse-mask.js';
+import type { MaskAnnotation } from '../../../src/core/annotation/types.js';
 import { paintDab } from '../../../src/core/mask/paint.js';
 import { VoxmarkError } from '../../../src/core/errors.js';
 
@@ -177,13 +178,16 @@ describe('AnnotationDocument', () => {
     expect(back[1121]).to.equal(1);
     expect(back.reduce((s, v) => s + v, 0)).to.equal(2);
     // Lazy RLE of the bbox, round-tripping through add.
-    expect(a.mask!.bbox).to.deep.equal([20, 10, 2, 2]);
+    expect((a as MaskAnnotation).mask.bbox).to.deep.equal([20, 10, 2, 2]);
     const b = d.add({ label: 'l', kind: 'mask', slice: 1, mask: a.mask! });
     expect(maskOf(b)!.equals(maskOf(a)!)).to.equal(true);
     const c = d.add({ label: 'l', kind: 'mask', slice: 2, mask: d.getMaskRegion(a.id)! });
     expect(maskOf(c)!.equals(maskOf(a)!)).to.equal(true);
     const json = JSON.parse(JSON.stringify(d.toJSON()));
-    expect(json.annotations[0].mask).to.deep.equal({ rle: a.mask!.rle, bbox: [20, 10, 2, 2] });
+    expect(json.annotations[0].mask).to.deep.equal({
+      rle: (a as MaskAnnotation).mask.rle,
+      bbox: [20, 10, 2, 2],
+    });
   });
 
   it('mask edits keep the previous version for undo and report the changed rect', () => {

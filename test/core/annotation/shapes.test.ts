@@ -2,7 +2,7 @@ import { expect } from '@open-wc/testing';
 import { createAnnotationDocument, maskOf } from '../../../src/core/annotation/document.js';
 import { SHAPES, shapeOf } from '../../../src/core/annotation/shapes.js';
 import { boundsOf, hitAnnotation, hitOutline } from '../../../src/core/annotation/geometry.js';
-import { AnnotationKinds, MaskHandle } from '../../../src/core/annotation/types.js';
+import { AnnotationKinds, MaskHandle, type MaskAnnotation } from '../../../src/core/annotation/types.js';
 import { SparseMask } from '../../../src/core/mask/sparse-mask.js';
 
 function docWithOneOfEach() {
@@ -108,6 +108,6 @@ describe('the mask handle', () => {
     const { d, mask } = docWithOneOfEach();
     const renamed = d.update(mask.id, { label: 'other' });
     expect(maskOf(renamed)).to.equal(maskOf(mask));
-    expect(renamed.mask!.rle).to.equal(mask.mask!.rle);
+    expect((renamed as MaskAnnotation).mask.rle).to.equal((mask as MaskAnnotation).mask.rle);
   });
 });

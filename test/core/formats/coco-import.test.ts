@@ -6,6 +6,7 @@
 import { expect } from '@open-wc/testing';
 import { readCoco } from '../../../src/core/formats/coco.js';
 import type { LabelSchema } from '../../../src/core/schema/types.js';
+import type { MaskAnnotation } from '../../../src/core/annotation/types.js';
 
 const schema: LabelSchema = {
   version: 1,
@@ -125,6 +126,6 @@ describe('COCO import of plain RLE counts', () => {
   it('still imports valid plain counts', () => {
     const { document, report } = read([1, 2, 3, 6]);
     expect(report.imported).to.equal(1);
-    expect([...document.annotations][0]!.mask!.bbox).to.deep.equal([0, 0, 4, 3]);
+    expect(([...document.annotations][0] as MaskAnnotation).mask.bbox).to.deep.equal([0, 0, 4, 3]);
   });
 });

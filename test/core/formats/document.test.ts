@@ -1,7 +1,7 @@
 import { expect } from '@open-wc/testing';
 import fc from 'fast-check';
 import { AnnotationDocument } from '../../../src/core/annotation/document.js';
-import type { Annotation } from '../../../src/core/annotation/types.js';
+import type { Annotation, MaskAnnotation, MaskRle } from '../../../src/core/annotation/types.js';
 import { VoxmarkError } from '../../../src/core/errors.js';
 import { createImageStack } from '../../../src/core/image/stack.js';
 import {
@@ -167,7 +167,7 @@ describe('voxmark document format', () => {
       [4, 4],
     ]);
     expect(c!.attributes).to.deep.equal({ grade: 'G1' });
-    expect(c!.mask!.bbox).to.deep.equal(maskToRegionRle(full, W, H)!.bbox);
+    expect((c as MaskAnnotation).mask.bbox).to.deep.equal(maskToRegionRle(full, W, H)!.bbox);
     expect(Array.from(parsed.document.getMask('c')!.data)).to.deep.equal(Array.from(full));
     const v1 = serializeDocument(parsed.document);
     expect(v1.version).to.equal(1);
@@ -209,7 +209,7 @@ describe('voxmark document format', () => {
       .to.throw()
       .with.property('code', 'unsupported');
     const corruptMask = structuredClone(json);
-    corruptMask.annotations[2]!.mask!.rle = 'zz';
+    (corruptMask.annotations[2]!.mask as MaskRle).rle = 'zz';
     expect(() => parseDocument(corruptMask))
       .to.throw()
       .with.property('code', 'invalid-document');
