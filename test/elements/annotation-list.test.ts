@@ -99,6 +99,26 @@ describe('<vx-annotation-list>', () => {
     expect(row(ids.box)!.querySelector('[part~="problems"]')).to.equal(null);
   });
 
+  it('lists a volume like any kind (its size from SHAPES, in mm³) on every slice it covers', async () => {
+    const { viewer, list, doc, row, settle } = await setup();
+    const data = new Uint8Array(120 * 90 * 6);
+    for (let z = 1; z <= 2; z++)
+      for (let y = 60; y < 64; y++) for (let x = 60; x < 64; x++) data[z * 120 * 90 + y * 120 + x] = 1;
+    const vol = doc.add({ label: 'lesion', kind: 'volume', mask: { data } } as never) as unknown as {
+      id: string;
+    };
+    viewer.slice = 2;
+    await settle();
+    // 32 voxels of 0.5 × 0.5 × 2 mm.
+    expect(row(vol.id)!.textContent).to.contain('volume · slice 2 · 16 mm³');
+    viewer.slice = 4;
+    await settle();
+    expect(row(vol.id)).to.equal(null);
+    list.scope = 'all';
+    await settle();
+    expect(row(vol.id)).to.not.equal(null);
+  });
+
   it('filters: all slices, only with problems, and follows the slice and new annotations live', async () => {
     const { viewer, list, doc, ids, rows, settle } = await setup();
     await clickOn(list.shadowRoot!.querySelector('[part~="scope-all"]')!);

@@ -92,7 +92,7 @@ export interface ListQuery {
 export function listGroups(q: ListQuery): ListGroup[] {
   if (!q.doc) return [];
   const mm = spacingMm(q.stack);
-  const source = q.scope === 'slice' ? q.doc.bySlice(q.slice) : q.doc.annotations;
+  const source = q.scope === 'slice' ? onSlice(q.doc, q.slice) : q.doc.annotations;
   const byLabel = new Map<string, ListRow[]>();
   for (const a of source) {
     const problems = q.problems.get(a.id) ?? [];
@@ -110,6 +110,14 @@ export function listGroups(q: ListQuery): ListGroup[] {
     rows.sort((x, y) => x.annotation.slice - y.annotation.slice);
     return { label, name: def?.name ?? label, color: def?.color ?? fallbackColor(label), rows };
   });
+}
+
+/** The annotations on `slice`: those anchored there, and the volumes with voxels there. */
+function onSlice(doc: AnnotationDocument, slice: number): readonly Annotation[] {
+  const here = doc.bySlice(slice);
+  const ids = new Set(here.map((a) => a.id));
+  const volumes = doc.volumesAt(slice).filter((a) => !ids.has(a.id));
+  return volumes.length ? [...here, ...volumes] : here;
 }
 
 function rank(order: string[], label: string): number {
