@@ -60,18 +60,22 @@ function deepElements(root: Element | ShadowRoot, out: Element[] = []): Element[
 }
 
 /**
- * Waits until the story is still: no viewer loading, every Lit element updated, and the same DOM (through
- * shadow roots) on two looks 150 ms apart; at most `ms`.
+ * Waits until the story is still: every viewer showing its image or its error (a viewer may stay empty, as in
+ * the empty-viewer story, for `emptyMs`), every Lit element updated, and the same DOM (through shadow roots)
+ * on two looks 150 ms apart; at most `ms`.
  */
-export async function settle(host: HTMLElement, ms = 8000): Promise<void> {
-  const end = performance.now() + ms;
+export async function settle(host: HTMLElement, ms = 10000, emptyMs = 3000): Promise<void> {
+  const start = performance.now();
+  const end = start + ms;
   let last = '';
   for (;;) {
     const els = deepElements(host);
     await Promise.all(els.map((e) => (e as Partial<{ updateComplete: Promise<unknown> }>).updateComplete));
-    const loading = els.some(
-      (e) => e.localName === 'vx-viewer' && (e as { phase?: string }).phase === 'loading',
-    );
+    const waitEmpty = performance.now() - start < emptyMs;
+    const loading = els.some((e) => {
+      const phase = e.localName === 'vx-viewer' ? (e as { phase?: string }).phase : undefined;
+      return phase === 'loading' || (phase === 'empty' && waitEmpty);
+    });
     const shape = `${els.length}|${els.map((e) => e.localName + (e.getAttribute('part') ?? '')).join()}`;
     if (!loading && shape === last) return;
     last = shape;
