@@ -126,8 +126,8 @@ export class VxAnnotationList extends LitElement {
       [part~='row'] {
         display: flex;
         align-items: center;
-        gap: 2px;
-        padding: 0 4px 0 20px;
+        gap: 0;
+        padding: 0 2px 0 8px;
       }
       [part~='row'][part~='selected'] {
         background: rgba(61, 139, 253, 0.28);
@@ -152,6 +152,10 @@ export class VxAnnotationList extends LitElement {
       }
       .meta {
         color: var(--vx-list-muted, #b4b4b4);
+        white-space: nowrap;
+        overflow: hidden;
+        text-overflow: ellipsis;
+        min-width: 0;
       }
       [part~='problems'] {
         grid-column: 1 / -1;
@@ -160,8 +164,8 @@ export class VxAnnotationList extends LitElement {
       [part~='hide'],
       [part~='lock'],
       [part~='delete'] {
-        width: 28px;
-        height: 28px;
+        width: 26px;
+        height: 26px;
         display: inline-grid;
         place-items: center;
         flex: none;

@@ -48,7 +48,11 @@ export function spacingMm(stack: ImageStack | undefined): [number, number, numbe
 export function formatMeasure(m: ShapeMeasure | null): string {
   if (!m) return '';
   const v = m.value;
-  const text = v >= 100 ? Math.round(v).toLocaleString('en-US') : Number(v.toPrecision(3)).toString();
+  // Thousands apart by a narrow no-break space: read the same in every locale.
+  const text =
+    v >= 100
+      ? Math.round(v).toLocaleString('en-US').replace(/,/g, '\u202f')
+      : Number(v.toPrecision(3)).toString();
   return `${text} ${m.unit}`;
 }
 
