@@ -152,10 +152,9 @@ export class VxAnnotationList extends LitElement {
       }
       .meta {
         color: var(--vx-list-muted, #b4b4b4);
+      }
+      .meta > span {
         white-space: nowrap;
-        overflow: hidden;
-        text-overflow: ellipsis;
-        min-width: 0;
       }
       [part~='problems'] {
         grid-column: 1 / -1;
@@ -360,7 +359,11 @@ export class VxAnnotationList extends LitElement {
         @click=${() => this.jumpTo(a.id)}
       >
         <span class="id">${shortId(a.id)}</span>
-        <span class="meta">${a.kind} · slice ${a.slice + 1}${size ? ` · ${size}` : ''}</span>
+        <span class="meta"
+          ><span>${a.kind}</span> · <span>slice ${a.slice + 1}</span>${
+            size ? html` · <span>${size}</span>` : nothing
+          }</span
+        >
         ${
           r.problems.length
             ? html`<span part="problems">${r.problems.map((p) => p.message).join('; ')}</span>`
