@@ -13,6 +13,8 @@ import { VxStudyBrowser } from './elements/vx-study-browser.js';
 import { VxMeasureLayer } from './elements/vx-measure-layer.js';
 import { VxMpr } from './elements/vx-mpr.js';
 import { VxSegmentEffects } from './elements/vx-segment-effects.js';
+import { VxAnnotationList } from './elements/vx-annotation-list.js';
+import { VxHotkeys } from './elements/vx-hotkeys.js';
 
 const elements: [string, CustomElementConstructor][] = [
   ['vx-viewer', VxViewer],
@@ -26,6 +28,8 @@ const elements: [string, CustomElementConstructor][] = [
   ['vx-measure-layer', VxMeasureLayer],
   ['vx-mpr', VxMpr],
   ['vx-segment-effects', VxSegmentEffects],
+  ['vx-annotation-list', VxAnnotationList],
+  ['vx-hotkeys', VxHotkeys],
 ];
 // Defining twice throws; a page may load voxmark's define module from two bundles.
 for (const [tag, element] of elements) if (!customElements.get(tag)) customElements.define(tag, element);

@@ -104,6 +104,8 @@ export { VxBoxLayer } from './elements/vx-box-layer.js';
 export { VxPolygonLayer } from './elements/vx-polygon-layer.js';
 export { VxMaskLayer } from './elements/vx-mask-layer.js';
 export { VxToolbar } from './elements/vx-toolbar.js';
+export { VxAnnotationList } from './elements/vx-annotation-list.js';
+export { VxHotkeys } from './elements/vx-hotkeys.js';
 export { VxLabelPicker } from './elements/vx-label-picker.js';
 export { VxExportPanel } from './elements/vx-export-panel.js';
 export { VxStudyBrowser, VxSeriesSelectEvent } from './elements/vx-study-browser.js';

@@ -116,7 +116,7 @@ export const EventOnly: Story = {
               );
             }}
           ></vx-study-browser>
-          <pre aria-label="Chosen series"></pre>
+          <pre role="status" aria-label="Chosen series"></pre>
         </div>`,
     ),
 };

@@ -1,5 +1,6 @@
 import type { Meta, StoryObj } from '@storybook/web-components-vite';
-import { html } from 'lit';
+import { html, nothing } from 'lit';
+import { ifDefined } from 'lit/directives/if-defined.js';
 import { AnnotationDocument } from '../src/core/annotation/document.js';
 import type { ImageStack } from '../src/core/image/types.js';
 import { loadImageStack } from '../src/core/load.js';
@@ -259,12 +260,16 @@ export const HideAndLockPerLabel: Story = {
     </div>`,
 };
 
-/** A viewer on the phantom DICOM series with every annotation layer, seeded with a few annotations. */
-export function phantomViewer(id: string) {
+/**
+ * A viewer on the phantom DICOM series with every annotation layer, seeded with a few annotations. `autosave`
+ * keeps drafts under that key; `children` go inside the viewer beside the layers (e.g. `<vx-hotkeys>`).
+ */
+export function phantomViewer(id: string, extra: { autosave?: string; children?: unknown } = {}) {
   const viewer = html`<vx-viewer
     id=${id}
     label="CT phantom"
     style="height:100%"
+    autosave=${ifDefined(extra.autosave)}
     .labelSchema=${clinicalSchema}
     .slice=${phantomLesions(256, 60)[0]!.slice}
     tool="select"
@@ -272,8 +277,9 @@ export function phantomViewer(id: string) {
       const el = e.target as VxViewer;
       requestAnimationFrame(() => seedPhantom(el));
     }}
-    ><vx-box-layer></vx-box-layer><vx-polygon-layer></vx-polygon-layer><vx-mask-layer></vx-mask-layer
-  ></vx-viewer>`;
+    ><vx-box-layer></vx-box-layer><vx-polygon-layer></vx-polygon-layer
+    ><vx-mask-layer></vx-mask-layer>${extra.children ?? nothing}</vx-viewer
+  >`;
   void phantomSeries().then((stack) => {
     const el = document.getElementById(id) as VxViewer | null;
     if (el && !el.stack) el.stack = stack;

@@ -71,8 +71,8 @@ export type {
   ChangeSet,
   ChangeOrigin,
 } from './annotation/types.js';
-export { SHAPES, shapeOf } from './annotation/shapes.js';
-export type { Shape, ShapePreview, Geometry, GeometryInput } from './annotation/shapes.js';
+export { SHAPES, shapeOf, measureOf } from './annotation/shapes.js';
+export type { Shape, ShapePreview, ShapeMeasure, Geometry, GeometryInput } from './annotation/shapes.js';
 export { MaskHandle } from './mask/mask-handle.js';
 export { SparseMask, unionRect } from './mask/sparse-mask.js';
 export type { Rect, MaskRegion } from './mask/sparse-mask.js';

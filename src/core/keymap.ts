@@ -82,6 +82,8 @@ export const VIEWER_KEYMAP = {
   cancel: ['Escape'],
   /** Completes the gesture in progress (e.g. closes a polygon). */
   complete: ['Enter'],
+  /** Shows the keys in effect (`<vx-hotkeys>`); `?` or Esc closes it again. */
+  hotkeys: ['?'],
   // Mouse bindings: pointer combos (see POINTER_KEYS), remappable like keys.
   /** Drag: horizontal changes the window width, vertical the centre. */
   'window-drag': ['RightDrag'],
@@ -167,6 +169,11 @@ export const ANNOTATION_KEYMAP = {
   'nudge-down-10': ['Alt+Shift+ArrowDown'],
   'brush-smaller': ['['],
   'brush-larger': [']'],
+  /** Mask opacity down or up by a tenth (Shift+[ and Shift+] on a US layout). */
+  'mask-opacity-down': ['{'],
+  'mask-opacity-up': ['}'],
+  /** Masks as outlines only, or filled. */
+  'mask-outline-toggle': ['o'],
   /** Brush: a click fills holes instead of painting. */
   'brush-fill-toggle': ['g'],
   /** Polygon: while drawing, removes the last vertex. */

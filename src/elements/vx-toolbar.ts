@@ -74,6 +74,9 @@ function forbiddenReason(t: (typeof TOOLS)[number], v: LinkedViewer | undefined)
  * @csspart undo - The undo button.
  * @csspart redo - The redo button.
  * @csspart fill - The fill-holes toggle.
+ * @csspart mask-opacity - The mask opacity slider (0–100 %; keys `{` and `}`, Shift+[ and Shift+]).
+ * @csspart outline - The "masks as outlines" toggle (key O).
+ * @csspart paint-over - The "paint only where no other label is" toggle (`ToolOptions.paintOver`).
  * @csspart hide - The hide/show button: hides the selection; with nothing selected, hides or shows the
  *   active label (`aria-pressed="true"` while it is hidden); with neither, shows everything hidden.
  * @csspart lock - The lock/unlock button: locks or unlocks the selection, else the active label.
@@ -303,6 +306,48 @@ export class VxToolbar extends LitElement {
         @click=${() => v.editor.setOptions({ fill: !v.editor.options.fill })}
       >
         ${icon('fill')}
+      </button>
+      ${this.renderMaskDisplay(v)}`;
+  }
+
+  /** Mask opacity, outlines only, and whether the brush may paint over other labels' masks. */
+  private renderMaskDisplay(v: LinkedViewer) {
+    const o = v.editor.options;
+    const percent = Math.round(o.maskOpacity * 100);
+    const empty = o.paintOver === 'empty';
+    const opacityHint = [this.keyHint('mask-opacity-down'), this.keyHint('mask-opacity-up')].join('').trim();
+    return html`<label
+        >Opacity
+        <input
+          part="mask-opacity"
+          type="range"
+          min="0"
+          max="100"
+          step="5"
+          .value=${String(percent)}
+          aria-label=${`Mask opacity in percent ${opacityHint}`.trim()}
+          title=${`Mask opacity ${opacityHint}`.trim()}
+          aria-valuetext=${`${percent} percent`}
+          @input=${(e: Event) =>
+            v.editor.setOptions({ maskOpacity: Number((e.target as HTMLInputElement).value) / 100 })}
+      /></label>
+      <button
+        part="button outline"
+        aria-pressed=${o.maskOutline ? 'true' : 'false'}
+        aria-label=${'Masks as outlines' + this.keyHint('mask-outline-toggle')}
+        title=${'Masks as outlines' + this.keyHint('mask-outline-toggle')}
+        @click=${() => v.editor.setOptions({ maskOutline: !v.editor.options.maskOutline })}
+      >
+        ${icon('outline')}
+      </button>
+      <button
+        part="button paint-over"
+        aria-pressed=${empty ? 'true' : 'false'}
+        aria-label="Paint only where no other label is"
+        title=${empty ? 'Paint over: empty only (other labels are kept)' : 'Paint over: all (masks may overlap)'}
+        @click=${() => v.editor.setOptions({ paintOver: empty ? 'all' : 'empty' })}
+      >
+        ${icon('paint-empty')}
       </button>`;
   }
 

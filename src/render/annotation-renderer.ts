@@ -108,6 +108,8 @@ export class AnnotationRenderer {
   private newDrafts: { label: string; mask: SparseMask }[] = [];
   /** Volume annotations as the frame on screen shows them, drawn under the per-slice masks. */
   private volumes: readonly PlaneVolume[] = [];
+  /** Masks drawn as their one-pixel outline only. */
+  private maskOutline = false;
 
   constructor(layers: AnnotationLayers, style: AnnotationStyle) {
     this.layers = layers;
@@ -416,9 +418,30 @@ export class AnnotationRenderer {
     }
   }
 
+  /**
+   * How masks are shown: `opacity` 0–1 of the overlay, `outline` draws each mask's edge pixels only (pixels
+   * with a 4-neighbour outside the mask). Display only; the next draw shows it.
+   */
+  setMaskDisplay({ opacity, outline }: { opacity: number; outline: boolean }): void {
+    if (this.maskNode.opacity() !== opacity) {
+      this.maskNode.opacity(opacity);
+      this.dirtyLayers.add(this.layers.masks);
+    }
+    if (outline === this.maskOutline) return;
+    this.maskOutline = outline;
+    this.redrawAllMasks();
+  }
+
   /** Composes the dirty part of the mask canvas. Call before the layer draws. */
   flushMasks(): void {
-    const dirty = this.maskDirty;
+    // In outline mode a change also changes whether the pixels next to it are edge pixels.
+    const grow = this.maskOutline ? 1 : 0;
+    const dirty = this.maskDirty && {
+      x: this.maskDirty.x - grow,
+      y: this.maskDirty.y - grow,
+      width: this.maskDirty.width + 2 * grow,
+      height: this.maskDirty.height + 2 * grow,
+    };
     if (!dirty || !this.width) return;
     this.maskDirty = null;
     const x0 = Math.max(0, Math.floor(dirty.x));
@@ -433,10 +456,11 @@ export class AnnotationRenderer {
     const cover = new Uint8Array(rect.width * rect.height);
     const kinds = this.style.kinds();
     const paint = (mask: SparseMask, label: string) => {
-      cover.fill(0);
-      mask.readRect(rect, cover);
       const [r, g, b] = rgb(this.style.colorOf(label));
       const v = (255 << 24) | (b << 16) | (g << 8) | r; // little-endian RGBA
+      if (this.maskOutline) return outlinePixels(mask, rect, px, v);
+      cover.fill(0);
+      mask.readRect(rect, cover);
       for (let i = 0; i < cover.length; i++) if (cover[i]) px[i] = v;
     };
     for (const { annotation: a, mask } of this.volumes) {
@@ -597,6 +621,19 @@ export class AnnotationRenderer {
           listening: false,
         }),
       );
+  }
+}
+
+/** Sets `px` to `v` on the pixels of `rect` that `mask` covers and that touch a pixel it does not (4-neighbours). */
+function outlinePixels(mask: SparseMask, rect: Rect, px: Uint32Array, v: number): void {
+  const w = rect.width + 2;
+  const c = new Uint8Array(w * (rect.height + 2));
+  mask.readRect({ x: rect.x - 1, y: rect.y - 1, width: w, height: rect.height + 2 }, c);
+  for (let y = 0; y < rect.height; y++) {
+    for (let x = 0; x < rect.width; x++) {
+      const i = (y + 1) * w + x + 1;
+      if (c[i] && !(c[i - 1] && c[i + 1] && c[i - w] && c[i + w])) px[y * rect.width + x] = v;
+    }
   }
 }
 

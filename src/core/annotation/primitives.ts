@@ -223,3 +223,12 @@ export function translateMaskInto(draft: SparseMask, source: SparseMask, dx: num
 export function translateMask(source: SparseMask, dx: number, dy: number): SparseMask {
   return translateMaskInto(source.clone(), source, dx, dy).freeze();
 }
+
+/** Polygon area by the shoelace formula. */
+export function polygonArea(points: readonly Point[]): number {
+  let s = 0;
+  for (let i = 0, j = points.length - 1; i < points.length; j = i++) {
+    s += (points[j]![0] + points[i]![0]) * (points[j]![1] - points[i]![1]);
+  }
+  return Math.abs(s) / 2;
+}

@@ -11,6 +11,7 @@ import {
   pointInPolygon,
   pointsBounds,
   segmentDistance2,
+  polygonArea,
   translateBox,
   translateMask,
   translatePoints,
@@ -59,6 +60,27 @@ export type ShapePreview =
   | { mask: SparseMask; box?: undefined; points?: undefined };
 
 /**
+ * An annotation's size as a list shows it: a length, an area or a volume, in mm (mm², mm³) when the stack's
+ * spacing is known, else in pixels.
+ */
+export interface ShapeMeasure {
+  value: number;
+  unit: 'mm' | 'mm²' | 'mm³' | 'px' | 'px²' | 'px³';
+}
+
+/** A measure of `dims` dimensions of `pixels` pixel units, in mm where `mm` (mm per pixel: x, y, z) is known. */
+export function measureOf(
+  pixels: number,
+  dims: 1 | 2 | 3,
+  mm?: readonly [number, number, number],
+): ShapeMeasure {
+  const units = { 1: ['mm', 'px'], 2: ['mm²', 'px²'], 3: ['mm³', 'px³'] } as const;
+  if (!mm) return { value: pixels, unit: units[dims][1] };
+  const scale = dims === 1 ? Math.sqrt(mm[0] * mm[1]) : dims === 2 ? mm[0] * mm[1] : mm[0] * mm[1] * mm[2];
+  return { value: pixels * scale, unit: units[dims][0] };
+}
+
+/**
  * Everything the core knows about one kind of annotation. Code that needs a kind's geometry asks its shape
  * (`shapeOf(a)`) instead of branching on `kind`; a new kind is one more entry in `SHAPES`.
  */
@@ -88,6 +110,11 @@ export interface Shape<A extends Annotation = Annotation> {
   hitOutline(a: A, x: number, y: number, tol: number): boolean;
   /** What to draw for this annotation while a tool edits it (for a volume: its mask on `slice`). */
   preview(a: A, slice?: number): ShapePreview | null;
+  /**
+   * Its size for lists and reports (`<vx-annotation-list>`): area, length or volume, in mm when `mm` (mm per
+   * pixel in x, y and z) is given, else in pixels. Optional: a kind without it shows no size.
+   */
+  measure?(a: A, mm?: readonly [number, number, number]): ShapeMeasure | null;
 }
 
 function bad(message: string): VoxmarkError {
@@ -119,6 +146,7 @@ const boxShape: Shape<AnnotationOf<'box'>> = {
   hit: (a, x, y, tol) => hitBox(a.box, x, y, tol),
   hitOutline: (a, x, y, tol) => edgeAt(boxCorners(a.box), x, y, tol) !== null,
   preview: (a) => ({ box: a.box }),
+  measure: (a, mm) => measureOf(a.box.width * a.box.height, 2, mm),
 };
 
 const polygonShape: Shape<AnnotationOf<'polygon'>> = {
@@ -136,6 +164,7 @@ const polygonShape: Shape<AnnotationOf<'polygon'>> = {
   hit: (a, x, y, tol) => pointInPolygon(a.points, x, y) || edgeAt(a.points, x, y, tol) !== null,
   hitOutline: (a, x, y, tol) => edgeAt(a.points, x, y, tol) !== null,
   preview: (a) => ({ points: a.points, closed: true }),
+  measure: (a, mm) => measureOf(polygonArea(a.points), 2, mm),
 };
 
 const maskShape: Shape<AnnotationOf<'mask'>> = {
@@ -157,6 +186,10 @@ const maskShape: Shape<AnnotationOf<'mask'>> = {
   preview(a) {
     const m = sparseOf(a);
     return m ? { mask: m } : null;
+  },
+  measure(a, mm) {
+    const m = sparseOf(a);
+    return m ? measureOf(m.area(), 2, mm) : null;
   },
 };
 
@@ -183,6 +216,10 @@ const volumeShape: Shape<AnnotationOf<'volume'>> = {
   preview(a, slice = a.slice) {
     const m = volumeOf(a)?.slice(slice);
     return m ? { mask: m } : null;
+  },
+  measure(a, mm) {
+    const v = volumeOf(a);
+    return v ? measureOf(v.voxelCount(), 3, mm) : null;
   },
 };
 /** Whether (x, y) is within `tol` of the open polyline through `points`. */

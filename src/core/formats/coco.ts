@@ -7,6 +7,7 @@
  * `attributes.instance_id` and `track_id`.
  */
 import { AnnotationDocument, type AnnotationInput } from '../annotation/document.js';
+import { polygonArea } from '../annotation/primitives.js';
 import type { Annotation, MaskRle, Point } from '../annotation/types.js';
 import { ErrorCode, VoxmarkError } from '../errors.js';
 import type { ImageStack } from '../image/types.js';
@@ -380,14 +381,7 @@ function pointsBbox(points: readonly Point[]): [number, number, number, number] 
   return [x0, y0, x1 - x0, y1 - y0];
 }
 
-/** Polygon area by the shoelace formula. */
-export function polygonArea(points: readonly Point[]): number {
-  let s = 0;
-  for (let i = 0, j = points.length - 1; i < points.length; j = i++) {
-    s += (points[j]![0] + points[i]![0]) * (points[j]![1] - points[i]![1]);
-  }
-  return Math.abs(s) / 2;
-}
+export { polygonArea };
 
 // ---- import ----
 

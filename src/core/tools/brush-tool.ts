@@ -2,7 +2,8 @@ import type { AnnotationKind } from '../annotation/types.js';
 import { maskOf } from '../annotation/document.js';
 import type { Annotation, Point } from '../annotation/types.js';
 import type { KeyLike } from '../keymap.js';
-import { fillHoles, paintStroke, type ThresholdRange } from '../mask/paint.js';
+import { fillHoles, type ThresholdRange } from '../mask/paint.js';
+import { maskedOut, paintStrokeAround, type PaintOver } from './paint-over.js';
 import type { SparseMask } from '../mask/sparse-mask.js';
 import type { VolumeEdit } from '../mask/sparse-volume.js';
 import { paintPlaneStroke, paintSphereStroke, planeMask, type Paint3dOptions } from '../mask/paint-3d.js';
@@ -78,6 +79,10 @@ export class BrushTool extends Tool<BrushToolState> {
   fill = false;
   /** Where strokes in the source's own slices go (see {@link BrushTarget}). */
   target: BrushTarget = 'slice';
+  /** Whether paint may cover other labels' masks (`'all'`) or only where they are not (`'empty'`). */
+  paintOver: PaintOver = 'all';
+  /** The other labels' masks the stroke in progress leaves alone (`paintOver: 'empty'`). */
+  private keepOut: SparseMask[] = [];
   private hover: Point | null = null;
   private readonly sizeRef: BrushSize;
 
@@ -165,6 +170,7 @@ export class BrushTool extends Tool<BrushToolState> {
     const drafts = this.targets();
     if (!drafts.length) return;
     this.hover = p;
+    this.keepOut = maskedOut(this.paintOver, drafts[0]!.label, this.env.document.bySlice(this.env.slice));
     for (const d of drafts) this.paint(d.mask, p, p);
     this.to({ name: 'painting', drafts, last: p });
   }
@@ -344,10 +350,8 @@ export class BrushTool extends Tool<BrushToolState> {
   }
 
   private paint(mask: SparseMask, a: Point, b: Point): void {
-    paintStroke(mask, a[0], a[1], b[0], b[1], this.size, {
-      value: this.mode === 'paint' ? 1 : 0,
-      threshold: this.thresholdRange(),
-    });
+    const value = this.mode === 'paint' ? 1 : 0;
+    paintStrokeAround(mask, a, b, this.size, { value, threshold: this.thresholdRange() }, this.keepOut);
   }
 
   private selectedMasks(): Annotation[] {

@@ -13,6 +13,7 @@ import type { ToolPlane } from './plane.js';
 import type { SliceValues, Tool, ToolEnv, ToolOptions } from './tool.js';
 
 export type { ToolOptions } from './tool.js';
+export type { PaintOver } from './paint-over.js';
 
 /** What an editor needs from its host (a viewer, or a test). Getters are read on every use. */
 export interface EditorHost {
@@ -46,6 +47,9 @@ export interface EditorTools {
   'brush-3d': BrushTool;
 }
 
+/** The steps of the mask opacity keys (`mask-opacity-down`, `mask-opacity-up`). */
+export const MASK_OPACITY_STEP = 0.1;
+
 /** Annotation actions an editor handles (their default keys are in ANNOTATION_KEYMAP). */
 export const EDITOR_ACTIONS = [
   'undo',
@@ -58,6 +62,9 @@ export const EDITOR_ACTIONS = [
   'select-all',
   'hide-toggle',
   'lock-toggle',
+  'mask-opacity-down',
+  'mask-opacity-up',
+  'mask-outline-toggle',
 ] as const;
 export type EditorAction = (typeof EDITOR_ACTIONS)[number];
 
@@ -74,6 +81,7 @@ export class AnnotationEditor {
   private clipboard: Annotation[] = [];
   private readonly optionListeners = new Set<(options: ToolOptions) => void>();
   private readonly host: EditorHost;
+  private display = { maskOpacity: 0.45, maskOutline: false };
 
   constructor(host: EditorHost) {
     this.host = host;
@@ -135,6 +143,8 @@ export class AnnotationEditor {
       snap: t.box.snap,
       simplify: t.polygon.simplifyPx,
       brushTarget: t.brush.target,
+      paintOver: t.brush.paintOver,
+      ...this.display,
     };
   }
 
@@ -151,6 +161,8 @@ export class AnnotationEditor {
     if (patch.simplify !== undefined) t.polygon.simplifyPx = patch.simplify;
     if (patch.brushTarget === 'slice' || patch.brushTarget === 'volume')
       t.brush.target = t.eraser.target = patch.brushTarget;
+    if (patch.paintOver === 'all' || patch.paintOver === 'empty') t.brush.paintOver = patch.paintOver;
+    this.display = maskDisplay(this.display, patch);
     if (JSON.stringify(this.options) === before) return;
     this.host.changed();
     this.emitOptions();
@@ -214,6 +226,15 @@ export class AnnotationEditor {
         return this.toggleHidden();
       case 'lock-toggle':
         return this.toggleLocked();
+      case 'mask-opacity-down':
+      case 'mask-opacity-up': {
+        const step = action === 'mask-opacity-up' ? MASK_OPACITY_STEP : -MASK_OPACITY_STEP;
+        this.setOptions({ maskOpacity: this.display.maskOpacity + step });
+        return true;
+      }
+      case 'mask-outline-toggle':
+        this.setOptions({ maskOutline: !this.display.maskOutline });
+        return true;
     }
     return false;
   }
@@ -376,4 +397,16 @@ export class AnnotationEditor {
     this.selection.set(made.map((a) => a.id));
     return true;
   }
+}
+
+/** The mask display options after `patch`: opacity clamped to 0–1 (in hundredths), outline on or off. */
+function maskDisplay(
+  current: { maskOpacity: number; maskOutline: boolean },
+  patch: Partial<ToolOptions>,
+): { maskOpacity: number; maskOutline: boolean } {
+  const next = { ...current };
+  if (typeof patch.maskOpacity === 'number' && Number.isFinite(patch.maskOpacity))
+    next.maskOpacity = Math.round(Math.min(1, Math.max(0, patch.maskOpacity)) * 100) / 100;
+  if (patch.maskOutline !== undefined) next.maskOutline = !!patch.maskOutline;
+  return next;
 }

@@ -11,6 +11,7 @@ import type {
 } from '../annotation/types.js';
 import type { KeyLike } from '../keymap.js';
 import type { SparseMask } from '../mask/sparse-mask.js';
+import type { PaintOver } from './paint-over.js';
 import { showsSourceSlices, type ToolPlane } from './plane.js';
 
 /** A pointer event in image pixel coordinates: all a tool needs (a viewer's ImagePointerEvent fits). */
@@ -92,6 +93,16 @@ export interface ToolOptions {
    * is selected), `'volume'` volume annotations. In any other plane they always paint volumes.
    */
   brushTarget: BrushTarget;
+  /**
+   * Where the brush may paint: `'all'` (default) everywhere, over other labels' masks too (they keep their
+   * pixels: masks may overlap); `'empty'` only where no mask of another label on the slice is (Slicer's
+   * "masking: paint over").
+   */
+  paintOver: PaintOver;
+  /** How opaque masks are drawn, 0–1 (default 0.45). Display only: never saved, never undone. */
+  maskOpacity: number;
+  /** Draw masks as their outline only (one pixel wide), so the image under them stays readable. */
+  maskOutline: boolean;
 }
 
 /**

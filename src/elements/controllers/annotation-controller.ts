@@ -197,7 +197,13 @@ export class AnnotationController implements ReactiveController {
         return measurementText(a, v.stack?.spacing, typeof unit === 'string' ? unit : 'mm');
       },
     });
+    const display = () => {
+      const o = editor.options;
+      this.#renderer?.setMaskDisplay({ opacity: o.maskOpacity, outline: o.maskOutline });
+    };
+    display();
     this.#layerCleanups.unshift(
+      editor.subscribeOptions(() => (display(), this.draw())),
       () => this.#renderer?.destroy(),
       () => Object.values(layers).forEach((l) => l.destroy()),
     );

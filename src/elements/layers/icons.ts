@@ -26,6 +26,8 @@ export const ICONS: Record<string, string> = {
   unlock: 'M5 9 H15 V17 H5 Z M7 9 V6 A3 3 0 0 1 13 5',
   line: 'M3 17 L17 3 M3 17 L3 13.5 M3 17 L6.5 17 M17 3 L13.5 3 M17 3 L17 6.5',
   angle: 'M3 17 L17 17 M3 17 L13 4 M9 17 A6 6 0 0 0 6.6 12.2',
+  outline: 'M10 3 A7 7 0 1 0 10 17 A7 7 0 1 0 10 3 M10 6 A4 4 0 1 0 10 14 A4 4 0 1 0 10 6',
+  'paint-empty': 'M3 3 H12 V12 H3 Z M8 12 V17 H17 V8 H12',
 };
 
 /** An `aria-hidden` SVG of icon `name`, drawn in `currentColor`. */

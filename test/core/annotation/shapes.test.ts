@@ -1,6 +1,6 @@
 import { expect } from '@open-wc/testing';
 import { createAnnotationDocument, maskOf } from '../../../src/core/annotation/document.js';
-import { SHAPES, shapeOf } from '../../../src/core/annotation/shapes.js';
+import { SHAPES, measureOf, shapeOf } from '../../../src/core/annotation/shapes.js';
 import { boundsOf, hitAnnotation, hitOutline } from '../../../src/core/annotation/geometry.js';
 import { AnnotationKinds, MaskHandle, type MaskAnnotation } from '../../../src/core/annotation/types.js';
 import { SparseMask } from '../../../src/core/mask/sparse-mask.js';
@@ -109,5 +109,29 @@ describe('the mask handle', () => {
     const renamed = d.update(mask.id, { label: 'other' });
     expect(maskOf(renamed)).to.equal(maskOf(mask));
     expect((renamed as MaskAnnotation).mask.rle).to.equal((mask as MaskAnnotation).mask.rle);
+  });
+});
+
+describe('shape measures (the object list’s sizes)', () => {
+  it('box, polygon and mask areas in px², and in mm² with spacing', () => {
+    const { box, polygon, mask } = docWithOneOfEach();
+    expect(shapeOf(box).measure!(box)).to.deep.equal({ value: 8, unit: 'px²' });
+    expect(shapeOf(polygon).measure!(polygon)).to.deep.equal({ value: 8, unit: 'px²' });
+    expect(shapeOf(mask).measure!(mask)).to.deep.equal({ value: 12, unit: 'px²' });
+    expect(shapeOf(box).measure!(box, [0.5, 0.25, 3])).to.deep.equal({ value: 1, unit: 'mm²' });
+    expect(shapeOf(mask).measure!(mask, [2, 2, 3])).to.deep.equal({ value: 48, unit: 'mm²' });
+  });
+
+  it('a volume in voxels and mm³; measureOf gives lengths too', () => {
+    const d = createAnnotationDocument({ width: 4, height: 4, depth: 3 });
+    const data = new Uint8Array(4 * 4 * 3);
+    data[0] = data[1] = data[16] = 1;
+    const v = d.add({ label: 'l', kind: 'volume', mask: { data } } as never) as unknown as Parameters<
+      typeof shapeOf
+    >[0];
+    expect(shapeOf(v).measure!(v)).to.deep.equal({ value: 3, unit: 'px³' });
+    expect(shapeOf(v).measure!(v, [0.5, 0.5, 2])).to.deep.equal({ value: 1.5, unit: 'mm³' });
+    expect(measureOf(10, 1, [2, 2, 1])).to.deep.equal({ value: 20, unit: 'mm' });
+    expect(measureOf(10, 1)).to.deep.equal({ value: 10, unit: 'px' });
   });
 });
