@@ -3,15 +3,9 @@ import { property, state } from 'lit/decorators.js';
 import { ifDefined } from 'lit/directives/if-defined.js';
 import type { Box3 } from '../core/mask/sparse-volume.js';
 import type { Volume } from '../core/mask/volume.js';
-import { fillBetweenSlices } from '../core/effects/interpolate.js';
-import { fillHoles, islands, splitIslands, type Connectivity } from '../core/effects/components.js';
-import {
-  combineVolumes,
-  marginVolume,
-  smoothVolume,
-  type CombineOperation,
-} from '../core/effects/morphology.js';
-import { thresholdVolume } from '../core/effects/intensity.js';
+import type { Connectivity } from '../core/effects/components.js';
+import type { CombineOperation } from '../core/effects/morphology.js';
+import { type EffectFunctions, loadEffects, loadedEffects } from './effects/load-effects.js';
 import type { Keymap } from '../core/keymap.js';
 import { LinkedViewerController, type LinkedViewer } from './controllers/linked-viewer.js';
 import { EffectOverlay, parseColour, type Rgb } from './effects/overlay.js';
@@ -124,6 +118,26 @@ export class VxSegmentEffects extends LitElement {
     return cleanups;
   }
 
+  /** The effect functions, or undefined (with a status saying so) until their module has loaded. */
+  private effects(): EffectFunctions | undefined {
+    const fx = loadedEffects();
+    if (!fx) this.status = 'The effects are still loading…';
+    return fx;
+  }
+
+  /** Resolves once the effect functions are loaded too, so a panel that has updated can run them at once. */
+  protected override async getUpdateComplete(): Promise<boolean> {
+    await loadEffects();
+    return super.getUpdateComplete();
+  }
+
+  override connectedCallback(): void {
+    super.connectedCallback();
+    void loadEffects().then(() => {
+      if (this.status === 'The effects are still loading…') this.status = '';
+    });
+  }
+
   override disconnectedCallback(): void {
     super.disconnectedCallback();
     this.grow.reset();
@@ -147,15 +161,17 @@ export class VxSegmentEffects extends LitElement {
   // ---- running effects ------------------------------------------------------------------------------------
 
   /** Runs `fn` on the target and writes its result as one undo step; reports errors in the panel. */
-  private run(effect: EffectName, fn: (t: EffectTarget) => Volume | Volume[]): boolean {
+  private run(effect: EffectName, fn: (t: EffectTarget, fx: EffectFunctions) => Volume | Volume[]): boolean {
     const doc = this.viewer?.document;
     const target = this.target();
+    const fx = this.effects();
+    if (!fx) return false;
     if (!doc || !target) {
       this.error = 'Select a volume, or a mask of the label to work on.';
       return false;
     }
     try {
-      const out = fn(target);
+      const out = fn(target, fx);
       const ids = Array.isArray(out) ? applySplit(doc, target, out) : [applyResult(doc, target, out)];
       this.done(effect, ids);
     } catch (e) {
@@ -172,31 +188,38 @@ export class VxSegmentEffects extends LitElement {
   }
 
   keepLargest = (): boolean =>
-    this.run('keep-largest', (t) => islands(t.volume, { keep: 'largest', connectivity: this.connectivity }));
+    this.run('keep-largest', (t, fx) =>
+      fx.islands(t.volume, { keep: 'largest', connectivity: this.connectivity }),
+    );
 
   removeSmall = (): boolean =>
-    this.run('remove-small', (t) =>
-      islands(t.volume, { keep: { minVoxels: this.minVoxels }, connectivity: this.connectivity }),
+    this.run('remove-small', (t, fx) =>
+      fx.islands(t.volume, { keep: { minVoxels: this.minVoxels }, connectivity: this.connectivity }),
     );
 
   split = (): boolean =>
-    this.run('split', (t) => splitIslands(t.volume, { connectivity: this.connectivity }));
+    this.run('split', (t, fx) => fx.splitIslands(t.volume, { connectivity: this.connectivity }));
 
-  fillHoles = (): boolean => this.run('fill-holes', (t) => fillHoles(t.volume, { mode: this.holesMode }));
+  fillHoles = (): boolean =>
+    this.run('fill-holes', (t, fx) => fx.fillHoles(t.volume, { mode: this.holesMode }));
 
   smooth = (): boolean =>
-    this.run('smooth', (t) =>
-      smoothVolume(t.volume, { method: this.smoothMethod, kernelMm: this.kernelMm, spacing: this.spacing }),
+    this.run('smooth', (t, fx) =>
+      fx.smoothVolume(t.volume, {
+        method: this.smoothMethod,
+        kernelMm: this.kernelMm,
+        spacing: this.spacing,
+      }),
     );
 
   margin = (): boolean =>
-    this.run('margin', (t) => marginVolume(t.volume, { mm: this.marginMm, spacing: this.spacing }));
+    this.run('margin', (t, fx) => fx.marginVolume(t.volume, { mm: this.marginMm, spacing: this.spacing }));
 
   combine = (): boolean =>
-    this.run('logical', (t) => {
+    this.run('logical', (t, fx) => {
       const other = this.viewer?.document?.getVolume(this.otherId);
       if (!other) throw new Error('Choose the other instance.');
-      return combineVolumes(t.volume, other, this.operation);
+      return fx.combineVolumes(t.volume, other, this.operation);
     });
 
   /** Arms "keep the clicked island": the next press on the image picks the island under it. */
@@ -213,7 +236,9 @@ export class VxSegmentEffects extends LitElement {
     this.picking = false;
     const [x, y] = v.clientToImage(e.clientX, e.clientY).map(Math.floor) as [number, number];
     const seed: [number, number, number] = [x, y, v.slice];
-    this.run('keep-clicked', (t) => islands(t.volume, { keep: { seed }, connectivity: this.connectivity }));
+    this.run('keep-clicked', (t, fx) =>
+      fx.islands(t.volume, { keep: { seed }, connectivity: this.connectivity }),
+    );
   }
 
   // ---- previews -------------------------------------------------------------------------------------------
@@ -225,7 +250,9 @@ export class VxSegmentEffects extends LitElement {
       this.error = 'Select a volume, or a mask of the label to work on.';
       return false;
     }
-    const volume = fillBetweenSlices(target.volume);
+    const fx = this.effects();
+    if (!fx) return false;
+    const volume = fx.fillBetweenSlices(target.volume);
     this.showPreview({
       effect: 'fill-between',
       volume,
@@ -261,6 +288,7 @@ export class VxSegmentEffects extends LitElement {
     if (!v?.stack || this.preview?.effect !== 'threshold') return;
     const slice = v.slice;
     try {
+      const { thresholdVolume } = await loadEffects();
       const vol = await thresholdVolume(v.stack, {
         min: this.thresholdMin,
         max: this.thresholdMax,
@@ -304,6 +332,7 @@ export class VxSegmentEffects extends LitElement {
     const target = this.target();
     const label = target?.label ?? v.activeLabel!;
     const range = { min: this.thresholdMin, max: this.thresholdMax, box: this.thresholdBox() };
+    const { thresholdVolume } = await loadEffects();
     const vol = await thresholdVolume(v.stack, range);
     const id = target
       ? applyResult(doc, target, vol)

@@ -16,6 +16,9 @@ import { Text } from 'konva/lib/shapes/Text';
 import { type DocumentChange, maskOf } from '../core/annotation/document.js';
 import { BoxHandles, handlePoint } from '../core/annotation/geometry.js';
 import { shapeOf } from '../core/annotation/shapes.js';
+import { fallbackColor } from './colors.js';
+
+export { fallbackColor };
 import type { Annotation, AnnotationKind, Point } from '../core/annotation/types.js';
 import { type Rect, unionRect } from '../core/mask/sparse-mask.js';
 import type { SparseMask } from '../core/mask/sparse-mask.js';
@@ -39,15 +42,6 @@ export interface AnnotationStyle {
 
 /** Kinds drawn as open polylines with their value beside them. */
 const MEASUREMENTS: ReadonlySet<string> = new Set(['line', 'angle']);
-
-const FALLBACK = ['#e6194b', '#3cb44b', '#ffe119', '#4363d8', '#f58231', '#911eb4', '#46f0f0', '#f032e6'];
-
-/** A stable colour for labels the schema does not know. */
-export function fallbackColor(label: string): string {
-  let h = 0;
-  for (let i = 0; i < label.length; i++) h = (h * 31 + label.charCodeAt(i)) | 0;
-  return FALLBACK[Math.abs(h) % FALLBACK.length]!;
-}
 
 function rgb(hex: string): [number, number, number] {
   const m = /^#?([0-9a-f]{6})$/i.exec(hex);

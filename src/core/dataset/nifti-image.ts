@@ -6,7 +6,7 @@
 import { throwIfAborted } from '../errors.js';
 import { Chunker, GENERATOR, type ExportOptions } from '../formats/common.js';
 import { niftiHeader, stackAffine } from '../formats/nifti.js';
-import type { DataType, ImageStack, PixelArray } from '../image/types.js';
+import { PIXEL_ARRAYS, type DataType, type ImageStack, type PixelArray } from '../image/types.js';
 
 /** NIfTI-1 datatype codes. */
 const NiftiType = {
@@ -21,15 +21,7 @@ const NiftiType = {
 /** The voxel types `toNiftiImage` writes. */
 export type NiftiTypeName = keyof typeof NiftiType;
 
-const ARRAYS = {
-  uint8: Uint8Array,
-  int16: Int16Array,
-  int32: Int32Array,
-  float32: Float32Array,
-  float64: Float64Array,
-  uint16: Uint16Array,
-  uint32: Uint32Array,
-} as const;
+const ARRAYS = PIXEL_ARRAYS;
 
 export interface ToNiftiImageOptions extends ExportOptions {
   /** The sample of RGB data to write (0 = R, 1 = G, 2 = B). Default 0; ignored for greyscale. */

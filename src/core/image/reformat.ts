@@ -4,8 +4,14 @@
  */
 import { ErrorCode, VoxmarkError } from '../errors.js';
 import { LazyImageStack } from './stack.js';
-import { CONSTRUCTORS } from './tiff/assemble.js';
-import type { DataType, Frame, ImageStack, PixelArray, StackMetadata } from './types.js';
+import {
+  PIXEL_ARRAYS,
+  type DataType,
+  type Frame,
+  type ImageStack,
+  type PixelArray,
+  type StackMetadata,
+} from './types.js';
 import {
   type Mat3,
   type StackGeometry,
@@ -488,7 +494,7 @@ async function buildFrames(
   const spp = source.samplesPerPixel;
   const ref = frames[0]!;
   const outs = Array.from({ length: count }, () => {
-    const out = new CONSTRUCTORS[source.dataType](width * height * spp);
+    const out = new PIXEL_ARRAYS[source.dataType](width * height * spp);
     if (plane.padding !== 0) out.fill(plane.padding);
     return out;
   });

@@ -15,6 +15,18 @@ export type DataType = (typeof DataTypes)[number];
 export type PixelArray =
   Uint8Array | Int8Array | Uint16Array | Int16Array | Uint32Array | Int32Array | Float32Array | Float64Array;
 
+/** The typed array constructor of each data type. */
+export const PIXEL_ARRAYS = {
+  uint8: Uint8Array,
+  int8: Int8Array,
+  uint16: Uint16Array,
+  int16: Int16Array,
+  uint32: Uint32Array,
+  int32: Int32Array,
+  float32: Float32Array,
+  float64: Float64Array,
+} as const;
+
 export interface WindowPreset {
   name: string;
   center: number;

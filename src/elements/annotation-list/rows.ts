@@ -11,7 +11,7 @@ import type { Problem } from '../../core/schema/parse.js';
 import { treeRows } from '../../core/schema/tree.js';
 import type { LabelSchema } from '../../core/schema/types.js';
 import { validateDocument } from '../../core/schema/validate.js';
-import { fallbackColor } from '../../render/annotation-renderer.js';
+import { fallbackColor } from '../../render/colors.js';
 
 /** Which annotations the list shows. */
 export type ListScope = 'slice' | 'all';

@@ -6,7 +6,8 @@
  */
 import type { AnnotationDocument } from '../../core/annotation/document.js';
 import type { Annotation } from '../../core/annotation/types.js';
-import { createGrowFromSeedsSession, type GrowFromSeedsSession } from '../../core/effects/grow-from-seeds.js';
+import type { GrowFromSeedsSession } from '../../core/effects/grow-from-seeds.js';
+import { loadEffects } from './load-effects.js';
 import type { ImageStack } from '../../core/image/types.js';
 import { createVolume, type Volume } from '../../core/mask/volume.js';
 
@@ -47,6 +48,8 @@ export class GrowRunner {
 
   /** Runs (or updates) the session on `seeds`; `onProgress` gets the settled fraction. Rejects 'aborted' on cancel. */
   async run(stack: ImageStack, seeds: Volume, onProgress: (fraction: number) => void): Promise<Volume> {
+    if (this.session?.stack !== stack) this.reset();
+    const { createGrowFromSeedsSession } = await loadEffects();
     if (this.session?.stack !== stack) this.reset();
     this.session ??= createGrowFromSeedsSession(stack, { worker: this.worker() });
     this.controller?.abort();

@@ -1,19 +1,10 @@
 import type { GeoTIFFImage } from 'geotiff';
 import { throwIfAborted } from '../../errors.js';
-import type { DataType, PixelArray } from '../types.js';
+import { PIXEL_ARRAYS, type DataType, type PixelArray } from '../types.js';
 import type { DecoderParameters, DecoderProvider } from './decoders.js';
 
 /** The typed array constructor of each data type. */
-export const CONSTRUCTORS = {
-  uint8: Uint8Array,
-  int8: Int8Array,
-  uint16: Uint16Array,
-  int16: Int16Array,
-  uint32: Uint32Array,
-  int32: Int32Array,
-  float32: Float32Array,
-  float64: Float64Array,
-} as const;
+export const CONSTRUCTORS = PIXEL_ARRAYS;
 
 const HOST_LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
 
