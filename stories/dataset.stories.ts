@@ -159,7 +159,9 @@ function panelStory(): HTMLElement {
     phantomCase(3, 'ANON-B'),
     phantomCase(4, 'ANON-C'),
   ]).then(
-    (items) =>
+    (items) => {
+      // Lit renders after what the container holds: drop the loading line first.
+      host.textContent = '';
       render(
         html`<p>
             Four de-identified phantom series of three patients. Tick the layouts and press "Export dataset":
@@ -171,7 +173,8 @@ function panelStory(): HTMLElement {
             dataset-seed="demo"
           ></vx-export-panel>`,
         host,
-      ),
+      );
+    },
     (err: unknown) => (host.textContent = `Failed: ${(err as Error).message}`),
   );
   return host;
