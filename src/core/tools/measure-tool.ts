@@ -59,12 +59,6 @@ export abstract class MeasureTool extends Tool<MeasureToolState> {
     return null;
   }
 
-  /** `p` moved onto the image: points past the edge land on it. */
-  private inside(p: Point): Point {
-    const { width: W, height: H } = this.env.document;
-    return [Math.min(Math.max(p[0], 0), W), Math.min(Math.max(p[1], 0), H)];
-  }
-
   override onPointerDown(e: ToolPointerEvent): void {
     if ((e.button ?? 0) !== 0) return;
     const s = this.current;
@@ -115,12 +109,9 @@ export abstract class MeasureTool extends Tool<MeasureToolState> {
       case 'moving':
         this.to(dragMove(this.env, s, e, this.snap));
         return;
-      case 'draggingPoint': {
-        const points = s.points.slice();
-        points[s.index] = this.inside(p);
-        this.to({ ...s, points, moved: true });
+      case 'draggingPoint':
+        this.to(this.dragPoint(s, p));
         return;
-      }
     }
   }
 

@@ -70,12 +70,6 @@ export class PolygonTool extends Tool<PolygonToolState> {
     return null;
   }
 
-  /** `p` on the image: a vertex placed or dragged past the edge lands on the edge, as box corners do. */
-  private inside(p: Point): Point {
-    const { width: W, height: H } = this.env.document;
-    return [Math.min(Math.max(p[0], 0), W), Math.min(Math.max(p[1], 0), H)];
-  }
-
   /** The selected editable polygon on this slice, when exactly one is selected. */
   selectedPolygon(): PolygonAnnotation | undefined {
     return this.selectedOne('polygon');
@@ -175,12 +169,9 @@ export class PolygonTool extends Tool<PolygonToolState> {
       case 'moving':
         this.to(dragMove(this.env, s, e, this.snap));
         return;
-      case 'draggingVertex': {
-        const points = s.points.slice();
-        points[s.index] = this.inside(p);
-        this.to({ ...s, points, moved: true });
+      case 'draggingVertex':
+        this.to(this.dragPoint(s, p));
         return;
-      }
     }
   }
 

@@ -250,6 +250,19 @@ export abstract class Tool<S extends ToolStateBase = ToolStateBase> {
     this.to(this.idleState);
   }
 
+  /** `p` moved onto the image: a point placed or dragged past the edge lands on it, as box corners do. */
+  protected inside(p: Point): Point {
+    const { width: W, height: H } = this.env.document;
+    return [Math.min(Math.max(p[0], 0), W), Math.min(Math.max(p[1], 0), H)];
+  }
+
+  /** Gesture state `s` with its point `index` dragged to `p` (kept on the image). */
+  protected dragPoint<T extends { points: Point[]; index: number; moved: boolean }>(s: T, p: Point): T {
+    const points = s.points.slice();
+    points[s.index] = this.inside(p);
+    return { ...s, points, moved: true };
+  }
+
   protected get tol(): number {
     return HANDLE_PX * this.env.pixelSize;
   }
