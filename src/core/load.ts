@@ -7,6 +7,7 @@ import type { DicomImageInfo } from './image/dicom/instance.js';
 import type { ImageInput, ImageStack, StackMetadata } from './image/types.js';
 import type { DeidentifyOptions } from './deid/types.js';
 import type { DecodeWorkerPool } from './image/codecs/worker-pool.js';
+import { lazyModule } from './util/lazy.js';
 
 /** What `loadImageStack` accepts besides the input. */
 export interface LoadOptions {
@@ -268,32 +269,21 @@ async function loadDicom(
 }
 
 /** The DICOM reader's modules (dicom-parser among them), fetched together when the first DICOM file is seen. */
-let dicomModules: ReturnType<typeof importDicomReader> | undefined;
-
-/**
- * The DICOM reader's modules, loaded on the first DICOM file and then shared: one `import()` per page, not
- * three per file (each `import()` of a loaded chunk still costs a module-map lookup and promise jobs, which
- * tripled the load time of a 300-file series).
- */
-function dicomReader(): ReturnType<typeof importDicomReader> {
-  // A chunk that failed to load (a network blip) is asked for again by the next file.
-  return (dicomModules ??= importDicomReader().catch((e: unknown) => {
-    dicomModules = undefined;
-    throw e;
-  }));
-}
-
-function importDicomReader() {
-  return Promise.all([
+/** The DICOM reader's modules, loaded on the first DICOM file and then shared by every file. */
+const dicomReader = lazyModule(() =>
+  Promise.all([
     import('./image/dicom/parse.js'),
     import('./image/dicom/instance.js'),
     import('./image/dicom/stack.js'),
-  ]);
-}
+  ]),
+);
+
+/** De-identification, loaded on the first file that asks for it. */
+const deidModule = lazyModule(() => import('./deid/index.js'));
 
 async function readDicomFile(bytes: Uint8Array, options: ImageLoadOptions): Promise<DicomImageInfo> {
   if (options.deidentify) {
-    const { deidentify } = await import('./deid/index.js');
+    const { deidentify } = await deidModule();
     const deidOptions = options.deidentify === true ? {} : options.deidentify;
     bytes = new Uint8Array((await deidentify(bytes, deidOptions)).bytes);
   }

@@ -8,6 +8,7 @@ import { ErrorCode, VoxmarkError, throwIfAborted } from '../errors.js';
 import type { Frame, ImageStack, PixelArray } from '../image/types.js';
 import type * as FastPngModule from 'fast-png';
 import { greyOf, isMonochrome1, sampleRange, voiFunction, type VoiParams } from '../image/voi.js';
+import { lazyModule } from '../util/lazy.js';
 
 /**
  * How slices become PNG images. `png8-window`: 8-bit greys through the series' default window (see
@@ -34,10 +35,7 @@ export interface SliceImage {
   rescale?: { slope: number; intercept: number };
 }
 
-let fastPng: Promise<typeof FastPngModule> | undefined;
-function loadFastPng(): Promise<typeof FastPngModule> {
-  return (fastPng ??= import('fast-png'));
-}
+const loadFastPng: () => Promise<typeof FastPngModule> = lazyModule(() => import('fast-png'));
 
 /**
  * The window 8-bit images of a series are made with: `override` when given, else the series' first window

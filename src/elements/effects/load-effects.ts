@@ -3,16 +3,14 @@
  * @module
  */
 import type * as EffectModule from './effect-functions.js';
+import { lazyModule } from '../../core/util/lazy.js';
 
 export type EffectFunctions = typeof EffectModule;
 
 let loaded: EffectFunctions | undefined;
-let loading: Promise<EffectFunctions> | undefined;
 
 /** Starts loading the effect functions (once); resolves when they are there. */
-export function loadEffects(): Promise<EffectFunctions> {
-  return (loading ??= import('./effect-functions.js').then((m) => (loaded = m)));
-}
+export const loadEffects = lazyModule(() => import('./effect-functions.js').then((m) => (loaded = m)));
 
 /** The effect functions once loaded, else undefined (the panel then says it is still loading). */
 export function loadedEffects(): EffectFunctions | undefined {

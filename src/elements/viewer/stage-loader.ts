@@ -6,18 +6,17 @@
  */
 import type * as StageModulesNamespace from '../../render/stage-modules.js';
 import type { ViewerStage } from '../../render/viewer-stage.js';
+import { lazyModule } from '../../core/util/lazy.js';
 
 /** What the lazily loaded module exports. */
 export type StageModules = typeof StageModulesNamespace;
 
 let loaded: StageModules | undefined;
-let loading: Promise<StageModules> | undefined;
 
 /** The stage modules, loading them on the first call; every later call shares the same promise. */
-export function loadStageModules(): Promise<StageModules> {
-  loading ??= import('../../render/stage-modules.js').then((m) => (loaded = m));
-  return loading;
-}
+export const loadStageModules = lazyModule(() =>
+  import('../../render/stage-modules.js').then((m) => (loaded = m)),
+);
 
 /** The stage modules when already loaded (then a viewer makes its stage synchronously), else undefined. */
 export function stageModules(): StageModules | undefined {
