@@ -14,6 +14,8 @@ import { applyGrow, GrowRunner, seedsFrom, type Seeds } from './effects/grow.js'
 import { EFFECTS_KEYMAP, VxEffectApplyEvent, type EffectAction, type EffectName } from './effects/keys.js';
 import { effectsStyles } from './effects/styles.js';
 
+/** What the panel says when a key or button comes before the effect functions have loaded. */
+const STILL_LOADING = 'The effects are still loading…';
 /** A result shown over the image, waiting for Accept (Enter) or Cancel (Escape). */
 interface Preview {
   effect: 'fill-between' | 'threshold' | 'grow-from-seeds';
@@ -121,7 +123,7 @@ export class VxSegmentEffects extends LitElement {
   /** The effect functions, or undefined (with a status saying so) until their module has loaded. */
   private effects(): EffectFunctions | undefined {
     const fx = loadedEffects();
-    if (!fx) this.status = 'The effects are still loading…';
+    if (!fx) this.status = STILL_LOADING;
     return fx;
   }
 
@@ -134,7 +136,7 @@ export class VxSegmentEffects extends LitElement {
   override connectedCallback(): void {
     super.connectedCallback();
     void loadEffects().then(() => {
-      if (this.status === 'The effects are still loading…') this.status = '';
+      if (this.status === STILL_LOADING) this.status = '';
     });
   }
 
